@@ -1,0 +1,5 @@
+pub mod model;
+pub mod net;
+pub mod sources;
+pub mod storage;
+pub mod time;

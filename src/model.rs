@@ -1,0 +1,183 @@
+//! What a council publishes, as parsed from its site, before it is stored.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Committee {
+    pub source_id: String,
+    pub title: String,
+    pub category: Option<String>,
+    pub is_deleted: bool,
+    pub is_expired: bool,
+}
+
+/// A meeting as it appears in a committee's meeting list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingListing {
+    pub source_id: String,
+    pub committee_source_id: String,
+    pub date: NaiveDate,
+    pub time_text: Option<String>,
+    pub status: MeetingStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Confirmed,
+    Cancelled,
+    Postponed,
+    Provisional,
+}
+
+impl MeetingStatus {
+    pub fn parse(text: &str) -> Self {
+        let lower = text.trim().to_ascii_lowercase();
+        if lower.contains("cancel") {
+            Self::Cancelled
+        } else if lower.contains("postpone") {
+            Self::Postponed
+        } else if lower.contains("provisional") || lower.contains("draft") {
+            Self::Provisional
+        } else {
+            Self::Confirmed
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+            Self::Postponed => "postponed",
+            Self::Provisional => "provisional",
+        }
+    }
+}
+
+/// Everything one meeting's detail fetch tells us.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MeetingDetail {
+    pub source_id: String,
+    /// Heading as the council's page writes it, when the page gives one.
+    pub heading: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub time_text: Option<String>,
+    pub status: Option<MeetingStatus>,
+    pub location: Option<String>,
+    pub agenda_published: bool,
+    pub minutes_published: bool,
+    pub decisions_published: bool,
+    pub items: Vec<AgendaItem>,
+    /// Meeting-level documents: frontsheet, reports pack, minutes, supplements.
+    pub documents: Vec<Document>,
+    pub attendees: Vec<Attendee>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub source_id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub agenda_text: Option<String>,
+    pub minutes_text: Option<String>,
+    pub is_restricted: bool,
+    pub documents: Vec<Document>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// The council's attachment id, when it gives one.
+    pub source_id: Option<String>,
+    pub url: String,
+    pub title: String,
+    pub kind: DocumentKind,
+    pub published_on: Option<NaiveDate>,
+    pub is_restricted: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    AgendaFrontsheet,
+    ReportsPack,
+    PrintedMinutes,
+    Supplement,
+    Decisions,
+    ItemDocument,
+    Other,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AgendaFrontsheet => "agenda_frontsheet",
+            Self::ReportsPack => "reports_pack",
+            Self::PrintedMinutes => "printed_minutes",
+            Self::Supplement => "supplement",
+            Self::Decisions => "decisions",
+            Self::ItemDocument => "item_document",
+            Self::Other => "other",
+        }
+    }
+
+    /// A meeting-level document's kind, from ModernGov's `?T=` type code or its title.
+    pub fn classify_meeting_document(url: &str, title: &str) -> Self {
+        let type_code = url
+            .split_once('?')
+            .and_then(|(_, query)| query.split('&').find_map(|pair| pair.strip_prefix("T=")));
+        match type_code {
+            Some("0") => return Self::AgendaFrontsheet,
+            Some("10") => return Self::ReportsPack,
+            Some("1") => return Self::PrintedMinutes,
+            _ => {}
+        }
+        let title = title.to_ascii_lowercase();
+        if title.contains("supplement") || title.contains("to follow") || title.contains("additional") {
+            Self::Supplement
+        } else if title.contains("minutes") {
+            Self::PrintedMinutes
+        } else if title.contains("reports pack") || title.contains("document pack") {
+            Self::ReportsPack
+        } else if title.contains("frontsheet") || title.contains("agenda") {
+            Self::AgendaFrontsheet
+        } else if title.contains("decision") {
+            Self::Decisions
+        } else {
+            Self::Other
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub source_id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub attendance: Option<String>,
+    pub party: Option<String>,
+    pub ward: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_meeting_documents() {
+        let kind = DocumentKind::classify_meeting_document;
+        assert_eq!(kind("documents/g1/Agenda frontsheet.pdf?T=0", "Agenda frontsheet"), DocumentKind::AgendaFrontsheet);
+        assert_eq!(kind("documents/g1/Public reports pack.pdf?T=10", "Agenda reports pack"), DocumentKind::ReportsPack);
+        assert_eq!(kind("documents/g1/Printed minutes.pdf?T=1", "Printed minutes"), DocumentKind::PrintedMinutes);
+        assert_eq!(kind("documents/g1/x.pdf?T=9", "Supplementary Agenda"), DocumentKind::Supplement);
+        assert_eq!(kind("documents/g1/x.pdf", "Decisions"), DocumentKind::Decisions);
+        assert_eq!(kind("documents/g1/x.pdf", "Something else"), DocumentKind::Other);
+    }
+
+    #[test]
+    fn reads_meeting_status() {
+        assert_eq!(MeetingStatus::parse("Cancelled"), MeetingStatus::Cancelled);
+        assert_eq!(MeetingStatus::parse(" Confirmed "), MeetingStatus::Confirmed);
+        assert_eq!(MeetingStatus::parse("POSTPONED"), MeetingStatus::Postponed);
+    }
+}

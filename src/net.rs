@@ -1,0 +1,226 @@
+//! Outbound HTTP to council sites: a small `Fetcher` trait (so adapters are
+//! tested natively with canned answers) and its Workers implementation with a
+//! timeout, a size cap, per-host pacing and a log of every request.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::sources::SourceError;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HttpRequest {
+    pub url: String,
+    /// Sent as If-None-Match / If-Modified-Since when present.
+    pub validators: Validators,
+}
+
+impl HttpRequest {
+    pub fn get(url: impl Into<String>) -> Self {
+        Self { url: url.into(), validators: Validators::default() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub validators: Validators,
+}
+
+impl HttpResponse {
+    pub fn not_modified(&self) -> bool {
+        self.status == 304
+    }
+}
+
+/// One request as recorded in the fetch log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchRecord {
+    pub url: String,
+    pub status: Option<u16>,
+    pub duration_ms: u64,
+    pub bytes: usize,
+    pub outcome: &'static str,
+    pub error: Option<String>,
+    pub fetched_at: String,
+}
+
+/// GETs a URL. Statuses other than 200 and 304 are errors.
+#[allow(async_fn_in_trait)]
+pub trait Fetcher {
+    async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError>;
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FetchPolicy {
+    pub timeout_ms: u64,
+    pub max_bytes: usize,
+    /// Minimum gap between two requests to the same host.
+    pub min_interval_ms: u64,
+}
+
+pub fn host_of(url: &str) -> String {
+    worker::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// The Workers `fetch` with the policy applied and every request logged.
+pub struct WorkerFetcher {
+    policy: FetchPolicy,
+    last_request_by_host: RefCell<HashMap<String, f64>>,
+    log: RefCell<Vec<FetchRecord>>,
+}
+
+impl WorkerFetcher {
+    pub fn new(policy: FetchPolicy) -> Self {
+        Self { policy, last_request_by_host: RefCell::default(), log: RefCell::default() }
+    }
+
+    pub fn take_log(&self) -> Vec<FetchRecord> {
+        std::mem::take(&mut self.log.borrow_mut())
+    }
+
+    fn now_ms() -> f64 {
+        worker::Date::now().as_millis() as f64
+    }
+
+    async fn pace(&self, host: &str) {
+        let wait = {
+            let last = self.last_request_by_host.borrow().get(host).copied();
+            last.map_or(0.0, |last| (last + self.policy.min_interval_ms as f64 - Self::now_ms()).max(0.0))
+        };
+        if wait > 0.0 {
+            worker::Delay::from(std::time::Duration::from_millis(wait as u64)).await;
+        }
+        self.last_request_by_host.borrow_mut().insert(host.to_string(), Self::now_ms());
+    }
+
+    async fn send(&self, request: &HttpRequest, signal: &worker::AbortSignal) -> Result<HttpResponse, SourceError> {
+        use futures_util::StreamExt;
+        let headers = worker::Headers::new();
+        let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| SourceError::Network(e.to_string()));
+        set("User-Agent", "council-digest (+https://github.com/council-digest)")?;
+        set("Accept", "application/xml, text/xml, text/html;q=0.9, application/pdf;q=0.8, */*;q=0.5")?;
+        if let Some(etag) = &request.validators.etag {
+            set("If-None-Match", etag)?;
+        }
+        if let Some(modified) = &request.validators.last_modified {
+            set("If-Modified-Since", modified)?;
+        }
+        let mut init = worker::RequestInit::new();
+        init.with_method(worker::Method::Get).with_headers(headers);
+        let outbound = worker::Request::new_with_init(&request.url, &init).map_err(|e| SourceError::Network(e.to_string()))?;
+        let mut response = worker::Fetch::Request(outbound)
+            .send_with_signal(signal)
+            .await
+            .map_err(|e| SourceError::Network(e.to_string()))?;
+        let status = response.status_code();
+        let header = |name: &str| response.headers().get(name).ok().flatten();
+        let validators = Validators { etag: header("ETag"), last_modified: header("Last-Modified") };
+        if status == 304 {
+            return Ok(HttpResponse { status, body: Vec::new(), validators });
+        }
+        if status != 200 {
+            return Err(SourceError::Http { status });
+        }
+        if let Some(length) = header("Content-Length").and_then(|l| l.trim().parse::<usize>().ok()) {
+            if length > self.policy.max_bytes {
+                return Err(SourceError::TooLarge { limit_bytes: self.policy.max_bytes });
+            }
+        }
+        let mut body = Vec::new();
+        let mut stream = response.stream().map_err(|e| SourceError::Network(e.to_string()))?;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| SourceError::Network(format!("body interrupted: {e}")))?;
+            if body.len() + chunk.len() > self.policy.max_bytes {
+                return Err(SourceError::TooLarge { limit_bytes: self.policy.max_bytes });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse { status, body, validators })
+    }
+}
+
+impl Fetcher for WorkerFetcher {
+    async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
+        use futures_util::future::{select, Either};
+        self.pace(&host_of(&request.url)).await;
+        let started = Self::now_ms();
+        let controller = worker::AbortController::default();
+        let signal = controller.signal();
+        let timeout = worker::Delay::from(std::time::Duration::from_millis(self.policy.timeout_ms));
+        let result = {
+            let attempt = std::pin::pin!(self.send(request, &signal));
+            match select(attempt, timeout).await {
+                Either::Left((result, _)) => result,
+                Either::Right(_) => Err(SourceError::Timeout { seconds: self.policy.timeout_ms.div_ceil(1000) }),
+            }
+        };
+        if matches!(result, Err(SourceError::Timeout { .. })) {
+            controller.abort();
+        }
+        let duration_ms = (Self::now_ms() - started).max(0.0) as u64;
+        let record = FetchRecord {
+            url: request.url.clone(),
+            status: match &result {
+                Ok(response) => Some(response.status),
+                Err(SourceError::Http { status }) => Some(*status),
+                Err(_) => None,
+            },
+            duration_ms,
+            bytes: result.as_ref().map_or(0, |r| r.body.len()),
+            outcome: match &result {
+                Ok(r) if r.not_modified() => "not_modified",
+                Ok(_) => "ok",
+                Err(_) => "error",
+            },
+            error: result.as_ref().err().map(ToString::to_string),
+            fetched_at: crate::time::stamp(crate::time::now_utc()),
+        };
+        self.log.borrow_mut().push(record);
+        result
+    }
+}
+
+#[cfg(test)]
+pub mod testing {
+    //! A `Fetcher` that answers from a table, for native tests of the adapters.
+    use super::*;
+
+    #[derive(Default)]
+    pub struct CannedFetcher {
+        pub answers: HashMap<String, Result<HttpResponse, SourceError>>,
+        pub requested: RefCell<Vec<String>>,
+    }
+
+    impl CannedFetcher {
+        pub fn ok(mut self, url: &str, body: impl Into<Vec<u8>>) -> Self {
+            let response = HttpResponse { status: 200, body: body.into(), validators: Validators::default() };
+            self.answers.insert(url.to_string(), Ok(response));
+            self
+        }
+
+        pub fn fail(mut self, url: &str, error: SourceError) -> Self {
+            self.answers.insert(url.to_string(), Err(error));
+            self
+        }
+    }
+
+    impl Fetcher for CannedFetcher {
+        async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
+            self.requested.borrow_mut().push(request.url.clone());
+            self.answers.get(&request.url).cloned().unwrap_or(Err(SourceError::Http { status: 404 }))
+        }
+    }
+}

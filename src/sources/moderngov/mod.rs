@@ -1,0 +1,373 @@
+//! Civica ModernGov: the XML web service first, the HTML pages as fallback.
+
+pub mod html;
+pub mod urls;
+pub mod xml;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Committee, MeetingDetail, MeetingListing};
+use crate::net::{Fetcher, HttpRequest, HttpResponse, Validators};
+use crate::sources::detect::decode_text;
+use crate::sources::SourceError;
+
+/// How a council's data is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    WebService,
+    Html,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WebService => "web_service",
+            Self::Html => "html",
+        }
+    }
+}
+
+/// The council's `web_service` setting: try it and fall back (`auto`), or force one mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebServiceSetting {
+    Auto,
+    On,
+    Off,
+}
+
+impl WebServiceSetting {
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Auto,
+        }
+    }
+}
+
+/// What one refresh of a council will fetch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshPlan {
+    pub mode: Mode,
+    pub committees: Vec<Committee>,
+    pub meetings: Vec<MeetingListing>,
+    /// Committees whose meeting list could not be read this time.
+    pub committee_errors: Vec<(String, SourceError)>,
+    /// Why the web service was not used, when the HTML pages were.
+    pub web_service_error: Option<SourceError>,
+}
+
+/// A refresh that could not even list the council's meetings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshError {
+    pub web_service: Option<SourceError>,
+    pub html: Option<SourceError>,
+}
+
+impl RefreshError {
+    pub fn is_transient(&self) -> bool {
+        self.html.as_ref().or(self.web_service.as_ref()).is_some_and(SourceError::is_transient)
+    }
+}
+
+impl fmt::Display for RefreshError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.web_service, &self.html) {
+            (Some(ws), Some(html)) => write!(f, "web service: {ws}; HTML pages: {html}"),
+            (Some(ws), None) => write!(f, "web service: {ws}"),
+            (None, Some(html)) => write!(f, "HTML pages: {html}"),
+            (None, None) => write!(f, "unknown failure"),
+        }
+    }
+}
+
+async fn get_text<F: Fetcher>(fetcher: &F, url: &str) -> Result<String, SourceError> {
+    let response = fetcher.get(&HttpRequest::get(url)).await?;
+    Ok(decode_text(&response.body)?.to_string())
+}
+
+/// Committees worth asking for meetings: current ones.
+fn active(committees: &[Committee]) -> impl Iterator<Item = &Committee> {
+    committees.iter().filter(|c| !c.is_deleted && !c.is_expired)
+}
+
+async fn plan_with_web_service<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<RefreshPlan, SourceError> {
+    let committees = xml::parse_committees(&get_text(fetcher, &urls::get_committees(base_url)).await?)?;
+    let mut plan = RefreshPlan {
+        mode: Mode::WebService,
+        committees: Vec::new(),
+        meetings: Vec::new(),
+        committee_errors: Vec::new(),
+        web_service_error: None,
+    };
+    let mut first_error = None;
+    let mut successes = 0;
+    for committee in active(&committees) {
+        let url = urls::get_meetings(base_url, &committee.source_id, from, to);
+        match get_text(fetcher, &url).await.and_then(|text| xml::parse_meetings(&text)) {
+            Ok(listings) => {
+                successes += 1;
+                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
+            }
+            Err(error) => {
+                first_error.get_or_insert_with(|| error.clone());
+                plan.committee_errors.push((committee.source_id.clone(), error));
+            }
+        }
+    }
+    // If no committee's list could be read, the web service is not working.
+    if let (0, Some(error)) = (successes, first_error) {
+        return Err(error);
+    }
+    plan.committees = committees;
+    Ok(plan)
+}
+
+async fn plan_with_html<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<RefreshPlan, SourceError> {
+    let committees = html::parse_committee_list(&get_text(fetcher, &urls::committee_list_page(base_url)).await?)?;
+    let mut plan = RefreshPlan {
+        mode: Mode::Html,
+        committees: Vec::new(),
+        meetings: Vec::new(),
+        committee_errors: Vec::new(),
+        web_service_error: None,
+    };
+    let mut first_error = None;
+    let mut successes = 0;
+    for committee in &committees {
+        let url = urls::meeting_list_page(base_url, &committee.source_id);
+        match get_text(fetcher, &url).await.and_then(|text| html::parse_meeting_list(&text, &committee.source_id)) {
+            Ok(listings) => {
+                successes += 1;
+                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
+            }
+            Err(error) => {
+                first_error.get_or_insert_with(|| error.clone());
+                plan.committee_errors.push((committee.source_id.clone(), error));
+            }
+        }
+    }
+    if let (0, Some(error)) = (successes, first_error) {
+        return Err(error);
+    }
+    plan.committees = committees;
+    Ok(plan)
+}
+
+/// Lists the council's committees and the meetings in `[from, to]`.
+pub async fn plan_refresh<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    setting: WebServiceSetting,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<RefreshPlan, RefreshError> {
+    let web_service_error = match setting {
+        WebServiceSetting::Off => None,
+        _ => match plan_with_web_service(fetcher, base_url, from, to).await {
+            Ok(plan) => return Ok(plan),
+            Err(error) if setting == WebServiceSetting::On || !error.suggests_no_web_service() => {
+                return Err(RefreshError { web_service: Some(error), html: None })
+            }
+            Err(error) => Some(error),
+        },
+    };
+    match plan_with_html(fetcher, base_url, from, to).await {
+        Ok(mut plan) => {
+            plan.web_service_error = web_service_error;
+            Ok(plan)
+        }
+        Err(error) => Err(RefreshError { web_service: web_service_error, html: Some(error) }),
+    }
+}
+
+/// The outcome of fetching one meeting's details.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeetingFetch {
+    /// Every source answered 304 Not Modified.
+    NotModified,
+    Fetched { detail: MeetingDetail, validators: Vec<(String, Validators)> },
+}
+
+/// The URLs one meeting's details come from, in the given mode.
+pub fn meeting_urls(base_url: &str, mode: Mode, committee_id: &str, meeting_id: &str) -> Vec<String> {
+    let page = urls::meeting_page(base_url, committee_id, meeting_id);
+    match mode {
+        Mode::WebService => vec![urls::get_meeting(base_url, meeting_id), page],
+        Mode::Html => vec![page],
+    }
+}
+
+/// Fetches a meeting: GetMeeting for the agenda, items, documents and
+/// attendance, plus the meeting page for meeting-level documents (the
+/// frontsheet, reports pack, minutes and supplements), or the page alone in
+/// HTML mode. Conditional requests use `known` validators; when only some
+/// sources changed, the unchanged ones are fetched again in full.
+pub async fn fetch_meeting<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    mode: Mode,
+    committee_id: &str,
+    meeting_id: &str,
+    known: &HashMap<String, Validators>,
+) -> Result<MeetingFetch, SourceError> {
+    let urls = meeting_urls(base_url, mode, committee_id, meeting_id);
+    let mut responses: Vec<HttpResponse> = Vec::with_capacity(urls.len());
+    for url in &urls {
+        let validators = known.get(url).cloned().unwrap_or_default();
+        responses.push(fetcher.get(&HttpRequest { url: url.clone(), validators }).await?);
+    }
+    if responses.iter().all(HttpResponse::not_modified) {
+        return Ok(MeetingFetch::NotModified);
+    }
+    for (url, response) in urls.iter().zip(responses.iter_mut()) {
+        if response.not_modified() {
+            *response = fetcher.get(&HttpRequest::get(url)).await?;
+        }
+    }
+    let page_url = urls.last().expect("a meeting always has a page URL");
+    let page_text = decode_text(&responses.last().expect("one response per URL").body)?;
+    let page = html::parse_meeting_page(page_text, page_url, meeting_id)?;
+    let detail = match mode {
+        Mode::Html => page,
+        Mode::WebService => {
+            let mut detail = xml::parse_meeting(decode_text(&responses[0].body)?, base_url)?;
+            merge_page_into_detail(&mut detail, page);
+            detail
+        }
+    };
+    let validators = urls
+        .into_iter()
+        .zip(responses)
+        .filter(|(_, r)| !r.validators.is_empty())
+        .map(|(url, r)| (url, r.validators))
+        .collect();
+    Ok(MeetingFetch::Fetched { detail, validators })
+}
+
+/// The web service lacks the page heading and meeting-level document links.
+fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
+    detail.heading = page.heading;
+    if detail.location.is_none() {
+        detail.location = page.location;
+    }
+    for document in page.documents {
+        if !detail.documents.iter().any(|d| d.url == document.url) {
+            detail.documents.push(document);
+        }
+    }
+    detail.minutes_published |= page.minutes_published;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MeetingStatus;
+    use crate::net::testing::CannedFetcher;
+
+    const BASE: &str = "http://127.0.0.1:9/moderngov";
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/tests/fixtures/moderngov/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+        futures_util::FutureExt::now_or_never(future).expect("canned fetches never wait")
+    }
+
+    #[test]
+    fn plans_with_the_web_service_and_skips_expired_committees() {
+        let (from, to) = (day(2026, 1, 1), day(2026, 3, 1));
+        let fetcher = CannedFetcher::default()
+            .ok(&urls::get_committees(BASE), fixture("manchester_GetCommittees_excerpt.xml"))
+            .ok(&urls::get_meetings(BASE, "144", from, to), fixture("manchester_GetMeetings_audit-committee-144.xml"))
+            .ok(&urls::get_meetings(BASE, "163", from, to), "<getmeetings><meetingscount>0</meetingscount></getmeetings>");
+        let plan = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, from, to)).unwrap();
+        assert_eq!(plan.mode, Mode::WebService);
+        assert_eq!(plan.committees.len(), 3);
+        assert_eq!(plan.meetings.len(), 2);
+        assert_eq!(plan.meetings[0].status, MeetingStatus::Cancelled);
+        assert!(plan.committee_errors.is_empty());
+        assert!(!fetcher.requested.borrow().iter().any(|u| u.contains("lCommitteeId=312")), "expired committee skipped");
+    }
+
+    #[test]
+    fn falls_back_to_html_when_the_web_service_is_off() {
+        let (from, to) = (day(2016, 1, 1), day(2016, 2, 1));
+        let list = "<html><body><div id=modgov><a href=\"mgCommitteeDetails.aspx?ID=516\">Audit Committee</a></div></body></html>";
+        let meetings = "<html><body><div id=modgov><ul class=mgBulletList>\
+            <li><a href=\"ieListDocuments.aspx?CId=516&amp;MId=6937&amp;Ver=4\">27 Jan 2016 7.00 pm</a></li>\
+            <li><a href=\"ieListDocuments.aspx?CId=516&amp;MId=6000&amp;Ver=4\">1 Jun 2015 7.00 pm</a></li></ul></div></body></html>";
+        let fetcher = CannedFetcher::default()
+            .ok(&urls::get_committees(BASE), fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"))
+            .ok(&urls::committee_list_page(BASE), list)
+            .ok(&urls::meeting_list_page(BASE, "516"), meetings);
+        let plan = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, from, to)).unwrap();
+        assert_eq!(plan.mode, Mode::Html);
+        assert_eq!(plan.meetings.len(), 1, "meetings outside the window are dropped");
+        assert!(matches!(plan.web_service_error, Some(SourceError::HtmlInsteadOfXml { .. })));
+    }
+
+    #[test]
+    fn reports_both_failures_for_a_garbage_site() {
+        let stub = fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html");
+        let fetcher = CannedFetcher::default()
+            .ok(&urls::get_committees(BASE), stub.clone())
+            .ok(&urls::committee_list_page(BASE), stub);
+        let error = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, day(2026, 1, 1), day(2026, 2, 1))).unwrap_err();
+        assert_eq!(error.web_service, Some(SourceError::JavaScriptRedirectStub));
+        assert_eq!(error.html, Some(SourceError::JavaScriptRedirectStub));
+        assert!(!error.is_transient());
+        assert_eq!(error.to_string(), "web service: a JavaScript redirect stub instead of data; HTML pages: a JavaScript redirect stub instead of data");
+    }
+
+    #[test]
+    fn timeouts_are_transient_and_do_not_fall_back() {
+        let fetcher = CannedFetcher::default().fail(&urls::get_committees(BASE), SourceError::Timeout { seconds: 30 });
+        let error = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, day(2026, 1, 1), day(2026, 2, 1))).unwrap_err();
+        assert!(error.is_transient());
+        assert_eq!(fetcher.requested.borrow().len(), 1);
+    }
+
+    #[test]
+    fn fetches_a_meeting_from_both_sources() {
+        let fetcher = CannedFetcher::default()
+            .ok(&urls::get_meeting(BASE, "6937"), fixture("manchester_GetMeeting_4967_with-minutes.xml").replace("4967", "6937"))
+            .ok(&urls::meeting_page(BASE, "516", "6937"), fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html"));
+        let result = block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "516", "6937", &HashMap::new())).unwrap();
+        let MeetingFetch::Fetched { detail, .. } = result else { panic!("expected data") };
+        assert_eq!(detail.items.len(), 2, "items come from the web service");
+        assert_eq!(detail.documents.len(), 3, "meeting documents come from the page");
+        assert!(detail.documents[0].url.starts_with("http://127.0.0.1:9/moderngov/documents/g6860/"));
+        assert_eq!(detail.heading.as_deref(), Some("Audit Committee - Wednesday, 27th January, 2016 7.00 p.m."));
+    }
+
+    #[test]
+    fn a_broken_meeting_answer_is_an_error_not_data() {
+        let xml = fixture("manchester_GetMeeting_4967_with-minutes.xml");
+        let fetcher = CannedFetcher::default()
+            .ok(&urls::get_meeting(BASE, "1"), &xml.as_bytes()[..xml.len() / 3])
+            .ok(&urls::meeting_page(BASE, "2", "1"), fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html"));
+        let error = block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "2", "1", &HashMap::new())).unwrap_err();
+        assert!(matches!(error, SourceError::TruncatedXml(_)), "{error:?}");
+    }
+}

@@ -1,0 +1,119 @@
+//! Where things live on a ModernGov site, relative to its base URL (which may
+//! carry a path prefix such as `/moderngov`).
+
+use worker::Url;
+
+use crate::time::format_uk_date;
+use chrono::NaiveDate;
+
+pub fn join(base_url: &str, path_and_query: &str) -> String {
+    format!("{}/{}", base_url.trim_end_matches('/'), path_and_query.trim_start_matches('/'))
+}
+
+pub fn get_committees(base_url: &str) -> String {
+    join(base_url, "mgWebService.asmx/GetCommittees")
+}
+
+pub fn get_meetings(base_url: &str, committee_id: &str, from: NaiveDate, to: NaiveDate) -> String {
+    join(
+        base_url,
+        &format!(
+            "mgWebService.asmx/GetMeetings?lCommitteeId={}&sFromDate={}&sToDate={}",
+            encode_component(committee_id),
+            encode_component(&format_uk_date(from)),
+            encode_component(&format_uk_date(to))
+        ),
+    )
+}
+
+pub fn get_meeting(base_url: &str, meeting_id: &str) -> String {
+    join(base_url, &format!("mgWebService.asmx/GetMeeting?lMeetingId={}", encode_component(meeting_id)))
+}
+
+pub fn committee_list_page(base_url: &str) -> String {
+    join(base_url, "mgListCommittees.aspx")
+}
+
+pub fn meeting_list_page(base_url: &str, committee_id: &str) -> String {
+    join(base_url, &format!("ieListMeetings.aspx?CId={}&Year=0", encode_component(committee_id)))
+}
+
+pub fn meeting_page(base_url: &str, committee_id: &str, meeting_id: &str) -> String {
+    join(
+        base_url,
+        &format!("ieListDocuments.aspx?CId={}&MId={}&Ver=4", encode_component(committee_id), encode_component(meeting_id)),
+    )
+}
+
+/// Resolves a link against the page it came from and percent-encodes what
+/// needs it (ModernGov file names contain spaces). `None` for unusable links.
+pub fn absolute_url(page_url: &str, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') || href.to_ascii_lowercase().starts_with("javascript:") {
+        return None;
+    }
+    let base = Url::parse(page_url).ok()?;
+    let resolved = base.join(href).ok()?;
+    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
+}
+
+/// The value of a query parameter, matching its name case-insensitively
+/// (pages write both `MId=` and `MID=`).
+pub fn query_param(href: &str, name: &str) -> Option<String> {
+    let query = href.split_once('?')?.1;
+    query
+        .split(['&', ';'])
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| key.trim_start_matches("amp;").eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_web_service_urls_under_a_path_prefix() {
+        let from = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let to = NaiveDate::from_ymd_opt(2026, 2, 2).unwrap();
+        assert_eq!(
+            get_meetings("https://modgov.sefton.gov.uk/moderngov/", "144", from, to),
+            "https://modgov.sefton.gov.uk/moderngov/mgWebService.asmx/GetMeetings?lCommitteeId=144&sFromDate=05%2F01%2F2026&sToDate=02%2F02%2F2026"
+        );
+        assert_eq!(get_committees("http://127.0.0.1:9/x"), "http://127.0.0.1:9/x/mgWebService.asmx/GetCommittees");
+        assert_eq!(meeting_page("https://a.gov.uk", "516", "6937"), "https://a.gov.uk/ieListDocuments.aspx?CId=516&MId=6937&Ver=4");
+    }
+
+    #[test]
+    fn resolves_and_encodes_document_links() {
+        let page = "https://moderngov.redbridge.gov.uk/ieListDocuments.aspx?CId=516&MId=6937&Ver=4";
+        assert_eq!(
+            absolute_url(page, "documents/g6860/Printed minutes 27th-Jan-2016 19.00 Audit Committee.pdf?T=1").as_deref(),
+            Some("https://moderngov.redbridge.gov.uk/documents/g6860/Printed%20minutes%2027th-Jan-2016%2019.00%20Audit%20Committee.pdf?T=1")
+        );
+        let prefixed = "http://127.0.0.1:8080/democracy/ieListDocuments.aspx?CId=1&MId=2";
+        assert_eq!(absolute_url(prefixed, "mgAi.aspx?ID=5").as_deref(), Some("http://127.0.0.1:8080/democracy/mgAi.aspx?ID=5"));
+        assert_eq!(absolute_url(page, "javascript:void(0)"), None);
+        assert_eq!(absolute_url(page, "mailto:a@b.c"), None);
+    }
+
+    #[test]
+    fn reads_query_parameters_in_any_case() {
+        assert_eq!(query_param("ieListDocuments.aspx?CId=151&MID=4832", "MId").as_deref(), Some("4832"));
+        assert_eq!(query_param("ieListDocuments.aspx?CId=151&amp;MId=4832", "mid").as_deref(), Some("4832"));
+        assert_eq!(query_param("mgCommitteeDetails.aspx?ID=516", "ID").as_deref(), Some("516"));
+        assert_eq!(query_param("page.aspx", "ID"), None);
+    }
+}
