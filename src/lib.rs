@@ -1,5 +1,107 @@
+//! council-digest: what UK councils decided, summarised from their own
+//! documents and served from the edge. This file only wires the Workers
+//! entry points to the modules that do the work.
+
+pub mod config;
+pub mod jobs;
 pub mod model;
 pub mod net;
 pub mod sources;
 pub mod storage;
 pub mod time;
+pub mod web;
+
+use worker::{
+    event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response,
+    Result, ScheduleContext, ScheduledEvent,
+};
+
+use jobs::refresh::{enqueue_all, give_up, run_job, JobContext};
+use jobs::{Job, JobOutcome};
+use storage::Store;
+
+#[event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    web::handle(req, env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let cron = event.cron();
+    let result = async {
+        let store = Store::new(env.d1("DB")?);
+        let queue = env.queue("JOBS")?;
+        if cron == jobs::WEEKLY_CRON {
+            worker::console_log!("weekly cron: digests are made by their own job");
+            return Ok::<usize, worker::Error>(0);
+        }
+        enqueue_all(&store, &queue, "cron").await
+    }
+    .await;
+    match result {
+        Ok(count) => worker::console_log!("cron {cron}: enqueued {count} council refreshes"),
+        // Failing the handler makes the failure visible in the cron's status.
+        Err(error) => panic!("cron {cron} failed: {error}"),
+    }
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> {
+    let store = Store::new(env.d1("DB")?);
+    let settings = web::settings(&env);
+    let queue = env.queue("JOBS")?;
+    let messages = batch.messages()?;
+    let dead_letters = batch.queue().ends_with("-dlq");
+    let context = JobContext {
+        store: &store,
+        settings: &settings,
+        queue: &queue,
+    };
+
+    // One council's messages run in order (politeness to its host); councils
+    // run side by side, so a slow council does not hold up the others.
+    let mut councils: Vec<&str> = messages.iter().map(|m| m.body().council_id()).collect();
+    councils.sort_unstable();
+    councils.dedup();
+    let groups = councils.into_iter().map(|council| {
+        let context = &context;
+        let messages = &messages;
+        async move {
+            for message in messages.iter().filter(|m| m.body().council_id() == council) {
+                if dead_letters {
+                    if let Err(error) = give_up(context.store, message.body()).await {
+                        worker::console_error!("dead letter for {council}: {error}");
+                    }
+                    message.ack();
+                    continue;
+                }
+                match run_job(context, message.body()).await {
+                    Ok(JobOutcome::Done) => message.ack(),
+                    Ok(JobOutcome::Retry(reason)) => {
+                        let age_seconds = ((worker::Date::now().as_millis()
+                            - message.timestamp().as_millis())
+                            / 1000) as u64;
+                        let delay = context.settings.retry_delay_seconds(age_seconds);
+                        worker::console_log!("retrying {council} in {delay}s: {reason}");
+                        message.retry_with_options(
+                            &QueueRetryOptionsBuilder::new()
+                                .with_delay_seconds(delay)
+                                .build(),
+                        );
+                    }
+                    Err(error) => {
+                        worker::console_error!("job for {council} failed: {error}");
+                        message.retry();
+                    }
+                }
+            }
+        }
+    });
+    futures_util::future::join_all(groups).await;
+    Ok(())
+}

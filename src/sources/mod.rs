@@ -14,22 +14,35 @@ pub enum SourceError {
     /// No answer: connection refused, DNS, TLS.
     Network(String),
     /// No complete answer within the request timeout.
-    Timeout { seconds: u64 },
+    Timeout {
+        seconds: u64,
+    },
     /// An HTTP status other than 200 (or 304 for conditional requests).
-    Http { status: u16 },
+    Http {
+        status: u16,
+    },
     /// Larger than the configured cap.
-    TooLarge { limit_bytes: usize },
+    TooLarge {
+        limit_bytes: usize,
+    },
     Empty,
     /// A 200 that is only a script sending the browser elsewhere.
     JavaScriptRedirectStub,
     /// A web page (often the council's CMS error page) where XML was expected.
-    HtmlInsteadOfXml { title: Option<String> },
+    HtmlInsteadOfXml {
+        title: Option<String>,
+    },
     /// Bytes that are not UTF-8, as a legacy Windows encoding would produce.
-    NotUtf8 { byte_offset: usize },
+    NotUtf8 {
+        byte_offset: usize,
+    },
     TruncatedXml(String),
     MalformedXml(String),
     /// Well-formed, but not the document asked for.
-    UnexpectedDocument { expected: &'static str, found: String },
+    UnexpectedDocument {
+        expected: &'static str,
+        found: String,
+    },
     /// A page without the markup the parser relies on.
     UnexpectedPage(String),
 }
@@ -48,8 +61,9 @@ impl SourceError {
     pub fn suggests_no_web_service(&self) -> bool {
         matches!(
             self,
-            Self::Http { status: 403 | 404 | 405 | 410 | 500 | 501 | 503 }
-                | Self::HtmlInsteadOfXml { .. }
+            Self::Http {
+                status: 403 | 404 | 405 | 410 | 500 | 501 | 503
+            } | Self::HtmlInsteadOfXml { .. }
                 | Self::JavaScriptRedirectStub
                 | Self::UnexpectedDocument { .. }
         )

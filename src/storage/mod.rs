@@ -1,1 +1,685 @@
+//! D1 storage. SQL lives in `queries`; `records` prepares rows without I/O.
+
+pub mod queries;
 pub mod records;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Result};
+
+use crate::model::{Committee, MeetingDetail, MeetingListing};
+use crate::net::{FetchRecord, Validators};
+use queries as q;
+use records::{committee_id, document_id, item_id, person_id, Fingerprint, MeetingRow};
+
+/// A value bound to a statement parameter.
+pub enum Param<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+    Bool(bool),
+}
+
+impl From<&Param<'_>> for JsValue {
+    fn from(param: &Param<'_>) -> Self {
+        match param {
+            Param::Text(text) => JsValue::from_str(text),
+            Param::OptText(Some(text)) => JsValue::from_str(text),
+            Param::OptText(None) => JsValue::NULL,
+            Param::Int(number) => JsValue::from_f64(*number as f64),
+            Param::Bool(flag) => JsValue::from_f64(if *flag { 1.0 } else { 0.0 }),
+        }
+    }
+}
+
+use Param::{Bool, Int, OptText, Text};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CouncilRow {
+    pub id: String,
+    pub name: String,
+    pub platform: String,
+    pub base_url: String,
+    pub time_zone: String,
+    pub coverage: String,
+    pub enabled: i64,
+    pub web_service: String,
+    pub gss_code: Option<String>,
+    pub nation: Option<String>,
+    pub https_note: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A council as registered through the admin API.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CouncilInput {
+    pub id: String,
+    pub name: String,
+    #[serde(default = "default_platform")]
+    pub platform: String,
+    pub base_url: String,
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+    #[serde(default = "default_coverage")]
+    pub coverage: String,
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    #[serde(default = "default_web_service")]
+    pub web_service: String,
+    pub gss_code: Option<String>,
+    pub nation: Option<String>,
+    pub notes: Option<String>,
+}
+
+fn default_platform() -> String {
+    "moderngov".into()
+}
+fn default_time_zone() -> String {
+    "Europe/London".into()
+}
+fn default_coverage() -> String {
+    "unsupported".into()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_web_service() -> String {
+    "auto".into()
+}
+
+impl CouncilInput {
+    /// Checks the fields a maintainer can get wrong; the message names the field.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let slug_ok = !self.id.is_empty()
+            && self.id.len() <= 64
+            && self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !self.id.starts_with('-');
+        if !slug_ok {
+            return Err("id must be a slug: lower-case letters, digits and hyphens".into());
+        }
+        if self.name.trim().is_empty() {
+            return Err("name must not be empty".into());
+        }
+        if !["moderngov", "cmis", "other"].contains(&self.platform.as_str()) {
+            return Err("platform must be moderngov, cmis or other".into());
+        }
+        let url = worker::Url::parse(&self.base_url)
+            .map_err(|_| "base_url must be an absolute URL".to_string())?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.host_str().is_none()
+            || url.query().is_some()
+        {
+            return Err("base_url must be an http(s) URL without a query".into());
+        }
+        if !["supported", "unsupported"].contains(&self.coverage.as_str()) {
+            return Err("coverage must be supported or unsupported".into());
+        }
+        if !["auto", "on", "off"].contains(&self.web_service.as_str()) {
+            return Err("web_service must be auto, on or off".into());
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err("time_zone is not a known zone".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeetingState {
+    pub detail_hash: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
+/// How one meeting's fetch ended, for the run's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingOutcome {
+    New,
+    Changed,
+    Unchanged,
+    Failed,
+}
+
+pub struct Store {
+    db: D1Database,
+}
+
+impl Store {
+    pub fn new(db: D1Database) -> Self {
+        Self { db }
+    }
+
+    pub fn statement(&self, sql: &str, params: &[Param<'_>]) -> Result<D1PreparedStatement> {
+        let values: Vec<JsValue> = params.iter().map(JsValue::from).collect();
+        self.db.prepare(sql).bind(&values)
+    }
+
+    pub async fn rows<T: for<'de> Deserialize<'de>>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<T>> {
+        self.statement(sql, params)?.all().await?.results::<T>()
+    }
+
+    pub async fn row<T: for<'de> Deserialize<'de>>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<T>> {
+        self.statement(sql, params)?.first::<T>(None).await
+    }
+
+    pub async fn run(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
+        self.statement(sql, params)?.run().await.map(|_| ())
+    }
+
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<()> {
+        if !statements.is_empty() {
+            self.db.batch(statements).await?;
+        }
+        Ok(())
+    }
+
+    // Councils
+
+    pub async fn councils(&self) -> Result<Vec<CouncilRow>> {
+        self.rows(q::LIST_COUNCILS, &[]).await
+    }
+
+    pub async fn enabled_councils(&self) -> Result<Vec<CouncilRow>> {
+        self.rows(q::ENABLED_COUNCILS, &[]).await
+    }
+
+    pub async fn council(&self, id: &str) -> Result<Option<CouncilRow>> {
+        self.row(q::GET_COUNCIL, &[Text(id)]).await
+    }
+
+    pub async fn upsert_council(&self, input: &CouncilInput, now: &str) -> Result<()> {
+        let base_url = input.base_url.trim_end_matches('/');
+        self.run(
+            q::UPSERT_COUNCIL,
+            &[
+                Text(&input.id),
+                Text(input.name.trim()),
+                Text(&input.platform),
+                Text(base_url),
+                Text(&input.time_zone),
+                Text(&input.coverage),
+                Bool(input.enabled),
+                Text(&input.web_service),
+                OptText(input.gss_code.as_deref()),
+                OptText(input.nation.as_deref()),
+                OptText(input.notes.as_deref()),
+                Text(now),
+            ],
+        )
+        .await
+    }
+
+    // Runs and the fetch log
+
+    pub async fn create_run(
+        &self,
+        run_id: &str,
+        council_id: &str,
+        trigger: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            q::CREATE_RUN,
+            &[Text(run_id), Text(council_id), Text(trigger), Text(now)],
+        )
+        .await
+    }
+
+    pub async fn run_record(&self, run_id: &str) -> Result<Option<Value>> {
+        self.row(q::GET_RUN, &[Text(run_id)]).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn run_planned(
+        &self,
+        run_id: &str,
+        mode: &str,
+        window: (&str, &str),
+        committees_seen: usize,
+        meetings_planned: usize,
+        meetings_missing: usize,
+        error: Option<&str>,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            q::RUN_PLANNED,
+            &[
+                Text(run_id),
+                Text(mode),
+                Text(window.0),
+                Text(window.1),
+                Int(committees_seen as i64),
+                Int(meetings_planned as i64),
+                Int(meetings_missing as i64),
+                OptText(error),
+                Text(now),
+            ],
+        )
+        .await
+    }
+
+    pub async fn run_error(&self, run_id: &str, error: &str) -> Result<()> {
+        self.run(q::RUN_ERROR, &[Text(run_id), Text(error)]).await
+    }
+
+    pub async fn run_failed(&self, run_id: &str, error: &str, now: &str) -> Result<()> {
+        self.run(q::RUN_FAILED, &[Text(run_id), Text(error), Text(now)])
+            .await
+    }
+
+    pub async fn meeting_done(
+        &self,
+        run_id: &str,
+        outcome: MeetingOutcome,
+        error: Option<&str>,
+        now: &str,
+    ) -> Result<()> {
+        let count = |o: MeetingOutcome| Int(i64::from(outcome == o));
+        self.run(
+            q::RUN_MEETING_DONE,
+            &[
+                Text(run_id),
+                count(MeetingOutcome::New),
+                count(MeetingOutcome::Changed),
+                count(MeetingOutcome::Unchanged),
+                count(MeetingOutcome::Failed),
+                OptText(error),
+                Text(now),
+            ],
+        )
+        .await
+    }
+
+    pub async fn log_fetches(
+        &self,
+        run_id: Option<&str>,
+        council_id: &str,
+        records: &[FetchRecord],
+    ) -> Result<()> {
+        let statements = records
+            .iter()
+            .map(|r| {
+                self.statement(
+                    q::INSERT_FETCH_LOG,
+                    &[
+                        OptText(run_id),
+                        Text(council_id),
+                        Text(&r.url),
+                        r.status.map_or(OptText(None), |s| Int(i64::from(s))),
+                        Int(r.duration_ms as i64),
+                        Int(r.bytes as i64),
+                        Text(r.outcome),
+                        OptText(r.error.as_deref()),
+                        Text(&r.fetched_at),
+                    ],
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.batch(statements).await
+    }
+
+    // Planning
+
+    /// Stores the committees and the listed meetings, and marks meetings that
+    /// the council no longer lists (only for committees whose list was read).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_plan(
+        &self,
+        council: &CouncilRow,
+        committees: &[Committee],
+        listed: &[(MeetingListing, MeetingRow, String)],
+        read_committees: &[String],
+        window: (&str, &str),
+        mode: &str,
+        now: &str,
+    ) -> Result<usize> {
+        let mut statements = Vec::new();
+        for committee in committees {
+            statements.push(self.statement(
+                q::UPSERT_COMMITTEE,
+                &[
+                    Text(&committee_id(&council.id, &committee.source_id)),
+                    Text(&council.id),
+                    Text(&committee.source_id),
+                    Text(&committee.title),
+                    OptText(committee.category.as_deref()),
+                    Bool(committee.is_deleted),
+                    Bool(committee.is_expired),
+                    Text(now),
+                ],
+            )?);
+        }
+        for (listing, row, web_url) in listed {
+            statements.push(self.statement(
+                q::UPSERT_LISTED_MEETING,
+                &[
+                    Text(&row.id),
+                    Text(&council.id),
+                    Text(&row.committee_id),
+                    Text(&listing.source_id),
+                    Text(&row.title),
+                    Text(&row.local_date),
+                    OptText(row.local_time.as_deref()),
+                    Text(&council.time_zone),
+                    OptText(row.starts_at_utc.as_deref()),
+                    Text(row.status.as_str()),
+                    Bool(row.is_special),
+                    Text(web_url),
+                    Text(mode),
+                    Text(now),
+                ],
+            )?);
+        }
+        let read_ids: Vec<String> = read_committees
+            .iter()
+            .map(|c| committee_id(&council.id, c))
+            .collect();
+        let listed_ids: Vec<&str> = listed.iter().map(|(_, row, _)| row.id.as_str()).collect();
+        let read_json = serde_json::to_string(&read_ids).unwrap_or_default();
+        let listed_json = serde_json::to_string(&listed_ids).unwrap_or_default();
+        statements.push(self.statement(
+            q::MARK_UNLISTED_MEETINGS,
+            &[
+                Text(&council.id),
+                Text(window.0),
+                Text(window.1),
+                Text(&read_json),
+                Text(now),
+                Text(&listed_json),
+            ],
+        )?);
+        let results = self.db.batch(statements).await?;
+        let missing = results
+            .last()
+            .and_then(|r| r.meta().ok().flatten())
+            .and_then(|m| m.changes)
+            .unwrap_or(0);
+        Ok(missing)
+    }
+
+    // Meetings
+
+    pub async fn meeting_state(&self, meeting_id: &str) -> Result<Option<MeetingState>> {
+        self.row(q::MEETING_STATE, &[Text(meeting_id)]).await
+    }
+
+    pub async fn validators(&self, urls: &[String]) -> Result<HashMap<String, Validators>> {
+        #[derive(Deserialize)]
+        struct Row {
+            url: String,
+            etag: Option<String>,
+            last_modified: Option<String>,
+        }
+        let json = serde_json::to_string(urls).unwrap_or_default();
+        let rows: Vec<Row> = self.rows(q::VALIDATORS_FOR, &[Text(&json)]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.url,
+                    Validators {
+                        etag: r.etag,
+                        last_modified: r.last_modified,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Writes a fetched meeting in one transaction: the meeting, its items,
+    /// documents and attendance, the change log and the HTTP validators.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_meeting(
+        &self,
+        council_id: &str,
+        run_id: Option<&str>,
+        row: &MeetingRow,
+        detail: &MeetingDetail,
+        fingerprint: &Fingerprint,
+        changes: &[String],
+        validators: &[(String, Validators)],
+        mode: &str,
+        now: &str,
+    ) -> Result<()> {
+        let meeting = row.id.as_str();
+        let fingerprint_json = serde_json::to_string(fingerprint).unwrap_or_default();
+        let digest = fingerprint.digest();
+        let change_note = (!changes.is_empty()).then(|| changes.join("; "));
+        let mut statements = vec![self.statement(
+            q::SAVE_MEETING,
+            &[
+                Text(meeting),
+                Text(&row.title),
+                Text(&row.local_date),
+                OptText(row.local_time.as_deref()),
+                OptText(row.starts_at_utc.as_deref()),
+                Text(row.status.as_str()),
+                Bool(row.is_special),
+                OptText(detail.location.as_deref()),
+                Bool(detail.agenda_published),
+                Bool(detail.minutes_published),
+                Bool(detail.decisions_published),
+                Text(mode),
+                Text(&digest),
+                Text(&fingerprint_json),
+                Text(now),
+                OptText(change_note.as_deref()),
+            ],
+        )?];
+        for change in changes {
+            statements.push(self.statement(
+                q::INSERT_CHANGE,
+                &[Text(meeting), OptText(run_id), Text(now), Text(change)],
+            )?);
+        }
+
+        let mut item_ids = Vec::new();
+        let mut document_ids = Vec::new();
+        let mut position = 0i64;
+        let mut add_document = |statements: &mut Vec<D1PreparedStatement>,
+                                doc: &crate::model::Document,
+                                item: Option<&str>|
+         -> Result<()> {
+            let id = document_id(council_id, doc);
+            if document_ids.contains(&id) {
+                return Ok(());
+            }
+            let published = doc.published_on.map(|d| d.format("%Y-%m-%d").to_string());
+            statements.push(self.statement(
+                q::UPSERT_DOCUMENT,
+                &[
+                    Text(&id),
+                    Text(meeting),
+                    OptText(item),
+                    Int(position),
+                    Text(&doc.url),
+                    Text(&doc.title),
+                    Text(doc.kind.as_str()),
+                    OptText(published.as_deref()),
+                    Bool(doc.is_restricted),
+                ],
+            )?);
+            position += 1;
+            document_ids.push(id);
+            Ok(())
+        };
+        for doc in &detail.documents {
+            add_document(&mut statements, doc, None)?;
+        }
+        for (index, item) in detail.items.iter().enumerate() {
+            let id = item_id(council_id, &item.source_id);
+            statements.push(self.statement(
+                q::UPSERT_ITEM,
+                &[
+                    Text(&id),
+                    Text(meeting),
+                    Text(&item.source_id),
+                    Int(index as i64),
+                    OptText(item.number.as_deref()),
+                    Text(&item.title),
+                    OptText(item.agenda_text.as_deref()),
+                    OptText(item.minutes_text.as_deref()),
+                    Bool(item.is_restricted),
+                ],
+            )?);
+            for doc in &item.documents {
+                add_document(&mut statements, doc, Some(&id))?;
+            }
+            item_ids.push(id);
+        }
+        let item_json = serde_json::to_string(&item_ids).unwrap_or_default();
+        let document_json = serde_json::to_string(&document_ids).unwrap_or_default();
+        statements.push(self.statement(q::DELETE_OTHER_ITEMS, &[Text(meeting), Text(&item_json)])?);
+        statements.push(self.statement(
+            q::DELETE_OTHER_DOCUMENTS,
+            &[Text(meeting), Text(&document_json)],
+        )?);
+        statements.push(self.statement(q::DELETE_ATTENDANCE, &[Text(meeting)])?);
+        for attendee in &detail.attendees {
+            let person = person_id(council_id, &attendee.source_id);
+            statements.push(self.statement(
+                q::UPSERT_PERSON,
+                &[
+                    Text(&person),
+                    Text(council_id),
+                    Text(&attendee.name),
+                    OptText(attendee.party.as_deref()),
+                    OptText(attendee.ward.as_deref()),
+                ],
+            )?);
+            statements.push(self.statement(
+                q::INSERT_ATTENDANCE,
+                &[
+                    Text(meeting),
+                    Text(&person),
+                    OptText(attendee.role.as_deref()),
+                    OptText(attendee.attendance.as_deref()),
+                ],
+            )?);
+        }
+        for (url, v) in validators {
+            statements.push(self.statement(
+                q::UPSERT_VALIDATORS,
+                &[
+                    Text(url),
+                    OptText(v.etag.as_deref()),
+                    OptText(v.last_modified.as_deref()),
+                    Text(now),
+                ],
+            )?);
+        }
+        self.batch(statements).await
+    }
+
+    // Reads
+
+    pub async fn council_meetings(
+        &self,
+        council_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Value>> {
+        self.rows(
+            q::COUNCIL_MEETINGS,
+            &[Text(council_id), Text(from), Text(to)],
+        )
+        .await
+    }
+
+    /// A meeting with its agenda items (each with its documents), meeting-level documents and attendance.
+    pub async fn meeting_full(&self, meeting_id: &str) -> Result<Option<Value>> {
+        let Some(mut meeting) = self
+            .row::<Value>(q::GET_MEETING, &[Text(meeting_id)])
+            .await?
+        else {
+            return Ok(None);
+        };
+        let items: Vec<Value> = self.rows(q::MEETING_ITEMS, &[Text(meeting_id)]).await?;
+        let documents: Vec<Value> = self.rows(q::MEETING_DOCUMENTS, &[Text(meeting_id)]).await?;
+        let attendance: Vec<Value> = self
+            .rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)])
+            .await?;
+        let items: Vec<Value> = items
+            .into_iter()
+            .map(|mut item| {
+                let id = item["id"].clone();
+                item["documents"] = Value::Array(
+                    documents
+                        .iter()
+                        .filter(|d| d["agenda_item_id"] == id)
+                        .cloned()
+                        .collect(),
+                );
+                item
+            })
+            .collect();
+        meeting["agenda_items"] = Value::Array(items);
+        meeting["documents"] = Value::Array(
+            documents
+                .into_iter()
+                .filter(|d| d["agenda_item_id"].is_null())
+                .collect(),
+        );
+        meeting["attendance"] = Value::Array(attendance);
+        Ok(Some(meeting))
+    }
+
+    pub async fn council_status(&self) -> Result<Vec<Value>> {
+        self.rows(q::COUNCIL_STATUS, &[]).await
+    }
+
+    pub async fn run_fetches(&self, run_id: &str) -> Result<Vec<Value>> {
+        self.rows(q::RUN_FETCHES, &[Text(run_id)]).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(base_url: &str) -> CouncilInput {
+        serde_json::from_value(
+            serde_json::json!({"id": "test-council", "name": "Test", "base_url": base_url}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn validates_council_registrations() {
+        assert!(input("http://127.0.0.1:8080").validate().is_ok());
+        assert!(input("http://127.0.0.1:8080/democracy/").validate().is_ok());
+        assert!(input("ftp://example").validate().is_err());
+        assert!(input("not a url").validate().is_err());
+        assert!(input("https://x.gov.uk/?a=b").validate().is_err());
+        let mut bad = input("https://x.gov.uk");
+        bad.id = "Bad Slug".into();
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            "id must be a slug: lower-case letters, digits and hyphens"
+        );
+        let defaults = input("https://x.gov.uk");
+        assert_eq!(
+            (
+                defaults.platform.as_str(),
+                defaults.coverage.as_str(),
+                defaults.enabled
+            ),
+            ("moderngov", "unsupported", true)
+        );
+    }
+}

@@ -11,7 +11,10 @@ use crate::model::{Document, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::time::{local_to_utc, meeting_title, parse_clock_time, stamp};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn short_hash(text: &str) -> String {
@@ -56,11 +59,20 @@ pub struct MeetingRow {
 
 /// Builds the meeting row. The page heading is the council's own title; without
 /// one, the title is written in ModernGov's style from the committee and date.
-pub fn meeting_row(council: &str, committee_title: &str, listing: &MeetingListing, detail: &MeetingDetail, zone: Tz) -> MeetingRow {
+pub fn meeting_row(
+    council: &str,
+    committee_title: &str,
+    listing: &MeetingListing,
+    detail: &MeetingDetail,
+    zone: Tz,
+) -> MeetingRow {
     let date = detail.date.unwrap_or(listing.date);
     let time_text = detail.time_text.as_deref().or(listing.time_text.as_deref());
     let time = time_text.and_then(parse_clock_time);
-    let title = detail.heading.clone().unwrap_or_else(|| meeting_title(committee_title, date, time_text));
+    let title = detail
+        .heading
+        .clone()
+        .unwrap_or_else(|| meeting_title(committee_title, date, time_text));
     let lower = format!("{title} {committee_title}").to_ascii_lowercase();
     MeetingRow {
         id: meeting_id(council, &listing.source_id),
@@ -115,13 +127,24 @@ pub fn fingerprint(council: &str, row: &MeetingRow, detail: &MeetingDetail) -> F
             Some(number) => format!("item {number} \"{}\"", item.title),
             None => format!("item \"{}\"", item.title),
         };
-        let hash = hash_json(&(&item.number, &item.title, &item.agenda_text, &item.minutes_text, item.is_restricted));
+        let hash = hash_json(&(
+            &item.number,
+            &item.title,
+            &item.agenda_text,
+            &item.minutes_text,
+            item.is_restricted,
+        ));
         items.insert(item_id(council, &item.source_id), (label, hash));
         for document in &item.documents {
             add_document(document);
         }
     }
-    Fingerprint { meta, items, documents, attendance: hash_json(&detail.attendees) }
+    Fingerprint {
+        meta,
+        items,
+        documents,
+        attendance: hash_json(&detail.attendees),
+    }
 }
 
 impl Fingerprint {
@@ -149,7 +172,9 @@ pub fn describe_changes(old: &Fingerprint, new: &Fingerprint) -> Vec<String> {
     for (id, (title, hash)) in &new.documents {
         match old.documents.get(id) {
             None => changes.push(format!("document \"{title}\" added")),
-            Some((_, old_hash)) if old_hash != hash => changes.push(format!("document \"{title}\" changed")),
+            Some((_, old_hash)) if old_hash != hash => {
+                changes.push(format!("document \"{title}\" changed"))
+            }
             _ => {}
         }
     }
@@ -209,22 +234,46 @@ mod tests {
 
     #[test]
     fn builds_a_meeting_row_in_local_and_utc_time() {
-        let row = meeting_row("coventry", "Audit Committee", &listing(), &detail(), crate::time::DEFAULT_TIME_ZONE);
+        let row = meeting_row(
+            "coventry",
+            "Audit Committee",
+            &listing(),
+            &detail(),
+            crate::time::DEFAULT_TIME_ZONE,
+        );
         assert_eq!(row.id, "coventry-4967");
         assert_eq!(row.committee_id, "coventry-c144");
-        assert_eq!(row.title, "Audit Committee - Wednesday, 10th June, 2026 10.00 am");
+        assert_eq!(
+            row.title,
+            "Audit Committee - Wednesday, 10th June, 2026 10.00 am"
+        );
         assert_eq!(row.local_date, "2026-06-10");
         assert_eq!(row.local_time.as_deref(), Some("10:00"));
         assert_eq!(row.starts_at_utc.as_deref(), Some("2026-06-10T09:00:00Z"));
         assert!(!row.is_special);
         let mut special = detail();
         special.heading = Some("Extraordinary Meeting, Council - Monday".into());
-        assert!(meeting_row("c", "Council", &listing(), &special, crate::time::DEFAULT_TIME_ZONE).is_special);
+        assert!(
+            meeting_row(
+                "c",
+                "Council",
+                &listing(),
+                &special,
+                crate::time::DEFAULT_TIME_ZONE
+            )
+            .is_special
+        );
     }
 
     #[test]
     fn equal_content_has_equal_fingerprints() {
-        let row = meeting_row("c", "Audit", &listing(), &detail(), crate::time::DEFAULT_TIME_ZONE);
+        let row = meeting_row(
+            "c",
+            "Audit",
+            &listing(),
+            &detail(),
+            crate::time::DEFAULT_TIME_ZONE,
+        );
         let a = fingerprint("c", &row, &detail());
         let b = fingerprint("c", &row, &detail());
         assert_eq!(a.digest(), b.digest());
@@ -233,11 +282,22 @@ mod tests {
 
     #[test]
     fn describes_what_changed() {
-        let row = meeting_row("c", "Audit", &listing(), &detail(), crate::time::DEFAULT_TIME_ZONE);
+        let row = meeting_row(
+            "c",
+            "Audit",
+            &listing(),
+            &detail(),
+            crate::time::DEFAULT_TIME_ZONE,
+        );
         let before = fingerprint("c", &row, &detail());
         let mut changed = detail();
         changed.items[0].agenda_text = Some("Revised text".into());
-        changed.items.push(AgendaItem { source_id: "2".into(), number: Some("2".into()), title: "Parks".into(), ..changed.items[0].clone() });
+        changed.items.push(AgendaItem {
+            source_id: "2".into(),
+            number: Some("2".into()),
+            title: "Parks".into(),
+            ..changed.items[0].clone()
+        });
         changed.documents.push(Document {
             source_id: Some("9".into()),
             url: "https://x/documents/g1/Printed minutes.pdf?T=1".into(),
@@ -264,7 +324,10 @@ mod tests {
         let doc = &detail().documents[0];
         assert_eq!(document_id("c", doc), document_id("c", &doc.clone()));
         assert!(document_id("c", doc).starts_with("c-u"));
-        let with_id = Document { source_id: Some("60860".into()), ..doc.clone() };
+        let with_id = Document {
+            source_id: Some("60860".into()),
+            ..doc.clone()
+        };
         assert_eq!(document_id("coventry", &with_id), "coventry-a60860");
     }
 }

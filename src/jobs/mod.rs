@@ -1,0 +1,98 @@
+//! Scheduled and queued work: the cron enqueues one refresh per enabled
+//! council; a refresh plans the window and enqueues one message per meeting;
+//! a meeting message fetches and stores that meeting.
+
+pub mod refresh;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::MeetingListing;
+use crate::sources::moderngov::Mode;
+
+/// One unit of queued work.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    RefreshCouncil {
+        council_id: String,
+        run_id: String,
+    },
+    FetchMeeting {
+        council_id: String,
+        run_id: String,
+        mode: Mode,
+        committee_title: String,
+        listing: MeetingListing,
+    },
+}
+
+impl Job {
+    pub fn council_id(&self) -> &str {
+        match self {
+            Self::RefreshCouncil { council_id, .. } | Self::FetchMeeting { council_id, .. } => {
+                council_id
+            }
+        }
+    }
+
+    pub fn run_id(&self) -> &str {
+        match self {
+            Self::RefreshCouncil { run_id, .. } | Self::FetchMeeting { run_id, .. } => run_id,
+        }
+    }
+}
+
+/// How a job ended, which decides what happens to its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobOutcome {
+    Done,
+    /// A transient failure (timeout, 5xx): try again later.
+    Retry(String),
+}
+
+/// The refresh cron (frequent) and the digest cron (weekly), as in wrangler.toml.
+pub const REFRESH_CRON: &str = "0 */2 * * *";
+pub const WEEKLY_CRON: &str = "30 6 * * MON";
+
+/// Splits work into queue batches (at most 100 messages per send).
+pub fn batches<T: Clone>(items: &[T], size: usize) -> Vec<Vec<T>> {
+    items.chunks(size.max(1)).map(<[T]>::to_vec).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MeetingStatus;
+
+    #[test]
+    fn jobs_round_trip_as_json() {
+        let job = Job::FetchMeeting {
+            council_id: "coventry".into(),
+            run_id: "r1".into(),
+            mode: Mode::Html,
+            committee_title: "Cabinet".into(),
+            listing: MeetingListing {
+                source_id: "1".into(),
+                committee_source_id: "2".into(),
+                date: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+                time_text: None,
+                status: MeetingStatus::Cancelled,
+            },
+        };
+        let json = serde_json::to_string(&job).unwrap();
+        assert!(json.contains("\"kind\":\"fetch_meeting\""));
+        assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
+        assert_eq!(job.council_id(), "coventry");
+    }
+
+    #[test]
+    fn splits_into_queue_sized_batches() {
+        let items: Vec<u32> = (0..250).collect();
+        let split = batches(&items, 100);
+        assert_eq!(
+            split.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![100, 100, 50]
+        );
+        assert!(batches::<u32>(&[], 100).is_empty());
+    }
+}

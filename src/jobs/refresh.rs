@@ -1,0 +1,391 @@
+//! Refreshing a council: plan its window, then fetch and store each meeting.
+
+use chrono::Duration;
+use worker::{Queue, Result};
+
+use super::{batches, Job, JobOutcome};
+use crate::config::Settings;
+use crate::model::{MeetingDetail, MeetingListing};
+use crate::net::{FetchPolicy, WorkerFetcher};
+use crate::sources::moderngov::{
+    self, fetch_meeting, meeting_urls, plan_refresh, MeetingFetch, Mode, WebServiceSetting,
+};
+use crate::storage::records::{
+    describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint,
+};
+use crate::storage::{CouncilRow, MeetingOutcome, Store};
+use crate::time::{local_date, now_utc, parse_time_zone, stamp};
+
+pub struct JobContext<'a> {
+    pub store: &'a Store,
+    pub settings: &'a Settings,
+    pub queue: &'a Queue,
+}
+
+fn now() -> String {
+    stamp(now_utc())
+}
+
+fn new_run_id(council_id: &str) -> String {
+    let random = (worker::js_sys::Math::random() * 1e9) as u64;
+    format!("{council_id}-{}-{random:09}", now_utc().timestamp_millis())
+}
+
+fn fetcher(settings: &Settings) -> WorkerFetcher {
+    WorkerFetcher::new(FetchPolicy {
+        timeout_ms: settings.request_timeout_ms,
+        max_bytes: settings.max_page_bytes,
+        min_interval_ms: settings.min_request_interval_ms,
+    })
+}
+
+/// Records a run and enqueues its refresh; returns the run id.
+pub async fn start_refresh(
+    store: &Store,
+    queue: &Queue,
+    council_id: &str,
+    trigger: &str,
+) -> Result<String> {
+    let run_id = new_run_id(council_id);
+    store
+        .create_run(&run_id, council_id, trigger, &now())
+        .await?;
+    queue
+        .send(Job::RefreshCouncil {
+            council_id: council_id.to_string(),
+            run_id: run_id.clone(),
+        })
+        .await?;
+    Ok(run_id)
+}
+
+/// The cron's work: one refresh message per enabled council.
+pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<usize> {
+    let councils = store.enabled_councils().await?;
+    let mut jobs = Vec::with_capacity(councils.len());
+    for council in &councils {
+        let run_id = new_run_id(&council.id);
+        store
+            .create_run(&run_id, &council.id, trigger, &now())
+            .await?;
+        jobs.push(Job::RefreshCouncil {
+            council_id: council.id.clone(),
+            run_id,
+        });
+    }
+    for batch in batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    Ok(jobs.len())
+}
+
+pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
+    match job {
+        Job::RefreshCouncil { council_id, run_id } => {
+            refresh_council(ctx, council_id, run_id).await
+        }
+        Job::FetchMeeting {
+            council_id,
+            run_id,
+            mode,
+            committee_title,
+            listing,
+        } => refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await,
+    }
+}
+
+/// A message that exhausted its retries: close its part of the run as failed.
+pub async fn give_up(store: &Store, job: &Job) -> Result<()> {
+    let note = "gave up after repeated transient failures";
+    match job {
+        Job::RefreshCouncil { run_id, .. } => {
+            let previous = store
+                .run_record(run_id)
+                .await?
+                .and_then(|r| r["error"].as_str().map(str::to_string));
+            let error = previous.map_or_else(|| note.to_string(), |e| format!("{e} ({note})"));
+            store.run_failed(run_id, &error, &now()).await
+        }
+        Job::FetchMeeting {
+            run_id, listing, ..
+        } => {
+            let error = format!("meeting {}: {note}", listing.source_id);
+            store
+                .meeting_done(run_id, MeetingOutcome::Failed, Some(&error), &now())
+                .await
+        }
+    }
+}
+
+async fn refresh_council(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    run_id: &str,
+) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let Some(council) = store.council(council_id).await? else {
+        store
+            .run_failed(run_id, "council is not registered", &now())
+            .await?;
+        return Ok(JobOutcome::Done);
+    };
+    if council.platform != "moderngov" {
+        store
+            .run_failed(
+                run_id,
+                &format!("no adapter for platform {}", council.platform),
+                &now(),
+            )
+            .await?;
+        return Ok(JobOutcome::Done);
+    }
+    let zone = parse_time_zone(&council.time_zone);
+    let today = local_date(now_utc(), zone);
+    let from = today - Duration::days(ctx.settings.window_days_back);
+    let to = today + Duration::days(ctx.settings.window_days_ahead);
+    let fetcher = fetcher(ctx.settings);
+    let setting = WebServiceSetting::parse(&council.web_service);
+    let planned = plan_refresh(&fetcher, &council.base_url, setting, from, to).await;
+    store
+        .log_fetches(Some(run_id), council_id, &fetcher.take_log())
+        .await?;
+
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(error) if error.is_transient() => {
+            store.run_error(run_id, &error.to_string()).await?;
+            return Ok(JobOutcome::Retry(error.to_string()));
+        }
+        Err(error) => {
+            store.run_failed(run_id, &error.to_string(), &now()).await?;
+            return Ok(JobOutcome::Done);
+        }
+    };
+
+    let title_of = |committee: &str| {
+        plan.committees
+            .iter()
+            .find(|c| c.source_id == committee)
+            .map_or_else(|| "Meeting".to_string(), |c| c.title.clone())
+    };
+    let mut listed: Vec<(MeetingListing, _, String)> = Vec::new();
+    for listing in &plan.meetings {
+        if listed
+            .iter()
+            .any(|(l, _, _)| l.source_id == listing.source_id)
+        {
+            continue;
+        }
+        let row = meeting_row(
+            &council.id,
+            &title_of(&listing.committee_source_id),
+            listing,
+            &MeetingDetail::default(),
+            zone,
+        );
+        let web_url = moderngov::urls::meeting_page(
+            &council.base_url,
+            &listing.committee_source_id,
+            &listing.source_id,
+        );
+        listed.push((listing.clone(), row, web_url));
+    }
+    let failed: Vec<&str> = plan
+        .committee_errors
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect();
+    // In web-service mode only current committees' lists were asked for.
+    let read_committees: Vec<String> = plan
+        .committees
+        .iter()
+        .filter(|c| plan.mode == Mode::Html || (!c.is_deleted && !c.is_expired))
+        .map(|c| c.source_id.clone())
+        .filter(|id| !failed.contains(&id.as_str()))
+        .collect();
+    let window = (
+        from.format("%Y-%m-%d").to_string(),
+        to.format("%Y-%m-%d").to_string(),
+    );
+    let missing = store
+        .save_plan(
+            &council,
+            &plan.committees,
+            &listed,
+            &read_committees,
+            (&window.0, &window.1),
+            plan.mode.as_str(),
+            &now(),
+        )
+        .await?;
+    let mut notes: Vec<String> = plan
+        .committee_errors
+        .iter()
+        .map(|(id, error)| format!("committee {id}: {error}"))
+        .collect();
+    if let Some(error) = &plan.web_service_error {
+        notes.insert(
+            0,
+            format!("web service unavailable, used HTML pages ({error})"),
+        );
+    }
+    let note = (!plan.committee_errors.is_empty()).then(|| notes.join("; "));
+    store
+        .run_planned(
+            run_id,
+            plan.mode.as_str(),
+            (&window.0, &window.1),
+            plan.committees.len(),
+            listed.len(),
+            missing,
+            note.as_deref(),
+            &now(),
+        )
+        .await?;
+    let jobs: Vec<Job> = listed
+        .into_iter()
+        .map(|(listing, _, _)| Job::FetchMeeting {
+            council_id: council.id.clone(),
+            run_id: run_id.to_string(),
+            mode: plan.mode,
+            committee_title: title_of(&listing.committee_source_id),
+            listing,
+        })
+        .collect();
+    for batch in batches(&jobs, 100) {
+        ctx.queue.send_batch(batch).await?;
+    }
+    Ok(JobOutcome::Done)
+}
+
+async fn refresh_meeting(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    run_id: &str,
+    mode: Mode,
+    committee_title: &str,
+    listing: &MeetingListing,
+) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let Some(council) = store.council(council_id).await? else {
+        store
+            .meeting_done(
+                run_id,
+                MeetingOutcome::Failed,
+                Some("council is not registered"),
+                &now(),
+            )
+            .await?;
+        return Ok(JobOutcome::Done);
+    };
+    let urls = meeting_urls(
+        &council.base_url,
+        mode,
+        &listing.committee_source_id,
+        &listing.source_id,
+    );
+    let known = store.validators(&urls).await?;
+    let fetcher = fetcher(ctx.settings);
+    let fetched = fetch_meeting(
+        &fetcher,
+        &council.base_url,
+        mode,
+        &listing.committee_source_id,
+        &listing.source_id,
+        &known,
+    )
+    .await;
+    store
+        .log_fetches(Some(run_id), council_id, &fetcher.take_log())
+        .await?;
+    let (detail, validators) = match fetched {
+        Ok(MeetingFetch::NotModified) => {
+            store
+                .meeting_done(run_id, MeetingOutcome::Unchanged, None, &now())
+                .await?;
+            return Ok(JobOutcome::Done);
+        }
+        Ok(MeetingFetch::Fetched { detail, validators }) => (detail, validators),
+        Err(error) if error.is_transient() => {
+            let message = format!("meeting {}: {error}", listing.source_id);
+            store.run_error(run_id, &message).await?;
+            return Ok(JobOutcome::Retry(message));
+        }
+        Err(error) => {
+            let message = format!("meeting {}: {error}", listing.source_id);
+            store
+                .meeting_done(run_id, MeetingOutcome::Failed, Some(&message), &now())
+                .await?;
+            return Ok(JobOutcome::Done);
+        }
+    };
+    let outcome = store_meeting(
+        store,
+        &council,
+        run_id,
+        mode,
+        committee_title,
+        listing,
+        &detail,
+        &validators,
+    )
+    .await?;
+    store.meeting_done(run_id, outcome, None, &now()).await?;
+    Ok(JobOutcome::Done)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store_meeting(
+    store: &Store,
+    council: &CouncilRow,
+    run_id: &str,
+    mode: Mode,
+    committee_title: &str,
+    listing: &MeetingListing,
+    detail: &MeetingDetail,
+    validators: &[(String, crate::net::Validators)],
+) -> Result<MeetingOutcome> {
+    let zone = parse_time_zone(&council.time_zone);
+    let row = meeting_row(&council.id, committee_title, listing, detail, zone);
+    let new_fingerprint = fingerprint(&council.id, &row, detail);
+    let state = store
+        .meeting_state(&meeting_id(&council.id, &listing.source_id))
+        .await?;
+    let previous = state.as_ref().and_then(|s| {
+        s.detail_hash
+            .as_ref()
+            .map(|hash| (hash, s.fingerprint.as_deref()))
+    });
+    let (outcome, changes) = match previous {
+        None => (MeetingOutcome::New, Vec::new()),
+        Some((hash, _)) if *hash == new_fingerprint.digest() => {
+            return Ok(MeetingOutcome::Unchanged)
+        }
+        Some((_, old)) => {
+            let old: Fingerprint = old
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
+            let changes = describe_changes(&old, &new_fingerprint);
+            let outcome = if changes.is_empty() {
+                MeetingOutcome::Unchanged
+            } else {
+                MeetingOutcome::Changed
+            };
+            (outcome, changes)
+        }
+    };
+    store
+        .save_meeting(
+            &council.id,
+            Some(run_id),
+            &row,
+            detail,
+            &new_fingerprint,
+            &changes,
+            validators,
+            mode.as_str(),
+            &now(),
+        )
+        .await?;
+    Ok(outcome)
+}

@@ -1,0 +1,103 @@
+//! Every SQL statement the worker runs. The schema lives in `migrations/`.
+
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, created_at, updated_at FROM councils WHERE id = ?1";
+pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, created_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) \
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
+    time_zone = excluded.time_zone, coverage = excluded.coverage, enabled = excluded.enabled, web_service = excluded.web_service, \
+    gss_code = COALESCE(excluded.gss_code, councils.gss_code), nation = COALESCE(excluded.nation, councils.nation), \
+    notes = COALESCE(excluded.notes, councils.notes), updated_at = excluded.updated_at";
+
+pub const CREATE_RUN: &str = "INSERT INTO scrape_runs (id, council_id, trigger, status, started_at) VALUES (?1, ?2, ?3, 'queued', ?4)";
+pub const GET_RUN: &str = "SELECT * FROM scrape_runs WHERE id = ?1";
+pub const RUN_PLANNED: &str = "UPDATE scrape_runs SET mode = ?2, window_from = ?3, window_to = ?4, committees_seen = ?5, \
+    meetings_planned = ?6, meetings_missing = ?7, error = ?8, \
+    status = CASE WHEN ?6 = 0 THEN (CASE WHEN ?8 IS NULL THEN 'succeeded' ELSE 'partial' END) ELSE 'fetching' END, \
+    finished_at = CASE WHEN ?6 = 0 THEN ?9 ELSE NULL END WHERE id = ?1";
+pub const RUN_ERROR: &str = "UPDATE scrape_runs SET error = ?2 WHERE id = ?1";
+pub const RUN_FAILED: &str =
+    "UPDATE scrape_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1";
+/// Counts one finished meeting (?2 new, ?3 changed, ?4 unchanged, ?5 failed) and closes the run after the last.
+pub const RUN_MEETING_DONE: &str = "UPDATE scrape_runs SET meetings_done = meetings_done + 1, \
+    meetings_new = meetings_new + ?2, meetings_changed = meetings_changed + ?3, \
+    meetings_unchanged = meetings_unchanged + ?4, meetings_failed = meetings_failed + ?5, \
+    error = COALESCE(?6, error), \
+    status = CASE WHEN meetings_done + 1 >= meetings_planned \
+        THEN (CASE WHEN meetings_failed + ?5 > 0 OR COALESCE(?6, error) IS NOT NULL THEN 'partial' ELSE 'succeeded' END) ELSE status END, \
+    finished_at = CASE WHEN meetings_done + 1 >= meetings_planned THEN ?7 ELSE finished_at END WHERE id = ?1";
+pub const INSERT_FETCH_LOG: &str = "INSERT INTO fetch_log (run_id, council_id, url, status, duration_ms, bytes, outcome, error, fetched_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+pub const UPSERT_COMMITTEE: &str = "INSERT INTO committees (id, council_id, source_id, title, category, is_deleted, is_expired, first_seen_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) \
+    ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = COALESCE(excluded.category, committees.category), \
+    is_deleted = excluded.is_deleted, is_expired = excluded.is_expired, updated_at = excluded.updated_at \
+    WHERE committees.title IS NOT excluded.title OR committees.category IS NOT COALESCE(excluded.category, committees.category) \
+    OR committees.is_deleted IS NOT excluded.is_deleted OR committees.is_expired IS NOT excluded.is_expired";
+
+/// A meeting seen in a list: created with what the list says, or marked listed again.
+pub const UPSERT_LISTED_MEETING: &str = "INSERT INTO meetings (id, council_id, committee_id, source_id, title, local_date, local_time, time_zone, \
+    starts_at_utc, status, is_special, web_url, source_mode, first_seen_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) \
+    ON CONFLICT (id) DO UPDATE SET listed = 1, missing_since = NULL WHERE meetings.listed = 0";
+/// Meetings of the listed committees, inside the window, that the council no longer lists.
+pub const MARK_UNLISTED_MEETINGS: &str = "UPDATE meetings SET listed = 0, missing_since = ?5 \
+    WHERE council_id = ?1 AND local_date BETWEEN ?2 AND ?3 AND listed = 1 \
+    AND committee_id IN (SELECT value FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?6))";
+pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint FROM meetings WHERE id = ?1";
+pub const VALIDATORS_FOR: &str = "SELECT url, etag, last_modified FROM http_validators WHERE url IN (SELECT value FROM json_each(?1))";
+pub const UPSERT_VALIDATORS: &str = "INSERT INTO http_validators (url, etag, last_modified, updated_at) VALUES (?1, ?2, ?3, ?4) \
+    ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = excluded.updated_at";
+
+pub const SAVE_MEETING: &str = "UPDATE meetings SET title = ?2, local_date = ?3, local_time = ?4, starts_at_utc = ?5, status = ?6, \
+    is_special = ?7, location = ?8, agenda_published = ?9, minutes_published = ?10, decisions_published = ?11, \
+    source_mode = ?12, detail_hash = ?13, fingerprint = ?14, detail_fetched_at = ?15, updated_at = ?15, \
+    content_changed = CASE WHEN ?16 IS NULL THEN content_changed ELSE 1 END, \
+    change_note = COALESCE(?16, change_note), changed_at = CASE WHEN ?16 IS NULL THEN changed_at ELSE ?15 END \
+    WHERE id = ?1";
+pub const INSERT_CHANGE: &str =
+    "INSERT INTO meeting_changes (meeting_id, run_id, changed_at, what) VALUES (?1, ?2, ?3, ?4)";
+pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_id, position, number, title, agenda_text, minutes_text, is_restricted) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+    ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, position = excluded.position, number = excluded.number, \
+    title = excluded.title, agenda_text = excluded.agenda_text, minutes_text = excluded.minutes_text, is_restricted = excluded.is_restricted";
+pub const DELETE_OTHER_ITEMS: &str = "DELETE FROM agenda_items WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
+pub const UPSERT_DOCUMENT: &str = "INSERT INTO documents (id, meeting_id, agenda_item_id, position, url, title, kind, published_on, is_restricted) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+    ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, agenda_item_id = excluded.agenda_item_id, position = excluded.position, \
+    url = excluded.url, title = excluded.title, kind = excluded.kind, published_on = excluded.published_on, is_restricted = excluded.is_restricted";
+pub const DELETE_OTHER_DOCUMENTS: &str =
+    "DELETE FROM documents WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
+pub const UPSERT_PERSON: &str = "INSERT INTO people (id, council_id, name, party, ward) VALUES (?1, ?2, ?3, ?4, ?5) \
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, party = COALESCE(excluded.party, people.party), ward = COALESCE(excluded.ward, people.ward)";
+pub const DELETE_ATTENDANCE: &str = "DELETE FROM attendance WHERE meeting_id = ?1";
+pub const INSERT_ATTENDANCE: &str = "INSERT OR REPLACE INTO attendance (meeting_id, person_id, role, attendance) VALUES (?1, ?2, ?3, ?4)";
+
+pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_time, m.starts_at_utc, m.status, m.is_special, m.location, \
+    m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title \
+    FROM meetings m JOIN committees c ON c.id = m.committee_id \
+    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.local_time, m.id";
+pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, m.local_date, m.local_time, m.time_zone, m.starts_at_utc, \
+    m.status, m.is_special, m.location, m.agenda_published, m.minutes_published, m.decisions_published, m.web_url, m.source_mode, \
+    m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.first_seen_at, m.updated_at, \
+    c.id AS committee_id, c.title AS committee_title, co.name AS council_name \
+    FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN councils co ON co.id = m.council_id WHERE m.id = ?1";
+pub const MEETING_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted FROM agenda_items WHERE meeting_id = ?1 ORDER BY position";
+pub const MEETING_DOCUMENTS: &str = "SELECT id, agenda_item_id, url, title, kind, published_on, is_restricted FROM documents WHERE meeting_id = ?1 ORDER BY position";
+pub const MEETING_ATTENDANCE: &str =
+    "SELECT p.id AS person_id, p.name, p.party, p.ward, a.role, a.attendance \
+    FROM attendance a JOIN people p ON p.id = a.person_id WHERE a.meeting_id = ?1 ORDER BY p.name";
+
+pub const COUNCIL_STATUS: &str = "SELECT co.id, co.name, co.enabled, co.coverage, co.base_url, \
+    (SELECT COUNT(*) FROM committees WHERE council_id = co.id) AS committees, \
+    (SELECT COUNT(*) FROM meetings WHERE council_id = co.id) AS meetings, \
+    (SELECT COUNT(*) FROM meetings WHERE council_id = co.id AND content_changed = 1) AS meetings_changed, \
+    r.id AS last_run_id, r.status AS last_run_status, r.started_at AS last_run_started_at, r.finished_at AS last_run_finished_at, \
+    r.mode AS last_run_mode, r.error AS last_run_error, \
+    (SELECT MAX(finished_at) FROM scrape_runs WHERE council_id = co.id AND status = 'succeeded') AS last_success_at, \
+    (SELECT error FROM scrape_runs WHERE council_id = co.id AND error IS NOT NULL ORDER BY started_at DESC LIMIT 1) AS last_error \
+    FROM councils co LEFT JOIN scrape_runs r ON r.id = (SELECT id FROM scrape_runs WHERE council_id = co.id ORDER BY started_at DESC, id DESC LIMIT 1) \
+    WHERE co.enabled = 1 OR r.id IS NOT NULL ORDER BY co.id";
+pub const RUN_FETCHES: &str = "SELECT url, status, duration_ms, bytes, outcome, error, fetched_at FROM fetch_log WHERE run_id = ?1 ORDER BY id";

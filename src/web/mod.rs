@@ -1,0 +1,228 @@
+//! The public site, the JSON API and the admin routes.
+
+pub mod html;
+pub mod routes;
+
+use serde_json::{json, Value};
+use worker::{Env, Request, Response, Result};
+
+use crate::config::Settings;
+use crate::jobs::refresh::start_refresh;
+use crate::storage::{CouncilInput, Store};
+use crate::time::{local_date, now_utc, parse_time_zone, stamp};
+use routes::{query_value, route, Route};
+
+const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+];
+
+fn with_headers(mut response: Response, content_type: &str) -> Result<Response> {
+    let headers = response.headers_mut();
+    headers.set("Content-Type", content_type)?;
+    for (name, value) in SECURITY_HEADERS {
+        headers.set(name, value)?;
+    }
+    Ok(response)
+}
+
+fn html_page(body: String, status: u16) -> Result<Response> {
+    with_headers(
+        Response::ok(body)?.with_status(status),
+        "text/html; charset=utf-8",
+    )
+}
+
+fn json_response(value: &Value, status: u16) -> Result<Response> {
+    let response = with_headers(
+        Response::ok(value.to_string())?.with_status(status),
+        "application/json; charset=utf-8",
+    )?;
+    response.headers().set("Access-Control-Allow-Origin", "*")?;
+    Ok(response)
+}
+
+/// RFC 9457 problem details.
+fn problem(status: u16, title: &str, detail: &str) -> Result<Response> {
+    let body = json!({"type": "about:blank", "title": title, "status": status, "detail": detail});
+    with_headers(
+        Response::ok(body.to_string())?.with_status(status),
+        "application/problem+json",
+    )
+}
+
+/// Compares the bearer token with ADMIN_TOKEN in constant time. Without a
+/// configured token every admin request is refused.
+fn authorised(req: &Request, env: &Env) -> bool {
+    let Ok(expected) = env
+        .secret("ADMIN_TOKEN")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
+    else {
+        return false;
+    };
+    let header = req
+        .headers()
+        .get("Authorization")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let Some(token) = header.strip_prefix("Bearer ") else {
+        return false;
+    };
+    !expected.is_empty()
+        && constant_time_eq::constant_time_eq(token.trim().as_bytes(), expected.as_bytes())
+}
+
+pub fn settings(env: &Env) -> Settings {
+    Settings::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
+}
+
+fn valid_date(text: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
+    let url = req.url()?;
+    let method = req.method().to_string();
+    let current = route(&method, url.path());
+    let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
+    match &current {
+        Route::AdminRegisterCouncil
+        | Route::AdminScrape(_)
+        | Route::AdminStatus
+        | Route::AdminRun(_)
+            if !authorised(&req, &env) =>
+        {
+            let response = problem(
+                401,
+                "Unauthorized",
+                "admin routes need Authorization: Bearer <ADMIN_TOKEN>",
+            )?;
+            response.headers().set("WWW-Authenticate", "Bearer")?;
+            return Ok(response);
+        }
+        _ => {}
+    }
+    let store = Store::new(env.d1("DB")?);
+    match current {
+        Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
+        Route::Home => {
+            let councils: Vec<Value> = store
+                .councils()
+                .await?
+                .into_iter()
+                .filter_map(|c| serde_json::to_value(c).ok())
+                .collect();
+            html_page(html::home(&councils), 200)
+        }
+        Route::CouncilPage(id) => match store.council(&id).await? {
+            None => html_page(html::not_found("No council has that id."), 404),
+            Some(council) => {
+                let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
+                let from = (today - chrono::Duration::days(90))
+                    .format("%Y-%m-%d")
+                    .to_string();
+                let to = (today + chrono::Duration::days(90))
+                    .format("%Y-%m-%d")
+                    .to_string();
+                let meetings = store.council_meetings(&id, &from, &to).await?;
+                html_page(
+                    html::council(&serde_json::to_value(&council)?, &meetings),
+                    200,
+                )
+            }
+        },
+        Route::MeetingPage(id) => match store.meeting_full(&id).await? {
+            None => html_page(html::not_found("No meeting has that id."), 404),
+            Some(meeting) => html_page(html::meeting(&meeting), 200),
+        },
+        Route::ApiCouncils => {
+            let councils = store.councils().await?;
+            json_response(&json!({"councils": councils}), 200)
+        }
+        Route::ApiCouncil(id) => match store.council(&id).await? {
+            None => problem(404, "Not Found", "no council has that id"),
+            Some(council) => json_response(&serde_json::to_value(council)?, 200),
+        },
+        Route::ApiCouncilMeetings(id) => {
+            let Some(council) = store.council(&id).await? else {
+                return problem(404, "Not Found", "no council has that id");
+            };
+            let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
+            let from = query_value(url.query(), "from").unwrap_or_else(|| {
+                (today - chrono::Duration::days(28))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            });
+            let to = query_value(url.query(), "to").unwrap_or_else(|| {
+                (today + chrono::Duration::days(28))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            });
+            if !valid_date(&from) || !valid_date(&to) {
+                return problem(
+                    400,
+                    "Bad Request",
+                    "from and to must be dates as YYYY-MM-DD",
+                );
+            }
+            let meetings = store.council_meetings(&id, &from, &to).await?;
+            json_response(
+                &json!({"council_id": id, "from": from, "to": to, "meetings": meetings}),
+                200,
+            )
+        }
+        Route::ApiMeeting(id) => match store.meeting_full(&id).await? {
+            None => problem(404, "Not Found", "no meeting has that id"),
+            Some(meeting) => json_response(&meeting, 200),
+        },
+        Route::AdminRegisterCouncil => {
+            let input: CouncilInput = match req.json().await {
+                Ok(input) => input,
+                Err(error) => {
+                    return problem(
+                        400,
+                        "Bad Request",
+                        &format!("body must be a council as JSON: {error}"),
+                    )
+                }
+            };
+            if let Err(message) = input.validate() {
+                return problem(422, "Unprocessable Content", &message);
+            }
+            store.upsert_council(&input, &stamp(now_utc())).await?;
+            let council = store.council(&input.id).await?;
+            json_response(&serde_json::to_value(council)?, 200)
+        }
+        Route::AdminScrape(id) => {
+            if store.council(&id).await?.is_none() {
+                return problem(404, "Not Found", "no council has that id");
+            }
+            let run_id = start_refresh(&store, &env.queue("JOBS")?, &id, "admin").await?;
+            json_response(
+                &json!({"run_id": run_id, "council_id": id, "status": "queued"}),
+                202,
+            )
+        }
+        Route::AdminStatus => {
+            json_response(&json!({"councils": store.council_status().await?}), 200)
+        }
+        Route::AdminRun(id) => match store.run_record(&id).await? {
+            None => problem(404, "Not Found", "no run has that id"),
+            Some(mut run) => {
+                run["fetches"] = Value::Array(store.run_fetches(&id).await?);
+                json_response(&run, 200)
+            }
+        },
+        Route::MethodNotAllowed => problem(
+            405,
+            "Method Not Allowed",
+            "this path does not take that method",
+        ),
+        Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),
+        Route::NotFound => html_page(html::not_found("There is no page at this address."), 404),
+    }
+}
