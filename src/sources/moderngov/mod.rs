@@ -306,6 +306,8 @@ pub async fn fetch_meeting<F: Fetcher>(
 /// The web service lacks the page heading and meeting-level document links.
 fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     detail.heading = page.heading;
+    // Minutes count as published when the web service says so or the printed minutes are linked.
+    detail.minutes_published |= page.documents.iter().any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
     if detail.location.is_none() {
         detail.location = page.location;
     }
@@ -314,7 +316,7 @@ fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
             detail.documents.push(document);
         }
     }
-    detail.minutes_published |= page.minutes_published;
+
 }
 
 #[cfg(test)]

@@ -1,0 +1,511 @@
+//! A fake council site on 127.0.0.1, shaped like ModernGov and built from the
+//! real responses in tests/fixtures/moderngov. Several sites share one server,
+//! each under its own path prefix (`/`, `/htmlonly`, `/hang`, …) with its own
+//! behaviour, so one server exercises healthy and broken councils at once.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Web service and pages, with ETags and 304s.
+    Healthy,
+    /// Web service switched off (404); pages only.
+    HtmlOnly,
+    /// Every request answers 500.
+    ServerError,
+    /// Accepts connections and never answers.
+    Hang,
+    /// Every request answers the real JavaScript redirect stub.
+    JsRedirectStub,
+    /// Every request answers the real wrong-host CMS error page.
+    WrongHost,
+    /// Healthy, except one meeting's XML is truncated and one is windows-1252.
+    Quirks,
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeMeeting {
+    pub id: u32,
+    pub committee_id: u32,
+    pub date: NaiveDate,
+    pub cancelled: bool,
+    pub with_minutes: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub behaviour: Behaviour,
+    pub committees: Vec<(u32, &'static str, bool)>,
+    pub meetings: Vec<FakeMeeting>,
+    /// Meeting ids whose agenda has been edited since the site was made.
+    pub edited: Vec<u32>,
+    pub requests: usize,
+}
+
+const COMMITTEES: [(u32, &str, bool); 4] = [
+    (101, "Cabinet", false),
+    (102, "Scrutiny Co-ordination Committee", false),
+    (103, "Planning Committee", false),
+    (104, "Licensing Committee (2019-2022)", true),
+];
+
+/// Coventry-like data around today: 14 meetings in the ±28-day window
+/// (one cancelled, one with minutes) and one older meeting outside it.
+pub fn coventry_like(behaviour: Behaviour) -> Site {
+    let today = chrono::DateTime::<Utc>::from(std::time::SystemTime::now()).date_naive();
+    let mut meetings = Vec::new();
+    let mut add = |committee_id: u32, offset: i64| {
+        let id = 5000 + meetings.len() as u32;
+        meetings.push(FakeMeeting {
+            id,
+            committee_id,
+            date: today + chrono::Duration::days(offset),
+            cancelled: false,
+            with_minutes: false,
+        });
+    };
+    for offset in [-21, -14, -7, 0, 7, 14, 21] {
+        add(101, offset);
+    }
+    for offset in [-20, -6, 8, 22] {
+        add(102, offset);
+    }
+    for offset in [-13, 1, 15, -60] {
+        add(103, offset);
+    }
+    meetings[1].with_minutes = true; // Cabinet, two weeks ago
+    meetings[12].cancelled = true; // Planning, tomorrow
+    Site { behaviour, committees: COMMITTEES.to_vec(), meetings, edited: Vec::new(), requests: 0 }
+}
+
+pub const MEETINGS_IN_WINDOW: usize = 14;
+pub const TRUNCATED_MEETING: u32 = 5003;
+pub const WINDOWS_1252_MEETING: u32 = 5007;
+
+#[derive(Clone)]
+pub struct FakeCouncil {
+    pub port: u16,
+    sites: Arc<Mutex<HashMap<String, Site>>>,
+}
+
+struct Answer {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    etag: Option<String>,
+}
+
+impl Answer {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        Self { status, content_type, body: body.into(), etag: None }
+    }
+}
+
+fn fixtures_dir() -> String {
+    format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/moderngov/{name}", fixtures_dir())).expect("fixture")
+}
+
+fn uk_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+fn ordinal(day: u32) -> &'static str {
+    match (day % 10, day % 100) {
+        (1, n) if n != 11 => "st",
+        (2, n) if n != 12 => "nd",
+        (3, n) if n != 13 => "rd",
+        _ => "th",
+    }
+}
+
+fn long_date(date: NaiveDate) -> String {
+    format!("{}, {}{} {}, {}", date.format("%A"), date.day(), ordinal(date.day()), date.format("%B"), date.year())
+}
+
+/// Empties every `<tag>…</tag>` element.
+fn blank_elements(xml: &str, tag: &str) -> String {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let Some(end) = rest[start..].find(&close) else { break };
+        out.push_str(&rest[..start + open.len()]);
+        rest = &rest[start + end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.replace("%2F", "/").replace("%2f", "/"))
+}
+
+impl Site {
+    fn committee_title(&self, id: u32) -> &'static str {
+        self.committees.iter().find(|c| c.0 == id).map_or("Committee", |c| c.1)
+    }
+
+    fn meeting(&self, id: u32) -> Option<&FakeMeeting> {
+        self.meetings.iter().find(|m| m.id == id)
+    }
+
+    fn get_committees(&self) -> String {
+        let mut xml = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<committees>\n  <committeescount> {}</committeescount>\n",
+            self.committees.len()
+        );
+        for (id, title, expired) in &self.committees {
+            xml.push_str(&format!(
+                "  <committee>\n    <committeeid>{id}</committeeid>\n    <committeetitle>{title}</committeetitle>\n    \
+                 <committeedeleted>False</committeedeleted>\n    <committeeexpired>{}</committeeexpired>\n    \
+                 <committeecategory>Decision Making Committees</committeecategory>\n  </committee>\n",
+                if *expired { "True" } else { "False" }
+            ));
+        }
+        xml.push_str("</committees>\n");
+        xml
+    }
+
+    fn get_meetings(&self, committee: u32, from: NaiveDate, to: NaiveDate) -> String {
+        let chosen: Vec<&FakeMeeting> =
+            self.meetings.iter().filter(|m| m.committee_id == committee && m.date >= from && m.date <= to).collect();
+        let mut xml = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<getmeetings>\n  <meetingscount> {0}</meetingscount>\n  <committeescount> 1</committeescount>\n  \
+             <committee>\n    <committeeid>{committee}</committeeid>\n    <committeetitle>{1}</committeetitle>\n    \
+             <committeemeetingcount> {0}</committeemeetingcount>\n    <committeemeetings>\n",
+            chosen.len(),
+            self.committee_title(committee)
+        );
+        for m in chosen {
+            xml.push_str(&format!(
+                "      <meeting>\n        <meetingid>{}</meetingid>\n        <meetingdate>{}</meetingdate>\n        \
+                 <meetingstatus>{}</meetingstatus>\n        <meetingtime>10.00 am</meetingtime>\n        <iswebcast>False</iswebcast>\n      </meeting>\n",
+                m.id,
+                uk_date(m.date),
+                if m.cancelled { "Cancelled" } else { "Confirmed" }
+            ));
+        }
+        xml.push_str("    </committeemeetings>\n  </committee>\n</getmeetings>\n");
+        xml
+    }
+
+    fn get_meeting(&self, meeting: &FakeMeeting, base: &str) -> String {
+        let title = self.committee_title(meeting.committee_id);
+        if meeting.cancelled {
+            return fixture("manchester_GetMeeting_4966_cancelled-no-agenda.xml")
+                .replace("4966", &meeting.id.to_string())
+                .replace("13/01/2026", &uk_date(meeting.date))
+                .replace("https://democracy.manchester.gov.uk", base);
+        }
+        let mut xml = fixture("manchester_GetMeeting_4967_with-minutes.xml")
+            .replace("<meetingid>4967", &format!("<meetingid>{}", meeting.id))
+            .replace("<agendaid>4967", &format!("<agendaid>{}", meeting.id))
+            .replace("10/02/2026", &uk_date(meeting.date))
+            .replace("Audit Committee", title)
+            .replace("18831", &format!("{}1", meeting.id))
+            .replace("18833", &format!("{}2", meeting.id))
+            .replace("60860", &format!("{}61", meeting.id))
+            .replace("60909", &format!("{}62", meeting.id))
+            .replace("https://democracy.manchester.gov.uk", base);
+        if !meeting.with_minutes {
+            xml = blank_elements(&xml, "minutesnonemptyhtmlbody").replace("<minutepublished>True", "<minutepublished>False");
+        }
+        if self.edited.contains(&meeting.id) {
+            xml = xml.replace("<agendaitemtitle>Work Programme<", "<agendaitemtitle>Work Programme (revised)<");
+        }
+        xml
+    }
+
+    fn meeting_page(&self, meeting: &FakeMeeting) -> String {
+        let title = self.committee_title(meeting.committee_id);
+        let heading_date = format!("{} 10.00 am", long_date(meeting.date));
+        if meeting.cancelled {
+            return format!(
+                "<!DOCTYPE html><html><head><title>Agenda for {title} on {heading_date}</title></head><body><div id=\"modgov\">\
+                 <h1>Agenda</h1><div class=\"mgSubTitle\"><h2 class=\"mgSubTitleTxt\"><a href=\"mgCommitteeDetails.aspx?ID={}\">{title}<br/>{heading_date}</a></h2></div>\
+                 <div class=\"mgContent\"><p>This meeting has been cancelled.</p></div></div></body></html>",
+                meeting.committee_id
+            );
+        }
+        let mut page = fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html")
+            .replace("CId=516", &format!("CId={}", meeting.committee_id))
+            .replace("ID=516", &format!("ID={}", meeting.committee_id))
+            .replace("6937", &meeting.id.to_string())
+            .replace("g6860", &format!("g{}", meeting.id))
+            .replace("name=\"AI", &format!("name=\"AI{}", meeting.id))
+            .replace("documents/s1", &format!("documents/s{}1", meeting.id))
+            .replace("Wednesday, 27th January, 2016 7.00 p.m.", &heading_date)
+            .replace("27th-Jan-2016", &meeting.date.format("%-dth-%b-%Y").to_string())
+            .replace("Audit Committee", title);
+        if !meeting.with_minutes {
+            // Before the meeting there are no printed minutes.
+            if let Some(start) = page.find("<li>\n         <a href=\"documents/g") {
+                if let Some(minutes) = page[start..].find("Printed minutes").map(|i| i + start) {
+                    let li_start = page[..minutes].rfind("<li>").unwrap_or(start);
+                    if let Some(li_end) = page[minutes..].find("</li>").map(|i| i + minutes + 5) {
+                        page.replace_range(li_start..li_end, "");
+                    }
+                }
+            }
+        }
+        if !meeting.with_minutes {
+            page = strip_minutes(&page);
+        }
+        if self.edited.contains(&meeting.id) {
+            page = page.replacen("Apologies for Absence (AC/01/270116)", "Apologies for Absence (AC/01/270116) (revised)", 1);
+        }
+        page
+    }
+
+    fn committee_list_page(&self) -> String {
+        let links: String = self
+            .committees
+            .iter()
+            .map(|(id, title, _)| format!("<li><a href=\"mgCommitteeDetails.aspx?ID={id}\">{title}</a></li>"))
+            .collect();
+        format!("<!DOCTYPE html><html><head><title>Committee structure</title></head><body><div id=\"modgov\"><h1>Committee structure</h1><ul class=\"mgBulletList\">{links}</ul></div></body></html>")
+    }
+
+    fn meeting_list_page(&self, committee: u32) -> String {
+        let links: String = self
+            .meetings
+            .iter()
+            .filter(|m| m.committee_id == committee)
+            .map(|m| {
+                format!(
+                    "<li><a href=\"ieListDocuments.aspx?CId={committee}&amp;MId={}&amp;Ver=4\">{} 10.00 am</a>{}</li>",
+                    m.id,
+                    m.date.format("%-d %b %Y"),
+                    if m.cancelled { " CANCELLED" } else { "" }
+                )
+            })
+            .collect();
+        format!("<!DOCTYPE html><html><head><title>Browse meetings</title></head><body><div id=\"modgov\"><h1>Browse meetings - {}</h1><ul class=\"mgBulletList\">{links}</ul></div></body></html>", self.committee_title(committee))
+    }
+
+    fn answer(&self, path: &str, query: &str, base: &str) -> Answer {
+        let web_service_on = matches!(self.behaviour, Behaviour::Healthy | Behaviour::Quirks);
+        let lower = path.to_ascii_lowercase();
+        let not_found = || Answer::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>");
+        if lower.ends_with("mgwebservice.asmx/getcommittees") && web_service_on {
+            return Answer::new(200, "text/xml; charset=utf-8", self.get_committees());
+        }
+        if lower.ends_with("mgwebservice.asmx/getmeetings") && web_service_on {
+            let committee = query_value(query, "lCommitteeId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let date = |name| query_value(query, name).and_then(|v| NaiveDate::parse_from_str(&v, "%d/%m/%Y").ok());
+            let (Some(from), Some(to)) = (date("sFromDate"), date("sToDate")) else {
+                return Answer::new(500, "text/plain", "bad dates");
+            };
+            return Answer::new(200, "text/xml; charset=utf-8", self.get_meetings(committee, from, to));
+        }
+        if lower.ends_with("mgwebservice.asmx/getmeeting") && web_service_on {
+            let id = query_value(query, "lMeetingId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let Some(meeting) = self.meeting(id) else { return not_found() };
+            let xml = self.get_meeting(meeting, base);
+            if self.behaviour == Behaviour::Quirks && id == TRUNCATED_MEETING {
+                return Answer::new(200, "text/xml; charset=utf-8", xml[..xml.len() / 2].to_string());
+            }
+            if self.behaviour == Behaviour::Quirks && id == WINDOWS_1252_MEETING {
+                let mut bytes = xml.replace("Town Hall Extension", "Town Hall Caf\u{e9}").into_bytes();
+                // Re-encode the é as windows-1252 (0xE9) in place of its UTF-8 bytes.
+                if let Some(pos) = bytes.windows(2).position(|w| w == [0xC3, 0xA9]) {
+                    bytes.splice(pos..pos + 2, [0xE9]);
+                }
+                return Answer::new(200, "text/xml", bytes);
+            }
+            return Answer::new(200, "text/xml; charset=utf-8", xml);
+        }
+        if lower.contains("mgwebservice.asmx") {
+            return not_found();
+        }
+        if lower.ends_with("mglistcommittees.aspx") {
+            return Answer::new(200, "text/html; charset=utf-8", self.committee_list_page());
+        }
+        if lower.ends_with("ielistmeetings.aspx") {
+            let committee = query_value(query, "CId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            return Answer::new(200, "text/html; charset=utf-8", self.meeting_list_page(committee));
+        }
+        if lower.ends_with("ielistdocuments.aspx") {
+            let id = query_value(query, "MId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let Some(meeting) = self.meeting(id) else { return not_found() };
+            return Answer::new(200, "text/html; charset=utf-8", self.meeting_page(meeting));
+        }
+        not_found()
+    }
+}
+
+/// Removes each item's "Minutes:" section (from its heading to the end of the cell).
+fn strip_minutes(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(start) = rest.find("<p class=\"mgSubItemTitleTxt\">") {
+        let heading_end = rest[start..].find("</p>").map_or(rest.len(), |i| start + i);
+        if !rest[start..heading_end].contains("Minutes:") {
+            out.push_str(&rest[..heading_end]);
+            rest = &rest[heading_end..];
+            continue;
+        }
+        out.push_str(&rest[..start]);
+        let cell_end = rest[start..].find("</td>").map_or(rest.len(), |i| start + i);
+        rest = &rest[cell_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A weak ETag over the body, as IIS would send for static content.
+fn etag_of(body: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in body {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x100000001b3);
+    }
+    format!("\"{hash:016x}\"")
+}
+
+impl FakeCouncil {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake council");
+        let port = listener.local_addr().unwrap().port();
+        let sites: Arc<Mutex<HashMap<String, Site>>> = Arc::default();
+        let server = Self { port, sites: sites.clone() };
+        let handler = server.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let handler = handler.clone();
+                thread::spawn(move || handler.serve(stream));
+            }
+        });
+        server
+    }
+
+    /// Adds a site under `prefix` ("" for the root) and returns its base URL.
+    pub fn add_site(&self, prefix: &str, site: Site) -> String {
+        self.sites.lock().unwrap().insert(prefix.to_string(), site);
+        self.base_url(prefix)
+    }
+
+    pub fn base_url(&self, prefix: &str) -> String {
+        if prefix.is_empty() {
+            format!("http://127.0.0.1:{}", self.port)
+        } else {
+            format!("http://127.0.0.1:{}/{prefix}", self.port)
+        }
+    }
+
+    pub fn edit_agenda(&self, prefix: &str, meeting_id: u32) {
+        self.sites.lock().unwrap().get_mut(prefix).expect("site").edited.push(meeting_id);
+    }
+
+    pub fn requests(&self, prefix: &str) -> usize {
+        self.sites.lock().unwrap().get(prefix).map_or(0, |s| s.requests)
+    }
+
+    pub fn meetings(&self, prefix: &str) -> Vec<FakeMeeting> {
+        self.sites.lock().unwrap().get(prefix).map(|s| s.meetings.clone()).unwrap_or_default()
+    }
+
+    fn serve(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return;
+        }
+        let mut if_none_match = None;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("if-none-match") {
+                    if_none_match = Some(value.trim().to_string());
+                }
+            }
+        }
+        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        let path = path.to_string();
+        let query = query.to_string();
+
+        let (behaviour, answer) = {
+            let mut sites = self.sites.lock().unwrap();
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+            let prefix = if sites.contains_key(&first) && !first.is_empty() { first } else { String::new() };
+            let Some(site) = sites.get_mut(&prefix) else {
+                drop(sites);
+                respond(&mut stream, Answer::new(404, "text/plain", "no site"));
+                return;
+            };
+            site.requests += 1;
+            let behaviour = site.behaviour;
+            let local_path = path.trim_start_matches('/').strip_prefix(prefix.as_str()).unwrap_or(&path).to_string();
+            let answer = match behaviour {
+                Behaviour::ServerError => Answer::new(500, "text/html", "<html><body>Server Error in '/' Application.</body></html>"),
+                Behaviour::JsRedirectStub => {
+                    Answer::new(200, "text/html", fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html"))
+                }
+                Behaviour::WrongHost => {
+                    Answer::new(200, "text/html; charset=utf-8", fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"))
+                }
+                Behaviour::Hang => Answer::new(200, "text/plain", ""),
+                _ => site.answer(&local_path, &query, &self.base_url(&prefix)),
+            };
+            (behaviour, answer)
+        };
+        if behaviour == Behaviour::Hang {
+            // Hold the connection open without answering until the client gives up.
+            let mut sink = [0u8; 64];
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+            let _ = stream.read(&mut sink);
+            return;
+        }
+        let mut answer = answer;
+        if answer.status == 200 && behaviour == Behaviour::Healthy {
+            let etag = etag_of(&answer.body);
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                answer = Answer { status: 304, content_type: answer.content_type, body: Vec::new(), etag: Some(etag) };
+            } else {
+                answer.etag = Some(etag);
+            }
+        }
+        respond(&mut stream, answer);
+    }
+}
+
+fn respond(stream: &mut TcpStream, answer: Answer) {
+    let reason = match answer.status {
+        200 => "OK",
+        304 => "Not Modified",
+        404 => "Not Found",
+        _ => "Error",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        answer.status,
+        answer.content_type,
+        answer.body.len()
+    );
+    if let Some(etag) = &answer.etag {
+        head.push_str(&format!("ETag: {etag}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&answer.body);
+    let _ = stream.flush();
+}

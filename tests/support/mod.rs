@@ -1,0 +1,3 @@
+#![allow(dead_code)] // Shared by several test binaries; each uses part of it.
+pub mod fake_council;
+pub mod harness;
