@@ -83,9 +83,10 @@ async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> 
                 match run_job(context, message.body()).await {
                     Ok(JobOutcome::Done) => message.ack(),
                     Ok(JobOutcome::Retry(reason)) => {
-                        let age_seconds = ((worker::Date::now().as_millis()
-                            - message.timestamp().as_millis())
-                            / 1000) as u64;
+                        let age_seconds = worker::Date::now()
+                            .as_millis()
+                            .saturating_sub(message.timestamp().as_millis())
+                            / 1000;
                         let delay = context.settings.retry_delay_seconds(age_seconds);
                         worker::console_log!("retrying {council} in {delay}s: {reason}");
                         message.retry_with_options(

@@ -6,11 +6,15 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::fake_council::{coventry_like, Behaviour, MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING};
+use support::fake_council::{
+    coventry_like, Behaviour, MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING,
+};
 use support::harness::{Harness, REFRESH_CRON};
 
 fn count(run: &Value, field: &str) -> i64 {
-    run[field].as_i64().unwrap_or_else(|| panic!("{field} missing in {run:#}"))
+    run[field]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{field} missing in {run:#}"))
 }
 
 #[test]
@@ -19,17 +23,31 @@ fn cron_scrape_fills_d1_and_pages_read_it_back() {
     let _guard = h.exclusive();
     let base = h.fake.add_site("", coventry_like(Behaviour::Healthy));
     // Coventry is seeded by migration; point it at the fake site (root path).
-    let council = h.register("coventry", &base, json!({"name": "Coventry City Council", "coverage": "supported"}));
+    let council = h.register(
+        "coventry",
+        &base,
+        json!({"name": "Coventry City Council", "coverage": "supported"}),
+    );
     assert_eq!(council["coverage"], "supported");
 
     let reply = h.trigger_cron(REFRESH_CRON);
-    assert_eq!(reply.status, 200, "scheduled handler failed: {}\n{}", reply.body, h.log_tail());
+    assert_eq!(
+        reply.status,
+        200,
+        "scheduled handler failed: {}\n{}",
+        reply.body,
+        h.log_tail()
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     let run_id = loop {
         if let Some(id) = h.status_of("coventry")["last_run_id"].as_str() {
             break id.to_string();
         }
-        assert!(Instant::now() < deadline, "the cron made no run for coventry\n{}", h.log_tail());
+        assert!(
+            Instant::now() < deadline,
+            "the cron made no run for coventry\n{}",
+            h.log_tail()
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
     let run = h.wait_for_run(&run_id, Duration::from_secs(120));
@@ -38,22 +56,46 @@ fn cron_scrape_fills_d1_and_pages_read_it_back() {
     assert_eq!(run["mode"], "web_service");
     assert_eq!(count(&run, "meetings_planned"), MEETINGS_IN_WINDOW as i64);
     assert_eq!(count(&run, "meetings_new"), MEETINGS_IN_WINDOW as i64);
-    assert!(run["fetches"].as_array().unwrap().len() > MEETINGS_IN_WINDOW, "fetches are logged");
+    assert!(
+        run["fetches"].as_array().unwrap().len() > MEETINGS_IN_WINDOW,
+        "fetches are logged"
+    );
 
     let meetings = h.meetings("coventry");
     assert_eq!(meetings.len(), MEETINGS_IN_WINDOW);
-    let cancelled: Vec<&Value> = meetings.iter().filter(|m| m["status"] == "cancelled").collect();
+    let cancelled: Vec<&Value> = meetings
+        .iter()
+        .filter(|m| m["status"] == "cancelled")
+        .collect();
     assert_eq!(cancelled.len(), 1);
-    let with_minutes: Vec<&Value> = meetings.iter().filter(|m| m["minutes_published"] == 1).collect();
+    let with_minutes: Vec<&Value> = meetings
+        .iter()
+        .filter(|m| m["minutes_published"] == 1)
+        .collect();
     assert_eq!(with_minutes.len(), 1);
 
     let id = with_minutes[0]["id"].as_str().unwrap();
     let meeting = h.get(&format!("/api/v1/meetings/{id}")).json();
-    assert!(meeting["title"].as_str().unwrap().starts_with("Cabinet - "), "{}", meeting["title"]);
+    assert!(
+        meeting["title"].as_str().unwrap().starts_with("Cabinet - "),
+        "{}",
+        meeting["title"]
+    );
     assert_eq!(meeting["agenda_items"].as_array().unwrap().len(), 2);
-    assert!(meeting["agenda_items"][0]["minutes_text"].as_str().unwrap().contains("as a correct record"));
-    let kinds: Vec<&str> = meeting["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, vec!["agenda_frontsheet", "reports_pack", "printed_minutes"]);
+    assert!(meeting["agenda_items"][0]["minutes_text"]
+        .as_str()
+        .unwrap()
+        .contains("as a correct record"));
+    let kinds: Vec<&str> = meeting["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["agenda_frontsheet", "reports_pack", "printed_minutes"]
+    );
     assert_eq!(meeting["attendance"][0]["name"], "Councillor Basil Curley");
     assert!(meeting["starts_at_utc"].as_str().unwrap().ends_with('Z'));
 
@@ -73,19 +115,36 @@ fn a_second_scrape_changes_nothing() {
     let base = h.fake.add_site("idem", coventry_like(Behaviour::Healthy));
     h.register("idem", &base, json!({}));
     let first = h.scrape("idem");
-    assert_eq!(count(&first, "meetings_new"), MEETINGS_IN_WINDOW as i64, "{first:#}");
+    assert_eq!(
+        count(&first, "meetings_new"),
+        MEETINGS_IN_WINDOW as i64,
+        "{first:#}"
+    );
     let before = h.meetings("idem");
 
     let second = h.scrape("idem");
     assert_eq!(second["status"], "succeeded", "{second:#}");
     assert_eq!(count(&second, "meetings_new"), 0);
     assert_eq!(count(&second, "meetings_changed"), 0);
-    assert_eq!(count(&second, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64);
+    assert_eq!(
+        count(&second, "meetings_unchanged"),
+        MEETINGS_IN_WINDOW as i64
+    );
     let after = h.meetings("idem");
     assert_eq!(before, after, "a rerun must not alter stored meetings");
     // The fake site sends ETags: the rerun's meeting fetches are conditional and answered 304.
-    let not_modified = second["fetches"].as_array().unwrap().iter().filter(|f| f["outcome"] == "not_modified").count();
-    assert_eq!(not_modified, MEETINGS_IN_WINDOW * 2, "{:#}", second["fetches"]);
+    let not_modified = second["fetches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["outcome"] == "not_modified")
+        .count();
+    assert_eq!(
+        not_modified,
+        MEETINGS_IN_WINDOW * 2,
+        "{:#}",
+        second["fetches"]
+    );
 }
 
 #[test]
@@ -101,25 +160,47 @@ fn an_edited_agenda_marks_exactly_that_meeting_changed() {
     let run = h.scrape("edit");
     assert_eq!(count(&run, "meetings_changed"), 1, "{run:#}");
     assert_eq!(count(&run, "meetings_new"), 0);
-    let changed: Vec<Value> = h.meetings("edit").into_iter().filter(|m| m["content_changed"] == 1).collect();
+    let changed: Vec<Value> = h
+        .meetings("edit")
+        .into_iter()
+        .filter(|m| m["content_changed"] == 1)
+        .collect();
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["id"], format!("edit-{edited}"));
     let meeting = h.get(&format!("/api/v1/meetings/edit-{edited}")).json();
     let note = meeting["change_note"].as_str().unwrap();
     assert!(note.contains("Work Programme (revised)"), "{note}");
-    assert!(meeting["agenda_items"].as_array().unwrap().iter().any(|i| i["title"] == "Work Programme (revised)"));
+    assert!(meeting["agenda_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["title"] == "Work Programme (revised)"));
 }
 
 #[test]
 fn broken_councils_do_not_stop_a_healthy_one() {
     let h = Harness::shared();
     let _guard = h.exclusive();
-    let healthy = h.fake.add_site("healthy", coventry_like(Behaviour::Healthy));
+    let healthy = h
+        .fake
+        .add_site("healthy", coventry_like(Behaviour::Healthy));
     let hang = h.fake.add_site("hang", coventry_like(Behaviour::Hang));
-    let stub = h.fake.add_site("stub", coventry_like(Behaviour::JsRedirectStub));
-    let wrong = h.fake.add_site("wronghost", coventry_like(Behaviour::WrongHost));
-    let failing = h.fake.add_site("failing", coventry_like(Behaviour::ServerError));
-    for (id, base) in [("hang", &hang), ("stub", &stub), ("wronghost", &wrong), ("failing", &failing), ("healthy", &healthy)] {
+    let stub = h
+        .fake
+        .add_site("stub", coventry_like(Behaviour::JsRedirectStub));
+    let wrong = h
+        .fake
+        .add_site("wronghost", coventry_like(Behaviour::WrongHost));
+    let failing = h
+        .fake
+        .add_site("failing", coventry_like(Behaviour::ServerError));
+    for (id, base) in [
+        ("hang", &hang),
+        ("stub", &stub),
+        ("wronghost", &wrong),
+        ("failing", &failing),
+        ("healthy", &healthy),
+    ] {
         h.register(id, base, json!({}));
     }
     let runs: Vec<(String, String)> = ["hang", "stub", "wronghost", "failing", "healthy"]
@@ -129,26 +210,56 @@ fn broken_councils_do_not_stop_a_healthy_one() {
 
     let healthy_run = h.wait_for_run(&runs[4].1, Duration::from_secs(120));
     assert_eq!(healthy_run["status"], "succeeded", "{healthy_run:#}");
-    assert_eq!(count(&healthy_run, "meetings_new"), MEETINGS_IN_WINDOW as i64);
+    assert_eq!(
+        count(&healthy_run, "meetings_new"),
+        MEETINGS_IN_WINDOW as i64
+    );
 
     let stub_run = h.wait_for_run(&runs[1].1, Duration::from_secs(60));
     assert_eq!(stub_run["status"], "failed");
-    assert!(stub_run["error"].as_str().unwrap().contains("JavaScript redirect stub"), "{stub_run:#}");
+    assert!(
+        stub_run["error"]
+            .as_str()
+            .unwrap()
+            .contains("JavaScript redirect stub"),
+        "{stub_run:#}"
+    );
     let wrong_run = h.wait_for_run(&runs[2].1, Duration::from_secs(60));
-    assert!(wrong_run["error"].as_str().unwrap().contains("HTML page (\"Error\")"), "{wrong_run:#}");
+    assert!(
+        wrong_run["error"]
+            .as_str()
+            .unwrap()
+            .contains("HTML page (\"Error\")"),
+        "{wrong_run:#}"
+    );
 
     // Errors are visible in /admin/status while the hanging and failing councils keep retrying.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let hang_error = h.status_of("hang")["last_error"].as_str().unwrap_or_default().to_string();
-        let failing_error = h.status_of("failing")["last_error"].as_str().unwrap_or_default().to_string();
-        if hang_error.contains("no complete answer within 3 s") && failing_error.contains("HTTP status 500") {
+        let hang_error = h.status_of("hang")["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let failing_error = h.status_of("failing")["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if hang_error.contains("no complete answer within 3 s")
+            && failing_error.contains("HTTP status 500")
+        {
             break;
         }
-        assert!(Instant::now() < deadline, "errors not reported: hang={hang_error:?} failing={failing_error:?}");
+        assert!(
+            Instant::now() < deadline,
+            "errors not reported: hang={hang_error:?} failing={failing_error:?}"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
-    assert_eq!(h.meetings("stub").len(), 0, "a garbage answer is never stored as data");
+    assert_eq!(
+        h.meetings("stub").len(),
+        0,
+        "a garbage answer is never stored as data"
+    );
     assert_eq!(h.meetings("hang").len(), 0);
 }
 
@@ -156,7 +267,9 @@ fn broken_councils_do_not_stop_a_healthy_one() {
 fn html_fallback_reads_a_council_without_web_service() {
     let h = Harness::shared();
     let _guard = h.exclusive();
-    let base = h.fake.add_site("htmlonly", coventry_like(Behaviour::HtmlOnly));
+    let base = h
+        .fake
+        .add_site("htmlonly", coventry_like(Behaviour::HtmlOnly));
     h.register("htmlonly", &format!("{base}/"), json!({}));
     let run = h.scrape("htmlonly");
     assert_eq!(run["mode"], "html", "{run:#}");
@@ -164,15 +277,39 @@ fn html_fallback_reads_a_council_without_web_service() {
     assert_eq!(count(&run, "meetings_new"), MEETINGS_IN_WINDOW as i64);
     let meetings = h.meetings("htmlonly");
     assert_eq!(meetings.len(), MEETINGS_IN_WINDOW);
-    assert_eq!(meetings.iter().filter(|m| m["status"] == "cancelled").count(), 1);
-    let open = meetings.iter().find(|m| m["status"] == "confirmed").unwrap();
-    let meeting = h.get(&format!("/api/v1/meetings/{}", open["id"].as_str().unwrap())).json();
+    assert_eq!(
+        meetings
+            .iter()
+            .filter(|m| m["status"] == "cancelled")
+            .count(),
+        1
+    );
+    let open = meetings
+        .iter()
+        .find(|m| m["status"] == "confirmed")
+        .unwrap();
+    let meeting = h
+        .get(&format!(
+            "/api/v1/meetings/{}",
+            open["id"].as_str().unwrap()
+        ))
+        .json();
     assert!(meeting["agenda_items"].as_array().unwrap().len() >= 10);
-    assert_eq!(meeting["agenda_items"][0]["title"], "Apologies for Absence (AC/01/270116)");
-    assert_eq!(meeting["location"], "Committee Room 1, Town Hall, Ilford, Essex, IG1 1DD");
+    assert_eq!(
+        meeting["agenda_items"][0]["title"],
+        "Apologies for Absence (AC/01/270116)"
+    );
+    assert_eq!(
+        meeting["location"],
+        "Committee Room 1, Town Hall, Ilford, Essex, IG1 1DD"
+    );
 
     let second = h.scrape("htmlonly");
-    assert_eq!(count(&second, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64, "{second:#}");
+    assert_eq!(
+        count(&second, "meetings_unchanged"),
+        MEETINGS_IN_WINDOW as i64,
+        "{second:#}"
+    );
 }
 
 #[test]
@@ -185,12 +322,29 @@ fn bad_meeting_answers_are_recorded_and_others_stored() {
     assert_eq!(run["status"], "partial", "{run:#}");
     assert_eq!(count(&run, "meetings_failed"), 2);
     assert_eq!(count(&run, "meetings_new"), MEETINGS_IN_WINDOW as i64 - 2);
-    let errors: Vec<String> = run["fetches"].as_array().unwrap().iter().filter_map(|f| f["error"].as_str().map(str::to_string)).collect();
-    let status_error = h.status_of("quirks")["last_error"].as_str().unwrap_or_default().to_string();
+    let errors: Vec<String> = run["fetches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["error"].as_str().map(str::to_string))
+        .collect();
+    let status_error = h.status_of("quirks")["last_error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let all = format!("{} {status_error} {errors:?}", run["error"]);
-    assert!(all.contains(&format!("meeting {TRUNCATED_MEETING}")) || all.contains(&format!("meeting {WINDOWS_1252_MEETING}")), "{all}");
-    let meeting = h.get(&format!("/api/v1/meetings/quirks-{TRUNCATED_MEETING}")).json();
-    assert!(meeting["detail_fetched_at"].is_null(), "a truncated answer is never stored");
+    assert!(
+        all.contains(&format!("meeting {TRUNCATED_MEETING}"))
+            || all.contains(&format!("meeting {WINDOWS_1252_MEETING}")),
+        "{all}"
+    );
+    let meeting = h
+        .get(&format!("/api/v1/meetings/quirks-{TRUNCATED_MEETING}"))
+        .json();
+    assert!(
+        meeting["detail_fetched_at"].is_null(),
+        "a truncated answer is never stored"
+    );
 }
 
 #[test]
@@ -199,13 +353,35 @@ fn registration_validates_and_admin_routes_need_the_token() {
     let anonymous = h.request("GET", "/admin/status", None, None).unwrap();
     assert_eq!(anonymous.status, 401);
     assert_eq!(anonymous.content_type, "application/problem+json");
-    let wrong = h.request("POST", "/admin/councils/coventry/scrape", None, Some("wrong-token")).unwrap();
+    let wrong = h
+        .request(
+            "POST",
+            "/admin/councils/coventry/scrape",
+            None,
+            Some("wrong-token"),
+        )
+        .unwrap();
     assert_eq!(wrong.status, 401);
-    let bad = h.admin("POST", "/admin/councils", Some(&json!({"id": "Bad Id", "name": "x", "base_url": "http://127.0.0.1:1"})));
+    let bad = h.admin(
+        "POST",
+        "/admin/councils",
+        Some(&json!({"id": "Bad Id", "name": "x", "base_url": "http://127.0.0.1:1"})),
+    );
     assert_eq!(bad.status, 422, "{}", bad.body);
-    let garbled = h.request("POST", "/admin/councils", None, Some(support::harness::ADMIN_TOKEN)).unwrap();
+    let garbled = h
+        .request(
+            "POST",
+            "/admin/councils",
+            None,
+            Some(support::harness::ADMIN_TOKEN),
+        )
+        .unwrap();
     assert_eq!(garbled.status, 400);
-    let prefixed = h.register("prefixed", "http://127.0.0.1:9/democracy/", json!({"web_service": "off"}));
+    let prefixed = h.register(
+        "prefixed",
+        "http://127.0.0.1:9/democracy/",
+        json!({"web_service": "off"}),
+    );
     assert_eq!(prefixed["base_url"], "http://127.0.0.1:9/democracy");
     assert_eq!(prefixed["web_service"], "off");
 }

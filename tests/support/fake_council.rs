@@ -82,7 +82,13 @@ pub fn coventry_like(behaviour: Behaviour) -> Site {
     }
     meetings[1].with_minutes = true; // Cabinet, two weeks ago
     meetings[12].cancelled = true; // Planning, tomorrow
-    Site { behaviour, committees: COMMITTEES.to_vec(), meetings, edited: Vec::new(), requests: 0 }
+    Site {
+        behaviour,
+        committees: COMMITTEES.to_vec(),
+        meetings,
+        edited: Vec::new(),
+        requests: 0,
+    }
 }
 
 pub const MEETINGS_IN_WINDOW: usize = 14;
@@ -104,7 +110,12 @@ struct Answer {
 
 impl Answer {
     fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, content_type, body: body.into(), etag: None }
+        Self {
+            status,
+            content_type,
+            body: body.into(),
+            etag: None,
+        }
     }
 }
 
@@ -130,7 +141,14 @@ fn ordinal(day: u32) -> &'static str {
 }
 
 fn long_date(date: NaiveDate) -> String {
-    format!("{}, {}{} {}, {}", date.format("%A"), date.day(), ordinal(date.day()), date.format("%B"), date.year())
+    format!(
+        "{}, {}{} {}, {}",
+        date.format("%A"),
+        date.day(),
+        ordinal(date.day()),
+        date.format("%B"),
+        date.year()
+    )
 }
 
 /// Empties every `<tag>…</tag>` element.
@@ -139,7 +157,9 @@ fn blank_elements(xml: &str, tag: &str) -> String {
     let mut out = String::new();
     let mut rest = xml;
     while let Some(start) = rest.find(&open) {
-        let Some(end) = rest[start..].find(&close) else { break };
+        let Some(end) = rest[start..].find(&close) else {
+            break;
+        };
         out.push_str(&rest[..start + open.len()]);
         rest = &rest[start + end..];
     }
@@ -157,7 +177,10 @@ fn query_value(query: &str, name: &str) -> Option<String> {
 
 impl Site {
     fn committee_title(&self, id: u32) -> &'static str {
-        self.committees.iter().find(|c| c.0 == id).map_or("Committee", |c| c.1)
+        self.committees
+            .iter()
+            .find(|c| c.0 == id)
+            .map_or("Committee", |c| c.1)
     }
 
     fn meeting(&self, id: u32) -> Option<&FakeMeeting> {
@@ -182,8 +205,11 @@ impl Site {
     }
 
     fn get_meetings(&self, committee: u32, from: NaiveDate, to: NaiveDate) -> String {
-        let chosen: Vec<&FakeMeeting> =
-            self.meetings.iter().filter(|m| m.committee_id == committee && m.date >= from && m.date <= to).collect();
+        let chosen: Vec<&FakeMeeting> = self
+            .meetings
+            .iter()
+            .filter(|m| m.committee_id == committee && m.date >= from && m.date <= to)
+            .collect();
         let mut xml = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<getmeetings>\n  <meetingscount> {0}</meetingscount>\n  <committeescount> 1</committeescount>\n  \
              <committee>\n    <committeeid>{committee}</committeeid>\n    <committeetitle>{1}</committeetitle>\n    \
@@ -223,10 +249,14 @@ impl Site {
             .replace("60909", &format!("{}62", meeting.id))
             .replace("https://democracy.manchester.gov.uk", base);
         if !meeting.with_minutes {
-            xml = blank_elements(&xml, "minutesnonemptyhtmlbody").replace("<minutepublished>True", "<minutepublished>False");
+            xml = blank_elements(&xml, "minutesnonemptyhtmlbody")
+                .replace("<minutepublished>True", "<minutepublished>False");
         }
         if self.edited.contains(&meeting.id) {
-            xml = xml.replace("<agendaitemtitle>Work Programme<", "<agendaitemtitle>Work Programme (revised)<");
+            xml = xml.replace(
+                "<agendaitemtitle>Work Programme<",
+                "<agendaitemtitle>Work Programme (revised)<",
+            );
         }
         xml
     }
@@ -250,7 +280,10 @@ impl Site {
             .replace("name=\"AI", &format!("name=\"AI{}", meeting.id))
             .replace("documents/s1", &format!("documents/s{}1", meeting.id))
             .replace("Wednesday, 27th January, 2016 7.00 p.m.", &heading_date)
-            .replace("27th-Jan-2016", &meeting.date.format("%-dth-%b-%Y").to_string())
+            .replace(
+                "27th-Jan-2016",
+                &meeting.date.format("%-dth-%b-%Y").to_string(),
+            )
             .replace("Audit Committee", title);
         if !meeting.with_minutes {
             // Before the meeting there are no printed minutes.
@@ -267,7 +300,11 @@ impl Site {
             page = strip_minutes(&page);
         }
         if self.edited.contains(&meeting.id) {
-            page = page.replacen("Apologies for Absence (AC/01/270116)", "Apologies for Absence (AC/01/270116) (revised)", 1);
+            page = page.replacen(
+                "Apologies for Absence (AC/01/270116)",
+                "Apologies for Absence (AC/01/270116) (revised)",
+                1,
+            );
         }
         page
     }
@@ -276,7 +313,9 @@ impl Site {
         let links: String = self
             .committees
             .iter()
-            .map(|(id, title, _)| format!("<li><a href=\"mgCommitteeDetails.aspx?ID={id}\">{title}</a></li>"))
+            .map(|(id, title, _)| {
+                format!("<li><a href=\"mgCommitteeDetails.aspx?ID={id}\">{title}</a></li>")
+            })
             .collect();
         format!("<!DOCTYPE html><html><head><title>Committee structure</title></head><body><div id=\"modgov\"><h1>Committee structure</h1><ul class=\"mgBulletList\">{links}</ul></div></body></html>")
     }
@@ -301,27 +340,52 @@ impl Site {
     fn answer(&self, path: &str, query: &str, base: &str) -> Answer {
         let web_service_on = matches!(self.behaviour, Behaviour::Healthy | Behaviour::Quirks);
         let lower = path.to_ascii_lowercase();
-        let not_found = || Answer::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>");
+        let not_found = || {
+            Answer::new(
+                404,
+                "text/html",
+                "<html><body><h1>404 Not Found</h1></body></html>",
+            )
+        };
         if lower.ends_with("mgwebservice.asmx/getcommittees") && web_service_on {
             return Answer::new(200, "text/xml; charset=utf-8", self.get_committees());
         }
         if lower.ends_with("mgwebservice.asmx/getmeetings") && web_service_on {
-            let committee = query_value(query, "lCommitteeId").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let date = |name| query_value(query, name).and_then(|v| NaiveDate::parse_from_str(&v, "%d/%m/%Y").ok());
+            let committee = query_value(query, "lCommitteeId")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let date = |name| {
+                query_value(query, name)
+                    .and_then(|v| NaiveDate::parse_from_str(&v, "%d/%m/%Y").ok())
+            };
             let (Some(from), Some(to)) = (date("sFromDate"), date("sToDate")) else {
                 return Answer::new(500, "text/plain", "bad dates");
             };
-            return Answer::new(200, "text/xml; charset=utf-8", self.get_meetings(committee, from, to));
+            return Answer::new(
+                200,
+                "text/xml; charset=utf-8",
+                self.get_meetings(committee, from, to),
+            );
         }
         if lower.ends_with("mgwebservice.asmx/getmeeting") && web_service_on {
-            let id = query_value(query, "lMeetingId").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let Some(meeting) = self.meeting(id) else { return not_found() };
+            let id = query_value(query, "lMeetingId")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let Some(meeting) = self.meeting(id) else {
+                return not_found();
+            };
             let xml = self.get_meeting(meeting, base);
             if self.behaviour == Behaviour::Quirks && id == TRUNCATED_MEETING {
-                return Answer::new(200, "text/xml; charset=utf-8", xml[..xml.len() / 2].to_string());
+                return Answer::new(
+                    200,
+                    "text/xml; charset=utf-8",
+                    xml[..xml.len() / 2].to_string(),
+                );
             }
             if self.behaviour == Behaviour::Quirks && id == WINDOWS_1252_MEETING {
-                let mut bytes = xml.replace("Town Hall Extension", "Town Hall Caf\u{e9}").into_bytes();
+                let mut bytes = xml
+                    .replace("Town Hall Extension", "Town Hall Caf\u{e9}")
+                    .into_bytes();
                 // Re-encode the é as windows-1252 (0xE9) in place of its UTF-8 bytes.
                 if let Some(pos) = bytes.windows(2).position(|w| w == [0xC3, 0xA9]) {
                     bytes.splice(pos..pos + 2, [0xE9]);
@@ -337,12 +401,22 @@ impl Site {
             return Answer::new(200, "text/html; charset=utf-8", self.committee_list_page());
         }
         if lower.ends_with("ielistmeetings.aspx") {
-            let committee = query_value(query, "CId").and_then(|v| v.parse().ok()).unwrap_or(0);
-            return Answer::new(200, "text/html; charset=utf-8", self.meeting_list_page(committee));
+            let committee = query_value(query, "CId")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            return Answer::new(
+                200,
+                "text/html; charset=utf-8",
+                self.meeting_list_page(committee),
+            );
         }
         if lower.ends_with("ielistdocuments.aspx") {
-            let id = query_value(query, "MId").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let Some(meeting) = self.meeting(id) else { return not_found() };
+            let id = query_value(query, "MId")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let Some(meeting) = self.meeting(id) else {
+                return not_found();
+            };
             return Answer::new(200, "text/html; charset=utf-8", self.meeting_page(meeting));
         }
         not_found()
@@ -361,7 +435,9 @@ fn strip_minutes(page: &str) -> String {
             continue;
         }
         out.push_str(&rest[..start]);
-        let cell_end = rest[start..].find("</td>").map_or(rest.len(), |i| start + i);
+        let cell_end = rest[start..]
+            .find("</td>")
+            .map_or(rest.len(), |i| start + i);
         rest = &rest[cell_end..];
     }
     out.push_str(rest);
@@ -379,10 +455,18 @@ fn etag_of(body: &[u8]) -> String {
 
 impl FakeCouncil {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake council");
+        Self::start_on(0)
+    }
+
+    /// Serves on the given loopback port (0 picks a free one).
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind fake council");
         let port = listener.local_addr().unwrap().port();
         let sites: Arc<Mutex<HashMap<String, Site>>> = Arc::default();
-        let server = Self { port, sites: sites.clone() };
+        let server = Self {
+            port,
+            sites: sites.clone(),
+        };
         let handler = server.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -408,15 +492,30 @@ impl FakeCouncil {
     }
 
     pub fn edit_agenda(&self, prefix: &str, meeting_id: u32) {
-        self.sites.lock().unwrap().get_mut(prefix).expect("site").edited.push(meeting_id);
+        self.sites
+            .lock()
+            .unwrap()
+            .get_mut(prefix)
+            .expect("site")
+            .edited
+            .push(meeting_id);
     }
 
     pub fn requests(&self, prefix: &str) -> usize {
-        self.sites.lock().unwrap().get(prefix).map_or(0, |s| s.requests)
+        self.sites
+            .lock()
+            .unwrap()
+            .get(prefix)
+            .map_or(0, |s| s.requests)
     }
 
     pub fn meetings(&self, prefix: &str) -> Vec<FakeMeeting> {
-        self.sites.lock().unwrap().get(prefix).map(|s| s.meetings.clone()).unwrap_or_default()
+        self.sites
+            .lock()
+            .unwrap()
+            .get(prefix)
+            .map(|s| s.meetings.clone())
+            .unwrap_or_default()
     }
 
     fn serve(&self, mut stream: TcpStream) {
@@ -438,15 +537,28 @@ impl FakeCouncil {
                 }
             }
         }
-        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let target = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("/")
+            .to_string();
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
         let path = path.to_string();
         let query = query.to_string();
 
         let (behaviour, answer) = {
             let mut sites = self.sites.lock().unwrap();
-            let first = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
-            let prefix = if sites.contains_key(&first) && !first.is_empty() { first } else { String::new() };
+            let first = path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let prefix = if sites.contains_key(&first) && !first.is_empty() {
+                first
+            } else {
+                String::new()
+            };
             let Some(site) = sites.get_mut(&prefix) else {
                 drop(sites);
                 respond(&mut stream, Answer::new(404, "text/plain", "no site"));
@@ -454,15 +566,27 @@ impl FakeCouncil {
             };
             site.requests += 1;
             let behaviour = site.behaviour;
-            let local_path = path.trim_start_matches('/').strip_prefix(prefix.as_str()).unwrap_or(&path).to_string();
+            let local_path = path
+                .trim_start_matches('/')
+                .strip_prefix(prefix.as_str())
+                .unwrap_or(&path)
+                .to_string();
             let answer = match behaviour {
-                Behaviour::ServerError => Answer::new(500, "text/html", "<html><body>Server Error in '/' Application.</body></html>"),
-                Behaviour::JsRedirectStub => {
-                    Answer::new(200, "text/html", fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html"))
-                }
-                Behaviour::WrongHost => {
-                    Answer::new(200, "text/html; charset=utf-8", fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"))
-                }
+                Behaviour::ServerError => Answer::new(
+                    500,
+                    "text/html",
+                    "<html><body>Server Error in '/' Application.</body></html>",
+                ),
+                Behaviour::JsRedirectStub => Answer::new(
+                    200,
+                    "text/html",
+                    fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html"),
+                ),
+                Behaviour::WrongHost => Answer::new(
+                    200,
+                    "text/html; charset=utf-8",
+                    fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"),
+                ),
                 Behaviour::Hang => Answer::new(200, "text/plain", ""),
                 _ => site.answer(&local_path, &query, &self.base_url(&prefix)),
             };
@@ -479,7 +603,12 @@ impl FakeCouncil {
         if answer.status == 200 && behaviour == Behaviour::Healthy {
             let etag = etag_of(&answer.body);
             if if_none_match.as_deref() == Some(etag.as_str()) {
-                answer = Answer { status: 304, content_type: answer.content_type, body: Vec::new(), etag: Some(etag) };
+                answer = Answer {
+                    status: 304,
+                    content_type: answer.content_type,
+                    body: Vec::new(),
+                    etag: Some(etag),
+                };
             } else {
                 answer.etag = Some(etag);
             }

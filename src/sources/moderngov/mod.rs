@@ -307,7 +307,10 @@ pub async fn fetch_meeting<F: Fetcher>(
 fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     detail.heading = page.heading;
     // Minutes count as published when the web service says so or the printed minutes are linked.
-    detail.minutes_published |= page.documents.iter().any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
+    detail.minutes_published |= page
+        .documents
+        .iter()
+        .any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
     if detail.location.is_none() {
         detail.location = page.location;
     }
@@ -316,7 +319,6 @@ fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
             detail.documents.push(document);
         }
     }
-
 }
 
 #[cfg(test)]

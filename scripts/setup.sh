@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building and running the worker needs, skipping what is
+# already present at the right version. Works with only the package registries.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+WORKER_BUILD_VERSION="0.8.7"
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+for tool in cargo rustup node npm python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: install it first" >&2; exit 1; }
+done
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(worker-build --version 2>/dev/null || true)" != *"$WORKER_BUILD_VERSION"* ]]; then
+  say "installing worker-build $WORKER_BUILD_VERSION (takes several minutes)"
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes several minutes)"
+  # Without --locked: its lock file names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+export WASM_BINDGEN_BIN="$(command -v wasm-bindgen)"
+
+if [[ ! -x node_modules/.bin/wrangler || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing wrangler, esbuild and binaryen from package-lock.json"
+  npm ci --no-audit --no-fund
+fi
+
+if [[ ! -f .dev.vars ]]; then
+  cp .dev.vars.example .dev.vars
+  say "created .dev.vars from .dev.vars.example (local secrets)"
+fi
