@@ -45,8 +45,8 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     .await;
     match result {
         Ok(count) => worker::console_log!("cron {cron}: enqueued {count} council refreshes"),
-        // Failing the handler makes the failure visible in the cron's status.
-        Err(error) => panic!("cron {cron} failed: {error}"),
+        // Logged, not panicked: a panic would abort the wasm instance for every later request.
+        Err(error) => worker::console_error!("cron {cron} failed: {error}"),
     }
 }
 
