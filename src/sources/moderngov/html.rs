@@ -156,15 +156,16 @@ pub fn parse_meeting_page(
     let item_table = html
         .select(&selector("table#mgItemTable, table.mgItemTable"))
         .next();
-    if heading.is_none() && item_table.is_none() {
-        return Err(SourceError::UnexpectedPage(
-            "no ModernGov meeting markup (mgSubTitleTxt, mgItemTable)".into(),
-        ));
-    }
     let (date, time) = heading
         .as_deref()
         .and_then(find_date_time)
         .map_or((None, None), |(d, t)| (Some(d), t));
+    // A meeting page has a dated heading or an agenda table; decision pages have neither.
+    if date.is_none() && item_table.is_none() {
+        return Err(SourceError::UnexpectedPage(
+            "no ModernGov meeting markup (dated mgSubTitleTxt or mgItemTable)".into(),
+        ));
+    }
 
     let mut documents = Vec::new();
     for link in html.select(&selector("div.mgLinks a[href]")) {

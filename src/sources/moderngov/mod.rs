@@ -517,4 +517,52 @@ mod tests {
         .unwrap_err();
         assert!(matches!(error, SourceError::TruncatedXml(_)), "{error:?}");
     }
+
+    /// Every real ModernGov fixture goes through every parser: the ones that are
+    /// that kind of answer parse, everything else is a clean error, nothing panics.
+    #[test]
+    fn every_fixture_through_every_parser() {
+        let dir = format!("{}/tests/fixtures/moderngov", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".xml") || n.ends_with(".html"))
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 17, "{names:?}");
+        for name in names {
+            let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+            let text = decode_text(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let committees = xml::parse_committees(text);
+            let meetings = xml::parse_meetings(text);
+            let meeting = xml::parse_meeting(text, BASE);
+            let page = html::parse_meeting_page(
+                text,
+                "https://x.gov.uk/ieListDocuments.aspx?CId=1&MId=2",
+                "2",
+            );
+            let committee_list = html::parse_committee_list(text);
+            assert_eq!(
+                committees.is_ok(),
+                name.contains("GetCommittees"),
+                "{name}: {committees:?}"
+            );
+            assert_eq!(
+                meetings.is_ok(),
+                name.contains("GetMeetings_"),
+                "{name}: {meetings:?}"
+            );
+            assert_eq!(meeting.is_ok(), name.contains("GetMeeting_"), "{name}");
+            assert_eq!(
+                page.is_ok(),
+                name.contains("ieListDocuments"),
+                "{name}: {:?}",
+                page.err()
+            );
+            // Decision pages link to their committee, so they read as a committee list; nothing else does.
+            let links_committees = text.contains("mgCommitteeDetails.aspx");
+            assert_eq!(committee_list.is_ok(), links_committees, "{name}");
+            let _ = html::parse_meeting_list(text, "1");
+        }
+    }
 }
