@@ -14,6 +14,7 @@ pub enum Route {
     AdminScrape(String),
     AdminStatus,
     AdminRun(String),
+    AdminBenchParse,
     NotFound,
     MethodNotAllowed,
 }
@@ -56,6 +57,7 @@ pub fn route(method: &str, path: &str) -> Route {
         }
         ["admin", "status"] => expect(get, Route::AdminStatus),
         ["admin", "runs", id] if is_id(id) => expect(get, Route::AdminRun(id.to_string())),
+        ["admin", "bench", "parse"] => expect(post, Route::AdminBenchParse),
         _ => Route::NotFound,
     }
 }

@@ -91,6 +91,27 @@ pub fn coventry_like(behaviour: Behaviour) -> Site {
     }
 }
 
+/// A council with `count` meetings spread over the ±28-day window, for benchmarks.
+pub fn with_meeting_count(behaviour: Behaviour, count: usize) -> Site {
+    let today = chrono::DateTime::<Utc>::from(std::time::SystemTime::now()).date_naive();
+    let meetings = (0..count)
+        .map(|n| FakeMeeting {
+            id: 7000 + n as u32,
+            committee_id: 101 + (n % 3) as u32,
+            date: today + chrono::Duration::days((n as i64 * 55 / count.max(1) as i64) - 27),
+            cancelled: false,
+            with_minutes: n % 4 == 0,
+        })
+        .collect();
+    Site {
+        behaviour,
+        committees: COMMITTEES.to_vec(),
+        meetings,
+        edited: Vec::new(),
+        requests: 0,
+    }
+}
+
 pub const MEETINGS_IN_WINDOW: usize = 14;
 pub const TRUNCATED_MEETING: u32 = 5003;
 pub const WINDOWS_1252_MEETING: u32 = 5007;
