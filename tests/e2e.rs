@@ -178,6 +178,34 @@ fn an_edited_agenda_marks_exactly_that_meeting_changed() {
 }
 
 #[test]
+fn meetings_that_disappear_are_marked_not_deleted() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let base = h.fake.add_site("vanish", coventry_like(Behaviour::Healthy));
+    h.register("vanish", &base, json!({}));
+    h.scrape("vanish");
+    let gone = h.fake.meetings("vanish")[4].id;
+    h.fake.remove_meeting("vanish", gone);
+    let run = h.scrape("vanish");
+    assert_eq!(count(&run, "meetings_missing"), 1, "{run:#}");
+    assert_eq!(
+        count(&run, "meetings_planned"),
+        MEETINGS_IN_WINDOW as i64 - 1
+    );
+    let meetings = h.meetings("vanish");
+    assert_eq!(meetings.len(), MEETINGS_IN_WINDOW, "nothing is deleted");
+    let missing: Vec<&Value> = meetings.iter().filter(|m| m["listed"] == 0).collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0]["id"], format!("vanish-{gone}"));
+    let meeting = h.get(&format!("/api/v1/meetings/vanish-{gone}")).json();
+    assert!(meeting["missing_since"].is_string());
+    assert!(
+        !meeting["agenda_items"].as_array().unwrap().is_empty(),
+        "its agenda is kept"
+    );
+}
+
+#[test]
 fn broken_councils_do_not_stop_a_healthy_one() {
     let h = Harness::shared();
     let _guard = h.exclusive();

@@ -522,6 +522,17 @@ impl FakeCouncil {
             .push(meeting_id);
     }
 
+    /// The council drops a meeting from its lists (and its pages).
+    pub fn remove_meeting(&self, prefix: &str, meeting_id: u32) {
+        self.sites
+            .lock()
+            .unwrap()
+            .get_mut(prefix)
+            .expect("site")
+            .meetings
+            .retain(|m| m.id != meeting_id);
+    }
+
     pub fn requests(&self, prefix: &str) -> usize {
         self.sites
             .lock()
