@@ -3,6 +3,7 @@
 //! entry points to the modules that do the work.
 
 pub mod config;
+pub mod documents;
 pub mod jobs;
 pub mod model;
 pub mod net;
