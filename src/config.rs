@@ -15,6 +15,10 @@ pub struct Settings {
     /// First retry delay; doubles with each attempt.
     pub retry_base_seconds: u32,
     pub retry_max_seconds: u32,
+    /// Cap on a downloaded document.
+    pub max_document_bytes: usize,
+    /// PDF pages read per invocation before the rest is resumed by another message.
+    pub pdf_pages_per_step: u32,
 }
 
 impl Default for Settings {
@@ -27,6 +31,8 @@ impl Default for Settings {
             max_page_bytes: 5 * 1024 * 1024,
             retry_base_seconds: 30,
             retry_max_seconds: 15 * 60,
+            max_document_bytes: 25 * 1024 * 1024,
+            pdf_pages_per_step: crate::documents::DEFAULT_PAGES_PER_STEP,
         }
     }
 }
@@ -36,26 +42,18 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let defaults = Self::default();
         let number = |name: &str, default: u64| -> u64 {
-            lookup(name)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .unwrap_or(default)
+            lookup(name).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default)
         };
         Self {
-            window_days_back: number("WINDOW_DAYS_BACK", defaults.window_days_back as u64).min(3650)
-                as i64,
-            window_days_ahead: number("WINDOW_DAYS_AHEAD", defaults.window_days_ahead as u64)
-                .min(3650) as i64,
-            request_timeout_ms: number("REQUEST_TIMEOUT_SECS", defaults.request_timeout_ms / 1000)
-                .max(1)
-                * 1000,
-            min_request_interval_ms: number(
-                "MIN_REQUEST_INTERVAL_MS",
-                defaults.min_request_interval_ms,
-            ),
+            window_days_back: number("WINDOW_DAYS_BACK", defaults.window_days_back as u64).min(3650) as i64,
+            window_days_ahead: number("WINDOW_DAYS_AHEAD", defaults.window_days_ahead as u64).min(3650) as i64,
+            request_timeout_ms: number("REQUEST_TIMEOUT_SECS", defaults.request_timeout_ms / 1000).max(1) * 1000,
+            min_request_interval_ms: number("MIN_REQUEST_INTERVAL_MS", defaults.min_request_interval_ms),
             max_page_bytes: number("MAX_PAGE_BYTES", defaults.max_page_bytes as u64) as usize,
-            retry_base_seconds: number("RETRY_BASE_SECONDS", defaults.retry_base_seconds as u64)
-                as u32,
-            retry_max_seconds: number("RETRY_MAX_SECONDS", defaults.retry_max_seconds as u64)
+            retry_base_seconds: number("RETRY_BASE_SECONDS", defaults.retry_base_seconds as u64) as u32,
+            retry_max_seconds: number("RETRY_MAX_SECONDS", defaults.retry_max_seconds as u64) as u32,
+            max_document_bytes: number("MAX_DOCUMENT_BYTES", defaults.max_document_bytes as u64) as usize,
+            pdf_pages_per_step: number("PDF_PAGES_PER_STEP", u64::from(defaults.pdf_pages_per_step)).clamp(1, 1000)
                 as u32,
         }
     }

@@ -13,8 +13,8 @@ pub mod time;
 pub mod web;
 
 use worker::{
-    event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response,
-    Result, ScheduleContext, ScheduledEvent,
+    event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result,
+    ScheduleContext, ScheduledEvent,
 };
 
 use jobs::refresh::{enqueue_all, give_up, run_job, JobContext};
@@ -56,13 +56,12 @@ async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> 
     let store = Store::new(env.d1("DB")?);
     let settings = web::settings(&env);
     let queue = env.queue("JOBS")?;
+    let documents = env.queue("DOCUMENTS")?;
+    let bucket = env.bucket("DOCUMENT_STORE")?;
     let messages = batch.messages()?;
     let dead_letters = batch.queue().ends_with("-dlq");
-    let context = JobContext {
-        store: &store,
-        settings: &settings,
-        queue: &queue,
-    };
+    let context =
+        JobContext { store: &store, settings: &settings, queue: &queue, documents: &documents, bucket: &bucket };
 
     // One council's messages run in order (politeness to its host); councils
     // run side by side, so a slow council does not hold up the others.
@@ -84,17 +83,11 @@ async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> 
                 match run_job(context, message.body()).await {
                     Ok(JobOutcome::Done) => message.ack(),
                     Ok(JobOutcome::Retry(reason)) => {
-                        let age_seconds = worker::Date::now()
-                            .as_millis()
-                            .saturating_sub(message.timestamp().as_millis())
-                            / 1000;
+                        let age_seconds =
+                            worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis()) / 1000;
                         let delay = context.settings.retry_delay_seconds(age_seconds);
                         worker::console_log!("retrying {council} in {delay}s: {reason}");
-                        message.retry_with_options(
-                            &QueueRetryOptionsBuilder::new()
-                                .with_delay_seconds(delay)
-                                .build(),
-                        );
+                        message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
                     }
                     Err(error) => {
                         worker::console_error!("job for {council} failed: {error}");

@@ -123,9 +123,8 @@ impl DocumentKind {
 
     /// A meeting-level document's kind, from ModernGov's `?T=` type code or its title.
     pub fn classify_meeting_document(url: &str, title: &str) -> Self {
-        let type_code = url
-            .split_once('?')
-            .and_then(|(_, query)| query.split('&').find_map(|pair| pair.strip_prefix("T=")));
+        let type_code =
+            url.split_once('?').and_then(|(_, query)| query.split('&').find_map(|pair| pair.strip_prefix("T=")));
         match type_code {
             Some("0") => return Self::AgendaFrontsheet,
             Some("10") => return Self::ReportsPack,
@@ -133,10 +132,7 @@ impl DocumentKind {
             _ => {}
         }
         let title = title.to_ascii_lowercase();
-        if title.contains("supplement")
-            || title.contains("to follow")
-            || title.contains("additional")
-        {
+        if title.contains("supplement") || title.contains("to follow") || title.contains("additional") {
             Self::Supplement
         } else if title.contains("minutes") {
             Self::PrintedMinutes
@@ -169,45 +165,18 @@ mod tests {
     #[test]
     fn classifies_meeting_documents() {
         let kind = DocumentKind::classify_meeting_document;
-        assert_eq!(
-            kind(
-                "documents/g1/Agenda frontsheet.pdf?T=0",
-                "Agenda frontsheet"
-            ),
-            DocumentKind::AgendaFrontsheet
-        );
-        assert_eq!(
-            kind(
-                "documents/g1/Public reports pack.pdf?T=10",
-                "Agenda reports pack"
-            ),
-            DocumentKind::ReportsPack
-        );
-        assert_eq!(
-            kind("documents/g1/Printed minutes.pdf?T=1", "Printed minutes"),
-            DocumentKind::PrintedMinutes
-        );
-        assert_eq!(
-            kind("documents/g1/x.pdf?T=9", "Supplementary Agenda"),
-            DocumentKind::Supplement
-        );
-        assert_eq!(
-            kind("documents/g1/x.pdf", "Decisions"),
-            DocumentKind::Decisions
-        );
-        assert_eq!(
-            kind("documents/g1/x.pdf", "Something else"),
-            DocumentKind::Other
-        );
+        assert_eq!(kind("documents/g1/Agenda frontsheet.pdf?T=0", "Agenda frontsheet"), DocumentKind::AgendaFrontsheet);
+        assert_eq!(kind("documents/g1/Public reports pack.pdf?T=10", "Agenda reports pack"), DocumentKind::ReportsPack);
+        assert_eq!(kind("documents/g1/Printed minutes.pdf?T=1", "Printed minutes"), DocumentKind::PrintedMinutes);
+        assert_eq!(kind("documents/g1/x.pdf?T=9", "Supplementary Agenda"), DocumentKind::Supplement);
+        assert_eq!(kind("documents/g1/x.pdf", "Decisions"), DocumentKind::Decisions);
+        assert_eq!(kind("documents/g1/x.pdf", "Something else"), DocumentKind::Other);
     }
 
     #[test]
     fn reads_meeting_status() {
         assert_eq!(MeetingStatus::parse("Cancelled"), MeetingStatus::Cancelled);
-        assert_eq!(
-            MeetingStatus::parse(" Confirmed "),
-            MeetingStatus::Confirmed
-        );
+        assert_eq!(MeetingStatus::parse(" Confirmed "), MeetingStatus::Confirmed);
         assert_eq!(MeetingStatus::parse("POSTPONED"), MeetingStatus::Postponed);
     }
 }

@@ -28,10 +28,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            validators: Validators::default(),
-        }
+        Self { url: url.into(), validators: Validators::default() }
     }
 }
 
@@ -75,10 +72,7 @@ pub struct FetchPolicy {
 }
 
 pub fn host_of(url: &str) -> String {
-    worker::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default()
+    worker::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// The Workers `fetch` with the policy applied and every request logged.
@@ -90,11 +84,7 @@ pub struct WorkerFetcher {
 
 impl WorkerFetcher {
     pub fn new(policy: FetchPolicy) -> Self {
-        Self {
-            policy,
-            last_request_by_host: RefCell::default(),
-            log: RefCell::default(),
-        }
+        Self { policy, last_request_by_host: RefCell::default(), log: RefCell::default() }
     }
 
     pub fn take_log(&self) -> Vec<FetchRecord> {
@@ -108,38 +98,20 @@ impl WorkerFetcher {
     async fn pace(&self, host: &str) {
         let wait = {
             let last = self.last_request_by_host.borrow().get(host).copied();
-            last.map_or(0.0, |last| {
-                (last + self.policy.min_interval_ms as f64 - Self::now_ms()).max(0.0)
-            })
+            last.map_or(0.0, |last| (last + self.policy.min_interval_ms as f64 - Self::now_ms()).max(0.0))
         };
         if wait > 0.0 {
             worker::Delay::from(std::time::Duration::from_millis(wait as u64)).await;
         }
-        self.last_request_by_host
-            .borrow_mut()
-            .insert(host.to_string(), Self::now_ms());
+        self.last_request_by_host.borrow_mut().insert(host.to_string(), Self::now_ms());
     }
 
-    async fn send(
-        &self,
-        request: &HttpRequest,
-        signal: &worker::AbortSignal,
-    ) -> Result<HttpResponse, SourceError> {
+    async fn send(&self, request: &HttpRequest, signal: &worker::AbortSignal) -> Result<HttpResponse, SourceError> {
         use futures_util::StreamExt;
         let headers = worker::Headers::new();
-        let set = |name: &str, value: &str| {
-            headers
-                .set(name, value)
-                .map_err(|e| SourceError::Network(e.to_string()))
-        };
-        set(
-            "User-Agent",
-            "council-digest (+https://github.com/council-digest)",
-        )?;
-        set(
-            "Accept",
-            "application/xml, text/xml, text/html;q=0.9, application/pdf;q=0.8, */*;q=0.5",
-        )?;
+        let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| SourceError::Network(e.to_string()));
+        set("User-Agent", "council-digest (+https://github.com/council-digest)")?;
+        set("Accept", "application/xml, text/xml, text/html;q=0.9, application/pdf;q=0.8, */*;q=0.5")?;
         if let Some(etag) = &request.validators.etag {
             set("If-None-Match", etag)?;
         }
@@ -148,55 +120,36 @@ impl WorkerFetcher {
         }
         let mut init = worker::RequestInit::new();
         init.with_method(worker::Method::Get).with_headers(headers);
-        let outbound = worker::Request::new_with_init(&request.url, &init)
-            .map_err(|e| SourceError::Network(e.to_string()))?;
+        let outbound =
+            worker::Request::new_with_init(&request.url, &init).map_err(|e| SourceError::Network(e.to_string()))?;
         let mut response = worker::Fetch::Request(outbound)
             .send_with_signal(signal)
             .await
             .map_err(|e| SourceError::Network(e.to_string()))?;
         let status = response.status_code();
         let header = |name: &str| response.headers().get(name).ok().flatten();
-        let validators = Validators {
-            etag: header("ETag"),
-            last_modified: header("Last-Modified"),
-        };
+        let validators = Validators { etag: header("ETag"), last_modified: header("Last-Modified") };
         if status == 304 {
-            return Ok(HttpResponse {
-                status,
-                body: Vec::new(),
-                validators,
-            });
+            return Ok(HttpResponse { status, body: Vec::new(), validators });
         }
         if status != 200 {
             return Err(SourceError::Http { status });
         }
-        if let Some(length) = header("Content-Length").and_then(|l| l.trim().parse::<usize>().ok())
-        {
+        if let Some(length) = header("Content-Length").and_then(|l| l.trim().parse::<usize>().ok()) {
             if length > self.policy.max_bytes {
-                return Err(SourceError::TooLarge {
-                    limit_bytes: self.policy.max_bytes,
-                });
+                return Err(SourceError::TooLarge { limit_bytes: self.policy.max_bytes });
             }
         }
         let mut body = Vec::new();
-        let mut stream = response
-            .stream()
-            .map_err(|e| SourceError::Network(e.to_string()))?;
+        let mut stream = response.stream().map_err(|e| SourceError::Network(e.to_string()))?;
         while let Some(chunk) = stream.next().await {
-            let chunk =
-                chunk.map_err(|e| SourceError::Network(format!("body interrupted: {e}")))?;
+            let chunk = chunk.map_err(|e| SourceError::Network(format!("body interrupted: {e}")))?;
             if body.len() + chunk.len() > self.policy.max_bytes {
-                return Err(SourceError::TooLarge {
-                    limit_bytes: self.policy.max_bytes,
-                });
+                return Err(SourceError::TooLarge { limit_bytes: self.policy.max_bytes });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpResponse {
-            status,
-            body,
-            validators,
-        })
+        Ok(HttpResponse { status, body, validators })
     }
 }
 
@@ -212,9 +165,7 @@ impl Fetcher for WorkerFetcher {
             let attempt = std::pin::pin!(self.send(request, &signal));
             match select(attempt, timeout).await {
                 Either::Left((result, _)) => result,
-                Either::Right(_) => Err(SourceError::Timeout {
-                    seconds: self.policy.timeout_ms.div_ceil(1000),
-                }),
+                Either::Right(_) => Err(SourceError::Timeout { seconds: self.policy.timeout_ms.div_ceil(1000) }),
             }
         };
         if matches!(result, Err(SourceError::Timeout { .. })) {
@@ -256,11 +207,7 @@ pub mod testing {
 
     impl CannedFetcher {
         pub fn ok(mut self, url: &str, body: impl Into<Vec<u8>>) -> Self {
-            let response = HttpResponse {
-                status: 200,
-                body: body.into(),
-                validators: Validators::default(),
-            };
+            let response = HttpResponse { status: 200, body: body.into(), validators: Validators::default() };
             self.answers.insert(url.to_string(), Ok(response));
             self
         }
@@ -274,10 +221,7 @@ pub mod testing {
     impl Fetcher for CannedFetcher {
         async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
             self.requested.borrow_mut().push(request.url.clone());
-            self.answers
-                .get(&request.url)
-                .cloned()
-                .unwrap_or(Err(SourceError::Http { status: 404 }))
+            self.answers.get(&request.url).cloned().unwrap_or(Err(SourceError::Http { status: 404 }))
         }
     }
 }

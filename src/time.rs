@@ -126,9 +126,7 @@ pub fn meeting_title(committee: &str, date: NaiveDate, time_text: Option<&str>) 
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /// Finds a date (and a time, when present) in free text such as
 /// `Wednesday, 27th January, 2016 7.00 p.m.` or `27 Jan 2016 10.00 am`.
@@ -140,9 +138,7 @@ pub fn find_date_time(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
         .collect();
     for (index, token) in tokens.iter().enumerate() {
         if let Some(date) = parse_uk_date(token) {
-            let time = tokens
-                .get(index + 1)
-                .and_then(|t| time_from_tokens(t, tokens.get(index + 2)));
+            let time = tokens.get(index + 1).and_then(|t| time_from_tokens(t, tokens.get(index + 2)));
             return Some((date, time));
         }
         let Some(month) = MONTHS.iter().position(|m| token.starts_with(m)) else {
@@ -151,17 +147,11 @@ pub fn find_date_time(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
         let day = index
             .checked_sub(1)
             .and_then(|i| tokens.get(i))
-            .and_then(|t| {
-                t.trim_end_matches(|c: char| c.is_ascii_alphabetic())
-                    .parse::<u32>()
-                    .ok()
-            });
+            .and_then(|t| t.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<u32>().ok());
         let year = tokens.get(index + 1).and_then(|t| t.parse::<i32>().ok());
         if let (Some(day), Some(year)) = (day, year) {
             let date = NaiveDate::from_ymd_opt(year, month as u32 + 1, day)?;
-            let time = tokens
-                .get(index + 2)
-                .and_then(|t| time_from_tokens(t, tokens.get(index + 3)));
+            let time = tokens.get(index + 2).and_then(|t| time_from_tokens(t, tokens.get(index + 3)));
             return Some((date, time));
         }
     }
@@ -169,9 +159,8 @@ pub fn find_date_time(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
 }
 
 fn time_from_tokens(first: &str, second: Option<&String>) -> Option<NaiveTime> {
-    let with_meridiem = second
-        .filter(|s| matches!(s.replace('.', "").as_str(), "am" | "pm"))
-        .map(|s| format!("{first} {s}"));
+    let with_meridiem =
+        second.filter(|s| matches!(s.replace('.', "").as_str(), "am" | "pm")).map(|s| format!("{first} {s}"));
     parse_clock_time(with_meridiem.as_deref().unwrap_or(first))
 }
 
@@ -199,10 +188,7 @@ mod tests {
     #[test]
     fn parses_web_service_dates_and_times() {
         assert_eq!(parse_uk_date("10/02/2026"), Some(date(2026, 2, 10)));
-        assert_eq!(
-            parse_uk_date(" 26/10/2017, 03:45"),
-            Some(date(2017, 10, 26))
-        );
+        assert_eq!(parse_uk_date(" 26/10/2017, 03:45"), Some(date(2017, 10, 26)));
         assert_eq!(parse_uk_date("2026-02-10"), None);
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
         assert_eq!(parse_clock_time("10.00 am"), t(10, 0));
@@ -219,51 +205,28 @@ mod tests {
 
     #[test]
     fn converts_london_time_across_daylight_saving() {
-        let winter = local_to_utc(
-            date(2026, 2, 10),
-            NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-            DEFAULT_TIME_ZONE,
-        );
+        let winter = local_to_utc(date(2026, 2, 10), NaiveTime::from_hms_opt(10, 0, 0).unwrap(), DEFAULT_TIME_ZONE);
         assert_eq!(stamp(winter), "2026-02-10T10:00:00Z");
-        let summer = local_to_utc(
-            date(2024, 6, 26),
-            NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
-            DEFAULT_TIME_ZONE,
-        );
+        let summer = local_to_utc(date(2024, 6, 26), NaiveTime::from_hms_opt(11, 0, 0).unwrap(), DEFAULT_TIME_ZONE);
         assert_eq!(stamp(summer), "2024-06-26T10:00:00Z");
         // 01:30 on 2026-03-29 does not exist in London; it moves to 02:30 BST.
-        let gap = local_to_utc(
-            date(2026, 3, 29),
-            NaiveTime::from_hms_opt(1, 30, 0).unwrap(),
-            DEFAULT_TIME_ZONE,
-        );
+        let gap = local_to_utc(date(2026, 3, 29), NaiveTime::from_hms_opt(1, 30, 0).unwrap(), DEFAULT_TIME_ZONE);
         assert_eq!(stamp(gap), "2026-03-29T01:30:00Z");
         // 01:30 on 2026-10-25 happens twice; the first (BST) is taken.
-        let overlap = local_to_utc(
-            date(2026, 10, 25),
-            NaiveTime::from_hms_opt(1, 30, 0).unwrap(),
-            DEFAULT_TIME_ZONE,
-        );
+        let overlap = local_to_utc(date(2026, 10, 25), NaiveTime::from_hms_opt(1, 30, 0).unwrap(), DEFAULT_TIME_ZONE);
         assert_eq!(stamp(overlap), "2026-10-25T00:30:00Z");
     }
 
     #[test]
     fn writes_titles_in_the_councils_style() {
         assert_eq!(
-            meeting_title(
-                "Scrutiny Co-ordination Committee",
-                date(2024, 6, 26),
-                Some("11.00 am")
-            ),
+            meeting_title("Scrutiny Co-ordination Committee", date(2024, 6, 26), Some("11.00 am")),
             "Scrutiny Co-ordination Committee - Wednesday, 26th June, 2024 11.00 am"
         );
         assert_eq!(long_date(date(2026, 1, 1)), "Thursday, 1st January, 2026");
         assert_eq!(long_date(date(2026, 1, 12)), "Monday, 12th January, 2026");
         assert_eq!(long_date(date(2026, 1, 22)), "Thursday, 22nd January, 2026");
-        assert_eq!(
-            meeting_title("Cabinet", date(2026, 1, 23), None),
-            "Cabinet - Friday, 23rd January, 2026"
-        );
+        assert_eq!(meeting_title("Cabinet", date(2026, 1, 23), None), "Cabinet - Friday, 23rd January, 2026");
     }
 
     #[test]
@@ -273,15 +236,9 @@ mod tests {
             find_date_time("Audit Committee Wednesday, 27th January, 2016 7.00 p.m."),
             Some((date(2016, 1, 27), t(19, 0)))
         );
-        assert_eq!(
-            find_date_time("27 Jan 2016 10.00 am"),
-            Some((date(2016, 1, 27), t(10, 0)))
-        );
+        assert_eq!(find_date_time("27 Jan 2016 10.00 am"), Some((date(2016, 1, 27), t(10, 0))));
         assert_eq!(find_date_time("3 Sep 2026"), Some((date(2026, 9, 3), None)));
-        assert_eq!(
-            find_date_time("Meeting 10/02/2026 2.00 pm"),
-            Some((date(2026, 2, 10), t(14, 0)))
-        );
+        assert_eq!(find_date_time("Meeting 10/02/2026 2.00 pm"), Some((date(2026, 2, 10), t(14, 0))));
         assert_eq!(find_date_time("no date here"), None);
         assert_eq!(find_date_time("31 Feb 2026"), None);
     }

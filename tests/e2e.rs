@@ -7,14 +7,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::fake_council::{
-    coventry_like, Behaviour, MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING,
+    coventry_like, Behaviour, BAD_DOCUMENTS_MEETING, MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING,
 };
 use support::harness::{Harness, REFRESH_CRON};
 
 fn count(run: &Value, field: &str) -> i64 {
-    run[field]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{field} missing in {run:#}"))
+    run[field].as_i64().unwrap_or_else(|| panic!("{field} missing in {run:#}"))
 }
 
 #[test]
@@ -23,31 +21,17 @@ fn cron_scrape_fills_d1_and_pages_read_it_back() {
     let _guard = h.exclusive();
     let base = h.fake.add_site("", coventry_like(Behaviour::Healthy));
     // Coventry is seeded by migration; point it at the fake site (root path).
-    let council = h.register(
-        "coventry",
-        &base,
-        json!({"name": "Coventry City Council", "coverage": "supported"}),
-    );
+    let council = h.register("coventry", &base, json!({"name": "Coventry City Council", "coverage": "supported"}));
     assert_eq!(council["coverage"], "supported");
 
     let reply = h.trigger_cron(REFRESH_CRON);
-    assert_eq!(
-        reply.status,
-        200,
-        "scheduled handler failed: {}\n{}",
-        reply.body,
-        h.log_tail()
-    );
+    assert_eq!(reply.status, 200, "scheduled handler failed: {}\n{}", reply.body, h.log_tail());
     let deadline = Instant::now() + Duration::from_secs(30);
     let run_id = loop {
         if let Some(id) = h.status_of("coventry")["last_run_id"].as_str() {
             break id.to_string();
         }
-        assert!(
-            Instant::now() < deadline,
-            "the cron made no run for coventry\n{}",
-            h.log_tail()
-        );
+        assert!(Instant::now() < deadline, "the cron made no run for coventry\n{}", h.log_tail());
         std::thread::sleep(Duration::from_millis(200));
     };
     let run = h.wait_for_run(&run_id, Duration::from_secs(120));
@@ -56,46 +40,23 @@ fn cron_scrape_fills_d1_and_pages_read_it_back() {
     assert_eq!(run["mode"], "web_service");
     assert_eq!(count(&run, "meetings_planned"), MEETINGS_IN_WINDOW as i64);
     assert_eq!(count(&run, "meetings_new"), MEETINGS_IN_WINDOW as i64);
-    assert!(
-        run["fetches"].as_array().unwrap().len() > MEETINGS_IN_WINDOW,
-        "fetches are logged"
-    );
+    assert!(run["fetches"].as_array().unwrap().len() > MEETINGS_IN_WINDOW, "fetches are logged");
 
     let meetings = h.meetings("coventry");
     assert_eq!(meetings.len(), MEETINGS_IN_WINDOW);
-    let cancelled: Vec<&Value> = meetings
-        .iter()
-        .filter(|m| m["status"] == "cancelled")
-        .collect();
+    let cancelled: Vec<&Value> = meetings.iter().filter(|m| m["status"] == "cancelled").collect();
     assert_eq!(cancelled.len(), 1);
-    let with_minutes: Vec<&Value> = meetings
-        .iter()
-        .filter(|m| m["minutes_published"] == 1)
-        .collect();
+    let with_minutes: Vec<&Value> = meetings.iter().filter(|m| m["minutes_published"] == 1).collect();
     assert_eq!(with_minutes.len(), 1);
 
     let id = with_minutes[0]["id"].as_str().unwrap();
     let meeting = h.get(&format!("/api/v1/meetings/{id}")).json();
-    assert!(
-        meeting["title"].as_str().unwrap().starts_with("Cabinet - "),
-        "{}",
-        meeting["title"]
-    );
+    assert!(meeting["title"].as_str().unwrap().starts_with("Cabinet - "), "{}", meeting["title"]);
     assert_eq!(meeting["agenda_items"].as_array().unwrap().len(), 2);
-    assert!(meeting["agenda_items"][0]["minutes_text"]
-        .as_str()
-        .unwrap()
-        .contains("as a correct record"));
-    let kinds: Vec<&str> = meeting["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        kinds,
-        vec!["agenda_frontsheet", "reports_pack", "printed_minutes"]
-    );
+    assert!(meeting["agenda_items"][0]["minutes_text"].as_str().unwrap().contains("as a correct record"));
+    let kinds: Vec<&str> =
+        meeting["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["agenda_frontsheet", "reports_pack", "printed_minutes"]);
     assert_eq!(meeting["attendance"][0]["name"], "Councillor Basil Curley");
     assert!(meeting["starts_at_utc"].as_str().unwrap().ends_with('Z'));
 
@@ -115,36 +76,19 @@ fn a_second_scrape_changes_nothing() {
     let base = h.fake.add_site("idem", coventry_like(Behaviour::Healthy));
     h.register("idem", &base, json!({}));
     let first = h.scrape("idem");
-    assert_eq!(
-        count(&first, "meetings_new"),
-        MEETINGS_IN_WINDOW as i64,
-        "{first:#}"
-    );
+    assert_eq!(count(&first, "meetings_new"), MEETINGS_IN_WINDOW as i64, "{first:#}");
     let before = h.meetings("idem");
 
     let second = h.scrape("idem");
     assert_eq!(second["status"], "succeeded", "{second:#}");
     assert_eq!(count(&second, "meetings_new"), 0);
     assert_eq!(count(&second, "meetings_changed"), 0);
-    assert_eq!(
-        count(&second, "meetings_unchanged"),
-        MEETINGS_IN_WINDOW as i64
-    );
+    assert_eq!(count(&second, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64);
     let after = h.meetings("idem");
     assert_eq!(before, after, "a rerun must not alter stored meetings");
     // The fake site sends ETags: the rerun's meeting fetches are conditional and answered 304.
-    let not_modified = second["fetches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["outcome"] == "not_modified")
-        .count();
-    assert_eq!(
-        not_modified,
-        MEETINGS_IN_WINDOW * 2,
-        "{:#}",
-        second["fetches"]
-    );
+    let not_modified = second["fetches"].as_array().unwrap().iter().filter(|f| f["outcome"] == "not_modified").count();
+    assert_eq!(not_modified, MEETINGS_IN_WINDOW * 2, "{:#}", second["fetches"]);
 }
 
 #[test]
@@ -160,21 +104,13 @@ fn an_edited_agenda_marks_exactly_that_meeting_changed() {
     let run = h.scrape("edit");
     assert_eq!(count(&run, "meetings_changed"), 1, "{run:#}");
     assert_eq!(count(&run, "meetings_new"), 0);
-    let changed: Vec<Value> = h
-        .meetings("edit")
-        .into_iter()
-        .filter(|m| m["content_changed"] == 1)
-        .collect();
+    let changed: Vec<Value> = h.meetings("edit").into_iter().filter(|m| m["content_changed"] == 1).collect();
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["id"], format!("edit-{edited}"));
     let meeting = h.get(&format!("/api/v1/meetings/edit-{edited}")).json();
     let note = meeting["change_note"].as_str().unwrap();
     assert!(note.contains("Work Programme (revised)"), "{note}");
-    assert!(meeting["agenda_items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i["title"] == "Work Programme (revised)"));
+    assert!(meeting["agenda_items"].as_array().unwrap().iter().any(|i| i["title"] == "Work Programme (revised)"));
 }
 
 #[test]
@@ -188,10 +124,7 @@ fn meetings_that_disappear_are_marked_not_deleted() {
     h.fake.remove_meeting("vanish", gone);
     let run = h.scrape("vanish");
     assert_eq!(count(&run, "meetings_missing"), 1, "{run:#}");
-    assert_eq!(
-        count(&run, "meetings_planned"),
-        MEETINGS_IN_WINDOW as i64 - 1
-    );
+    assert_eq!(count(&run, "meetings_planned"), MEETINGS_IN_WINDOW as i64 - 1);
     let meetings = h.meetings("vanish");
     assert_eq!(meetings.len(), MEETINGS_IN_WINDOW, "nothing is deleted");
     let missing: Vec<&Value> = meetings.iter().filter(|m| m["listed"] == 0).collect();
@@ -199,36 +132,21 @@ fn meetings_that_disappear_are_marked_not_deleted() {
     assert_eq!(missing[0]["id"], format!("vanish-{gone}"));
     let meeting = h.get(&format!("/api/v1/meetings/vanish-{gone}")).json();
     assert!(meeting["missing_since"].is_string());
-    assert!(
-        !meeting["agenda_items"].as_array().unwrap().is_empty(),
-        "its agenda is kept"
-    );
+    assert!(!meeting["agenda_items"].as_array().unwrap().is_empty(), "its agenda is kept");
 }
 
 #[test]
 fn broken_councils_do_not_stop_a_healthy_one() {
     let h = Harness::shared();
     let _guard = h.exclusive();
-    let healthy = h
-        .fake
-        .add_site("healthy", coventry_like(Behaviour::Healthy));
+    let healthy = h.fake.add_site("healthy", coventry_like(Behaviour::Healthy));
     let hang = h.fake.add_site("hang", coventry_like(Behaviour::Hang));
-    let stub = h
-        .fake
-        .add_site("stub", coventry_like(Behaviour::JsRedirectStub));
-    let wrong = h
-        .fake
-        .add_site("wronghost", coventry_like(Behaviour::WrongHost));
-    let failing = h
-        .fake
-        .add_site("failing", coventry_like(Behaviour::ServerError));
-    for (id, base) in [
-        ("hang", &hang),
-        ("stub", &stub),
-        ("wronghost", &wrong),
-        ("failing", &failing),
-        ("healthy", &healthy),
-    ] {
+    let stub = h.fake.add_site("stub", coventry_like(Behaviour::JsRedirectStub));
+    let wrong = h.fake.add_site("wronghost", coventry_like(Behaviour::WrongHost));
+    let failing = h.fake.add_site("failing", coventry_like(Behaviour::ServerError));
+    for (id, base) in
+        [("hang", &hang), ("stub", &stub), ("wronghost", &wrong), ("failing", &failing), ("healthy", &healthy)]
+    {
         h.register(id, base, json!({}));
     }
     let runs: Vec<(String, String)> = ["hang", "stub", "wronghost", "failing", "healthy"]
@@ -238,56 +156,26 @@ fn broken_councils_do_not_stop_a_healthy_one() {
 
     let healthy_run = h.wait_for_run(&runs[4].1, Duration::from_secs(120));
     assert_eq!(healthy_run["status"], "succeeded", "{healthy_run:#}");
-    assert_eq!(
-        count(&healthy_run, "meetings_new"),
-        MEETINGS_IN_WINDOW as i64
-    );
+    assert_eq!(count(&healthy_run, "meetings_new"), MEETINGS_IN_WINDOW as i64);
 
     let stub_run = h.wait_for_run(&runs[1].1, Duration::from_secs(60));
     assert_eq!(stub_run["status"], "failed");
-    assert!(
-        stub_run["error"]
-            .as_str()
-            .unwrap()
-            .contains("JavaScript redirect stub"),
-        "{stub_run:#}"
-    );
+    assert!(stub_run["error"].as_str().unwrap().contains("JavaScript redirect stub"), "{stub_run:#}");
     let wrong_run = h.wait_for_run(&runs[2].1, Duration::from_secs(60));
-    assert!(
-        wrong_run["error"]
-            .as_str()
-            .unwrap()
-            .contains("HTML page (\"Error\")"),
-        "{wrong_run:#}"
-    );
+    assert!(wrong_run["error"].as_str().unwrap().contains("HTML page (\"Error\")"), "{wrong_run:#}");
 
     // Errors are visible in /admin/status while the hanging and failing councils keep retrying.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let hang_error = h.status_of("hang")["last_error"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let failing_error = h.status_of("failing")["last_error"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        if hang_error.contains("no complete answer within 3 s")
-            && failing_error.contains("HTTP status 500")
-        {
+        let hang_error = h.status_of("hang")["last_error"].as_str().unwrap_or_default().to_string();
+        let failing_error = h.status_of("failing")["last_error"].as_str().unwrap_or_default().to_string();
+        if hang_error.contains("no complete answer within 3 s") && failing_error.contains("HTTP status 500") {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "errors not reported: hang={hang_error:?} failing={failing_error:?}"
-        );
+        assert!(Instant::now() < deadline, "errors not reported: hang={hang_error:?} failing={failing_error:?}");
         std::thread::sleep(Duration::from_millis(500));
     }
-    assert_eq!(
-        h.meetings("stub").len(),
-        0,
-        "a garbage answer is never stored as data"
-    );
+    assert_eq!(h.meetings("stub").len(), 0, "a garbage answer is never stored as data");
     assert_eq!(h.meetings("hang").len(), 0);
 }
 
@@ -295,9 +183,7 @@ fn broken_councils_do_not_stop_a_healthy_one() {
 fn html_fallback_reads_a_council_without_web_service() {
     let h = Harness::shared();
     let _guard = h.exclusive();
-    let base = h
-        .fake
-        .add_site("htmlonly", coventry_like(Behaviour::HtmlOnly));
+    let base = h.fake.add_site("htmlonly", coventry_like(Behaviour::HtmlOnly));
     h.register("htmlonly", &format!("{base}/"), json!({}));
     let run = h.scrape("htmlonly");
     assert_eq!(run["mode"], "html", "{run:#}");
@@ -305,39 +191,15 @@ fn html_fallback_reads_a_council_without_web_service() {
     assert_eq!(count(&run, "meetings_new"), MEETINGS_IN_WINDOW as i64);
     let meetings = h.meetings("htmlonly");
     assert_eq!(meetings.len(), MEETINGS_IN_WINDOW);
-    assert_eq!(
-        meetings
-            .iter()
-            .filter(|m| m["status"] == "cancelled")
-            .count(),
-        1
-    );
-    let open = meetings
-        .iter()
-        .find(|m| m["status"] == "confirmed")
-        .unwrap();
-    let meeting = h
-        .get(&format!(
-            "/api/v1/meetings/{}",
-            open["id"].as_str().unwrap()
-        ))
-        .json();
+    assert_eq!(meetings.iter().filter(|m| m["status"] == "cancelled").count(), 1);
+    let open = meetings.iter().find(|m| m["status"] == "confirmed").unwrap();
+    let meeting = h.get(&format!("/api/v1/meetings/{}", open["id"].as_str().unwrap())).json();
     assert!(meeting["agenda_items"].as_array().unwrap().len() >= 10);
-    assert_eq!(
-        meeting["agenda_items"][0]["title"],
-        "Apologies for Absence (AC/01/270116)"
-    );
-    assert_eq!(
-        meeting["location"],
-        "Committee Room 1, Town Hall, Ilford, Essex, IG1 1DD"
-    );
+    assert_eq!(meeting["agenda_items"][0]["title"], "Apologies for Absence (AC/01/270116)");
+    assert_eq!(meeting["location"], "Committee Room 1, Town Hall, Ilford, Essex, IG1 1DD");
 
     let second = h.scrape("htmlonly");
-    assert_eq!(
-        count(&second, "meetings_unchanged"),
-        MEETINGS_IN_WINDOW as i64,
-        "{second:#}"
-    );
+    assert_eq!(count(&second, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64, "{second:#}");
 }
 
 #[test]
@@ -350,29 +212,17 @@ fn bad_meeting_answers_are_recorded_and_others_stored() {
     assert_eq!(run["status"], "partial", "{run:#}");
     assert_eq!(count(&run, "meetings_failed"), 2);
     assert_eq!(count(&run, "meetings_new"), MEETINGS_IN_WINDOW as i64 - 2);
-    let errors: Vec<String> = run["fetches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["error"].as_str().map(str::to_string))
-        .collect();
-    let status_error = h.status_of("quirks")["last_error"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let errors: Vec<String> =
+        run["fetches"].as_array().unwrap().iter().filter_map(|f| f["error"].as_str().map(str::to_string)).collect();
+    let status_error = h.status_of("quirks")["last_error"].as_str().unwrap_or_default().to_string();
     let all = format!("{} {status_error} {errors:?}", run["error"]);
     assert!(
         all.contains(&format!("meeting {TRUNCATED_MEETING}"))
             || all.contains(&format!("meeting {WINDOWS_1252_MEETING}")),
         "{all}"
     );
-    let meeting = h
-        .get(&format!("/api/v1/meetings/quirks-{TRUNCATED_MEETING}"))
-        .json();
-    assert!(
-        meeting["detail_fetched_at"].is_null(),
-        "a truncated answer is never stored"
-    );
+    let meeting = h.get(&format!("/api/v1/meetings/quirks-{TRUNCATED_MEETING}")).json();
+    assert!(meeting["detail_fetched_at"].is_null(), "a truncated answer is never stored");
 }
 
 #[test]
@@ -381,14 +231,7 @@ fn registration_validates_and_admin_routes_need_the_token() {
     let anonymous = h.request("GET", "/admin/status", None, None).unwrap();
     assert_eq!(anonymous.status, 401);
     assert_eq!(anonymous.content_type, "application/problem+json");
-    let wrong = h
-        .request(
-            "POST",
-            "/admin/councils/coventry/scrape",
-            None,
-            Some("wrong-token"),
-        )
-        .unwrap();
+    let wrong = h.request("POST", "/admin/councils/coventry/scrape", None, Some("wrong-token")).unwrap();
     assert_eq!(wrong.status, 401);
     let bad = h.admin(
         "POST",
@@ -396,20 +239,9 @@ fn registration_validates_and_admin_routes_need_the_token() {
         Some(&json!({"id": "Bad Id", "name": "x", "base_url": "http://127.0.0.1:1"})),
     );
     assert_eq!(bad.status, 422, "{}", bad.body);
-    let garbled = h
-        .request(
-            "POST",
-            "/admin/councils",
-            None,
-            Some(support::harness::ADMIN_TOKEN),
-        )
-        .unwrap();
+    let garbled = h.request("POST", "/admin/councils", None, Some(support::harness::ADMIN_TOKEN)).unwrap();
     assert_eq!(garbled.status, 400);
-    let prefixed = h.register(
-        "prefixed",
-        "http://127.0.0.1:9/democracy/",
-        json!({"web_service": "off"}),
-    );
+    let prefixed = h.register("prefixed", "http://127.0.0.1:9/democracy/", json!({"web_service": "off"}));
     assert_eq!(prefixed["base_url"], "http://127.0.0.1:9/democracy");
     assert_eq!(prefixed["web_service"], "off");
 }
@@ -426,4 +258,94 @@ fn unknown_ids_answer_404() {
     assert!(page.body.contains("Not found"));
     let bad_dates = h.get("/api/v1/councils/coventry/meetings?from=yesterday");
     assert_eq!(bad_dates.status, 400);
+}
+
+/// Every document of every meeting of a council, once none is still being read.
+fn settled_documents(h: &Harness, council: &str, timeout: Duration) -> Vec<Value> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let documents: Vec<Value> = h
+            .meetings(council)
+            .iter()
+            .flat_map(|m| {
+                let meeting = h.get(&format!("/api/v1/meetings/{}", m["id"].as_str().unwrap())).json();
+                let mut all: Vec<Value> = meeting["documents"].as_array().cloned().unwrap_or_default();
+                for item in meeting["agenda_items"].as_array().cloned().unwrap_or_default() {
+                    all.extend(item["documents"].as_array().cloned().unwrap_or_default());
+                }
+                all
+            })
+            .collect();
+        let pending = documents.iter().filter(|d| d["text_status"].is_null() || d["text_status"] == "partial").count();
+        if pending == 0 {
+            return documents;
+        }
+        assert!(Instant::now() < deadline, "{pending} documents still unread\n{}", h.log_tail());
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[test]
+fn documents_are_fetched_read_and_served_once() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.serve_documents = true;
+    let base = h.fake.add_site("docs", site);
+    h.register("docs", &base, json!({}));
+    h.scrape("docs");
+    let documents = settled_documents(h, "docs", Duration::from_secs(240));
+    // 13 meetings with an agenda: frontsheet, reports pack and 2 item documents each,
+    // and printed minutes for the one meeting that has them.
+    assert_eq!(documents.len(), 13 * 4 + 1, "{documents:#?}");
+    let status = |d: &Value| d["text_status"].as_str().unwrap_or_default().to_string();
+    let failed: Vec<&Value> = documents.iter().filter(|d| status(d) == "failed").collect();
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    assert!(failed[0]["text_error"].as_str().unwrap().contains("not a PDF (an HTML page)"), "{:#?}", failed[0]);
+    assert!(failed[0]["id"].as_str().unwrap().starts_with(&format!("docs-a{BAD_DOCUMENTS_MEETING}")));
+    let scanned: Vec<&Value> = documents.iter().filter(|d| status(d) == "no_text_layer").collect();
+    assert_eq!(scanned.len(), 1);
+    assert_eq!(documents.iter().filter(|d| status(d) == "extracted").count(), 13 * 4 + 1 - 2);
+
+    let meeting = h.get(&format!("/api/v1/meetings/docs-{}", h.fake.meetings("docs")[1].id)).json();
+    let by_kind =
+        |kind: &str| meeting["documents"].as_array().unwrap().iter().find(|d| d["kind"] == kind).unwrap().clone();
+    let frontsheet =
+        h.get(&format!("/api/v1/documents/{}", by_kind("agenda_frontsheet")["id"].as_str().unwrap())).json();
+    assert_eq!(frontsheet["page_count"], 2);
+    assert!(frontsheet["pages"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Minutes of the Meeting held on 9th January 2025 (Pages 1 - 10)"));
+    let minutes = h.get(&format!("/api/v1/documents/{}", by_kind("printed_minutes")["id"].as_str().unwrap())).json();
+    assert_eq!(minutes["pages"].as_array().unwrap().len(), 17);
+    assert!(minutes["pages"][4]["text"].as_str().unwrap().contains("Katie Lam"));
+    assert_eq!(minutes["pages"][4]["printed_page"], 5);
+    // The reports pack repeats an item's report: its pages are read once.
+    let pack = h.get(&format!("/api/v1/documents/{}", by_kind("reports_pack")["id"].as_str().unwrap())).json();
+    let item_report_id = meeting["agenda_items"][1]["documents"][0]["id"].as_str().unwrap().to_string();
+    let item_report = h.get(&format!("/api/v1/documents/{item_report_id}")).json();
+    let duplicated = |doc: &Value| {
+        doc["pages"].as_array().unwrap().iter().filter(|p| p["duplicate_of_document"].is_string()).count()
+    };
+    assert_eq!(
+        duplicated(&pack) + duplicated(&item_report),
+        9,
+        "one of the two copies points at the other, page by page"
+    );
+    // The frontsheet's page ranges are attached to the agenda items they name.
+    let ranges = pack["agenda_item_pages"].as_array().unwrap();
+    assert!(
+        ranges.iter().any(|r| r["number"] == "9" && r["first_printed_page"] == 461 && r["last_printed_page"] == 610),
+        "{ranges:#?}"
+    );
+
+    let restricted = h.get("/api/v1/documents/no-such-document");
+    assert_eq!(restricted.status, 404);
+
+    let requests_before = h.fake.document_requests("docs");
+    let rerun = h.scrape("docs");
+    assert_eq!(count(&rerun, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(h.fake.document_requests("docs"), requests_before, "an unchanged rerun fetches no document");
 }

@@ -98,10 +98,7 @@ impl Pdf {
     /// Checks what `pdf-extract` would otherwise unwrap: a page dictionary, a
     /// media box of four numbers (possibly inherited) and readable content.
     fn page_is_readable(&self, id: lopdf::ObjectId) -> Result<(), String> {
-        let page = self
-            .document
-            .get_dictionary(id)
-            .map_err(|e| format!("page object: {e}"))?;
+        let page = self.document.get_dictionary(id).map_err(|e| format!("page object: {e}"))?;
         let mut dict = page;
         let mut media_box = None;
         for _ in 0..32 {
@@ -109,30 +106,18 @@ impl Pdf {
                 media_box = Some(values.clone());
                 break;
             }
-            match dict
-                .get(b"Parent")
-                .and_then(Object::as_reference)
-                .and_then(|p| self.document.get_dictionary(p))
-            {
+            match dict.get(b"Parent").and_then(Object::as_reference).and_then(|p| self.document.get_dictionary(p)) {
                 Ok(parent) => dict = parent,
                 Err(_) => break,
             }
         }
         let numbers = media_box
-            .map(|values| {
-                values
-                    .iter()
-                    .filter(|v| matches!(v, Object::Integer(_) | Object::Real(_)))
-                    .count()
-            })
+            .map(|values| values.iter().filter(|v| matches!(v, Object::Integer(_) | Object::Real(_))).count())
             .unwrap_or(0);
         if numbers != 4 {
             return Err("page has no usable MediaBox".into());
         }
-        self.document
-            .get_page_content(id)
-            .map(|_| ())
-            .map_err(|e| format!("page content: {e}"))
+        self.document.get_page_content(id).map(|_| ()).map_err(|e| format!("page content: {e}"))
     }
 
     fn resolve<'a>(&'a self, object: &'a Object) -> lopdf::Result<&'a Object> {
@@ -146,15 +131,10 @@ impl Pdf {
     /// becomes an empty page with its reason, so one bad page never loses the rest.
     pub fn extract(&self, first: u32, last: u32) -> Vec<RawPage> {
         let mut pages = Vec::new();
-        for (number, id) in self
-            .page_ids
-            .iter()
-            .filter(|(n, _)| *n >= first && *n <= last)
-        {
+        for (number, id) in self.page_ids.iter().filter(|(n, _)| *n >= first && *n <= last) {
             let mut collector = GlyphCollector::default();
             let result = self.page_is_readable(*id).and_then(|()| {
-                pdf_extract::output_doc_page(&self.document, &mut collector, *number)
-                    .map_err(|e| format!("{e:?}"))
+                pdf_extract::output_doc_page(&self.document, &mut collector, *number).map_err(|e| format!("{e:?}"))
             });
             pages.push(RawPage {
                 number: *number,
@@ -215,13 +195,7 @@ impl OutputDev for GlyphCollector {
         let y = self.height - (trm.m32 - self.bottom);
         let advance = (width * font_size + spacing) * scale_x;
         if x.is_finite() && y.is_finite() && !text.is_empty() {
-            self.glyphs.push(Glyph {
-                x,
-                y,
-                size,
-                end_x: x + advance.max(0.0),
-                text: text.to_string(),
-            });
+            self.glyphs.push(Glyph { x, y, size, end_x: x + advance.max(0.0), text: text.to_string() });
         }
         Ok(())
     }
@@ -309,8 +283,7 @@ fn layout_lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
                 let piece = clean_glyph_text(&glyph.text);
                 if let Some(end) = last_end {
                     let gap = glyph.x - end;
-                    let needs_space =
-                        gap > glyph.size * 0.18 && !text.ends_with(' ') && !piece.starts_with(' ');
+                    let needs_space = gap > glyph.size * 0.18 && !text.ends_with(' ') && !piece.starts_with(' ');
                     // Overprinted glyphs (fake bold) repeat the same character at the same place.
                     if gap < -glyph.size * 0.5
                         && text.ends_with(piece.as_str())
@@ -344,9 +317,7 @@ pub struct PageText {
 
 /// The printed number in a margin line such as `Page 37`, `- 37 -` or `37`.
 fn printed_page_number(line: &str) -> Option<u32> {
-    let trimmed = line
-        .trim()
-        .trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
+    let trimmed = line.trim().trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
     let lower = trimmed.to_ascii_lowercase();
     let digits = lower.strip_prefix("page").map(str::trim).unwrap_or(&lower);
     let digits = digits.split(" of ").next().unwrap_or(digits).trim();
@@ -357,15 +328,7 @@ fn printed_page_number(line: &str) -> Option<u32> {
 
 /// Margin lines with their numbers masked, to find what repeats page after page.
 fn margin_key(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                '#'
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
+    text.chars().map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_lowercase() }).collect()
 }
 
 fn in_margin(line: &Line, height: f64) -> bool {
@@ -379,12 +342,8 @@ fn in_margin(line: &Line, height: f64) -> bool {
 pub fn finish_pages(pages: &[RawPage]) -> Vec<PageText> {
     let mut repeats: HashMap<String, usize> = HashMap::new();
     for page in pages {
-        let mut seen: Vec<String> = page
-            .lines
-            .iter()
-            .filter(|l| in_margin(l, page.height))
-            .map(|l| margin_key(&l.text))
-            .collect();
+        let mut seen: Vec<String> =
+            page.lines.iter().filter(|l| in_margin(l, page.height)).map(|l| margin_key(&l.text)).collect();
         seen.sort();
         seen.dedup();
         for key in seen {
@@ -392,12 +351,8 @@ pub fn finish_pages(pages: &[RawPage]) -> Vec<PageText> {
         }
     }
     let threshold = (pages.len() / 2).max(2);
-    let repeated = |line: &Line| {
-        pages.len() >= 3
-            && repeats
-                .get(&margin_key(&line.text))
-                .is_some_and(|n| *n >= threshold)
-    };
+    let repeated =
+        |line: &Line| pages.len() >= 3 && repeats.get(&margin_key(&line.text)).is_some_and(|n| *n >= threshold);
 
     pages
         .iter()
@@ -416,12 +371,7 @@ pub fn finish_pages(pages: &[RawPage]) -> Vec<PageText> {
                 }
                 body.push(line);
             }
-            PageText {
-                number: page.number,
-                printed_number,
-                text: join_lines(&body),
-                error: page.error.clone(),
-            }
+            PageText { number: page.number, printed_number, text: join_lines(&body), error: page.error.clone() }
         })
         .collect()
 }
@@ -466,11 +416,7 @@ mod tests {
     use super::*;
 
     fn line(text: &str, y: f64) -> Line {
-        Line {
-            text: text.into(),
-            y,
-            size: 10.0,
-        }
+        Line { text: text.into(), y, size: 10.0 }
     }
 
     #[test]
@@ -478,10 +424,7 @@ mod tests {
         let first = line("the regenera-", 100.0);
         let second = line("tion of Berry Brow", 112.0);
         let third = line("Next paragraph", 150.0);
-        assert_eq!(
-            join_lines(&[&first, &second, &third]),
-            "the regeneration\nof Berry Brow\n\nNext paragraph"
-        );
+        assert_eq!(join_lines(&[&first, &second, &third]), "the regeneration\nof Berry Brow\n\nNext paragraph");
         let number = line("the 18-", 100.0);
         let range = line("25 section", 112.0);
         assert_eq!(join_lines(&[&number, &range]), "the 18-\n25 section");
@@ -526,14 +469,8 @@ mod tests {
             Pdf::open(b"<!DOCTYPE html><html>Error</html>").err(),
             Some(PdfError::NotPdf("an HTML page".into()))
         );
-        assert_eq!(
-            Pdf::open(b"").err(),
-            Some(PdfError::NotPdf("empty body".into()))
-        );
-        assert!(matches!(
-            Pdf::open(b"%PDF-1.7\n1 0 obj\n<<").err(),
-            Some(PdfError::Truncated(_))
-        ));
+        assert_eq!(Pdf::open(b"").err(), Some(PdfError::NotPdf("empty body".into())));
+        assert!(matches!(Pdf::open(b"%PDF-1.7\n1 0 obj\n<<").err(), Some(PdfError::Truncated(_))));
     }
 
     #[test]

@@ -26,20 +26,13 @@ fn item_number(line: &str) -> Option<(String, &str)> {
             rest = &rest[1..];
         }
     }
-    let rest = rest
-        .strip_prefix('.')
-        .or_else(|| rest.strip_prefix(')'))
-        .unwrap_or(rest);
+    let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix(')')).unwrap_or(rest);
     if !rest.starts_with(char::is_whitespace) {
         return None;
     }
     let title = rest.trim();
     // A title starts with a letter or a decision reference ("24/00108 - ...").
-    title
-        .chars()
-        .next()
-        .filter(|c| c.is_alphanumeric())
-        .map(|_| (number, title))
+    title.chars().next().filter(|c| c.is_alphanumeric()).map(|_| (number, title))
 }
 
 /// The first "(Pages 11 - 84)" or "(Page 5)" in a text.
@@ -48,9 +41,7 @@ pub fn page_range(text: &str) -> Option<(u32, u32)> {
     let start = lower.find("(page")?;
     let inside = &lower[start + 1..];
     let end = inside.find(')')?;
-    let inside = inside[..end]
-        .trim_start_matches("pages")
-        .trim_start_matches("page");
+    let inside = inside[..end].trim_start_matches("pages").trim_start_matches("page");
     let numbers: Vec<u32> = inside
         .split(|c: char| !c.is_ascii_digit())
         .filter(|part| !part.is_empty())
@@ -85,24 +76,15 @@ pub fn frontsheet_items(text: &str) -> Vec<FrontsheetItem> {
         match item_number(line) {
             Some((number, title)) if next_in_sequence(&items, &number) => {
                 finish(&mut items, &mut body);
-                items.push(FrontsheetItem {
-                    number,
-                    title: String::new(),
-                    pages: None,
-                });
+                items.push(FrontsheetItem { number, title: String::new(), pages: None });
                 body.push_str(title);
             }
             _ if !items.is_empty() => {
                 // Item text runs on until a blank line or a section heading.
                 let trimmed = line.trim();
                 let is_heading = trimmed.chars().any(char::is_alphabetic)
-                    && trimmed
-                        .chars()
-                        .filter(|c| c.is_alphabetic())
-                        .all(char::is_uppercase);
-                if trimmed.is_empty()
-                    || is_heading
-                    || body.contains(')') && body.to_ascii_lowercase().contains("(page")
+                    && trimmed.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+                if trimmed.is_empty() || is_heading || body.contains(')') && body.to_ascii_lowercase().contains("(page")
                 {
                     finish(&mut items, &mut body);
                 } else if !body.is_empty() {
@@ -120,11 +102,7 @@ pub fn frontsheet_items(text: &str) -> Vec<FrontsheetItem> {
 /// Frontsheet items count up: 1, 2, 3, 3a, 4 … A number that does not follow is
 /// part of the text (a date, an amount).
 fn next_in_sequence(items: &[FrontsheetItem], number: &str) -> bool {
-    let value = |n: &str| {
-        n.trim_end_matches(|c: char| c.is_ascii_lowercase())
-            .parse::<u32>()
-            .unwrap_or(0)
-    };
+    let value = |n: &str| n.trim_end_matches(|c: char| c.is_ascii_lowercase()).parse::<u32>().unwrap_or(0);
     match items.last() {
         None => value(number) <= 3,
         Some(last) => {
@@ -143,9 +121,7 @@ pub fn pdf_page_for_printed(known: &[(u32, u32)], printed: u32) -> Option<u32> {
     }
     let nearest = known.iter().min_by_key(|(_, p)| p.abs_diff(printed))?;
     let offset = i64::from(nearest.0) - i64::from(nearest.1);
-    u32::try_from(i64::from(printed) + offset)
-        .ok()
-        .filter(|p| *p > 0)
+    u32::try_from(i64::from(printed) + offset).ok().filter(|p| *p > 0)
 }
 
 #[cfg(test)]
@@ -154,10 +130,7 @@ mod tests {
 
     #[test]
     fn reads_page_ranges() {
-        assert_eq!(
-            page_range("Minutes of the Meeting (Pages 1 - 10)"),
-            Some((1, 10))
-        );
+        assert_eq!(page_range("Minutes of the Meeting (Pages 1 - 10)"), Some((1, 10)));
         assert_eq!(page_range("Report (Page 5)"), Some((5, 5)));
         assert_eq!(page_range("(Pages \n461 - 610)"), Some((461, 610)));
         assert_eq!(page_range("Apologies"), None);
@@ -171,26 +144,16 @@ mod tests {
         ))
         .unwrap();
         let pages = crate::documents::extract_all(&bytes).unwrap();
-        let text: String = pages
-            .iter()
-            .map(|p| p.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let text: String = pages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
         let items = frontsheet_items(&text);
         let numbers: Vec<&str> = items.iter().map(|i| i.number.as_str()).collect();
-        assert_eq!(
-            numbers,
-            vec!["1", "2", "3", "4", "5", "6", "7", "8", "9"],
-            "{items:#?}"
-        );
+        assert_eq!(numbers, vec!["1", "2", "3", "4", "5", "6", "7", "8", "9"], "{items:#?}");
         assert_eq!(items[0].title, "Apologies");
         assert_eq!(items[0].pages, None);
         assert_eq!(items[2].pages, Some((1, 10)));
         assert_eq!(items[4].pages, Some((11, 84)));
         assert!(
-            items[4]
-                .title
-                .starts_with("24/00108 - Revenue and Capital Budget Monitoring Report"),
+            items[4].title.starts_with("24/00108 - Revenue and Capital Budget Monitoring Report"),
             "{}",
             items[4].title
         );

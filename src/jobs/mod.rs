@@ -2,6 +2,7 @@
 //! council; a refresh plans the window and enqueues one message per meeting;
 //! a meeting message fetches and stores that meeting.
 
+pub mod documents;
 pub mod refresh;
 
 use serde::{Deserialize, Serialize};
@@ -24,20 +25,27 @@ pub enum Job {
         committee_title: String,
         listing: MeetingListing,
     },
+    /// Download one document and start reading its text.
+    FetchDocument {
+        council_id: String,
+        document_id: String,
+    },
+    /// Read the next pages of a document whose bytes are held in the document store.
+    ExtractDocument {
+        council_id: String,
+        document_id: String,
+        content_hash: String,
+        first_page: u32,
+    },
 }
 
 impl Job {
     pub fn council_id(&self) -> &str {
         match self {
-            Self::RefreshCouncil { council_id, .. } | Self::FetchMeeting { council_id, .. } => {
-                council_id
-            }
-        }
-    }
-
-    pub fn run_id(&self) -> &str {
-        match self {
-            Self::RefreshCouncil { run_id, .. } | Self::FetchMeeting { run_id, .. } => run_id,
+            Self::RefreshCouncil { council_id, .. }
+            | Self::FetchMeeting { council_id, .. }
+            | Self::FetchDocument { council_id, .. }
+            | Self::ExtractDocument { council_id, .. } => council_id,
         }
     }
 }
@@ -89,10 +97,7 @@ mod tests {
     fn splits_into_queue_sized_batches() {
         let items: Vec<u32> = (0..250).collect();
         let split = batches(&items, 100);
-        assert_eq!(
-            split.iter().map(Vec::len).collect::<Vec<_>>(),
-            vec![100, 100, 50]
-        );
+        assert_eq!(split.iter().map(Vec::len).collect::<Vec<_>>(), vec![100, 100, 50]);
         assert!(batches::<u32>(&[], 100).is_empty());
     }
 }

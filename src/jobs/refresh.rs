@@ -10,9 +10,7 @@ use crate::net::{FetchPolicy, WorkerFetcher};
 use crate::sources::moderngov::{
     self, fetch_meeting, meeting_urls, plan_refresh, MeetingFetch, Mode, WebServiceSetting,
 };
-use crate::storage::records::{
-    describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint,
-};
+use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint};
 use crate::storage::{CouncilRow, MeetingOutcome, Store};
 use crate::time::{local_date, now_utc, parse_time_zone, stamp};
 
@@ -20,9 +18,13 @@ pub struct JobContext<'a> {
     pub store: &'a Store,
     pub settings: &'a Settings,
     pub queue: &'a Queue,
+    /// Document downloads and extraction steps, one message per invocation.
+    pub documents: &'a Queue,
+    /// Holds a document's bytes while its pages are read in several steps.
+    pub bucket: &'a worker::Bucket,
 }
 
-fn now() -> String {
+pub fn now() -> String {
     stamp(now_utc())
 }
 
@@ -32,30 +34,22 @@ fn new_run_id(council_id: &str) -> String {
 }
 
 fn fetcher(settings: &Settings) -> WorkerFetcher {
+    fetcher_with_cap(settings, settings.max_page_bytes)
+}
+
+pub fn fetcher_with_cap(settings: &Settings, max_bytes: usize) -> WorkerFetcher {
     WorkerFetcher::new(FetchPolicy {
         timeout_ms: settings.request_timeout_ms,
-        max_bytes: settings.max_page_bytes,
+        max_bytes,
         min_interval_ms: settings.min_request_interval_ms,
     })
 }
 
 /// Records a run and enqueues its refresh; returns the run id.
-pub async fn start_refresh(
-    store: &Store,
-    queue: &Queue,
-    council_id: &str,
-    trigger: &str,
-) -> Result<String> {
+pub async fn start_refresh(store: &Store, queue: &Queue, council_id: &str, trigger: &str) -> Result<String> {
     let run_id = new_run_id(council_id);
-    store
-        .create_run(&run_id, council_id, trigger, &now())
-        .await?;
-    queue
-        .send(Job::RefreshCouncil {
-            council_id: council_id.to_string(),
-            run_id: run_id.clone(),
-        })
-        .await?;
+    store.create_run(&run_id, council_id, trigger, &now()).await?;
+    queue.send(Job::RefreshCouncil { council_id: council_id.to_string(), run_id: run_id.clone() }).await?;
     Ok(run_id)
 }
 
@@ -65,13 +59,8 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
     let mut jobs = Vec::with_capacity(councils.len());
     for council in &councils {
         let run_id = new_run_id(&council.id);
-        store
-            .create_run(&run_id, &council.id, trigger, &now())
-            .await?;
-        jobs.push(Job::RefreshCouncil {
-            council_id: council.id.clone(),
-            run_id,
-        });
+        store.create_run(&run_id, &council.id, trigger, &now()).await?;
+        jobs.push(Job::RefreshCouncil { council_id: council.id.clone(), run_id });
     }
     for batch in batches(&jobs, 100) {
         queue.send_batch(batch).await?;
@@ -81,16 +70,14 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
 
 pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
     match job {
-        Job::RefreshCouncil { council_id, run_id } => {
-            refresh_council(ctx, council_id, run_id).await
+        Job::RefreshCouncil { council_id, run_id } => refresh_council(ctx, council_id, run_id).await,
+        Job::FetchMeeting { council_id, run_id, mode, committee_title, listing } => {
+            refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await
         }
-        Job::FetchMeeting {
-            council_id,
-            run_id,
-            mode,
-            committee_title,
-            listing,
-        } => refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await,
+        Job::FetchDocument { document_id, .. } => super::documents::fetch_document(ctx, document_id).await,
+        Job::ExtractDocument { document_id, content_hash, first_page, .. } => {
+            super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
+        }
     }
 }
 
@@ -99,44 +86,28 @@ pub async fn give_up(store: &Store, job: &Job) -> Result<()> {
     let note = "gave up after repeated transient failures";
     match job {
         Job::RefreshCouncil { run_id, .. } => {
-            let previous = store
-                .run_record(run_id)
-                .await?
-                .and_then(|r| r["error"].as_str().map(str::to_string));
+            let previous = store.run_record(run_id).await?.and_then(|r| r["error"].as_str().map(str::to_string));
             let error = previous.map_or_else(|| note.to_string(), |e| format!("{e} ({note})"));
             store.run_failed(run_id, &error, &now()).await
         }
-        Job::FetchMeeting {
-            run_id, listing, ..
-        } => {
+        Job::FetchMeeting { run_id, listing, .. } => {
             let error = format!("meeting {}: {note}", listing.source_id);
-            store
-                .meeting_done(run_id, MeetingOutcome::Failed, Some(&error), &now())
-                .await
+            store.meeting_done(run_id, MeetingOutcome::Failed, Some(&error), &now()).await
+        }
+        Job::FetchDocument { document_id, .. } | Job::ExtractDocument { document_id, .. } => {
+            store.document_failed(document_id, &format!("{note}, or the extraction crashed"), &now()).await
         }
     }
 }
 
-async fn refresh_council(
-    ctx: &JobContext<'_>,
-    council_id: &str,
-    run_id: &str,
-) -> Result<JobOutcome> {
+async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else {
-        store
-            .run_failed(run_id, "council is not registered", &now())
-            .await?;
+        store.run_failed(run_id, "council is not registered", &now()).await?;
         return Ok(JobOutcome::Done);
     };
     if council.platform != "moderngov" {
-        store
-            .run_failed(
-                run_id,
-                &format!("no adapter for platform {}", council.platform),
-                &now(),
-            )
-            .await?;
+        store.run_failed(run_id, &format!("no adapter for platform {}", council.platform), &now()).await?;
         return Ok(JobOutcome::Done);
     }
     let zone = parse_time_zone(&council.time_zone);
@@ -146,9 +117,7 @@ async fn refresh_council(
     let fetcher = fetcher(ctx.settings);
     let setting = WebServiceSetting::parse(&council.web_service);
     let planned = plan_refresh(&fetcher, &council.base_url, setting, from, to).await;
-    store
-        .log_fetches(Some(run_id), council_id, &fetcher.take_log())
-        .await?;
+    store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
 
     let plan = match planned {
         Ok(plan) => plan,
@@ -170,31 +139,16 @@ async fn refresh_council(
     };
     let mut listed: Vec<(MeetingListing, _, String)> = Vec::new();
     for listing in &plan.meetings {
-        if listed
-            .iter()
-            .any(|(l, _, _)| l.source_id == listing.source_id)
-        {
+        if listed.iter().any(|(l, _, _)| l.source_id == listing.source_id) {
             continue;
         }
-        let row = meeting_row(
-            &council.id,
-            &title_of(&listing.committee_source_id),
-            listing,
-            &MeetingDetail::default(),
-            zone,
-        );
-        let web_url = moderngov::urls::meeting_page(
-            &council.base_url,
-            &listing.committee_source_id,
-            &listing.source_id,
-        );
+        let row =
+            meeting_row(&council.id, &title_of(&listing.committee_source_id), listing, &MeetingDetail::default(), zone);
+        let web_url =
+            moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id);
         listed.push((listing.clone(), row, web_url));
     }
-    let failed: Vec<&str> = plan
-        .committee_errors
-        .iter()
-        .map(|(id, _)| id.as_str())
-        .collect();
+    let failed: Vec<&str> = plan.committee_errors.iter().map(|(id, _)| id.as_str()).collect();
     // In web-service mode only current committees' lists were asked for.
     let read_committees: Vec<String> = plan
         .committees
@@ -203,10 +157,7 @@ async fn refresh_council(
         .map(|c| c.source_id.clone())
         .filter(|id| !failed.contains(&id.as_str()))
         .collect();
-    let window = (
-        from.format("%Y-%m-%d").to_string(),
-        to.format("%Y-%m-%d").to_string(),
-    );
+    let window = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
     let missing = store
         .save_plan(
             &council,
@@ -218,16 +169,10 @@ async fn refresh_council(
             &now(),
         )
         .await?;
-    let mut notes: Vec<String> = plan
-        .committee_errors
-        .iter()
-        .map(|(id, error)| format!("committee {id}: {error}"))
-        .collect();
+    let mut notes: Vec<String> =
+        plan.committee_errors.iter().map(|(id, error)| format!("committee {id}: {error}")).collect();
     if let Some(error) = &plan.web_service_error {
-        notes.insert(
-            0,
-            format!("web service unavailable, used HTML pages ({error})"),
-        );
+        notes.insert(0, format!("web service unavailable, used HTML pages ({error})"));
     }
     let note = (!plan.committee_errors.is_empty()).then(|| notes.join("; "));
     store
@@ -268,41 +213,21 @@ async fn refresh_meeting(
 ) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else {
-        store
-            .meeting_done(
-                run_id,
-                MeetingOutcome::Failed,
-                Some("council is not registered"),
-                &now(),
-            )
-            .await?;
+        store.meeting_done(run_id, MeetingOutcome::Failed, Some("council is not registered"), &now()).await?;
         return Ok(JobOutcome::Done);
     };
-    let urls = meeting_urls(
-        &council.base_url,
-        mode,
-        &listing.committee_source_id,
-        &listing.source_id,
-    );
+    let urls = meeting_urls(&council.base_url, mode, &listing.committee_source_id, &listing.source_id);
     let known = store.validators(&urls).await?;
     let fetcher = fetcher(ctx.settings);
-    let fetched = fetch_meeting(
-        &fetcher,
-        &council.base_url,
-        mode,
-        &listing.committee_source_id,
-        &listing.source_id,
-        &known,
-    )
-    .await;
-    store
-        .log_fetches(Some(run_id), council_id, &fetcher.take_log())
-        .await?;
+    let fetched =
+        fetch_meeting(&fetcher, &council.base_url, mode, &listing.committee_source_id, &listing.source_id, &known)
+            .await;
+    store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
     let (detail, validators) = match fetched {
         Ok(MeetingFetch::NotModified) => {
-            store
-                .meeting_done(run_id, MeetingOutcome::Unchanged, None, &now())
-                .await?;
+            store.meeting_done(run_id, MeetingOutcome::Unchanged, None, &now()).await?;
+            let meeting = meeting_id(council_id, &listing.source_id);
+            super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, false).await?;
             return Ok(JobOutcome::Done);
         }
         Ok(MeetingFetch::Fetched { detail, validators }) => (detail, validators),
@@ -313,24 +238,15 @@ async fn refresh_meeting(
         }
         Err(error) => {
             let message = format!("meeting {}: {error}", listing.source_id);
-            store
-                .meeting_done(run_id, MeetingOutcome::Failed, Some(&message), &now())
-                .await?;
+            store.meeting_done(run_id, MeetingOutcome::Failed, Some(&message), &now()).await?;
             return Ok(JobOutcome::Done);
         }
     };
-    let outcome = store_meeting(
-        store,
-        &council,
-        run_id,
-        mode,
-        committee_title,
-        listing,
-        &detail,
-        &validators,
-    )
-    .await?;
+    let outcome = store_meeting(store, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
     store.meeting_done(run_id, outcome, None, &now()).await?;
+    let meeting = meeting_id(council_id, &listing.source_id);
+    let all = outcome != MeetingOutcome::Unchanged;
+    super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;
     Ok(JobOutcome::Done)
 }
 
@@ -348,29 +264,15 @@ async fn store_meeting(
     let zone = parse_time_zone(&council.time_zone);
     let row = meeting_row(&council.id, committee_title, listing, detail, zone);
     let new_fingerprint = fingerprint(&council.id, &row, detail);
-    let state = store
-        .meeting_state(&meeting_id(&council.id, &listing.source_id))
-        .await?;
-    let previous = state.as_ref().and_then(|s| {
-        s.detail_hash
-            .as_ref()
-            .map(|hash| (hash, s.fingerprint.as_deref()))
-    });
+    let state = store.meeting_state(&meeting_id(&council.id, &listing.source_id)).await?;
+    let previous = state.as_ref().and_then(|s| s.detail_hash.as_ref().map(|hash| (hash, s.fingerprint.as_deref())));
     let (outcome, changes) = match previous {
         None => (MeetingOutcome::New, Vec::new()),
-        Some((hash, _)) if *hash == new_fingerprint.digest() => {
-            return Ok(MeetingOutcome::Unchanged)
-        }
+        Some((hash, _)) if *hash == new_fingerprint.digest() => return Ok(MeetingOutcome::Unchanged),
         Some((_, old)) => {
-            let old: Fingerprint = old
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_default();
+            let old: Fingerprint = old.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
             let changes = describe_changes(&old, &new_fingerprint);
-            let outcome = if changes.is_empty() {
-                MeetingOutcome::Unchanged
-            } else {
-                MeetingOutcome::Changed
-            };
+            let outcome = if changes.is_empty() { MeetingOutcome::Unchanged } else { MeetingOutcome::Changed };
             (outcome, changes)
         }
     };

@@ -7,9 +7,7 @@ use super::SourceError;
 /// rather than silently mangled text.
 pub fn decode_text(bytes: &[u8]) -> Result<&str, SourceError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| SourceError::NotUtf8 {
-        byte_offset: e.valid_up_to(),
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| SourceError::NotUtf8 { byte_offset: e.valid_up_to() })?;
     if text.trim().is_empty() {
         return Err(SourceError::Empty);
     }
@@ -43,38 +41,26 @@ fn looks_like_html(lower_head: &str) -> bool {
 }
 
 /// Checks that `text` is the XML document `expected_root` and parses it.
-pub fn parse_xml<'a>(
-    text: &'a str,
-    expected_root: &'static str,
-) -> Result<roxmltree::Document<'a>, SourceError> {
+pub fn parse_xml<'a>(text: &'a str, expected_root: &'static str) -> Result<roxmltree::Document<'a>, SourceError> {
     let head_end = text.char_indices().nth(4096).map_or(text.len(), |(i, _)| i);
     let lower_head = text[..head_end].to_ascii_lowercase();
     if looks_like_redirect_stub(&lower_head) {
         return Err(SourceError::JavaScriptRedirectStub);
     }
     if looks_like_html(&lower_head) {
-        return Err(SourceError::HtmlInsteadOfXml {
-            title: html_title(text),
-        });
+        return Err(SourceError::HtmlInsteadOfXml { title: html_title(text) });
     }
     let document = roxmltree::Document::parse(text).map_err(|error| {
         use roxmltree::Error as E;
         match error {
-            E::UnexpectedEndOfStream | E::UnclosedRootNode => {
-                SourceError::TruncatedXml(error.to_string())
-            }
-            _ if text.trim_end().len() < text.len() / 2 => {
-                SourceError::TruncatedXml(error.to_string())
-            }
+            E::UnexpectedEndOfStream | E::UnclosedRootNode => SourceError::TruncatedXml(error.to_string()),
+            _ if text.trim_end().len() < text.len() / 2 => SourceError::TruncatedXml(error.to_string()),
             _ => SourceError::MalformedXml(error.to_string()),
         }
     })?;
     let root = document.root_element().tag_name().name();
     if !root.eq_ignore_ascii_case(expected_root) {
-        return Err(SourceError::UnexpectedDocument {
-            expected: expected_root,
-            found: root.to_string(),
-        });
+        return Err(SourceError::UnexpectedDocument { expected: expected_root, found: root.to_string() });
     }
     Ok(document)
 }
@@ -94,25 +80,15 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/tests/fixtures/moderngov/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        std::fs::read(format!("{}/tests/fixtures/moderngov/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
     #[test]
     fn rejects_the_javascript_redirect_stub() {
         let body = fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html");
         let text = decode_text(&body).unwrap();
-        assert_eq!(
-            parse_xml(text, "committees").unwrap_err(),
-            SourceError::JavaScriptRedirectStub
-        );
-        assert_eq!(
-            expect_html(text).unwrap_err(),
-            SourceError::JavaScriptRedirectStub
-        );
+        assert_eq!(parse_xml(text, "committees").unwrap_err(), SourceError::JavaScriptRedirectStub);
+        assert_eq!(expect_html(text).unwrap_err(), SourceError::JavaScriptRedirectStub);
     }
 
     #[test]
@@ -121,9 +97,7 @@ mod tests {
         let text = decode_text(&body).unwrap();
         assert_eq!(
             parse_xml(text, "committees").unwrap_err(),
-            SourceError::HtmlInsteadOfXml {
-                title: Some("Error".into())
-            }
+            SourceError::HtmlInsteadOfXml { title: Some("Error".into()) }
         );
     }
 
@@ -132,10 +106,7 @@ mod tests {
         let body = fixture("manchester_GetMeeting_4967_with-minutes.xml");
         let text = decode_text(&body).unwrap();
         let cut = &text[..text.len() / 2];
-        assert!(matches!(
-            parse_xml(cut, "meeting").unwrap_err(),
-            SourceError::TruncatedXml(_)
-        ));
+        assert!(matches!(parse_xml(cut, "meeting").unwrap_err(), SourceError::TruncatedXml(_)));
     }
 
     #[test]
@@ -148,21 +119,14 @@ mod tests {
         let text = decode_text(&body).unwrap();
         assert!(matches!(
             parse_xml(text, "meeting").unwrap_err(),
-            SourceError::UnexpectedDocument {
-                expected: "meeting",
-                ..
-            }
+            SourceError::UnexpectedDocument { expected: "meeting", .. }
         ));
     }
 
     #[test]
     fn rejects_windows_1252_bytes_and_empty_bodies() {
-        let body =
-            b"<?xml version=\"1.0\"?><meeting><meetinglocation>Caf\xe9</meetinglocation></meeting>";
-        assert_eq!(
-            decode_text(body).unwrap_err(),
-            SourceError::NotUtf8 { byte_offset: 50 }
-        );
+        let body = b"<?xml version=\"1.0\"?><meeting><meetinglocation>Caf\xe9</meetinglocation></meeting>";
+        assert_eq!(decode_text(body).unwrap_err(), SourceError::NotUtf8 { byte_offset: 50 });
         assert_eq!(decode_text(b"  \r\n").unwrap_err(), SourceError::Empty);
         assert_eq!(decode_text(b"\xEF\xBB\xBF<a/>").unwrap(), "<a/>");
     }
@@ -171,22 +135,13 @@ mod tests {
     fn accepts_every_real_xml_fixture() {
         for (name, root) in [
             ("manchester_GetCommittees_excerpt.xml", "committees"),
-            (
-                "manchester_GetMeetings_audit-committee-144.xml",
-                "getmeetings",
-            ),
+            ("manchester_GetMeetings_audit-committee-144.xml", "getmeetings"),
             ("manchester_GetMeeting_4967_with-minutes.xml", "meeting"),
-            (
-                "manchester_GetMeeting_4966_cancelled-no-agenda.xml",
-                "meeting",
-            ),
+            ("manchester_GetMeeting_4966_cancelled-no-agenda.xml", "meeting"),
             ("coventry_GetCouncillorsByWard.xml", "councillorsbyward"),
             ("kirklees_GetCouncillorsByWard.xml", "councillorsbyward"),
             ("sefton_GetCouncillorsByWard.xml", "councillorsbyward"),
-            (
-                "east-herts_GetCouncillorsByWard_empty-wards.xml",
-                "councillorsbyward",
-            ),
+            ("east-herts_GetCouncillorsByWard_empty-wards.xml", "councillorsbyward"),
             ("kirklees_GetElectionResults_397.xml", "election"),
         ] {
             let body = fixture(name);

@@ -61,9 +61,8 @@ impl SourceError {
     pub fn suggests_no_web_service(&self) -> bool {
         matches!(
             self,
-            Self::Http {
-                status: 403 | 404 | 405 | 410 | 500 | 501 | 503
-            } | Self::HtmlInsteadOfXml { .. }
+            Self::Http { status: 403 | 404 | 405 | 410 | 500 | 501 | 503 }
+                | Self::HtmlInsteadOfXml { .. }
                 | Self::JavaScriptRedirectStub
                 | Self::UnexpectedDocument { .. }
         )

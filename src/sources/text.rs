@@ -6,24 +6,8 @@ pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-const BLOCK_ELEMENTS: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "ul",
-    "ol",
-    "section",
-    "blockquote",
-];
+const BLOCK_ELEMENTS: &[&str] =
+    &["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "section", "blockquote"];
 
 /// Plain text of an HTML fragment: one line per paragraph or list item, runs of
 /// spaces collapsed, non-breaking spaces treated as spaces, scripts and styles dropped.
@@ -59,10 +43,7 @@ fn collect_text(element: scraper::ElementRef<'_>, current: &mut String, lines: &
             Node::Text(text) => current.push_str(text),
             Node::Element(el) => {
                 let name = el.name();
-                if matches!(
-                    name,
-                    "script" | "style" | "head" | "title" | "noscript" | "template"
-                ) {
+                if matches!(name, "script" | "style" | "head" | "title" | "noscript" | "template") {
                     continue;
                 }
                 let is_block = BLOCK_ELEMENTS.contains(&name);
@@ -96,16 +77,12 @@ mod tests {
     #[test]
     fn turns_word_html_into_lines() {
         let html = "<div class=\"WordSection1\">\n<p class=\"MsoNormal\"><span style=\"\">To approve as a correct record\nthe minutes.</span></p><p>&nbsp;</p><ul><li>One</li><li>Two&nbsp;items</li></ul></div>";
-        assert_eq!(
-            html_to_text(html),
-            "To approve as a correct record the minutes.\nOne\nTwo items"
-        );
+        assert_eq!(html_to_text(html), "To approve as a correct record the minutes.\nOne\nTwo items");
     }
 
     #[test]
     fn drops_scripts_and_keeps_markup_as_text() {
-        let html =
-            "<p>Safe</p><script>alert(1)</script><p>&lt;script&gt;alert(2)&lt;/script&gt;</p>";
+        let html = "<p>Safe</p><script>alert(1)</script><p>&lt;script&gt;alert(2)&lt;/script&gt;</p>";
         assert_eq!(html_to_text(html), "Safe\n<script>alert(2)</script>");
     }
 

@@ -1,7 +1,10 @@
 //! D1 storage. SQL lives in `queries`; `records` prepares rows without I/O.
 
+mod documents;
 pub mod queries;
 pub mod records;
+
+pub use documents::DocumentRecord;
 
 use std::collections::HashMap;
 
@@ -97,10 +100,7 @@ impl CouncilInput {
     pub fn validate(&self) -> std::result::Result<(), String> {
         let slug_ok = !self.id.is_empty()
             && self.id.len() <= 64
-            && self
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !self.id.starts_with('-');
         if !slug_ok {
             return Err("id must be a slug: lower-case letters, digits and hyphens".into());
@@ -111,12 +111,8 @@ impl CouncilInput {
         if !["moderngov", "cmis", "other"].contains(&self.platform.as_str()) {
             return Err("platform must be moderngov, cmis or other".into());
         }
-        let url = worker::Url::parse(&self.base_url)
-            .map_err(|_| "base_url must be an absolute URL".to_string())?;
-        if !matches!(url.scheme(), "http" | "https")
-            || url.host_str().is_none()
-            || url.query().is_some()
-        {
+        let url = worker::Url::parse(&self.base_url).map_err(|_| "base_url must be an absolute URL".to_string())?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || url.query().is_some() {
             return Err("base_url must be an http(s) URL without a query".into());
         }
         if !["supported", "unsupported"].contains(&self.coverage.as_str()) {
@@ -161,19 +157,11 @@ impl Store {
         self.db.prepare(sql).bind(&values)
     }
 
-    pub async fn rows<T: for<'de> Deserialize<'de>>(
-        &self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> Result<Vec<T>> {
+    pub async fn rows<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
         self.statement(sql, params)?.all().await?.results::<T>()
     }
 
-    pub async fn row<T: for<'de> Deserialize<'de>>(
-        &self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> Result<Option<T>> {
+    pub async fn row<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
         self.statement(sql, params)?.first::<T>(None).await
     }
 
@@ -226,18 +214,8 @@ impl Store {
 
     // Runs and the fetch log
 
-    pub async fn create_run(
-        &self,
-        run_id: &str,
-        council_id: &str,
-        trigger: &str,
-        now: &str,
-    ) -> Result<()> {
-        self.run(
-            q::CREATE_RUN,
-            &[Text(run_id), Text(council_id), Text(trigger), Text(now)],
-        )
-        .await
+    pub async fn create_run(&self, run_id: &str, council_id: &str, trigger: &str, now: &str) -> Result<()> {
+        self.run(q::CREATE_RUN, &[Text(run_id), Text(council_id), Text(trigger), Text(now)]).await
     }
 
     pub async fn run_record(&self, run_id: &str) -> Result<Option<Value>> {
@@ -278,8 +256,7 @@ impl Store {
     }
 
     pub async fn run_failed(&self, run_id: &str, error: &str, now: &str) -> Result<()> {
-        self.run(q::RUN_FAILED, &[Text(run_id), Text(error), Text(now)])
-            .await
+        self.run(q::RUN_FAILED, &[Text(run_id), Text(error), Text(now)]).await
     }
 
     pub async fn meeting_done(
@@ -305,12 +282,7 @@ impl Store {
         .await
     }
 
-    pub async fn log_fetches(
-        &self,
-        run_id: Option<&str>,
-        council_id: &str,
-        records: &[FetchRecord],
-    ) -> Result<()> {
+    pub async fn log_fetches(&self, run_id: Option<&str>, council_id: &str, records: &[FetchRecord]) -> Result<()> {
         let statements = records
             .iter()
             .map(|r| {
@@ -385,30 +357,16 @@ impl Store {
                 ],
             )?);
         }
-        let read_ids: Vec<String> = read_committees
-            .iter()
-            .map(|c| committee_id(&council.id, c))
-            .collect();
+        let read_ids: Vec<String> = read_committees.iter().map(|c| committee_id(&council.id, c)).collect();
         let listed_ids: Vec<&str> = listed.iter().map(|(_, row, _)| row.id.as_str()).collect();
         let read_json = serde_json::to_string(&read_ids).unwrap_or_default();
         let listed_json = serde_json::to_string(&listed_ids).unwrap_or_default();
         statements.push(self.statement(
             q::MARK_UNLISTED_MEETINGS,
-            &[
-                Text(&council.id),
-                Text(window.0),
-                Text(window.1),
-                Text(&read_json),
-                Text(now),
-                Text(&listed_json),
-            ],
+            &[Text(&council.id), Text(window.0), Text(window.1), Text(&read_json), Text(now), Text(&listed_json)],
         )?);
         let results = self.db.batch(statements).await?;
-        let missing = results
-            .last()
-            .and_then(|r| r.meta().ok().flatten())
-            .and_then(|m| m.changes)
-            .unwrap_or(0);
+        let missing = results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
         Ok(missing)
     }
 
@@ -427,18 +385,7 @@ impl Store {
         }
         let json = serde_json::to_string(urls).unwrap_or_default();
         let rows: Vec<Row> = self.rows(q::VALIDATORS_FOR, &[Text(&json)]).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                (
-                    r.url,
-                    Validators {
-                        etag: r.etag,
-                        last_modified: r.last_modified,
-                    },
-                )
-            })
-            .collect())
+        Ok(rows.into_iter().map(|r| (r.url, Validators { etag: r.etag, last_modified: r.last_modified })).collect())
     }
 
     /// Writes a fetched meeting in one transaction: the meeting, its items,
@@ -482,10 +429,8 @@ impl Store {
             ],
         )?];
         for change in changes {
-            statements.push(self.statement(
-                q::INSERT_CHANGE,
-                &[Text(meeting), OptText(run_id), Text(now), Text(change)],
-            )?);
+            statements
+                .push(self.statement(q::INSERT_CHANGE, &[Text(meeting), OptText(run_id), Text(now), Text(change)])?);
         }
 
         let mut item_ids = Vec::new();
@@ -544,11 +489,10 @@ impl Store {
         }
         let item_json = serde_json::to_string(&item_ids).unwrap_or_default();
         let document_json = serde_json::to_string(&document_ids).unwrap_or_default();
+        statements.push(self.statement(q::DELETE_PAGES_OF_REMOVED_ITEMS, &[Text(meeting), Text(&item_json)])?);
         statements.push(self.statement(q::DELETE_OTHER_ITEMS, &[Text(meeting), Text(&item_json)])?);
-        statements.push(self.statement(
-            q::DELETE_OTHER_DOCUMENTS,
-            &[Text(meeting), Text(&document_json)],
-        )?);
+        statements.push(self.statement(q::DELETE_PAGES_OF_REMOVED_DOCUMENTS, &[Text(meeting), Text(&document_json)])?);
+        statements.push(self.statement(q::DELETE_OTHER_DOCUMENTS, &[Text(meeting), Text(&document_json)])?);
         statements.push(self.statement(q::DELETE_ATTENDANCE, &[Text(meeting)])?);
         for attendee in &detail.attendees {
             let person = person_id(council_id, &attendee.source_id);
@@ -575,66 +519,48 @@ impl Store {
         for (url, v) in validators {
             statements.push(self.statement(
                 q::UPSERT_VALIDATORS,
-                &[
-                    Text(url),
-                    OptText(v.etag.as_deref()),
-                    OptText(v.last_modified.as_deref()),
-                    Text(now),
-                ],
+                &[Text(url), OptText(v.etag.as_deref()), OptText(v.last_modified.as_deref()), Text(now)],
             )?);
         }
         self.batch(statements).await
     }
 
-    // Reads
-
-    pub async fn council_meetings(
-        &self,
-        council_id: &str,
-        from: &str,
-        to: &str,
-    ) -> Result<Vec<Value>> {
-        self.rows(
-            q::COUNCIL_MEETINGS,
-            &[Text(council_id), Text(from), Text(to)],
+    pub async fn save_validators(&self, url: &str, validators: &Validators, now: &str) -> Result<()> {
+        if validators.is_empty() {
+            return Ok(());
+        }
+        self.run(
+            q::UPSERT_VALIDATORS,
+            &[Text(url), OptText(validators.etag.as_deref()), OptText(validators.last_modified.as_deref()), Text(now)],
         )
         .await
     }
 
+    // Reads
+
+    pub async fn council_meetings(&self, council_id: &str, from: &str, to: &str) -> Result<Vec<Value>> {
+        self.rows(q::COUNCIL_MEETINGS, &[Text(council_id), Text(from), Text(to)]).await
+    }
+
     /// A meeting with its agenda items (each with its documents), meeting-level documents and attendance.
     pub async fn meeting_full(&self, meeting_id: &str) -> Result<Option<Value>> {
-        let Some(mut meeting) = self
-            .row::<Value>(q::GET_MEETING, &[Text(meeting_id)])
-            .await?
-        else {
+        let Some(mut meeting) = self.row::<Value>(q::GET_MEETING, &[Text(meeting_id)]).await? else {
             return Ok(None);
         };
         let items: Vec<Value> = self.rows(q::MEETING_ITEMS, &[Text(meeting_id)]).await?;
         let documents: Vec<Value> = self.rows(q::MEETING_DOCUMENTS, &[Text(meeting_id)]).await?;
-        let attendance: Vec<Value> = self
-            .rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)])
-            .await?;
+        let attendance: Vec<Value> = self.rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)]).await?;
         let items: Vec<Value> = items
             .into_iter()
             .map(|mut item| {
                 let id = item["id"].clone();
-                item["documents"] = Value::Array(
-                    documents
-                        .iter()
-                        .filter(|d| d["agenda_item_id"] == id)
-                        .cloned()
-                        .collect(),
-                );
+                item["documents"] =
+                    Value::Array(documents.iter().filter(|d| d["agenda_item_id"] == id).cloned().collect());
                 item
             })
             .collect();
         meeting["agenda_items"] = Value::Array(items);
-        meeting["documents"] = Value::Array(
-            documents
-                .into_iter()
-                .filter(|d| d["agenda_item_id"].is_null())
-                .collect(),
-        );
+        meeting["documents"] = Value::Array(documents.into_iter().filter(|d| d["agenda_item_id"].is_null()).collect());
         meeting["attendance"] = Value::Array(attendance);
         Ok(Some(meeting))
     }
@@ -653,10 +579,7 @@ mod tests {
     use super::*;
 
     fn input(base_url: &str) -> CouncilInput {
-        serde_json::from_value(
-            serde_json::json!({"id": "test-council", "name": "Test", "base_url": base_url}),
-        )
-        .unwrap()
+        serde_json::from_value(serde_json::json!({"id": "test-council", "name": "Test", "base_url": base_url})).unwrap()
     }
 
     #[test]
@@ -668,17 +591,10 @@ mod tests {
         assert!(input("https://x.gov.uk/?a=b").validate().is_err());
         let mut bad = input("https://x.gov.uk");
         bad.id = "Bad Slug".into();
-        assert_eq!(
-            bad.validate().unwrap_err(),
-            "id must be a slug: lower-case letters, digits and hyphens"
-        );
+        assert_eq!(bad.validate().unwrap_err(), "id must be a slug: lower-case letters, digits and hyphens");
         let defaults = input("https://x.gov.uk");
         assert_eq!(
-            (
-                defaults.platform.as_str(),
-                defaults.coverage.as_str(),
-                defaults.enabled
-            ),
+            (defaults.platform.as_str(), defaults.coverage.as_str(), defaults.enabled),
             ("moderngov", "unsupported", true)
         );
     }

@@ -10,15 +10,16 @@ pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base
     gss_code = COALESCE(excluded.gss_code, councils.gss_code), nation = COALESCE(excluded.nation, councils.nation), \
     notes = COALESCE(excluded.notes, councils.notes), updated_at = excluded.updated_at";
 
-pub const CREATE_RUN: &str = "INSERT INTO scrape_runs (id, council_id, trigger, status, started_at) VALUES (?1, ?2, ?3, 'queued', ?4)";
+pub const CREATE_RUN: &str =
+    "INSERT INTO scrape_runs (id, council_id, trigger, status, started_at) VALUES (?1, ?2, ?3, 'queued', ?4)";
 pub const GET_RUN: &str = "SELECT * FROM scrape_runs WHERE id = ?1";
-pub const RUN_PLANNED: &str = "UPDATE scrape_runs SET mode = ?2, window_from = ?3, window_to = ?4, committees_seen = ?5, \
+pub const RUN_PLANNED: &str =
+    "UPDATE scrape_runs SET mode = ?2, window_from = ?3, window_to = ?4, committees_seen = ?5, \
     meetings_planned = ?6, meetings_missing = ?7, error = ?8, \
     status = CASE WHEN ?6 = 0 THEN (CASE WHEN ?8 IS NULL THEN 'succeeded' ELSE 'partial' END) ELSE 'fetching' END, \
     finished_at = CASE WHEN ?6 = 0 THEN ?9 ELSE NULL END WHERE id = ?1";
 pub const RUN_ERROR: &str = "UPDATE scrape_runs SET error = ?2 WHERE id = ?1";
-pub const RUN_FAILED: &str =
-    "UPDATE scrape_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1";
+pub const RUN_FAILED: &str = "UPDATE scrape_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1";
 /// Counts one finished meeting (?2 new, ?3 changed, ?4 unchanged, ?5 failed) and closes the run after the last.
 pub const RUN_MEETING_DONE: &str = "UPDATE scrape_runs SET meetings_done = meetings_done + 1, \
     meetings_new = meetings_new + ?2, meetings_changed = meetings_changed + ?3, \
@@ -27,7 +28,8 @@ pub const RUN_MEETING_DONE: &str = "UPDATE scrape_runs SET meetings_done = meeti
     status = CASE WHEN meetings_done + 1 >= meetings_planned \
         THEN (CASE WHEN meetings_failed + ?5 > 0 OR COALESCE(?6, error) IS NOT NULL THEN 'partial' ELSE 'succeeded' END) ELSE status END, \
     finished_at = CASE WHEN meetings_done + 1 >= meetings_planned THEN ?7 ELSE finished_at END WHERE id = ?1";
-pub const INSERT_FETCH_LOG: &str = "INSERT INTO fetch_log (run_id, council_id, url, status, duration_ms, bytes, outcome, error, fetched_at) \
+pub const INSERT_FETCH_LOG: &str =
+    "INSERT INTO fetch_log (run_id, council_id, url, status, duration_ms, bytes, outcome, error, fetched_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 pub const UPSERT_COMMITTEE: &str = "INSERT INTO committees (id, council_id, source_id, title, category, is_deleted, is_expired, first_seen_at, updated_at) \
@@ -38,7 +40,8 @@ pub const UPSERT_COMMITTEE: &str = "INSERT INTO committees (id, council_id, sour
     OR committees.is_deleted IS NOT excluded.is_deleted OR committees.is_expired IS NOT excluded.is_expired";
 
 /// A meeting seen in a list: created with what the list says, or marked listed again.
-pub const UPSERT_LISTED_MEETING: &str = "INSERT INTO meetings (id, council_id, committee_id, source_id, title, local_date, local_time, time_zone, \
+pub const UPSERT_LISTED_MEETING: &str =
+    "INSERT INTO meetings (id, council_id, committee_id, source_id, title, local_date, local_time, time_zone, \
     starts_at_utc, status, is_special, web_url, source_mode, first_seen_at, updated_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) \
     ON CONFLICT (id) DO UPDATE SET listed = 1, missing_since = NULL WHERE meetings.listed = 0";
@@ -47,11 +50,13 @@ pub const MARK_UNLISTED_MEETINGS: &str = "UPDATE meetings SET listed = 0, missin
     WHERE council_id = ?1 AND local_date BETWEEN ?2 AND ?3 AND listed = 1 \
     AND committee_id IN (SELECT value FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?6))";
 pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint FROM meetings WHERE id = ?1";
-pub const VALIDATORS_FOR: &str = "SELECT url, etag, last_modified FROM http_validators WHERE url IN (SELECT value FROM json_each(?1))";
+pub const VALIDATORS_FOR: &str =
+    "SELECT url, etag, last_modified FROM http_validators WHERE url IN (SELECT value FROM json_each(?1))";
 pub const UPSERT_VALIDATORS: &str = "INSERT INTO http_validators (url, etag, last_modified, updated_at) VALUES (?1, ?2, ?3, ?4) \
     ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = excluded.updated_at";
 
-pub const SAVE_MEETING: &str = "UPDATE meetings SET title = ?2, local_date = ?3, local_time = ?4, starts_at_utc = ?5, status = ?6, \
+pub const SAVE_MEETING: &str =
+    "UPDATE meetings SET title = ?2, local_date = ?3, local_time = ?4, starts_at_utc = ?5, status = ?6, \
     is_special = ?7, location = ?8, agenda_published = ?9, minutes_published = ?10, decisions_published = ?11, \
     source_mode = ?12, detail_hash = ?13, fingerprint = ?14, detail_fetched_at = ?15, updated_at = ?15, \
     content_changed = CASE WHEN ?16 IS NULL THEN content_changed ELSE 1 END, \
@@ -63,7 +68,8 @@ pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
     ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, position = excluded.position, number = excluded.number, \
     title = excluded.title, agenda_text = excluded.agenda_text, minutes_text = excluded.minutes_text, is_restricted = excluded.is_restricted";
-pub const DELETE_OTHER_ITEMS: &str = "DELETE FROM agenda_items WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
+pub const DELETE_OTHER_ITEMS: &str =
+    "DELETE FROM agenda_items WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
 pub const UPSERT_DOCUMENT: &str = "INSERT INTO documents (id, meeting_id, agenda_item_id, position, url, title, kind, published_on, is_restricted) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
     ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, agenda_item_id = excluded.agenda_item_id, position = excluded.position, \
@@ -73,7 +79,8 @@ pub const DELETE_OTHER_DOCUMENTS: &str =
 pub const UPSERT_PERSON: &str = "INSERT INTO people (id, council_id, name, party, ward) VALUES (?1, ?2, ?3, ?4, ?5) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, party = COALESCE(excluded.party, people.party), ward = COALESCE(excluded.ward, people.ward)";
 pub const DELETE_ATTENDANCE: &str = "DELETE FROM attendance WHERE meeting_id = ?1";
-pub const INSERT_ATTENDANCE: &str = "INSERT OR REPLACE INTO attendance (meeting_id, person_id, role, attendance) VALUES (?1, ?2, ?3, ?4)";
+pub const INSERT_ATTENDANCE: &str =
+    "INSERT OR REPLACE INTO attendance (meeting_id, person_id, role, attendance) VALUES (?1, ?2, ?3, ?4)";
 
 pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_time, m.starts_at_utc, m.status, m.is_special, m.location, \
     m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title \
@@ -85,9 +92,10 @@ pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, 
     c.id AS committee_id, c.title AS committee_title, co.name AS council_name \
     FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN councils co ON co.id = m.council_id WHERE m.id = ?1";
 pub const MEETING_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted FROM agenda_items WHERE meeting_id = ?1 ORDER BY position";
-pub const MEETING_DOCUMENTS: &str = "SELECT id, agenda_item_id, url, title, kind, published_on, is_restricted FROM documents WHERE meeting_id = ?1 ORDER BY position";
-pub const MEETING_ATTENDANCE: &str =
-    "SELECT p.id AS person_id, p.name, p.party, p.ward, a.role, a.attendance \
+pub const MEETING_DOCUMENTS: &str =
+    "SELECT id, agenda_item_id, url, title, kind, published_on, is_restricted, text_status, text_error, \
+    page_count FROM documents WHERE meeting_id = ?1 ORDER BY position";
+pub const MEETING_ATTENDANCE: &str = "SELECT p.id AS person_id, p.name, p.party, p.ward, a.role, a.attendance \
     FROM attendance a JOIN people p ON p.id = a.person_id WHERE a.meeting_id = ?1 ORDER BY p.name";
 
 pub const COUNCIL_STATUS: &str = "SELECT co.id, co.name, co.enabled, co.coverage, co.base_url, \
@@ -100,4 +108,53 @@ pub const COUNCIL_STATUS: &str = "SELECT co.id, co.name, co.enabled, co.coverage
     (SELECT error FROM scrape_runs WHERE council_id = co.id AND error IS NOT NULL ORDER BY started_at DESC LIMIT 1) AS last_error \
     FROM councils co LEFT JOIN scrape_runs r ON r.id = (SELECT id FROM scrape_runs WHERE council_id = co.id ORDER BY started_at DESC, id DESC LIMIT 1) \
     WHERE co.enabled = 1 OR r.id IS NOT NULL ORDER BY co.id";
-pub const RUN_FETCHES: &str = "SELECT url, status, duration_ms, bytes, outcome, error, fetched_at FROM fetch_log WHERE run_id = ?1 ORDER BY id";
+pub const RUN_FETCHES: &str =
+    "SELECT url, status, duration_ms, bytes, outcome, error, fetched_at FROM fetch_log WHERE run_id = ?1 ORDER BY id";
+
+// Documents and their text
+
+pub const DELETE_PAGES_OF_REMOVED_DOCUMENTS: &str = "DELETE FROM document_pages WHERE document_id IN \
+    (SELECT id FROM documents WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))";
+pub const DOCUMENT_FOR_FETCH: &str = "SELECT d.id, d.meeting_id, d.url, d.title, d.kind, d.is_restricted, d.text_status, d.content_hash, \
+    d.extraction_attempts, d.pages_done, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
+/// Public documents of a meeting; with ?2 = 1 only those never fetched.
+pub const MEETING_DOCUMENTS_TO_FETCH: &str = "SELECT id FROM documents WHERE meeting_id = ?1 AND is_restricted = 0 \
+    AND (?2 = 0 OR text_status IS NULL) ORDER BY position";
+pub const DOCUMENT_FETCHED: &str = "UPDATE documents SET content_hash = ?2, byte_size = ?3, fetched_at = ?4, text_status = 'partial', \
+    text_error = NULL, pages_done = 0, page_count = NULL, text_chars = NULL, extraction_attempts = 0, extracted_at = NULL WHERE id = ?1";
+pub const DOCUMENT_FAILED: &str =
+    "UPDATE documents SET text_status = 'failed', text_error = ?2, fetched_at = COALESCE(fetched_at, ?3) WHERE id = ?1";
+pub const DELETE_DOCUMENT_PAGES: &str = "DELETE FROM document_pages WHERE document_id = ?1";
+pub const DOCUMENT_ATTEMPT: &str =
+    "UPDATE documents SET extraction_attempts = extraction_attempts + 1 WHERE id = ?1 RETURNING extraction_attempts";
+pub const INSERT_PAGE: &str =
+    "INSERT OR REPLACE INTO document_pages (document_id, page_number, printed_page, text, text_chars, fingerprint, \
+    duplicate_of_document, duplicate_of_page, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+/// Pages of other documents of the same meeting with one of these fingerprints (first read wins).
+pub const DUPLICATE_PAGES: &str = "SELECT p.fingerprint, p.document_id, p.page_number FROM document_pages p \
+    JOIN documents d ON d.id = p.document_id WHERE d.meeting_id = ?1 AND p.document_id != ?2 AND p.duplicate_of_document IS NULL \
+    AND p.fingerprint IN (SELECT value FROM json_each(?3)) ORDER BY p.document_id, p.page_number";
+pub const DOCUMENT_STEP_DONE: &str =
+    "UPDATE documents SET pages_done = ?2, page_count = ?3, extraction_attempts = 0 WHERE id = ?1";
+pub const DOCUMENT_EXTRACTED: &str =
+    "UPDATE documents SET page_count = ?2, pages_done = ?2, extracted_at = ?3, extraction_attempts = 0, \
+    text_chars = (SELECT COALESCE(SUM(text_chars), 0) FROM document_pages WHERE document_id = ?1), \
+    text_status = CASE WHEN (SELECT COALESCE(SUM(text_chars), 0) FROM document_pages WHERE document_id = ?1) < 20 \
+        THEN 'no_text_layer' ELSE 'extracted' END, \
+    text_error = CASE WHEN (SELECT COALESCE(SUM(text_chars), 0) FROM document_pages WHERE document_id = ?1) < 20 \
+        THEN 'no text layer: scanned pages or text drawn as outlines' ELSE NULL END WHERE id = ?1";
+pub const DOCUMENT_TEXT: &str = "SELECT text FROM document_pages WHERE document_id = ?1 ORDER BY page_number";
+pub const MEETING_ITEM_NUMBERS: &str = "SELECT id, number FROM agenda_items WHERE meeting_id = ?1";
+pub const DELETE_ITEM_PAGES: &str = "DELETE FROM agenda_item_pages WHERE meeting_id = ?1";
+pub const INSERT_ITEM_PAGES: &str = "INSERT OR REPLACE INTO agenda_item_pages (agenda_item_id, meeting_id, frontsheet_id, first_printed_page, last_printed_page) \
+    VALUES (?1, ?2, ?3, ?4, ?5)";
+pub const GET_DOCUMENT: &str = "SELECT d.id, d.meeting_id, d.agenda_item_id, d.url, d.title, d.kind, d.published_on, d.is_restricted, \
+    d.text_status, d.text_error, d.content_hash, d.byte_size, d.page_count, d.text_chars, d.fetched_at, d.extracted_at, \
+    m.title AS meeting_title, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
+pub const DOCUMENT_PAGES: &str =
+    "SELECT page_number, printed_page, text, text_chars, duplicate_of_document, duplicate_of_page, error \
+    FROM document_pages WHERE document_id = ?1 ORDER BY page_number";
+pub const MEETING_ITEM_PAGES: &str = "SELECT p.agenda_item_id, i.number, i.title, p.first_printed_page, p.last_printed_page \
+    FROM agenda_item_pages p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE p.meeting_id = ?1 ORDER BY p.first_printed_page";
+pub const DELETE_PAGES_OF_REMOVED_ITEMS: &str =
+    "DELETE FROM agenda_item_pages WHERE meeting_id = ?1 AND agenda_item_id NOT IN (SELECT value FROM json_each(?2))";

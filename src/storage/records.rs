@@ -11,10 +11,7 @@ use crate::model::{Document, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::time::{local_to_utc, meeting_title, parse_clock_time, stamp};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn short_hash(text: &str) -> String {
@@ -69,10 +66,7 @@ pub fn meeting_row(
     let date = detail.date.unwrap_or(listing.date);
     let time_text = detail.time_text.as_deref().or(listing.time_text.as_deref());
     let time = time_text.and_then(parse_clock_time);
-    let title = detail
-        .heading
-        .clone()
-        .unwrap_or_else(|| meeting_title(committee_title, date, time_text));
+    let title = detail.heading.clone().unwrap_or_else(|| meeting_title(committee_title, date, time_text));
     let lower = format!("{title} {committee_title}").to_ascii_lowercase();
     MeetingRow {
         id: meeting_id(council, &listing.source_id),
@@ -127,24 +121,13 @@ pub fn fingerprint(council: &str, row: &MeetingRow, detail: &MeetingDetail) -> F
             Some(number) => format!("item {number} \"{}\"", item.title),
             None => format!("item \"{}\"", item.title),
         };
-        let hash = hash_json(&(
-            &item.number,
-            &item.title,
-            &item.agenda_text,
-            &item.minutes_text,
-            item.is_restricted,
-        ));
+        let hash = hash_json(&(&item.number, &item.title, &item.agenda_text, &item.minutes_text, item.is_restricted));
         items.insert(item_id(council, &item.source_id), (label, hash));
         for document in &item.documents {
             add_document(document);
         }
     }
-    Fingerprint {
-        meta,
-        items,
-        documents,
-        attendance: hash_json(&detail.attendees),
-    }
+    Fingerprint { meta, items, documents, attendance: hash_json(&detail.attendees) }
 }
 
 impl Fingerprint {
@@ -172,9 +155,7 @@ pub fn describe_changes(old: &Fingerprint, new: &Fingerprint) -> Vec<String> {
     for (id, (title, hash)) in &new.documents {
         match old.documents.get(id) {
             None => changes.push(format!("document \"{title}\" added")),
-            Some((_, old_hash)) if old_hash != hash => {
-                changes.push(format!("document \"{title}\" changed"))
-            }
+            Some((_, old_hash)) if old_hash != hash => changes.push(format!("document \"{title}\" changed")),
             _ => {}
         }
     }
@@ -234,46 +215,22 @@ mod tests {
 
     #[test]
     fn builds_a_meeting_row_in_local_and_utc_time() {
-        let row = meeting_row(
-            "coventry",
-            "Audit Committee",
-            &listing(),
-            &detail(),
-            crate::time::DEFAULT_TIME_ZONE,
-        );
+        let row = meeting_row("coventry", "Audit Committee", &listing(), &detail(), crate::time::DEFAULT_TIME_ZONE);
         assert_eq!(row.id, "coventry-4967");
         assert_eq!(row.committee_id, "coventry-c144");
-        assert_eq!(
-            row.title,
-            "Audit Committee - Wednesday, 10th June, 2026 10.00 am"
-        );
+        assert_eq!(row.title, "Audit Committee - Wednesday, 10th June, 2026 10.00 am");
         assert_eq!(row.local_date, "2026-06-10");
         assert_eq!(row.local_time.as_deref(), Some("10:00"));
         assert_eq!(row.starts_at_utc.as_deref(), Some("2026-06-10T09:00:00Z"));
         assert!(!row.is_special);
         let mut special = detail();
         special.heading = Some("Extraordinary Meeting, Council - Monday".into());
-        assert!(
-            meeting_row(
-                "c",
-                "Council",
-                &listing(),
-                &special,
-                crate::time::DEFAULT_TIME_ZONE
-            )
-            .is_special
-        );
+        assert!(meeting_row("c", "Council", &listing(), &special, crate::time::DEFAULT_TIME_ZONE).is_special);
     }
 
     #[test]
     fn equal_content_has_equal_fingerprints() {
-        let row = meeting_row(
-            "c",
-            "Audit",
-            &listing(),
-            &detail(),
-            crate::time::DEFAULT_TIME_ZONE,
-        );
+        let row = meeting_row("c", "Audit", &listing(), &detail(), crate::time::DEFAULT_TIME_ZONE);
         let a = fingerprint("c", &row, &detail());
         let b = fingerprint("c", &row, &detail());
         assert_eq!(a.digest(), b.digest());
@@ -282,13 +239,7 @@ mod tests {
 
     #[test]
     fn describes_what_changed() {
-        let row = meeting_row(
-            "c",
-            "Audit",
-            &listing(),
-            &detail(),
-            crate::time::DEFAULT_TIME_ZONE,
-        );
+        let row = meeting_row("c", "Audit", &listing(), &detail(), crate::time::DEFAULT_TIME_ZONE);
         let before = fingerprint("c", &row, &detail());
         let mut changed = detail();
         changed.items[0].agenda_text = Some("Revised text".into());
@@ -324,10 +275,7 @@ mod tests {
         let doc = &detail().documents[0];
         assert_eq!(document_id("c", doc), document_id("c", &doc.clone()));
         assert!(document_id("c", doc).starts_with("c-u"));
-        let with_id = Document {
-            source_id: Some("60860".into()),
-            ..doc.clone()
-        };
+        let with_id = Document { source_id: Some("60860".into()), ..doc.clone() };
         assert_eq!(document_id("coventry", &with_id), "coventry-a60860");
     }
 }

@@ -47,42 +47,22 @@ pub fn home(councils: &[Value]) -> String {
     let items: String = councils
         .iter()
         .filter(|c| c["enabled"].as_i64() == Some(1))
-        .map(|c| {
-            format!(
-                "<li><a href=\"/councils/{}\">{}</a></li>",
-                text(&c["id"]),
-                text(&c["name"])
-            )
-        })
+        .map(|c| format!("<li><a href=\"/councils/{}\">{}</a></li>", text(&c["id"]), text(&c["name"])))
         .collect();
-    layout(
-        "Councils",
-        &format!("<h1>What your council decided</h1><h2>Councils</h2><ul>{items}</ul>"),
-    )
+    layout("Councils", &format!("<h1>What your council decided</h1><h2>Councils</h2><ul>{items}</ul>"))
 }
 
 pub fn council(council: &Value, meetings: &[Value]) -> String {
     let items: String = meetings
         .iter()
         .map(|m| {
-            let status = if m["status"] == "cancelled" {
-                " <strong>(cancelled)</strong>"
-            } else {
-                ""
-            };
-            format!(
-                "<li><a href=\"/meetings/{}\">{}</a>{status}</li>",
-                text(&m["id"]),
-                text(&m["title"])
-            )
+            let status = if m["status"] == "cancelled" { " <strong>(cancelled)</strong>" } else { "" };
+            format!("<li><a href=\"/meetings/{}\">{}</a>{status}</li>", text(&m["id"]), text(&m["title"]))
         })
         .collect();
     layout(
         council["name"].as_str().unwrap_or_default(),
-        &format!(
-            "<h1>{}</h1><h2>Meetings</h2><ul>{items}</ul>",
-            text(&council["name"])
-        ),
+        &format!("<h1>{}</h1><h2>Meetings</h2><ul>{items}</ul>", text(&council["name"])),
     )
 }
 
@@ -92,13 +72,7 @@ pub fn meeting(meeting: &Value) -> String {
         .map(|items| {
             items
                 .iter()
-                .map(|i| {
-                    format!(
-                        "<li><strong>{}</strong> {}</li>",
-                        text(&i["number"]),
-                        text(&i["title"])
-                    )
-                })
+                .map(|i| format!("<li><strong>{}</strong> {}</li>", text(&i["number"]), text(&i["title"])))
                 .collect()
         })
         .unwrap_or_default();
@@ -107,11 +81,7 @@ pub fn meeting(meeting: &Value) -> String {
         .map(|docs| {
             docs.iter()
                 .map(|d| {
-                    format!(
-                        "<li><a href=\"{}\" rel=\"noopener\">{}</a></li>",
-                        safe_url(&d["url"]),
-                        text(&d["title"])
-                    )
+                    format!("<li><a href=\"{}\" rel=\"noopener\">{}</a></li>", safe_url(&d["url"]), text(&d["title"]))
                 })
                 .collect()
         })
@@ -129,13 +99,7 @@ pub fn meeting(meeting: &Value) -> String {
 }
 
 pub fn not_found(what: &str) -> String {
-    layout(
-        "Not found",
-        &format!(
-            "<h1>Not found</h1><p>{}</p><p><a href=\"/\">All councils</a></p>",
-            escape(what)
-        ),
-    )
+    layout("Not found", &format!("<h1>Not found</h1><p>{}</p><p><a href=\"/\">All councils</a></p>", escape(what)))
 }
 
 #[cfg(test)]

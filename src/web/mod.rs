@@ -29,17 +29,12 @@ fn with_headers(mut response: Response, content_type: &str) -> Result<Response> 
 }
 
 fn html_page(body: String, status: u16) -> Result<Response> {
-    with_headers(
-        Response::ok(body)?.with_status(status),
-        "text/html; charset=utf-8",
-    )
+    with_headers(Response::ok(body)?.with_status(status), "text/html; charset=utf-8")
 }
 
 fn json_response(value: &Value, status: u16) -> Result<Response> {
-    let response = with_headers(
-        Response::ok(value.to_string())?.with_status(status),
-        "application/json; charset=utf-8",
-    )?;
+    let response =
+        with_headers(Response::ok(value.to_string())?.with_status(status), "application/json; charset=utf-8")?;
     response.headers().set("Access-Control-Allow-Origin", "*")?;
     Ok(response)
 }
@@ -47,33 +42,22 @@ fn json_response(value: &Value, status: u16) -> Result<Response> {
 /// RFC 9457 problem details.
 fn problem(status: u16, title: &str, detail: &str) -> Result<Response> {
     let body = json!({"type": "about:blank", "title": title, "status": status, "detail": detail});
-    with_headers(
-        Response::ok(body.to_string())?.with_status(status),
-        "application/problem+json",
-    )
+    with_headers(Response::ok(body.to_string())?.with_status(status), "application/problem+json")
 }
 
 /// Compares the bearer token with ADMIN_TOKEN in constant time. Without a
 /// configured token every admin request is refused.
 fn authorised(req: &Request, env: &Env) -> bool {
-    let Ok(expected) = env
-        .secret("ADMIN_TOKEN")
-        .map(|s| s.to_string())
-        .or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
+    let Ok(expected) =
+        env.secret("ADMIN_TOKEN").map(|s| s.to_string()).or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
     else {
         return false;
     };
-    let header = req
-        .headers()
-        .get("Authorization")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let header = req.headers().get("Authorization").ok().flatten().unwrap_or_default();
     let Some(token) = header.strip_prefix("Bearer ") else {
         return false;
     };
-    !expected.is_empty()
-        && constant_time_eq::constant_time_eq(token.trim().as_bytes(), expected.as_bytes())
+    !expected.is_empty() && constant_time_eq::constant_time_eq(token.trim().as_bytes(), expected.as_bytes())
 }
 
 pub fn settings(env: &Env) -> Settings {
@@ -90,17 +74,10 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
     let current = route(&method, url.path());
     let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
     match &current {
-        Route::AdminRegisterCouncil
-        | Route::AdminScrape(_)
-        | Route::AdminStatus
-        | Route::AdminRun(_)
+        Route::AdminRegisterCouncil | Route::AdminScrape(_) | Route::AdminStatus | Route::AdminRun(_)
             if !authorised(&req, &env) =>
         {
-            let response = problem(
-                401,
-                "Unauthorized",
-                "admin routes need Authorization: Bearer <ADMIN_TOKEN>",
-            )?;
+            let response = problem(401, "Unauthorized", "admin routes need Authorization: Bearer <ADMIN_TOKEN>")?;
             response.headers().set("WWW-Authenticate", "Bearer")?;
             return Ok(response);
         }
@@ -110,29 +87,18 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
     match current {
         Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
         Route::Home => {
-            let councils: Vec<Value> = store
-                .councils()
-                .await?
-                .into_iter()
-                .filter_map(|c| serde_json::to_value(c).ok())
-                .collect();
+            let councils: Vec<Value> =
+                store.councils().await?.into_iter().filter_map(|c| serde_json::to_value(c).ok()).collect();
             html_page(html::home(&councils), 200)
         }
         Route::CouncilPage(id) => match store.council(&id).await? {
             None => html_page(html::not_found("No council has that id."), 404),
             Some(council) => {
                 let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
-                let from = (today - chrono::Duration::days(90))
-                    .format("%Y-%m-%d")
-                    .to_string();
-                let to = (today + chrono::Duration::days(90))
-                    .format("%Y-%m-%d")
-                    .to_string();
+                let from = (today - chrono::Duration::days(90)).format("%Y-%m-%d").to_string();
+                let to = (today + chrono::Duration::days(90)).format("%Y-%m-%d").to_string();
                 let meetings = store.council_meetings(&id, &from, &to).await?;
-                html_page(
-                    html::council(&serde_json::to_value(&council)?, &meetings),
-                    200,
-                )
+                html_page(html::council(&serde_json::to_value(&council)?, &meetings), 200)
             }
         },
         Route::MeetingPage(id) => match store.meeting_full(&id).await? {
@@ -152,43 +118,28 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 return problem(404, "Not Found", "no council has that id");
             };
             let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
-            let from = query_value(url.query(), "from").unwrap_or_else(|| {
-                (today - chrono::Duration::days(28))
-                    .format("%Y-%m-%d")
-                    .to_string()
-            });
-            let to = query_value(url.query(), "to").unwrap_or_else(|| {
-                (today + chrono::Duration::days(28))
-                    .format("%Y-%m-%d")
-                    .to_string()
-            });
+            let from = query_value(url.query(), "from")
+                .unwrap_or_else(|| (today - chrono::Duration::days(28)).format("%Y-%m-%d").to_string());
+            let to = query_value(url.query(), "to")
+                .unwrap_or_else(|| (today + chrono::Duration::days(28)).format("%Y-%m-%d").to_string());
             if !valid_date(&from) || !valid_date(&to) {
-                return problem(
-                    400,
-                    "Bad Request",
-                    "from and to must be dates as YYYY-MM-DD",
-                );
+                return problem(400, "Bad Request", "from and to must be dates as YYYY-MM-DD");
             }
             let meetings = store.council_meetings(&id, &from, &to).await?;
-            json_response(
-                &json!({"council_id": id, "from": from, "to": to, "meetings": meetings}),
-                200,
-            )
+            json_response(&json!({"council_id": id, "from": from, "to": to, "meetings": meetings}), 200)
         }
         Route::ApiMeeting(id) => match store.meeting_full(&id).await? {
             None => problem(404, "Not Found", "no meeting has that id"),
             Some(meeting) => json_response(&meeting, 200),
         },
+        Route::ApiDocument(id) => match store.document_with_pages(&id).await? {
+            None => problem(404, "Not Found", "no document has that id"),
+            Some(document) => json_response(&document, 200),
+        },
         Route::AdminRegisterCouncil => {
             let input: CouncilInput = match req.json().await {
                 Ok(input) => input,
-                Err(error) => {
-                    return problem(
-                        400,
-                        "Bad Request",
-                        &format!("body must be a council as JSON: {error}"),
-                    )
-                }
+                Err(error) => return problem(400, "Bad Request", &format!("body must be a council as JSON: {error}")),
             };
             if let Err(message) = input.validate() {
                 return problem(422, "Unprocessable Content", &message);
@@ -202,14 +153,9 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 return problem(404, "Not Found", "no council has that id");
             }
             let run_id = start_refresh(&store, &env.queue("JOBS")?, &id, "admin").await?;
-            json_response(
-                &json!({"run_id": run_id, "council_id": id, "status": "queued"}),
-                202,
-            )
+            json_response(&json!({"run_id": run_id, "council_id": id, "status": "queued"}), 202)
         }
-        Route::AdminStatus => {
-            json_response(&json!({"councils": store.council_status().await?}), 200)
-        }
+        Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
         Route::AdminRun(id) => match store.run_record(&id).await? {
             None => problem(404, "Not Found", "no run has that id"),
             Some(mut run) => {
@@ -219,24 +165,15 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         },
         Route::AdminBenchParse => {
             let format = query_value(url.query(), "format").unwrap_or_default();
-            let iterations: u32 = query_value(url.query(), "iterations")
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1)
-                .min(10_000);
+            let iterations: u32 =
+                query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).min(10_000);
             let body = req.bytes().await?;
             match crate::sources::moderngov::bench_parse(&format, &body, iterations) {
-                Ok(items) => json_response(
-                    &json!({"format": format, "iterations": iterations, "items": items}),
-                    200,
-                ),
+                Ok(items) => json_response(&json!({"format": format, "iterations": iterations, "items": items}), 200),
                 Err(error) => problem(422, "Unprocessable Content", &error),
             }
         }
-        Route::MethodNotAllowed => problem(
-            405,
-            "Method Not Allowed",
-            "this path does not take that method",
-        ),
+        Route::MethodNotAllowed => problem(405, "Method Not Allowed", "this path does not take that method"),
         Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),
         Route::NotFound => html_page(html::not_found("There is no page at this address."), 404),
     }

@@ -10,6 +10,7 @@ pub enum Route {
     ApiCouncil(String),
     ApiCouncilMeetings(String),
     ApiMeeting(String),
+    ApiDocument(String),
     AdminRegisterCouncil,
     AdminScrape(String),
     AdminStatus,
@@ -22,17 +23,11 @@ pub enum Route {
 fn is_id(segment: &str) -> bool {
     !segment.is_empty()
         && segment.len() <= 128
-        && segment
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 pub fn route(method: &str, path: &str) -> Route {
-    let segments: Vec<&str> = path
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     let get = method == "GET" || method == "HEAD";
     let post = method == "POST";
     let expect = |ok: bool, route: Route| if ok { route } else { Route::MethodNotAllowed };
@@ -42,19 +37,14 @@ pub fn route(method: &str, path: &str) -> Route {
         ["councils", id] if is_id(id) => expect(get, Route::CouncilPage(id.to_string())),
         ["meetings", id] if is_id(id) => expect(get, Route::MeetingPage(id.to_string())),
         ["api", "v1", "councils"] => expect(get, Route::ApiCouncils),
-        ["api", "v1", "councils", id] if is_id(id) => {
-            expect(get, Route::ApiCouncil(id.to_string()))
-        }
+        ["api", "v1", "councils", id] if is_id(id) => expect(get, Route::ApiCouncil(id.to_string())),
         ["api", "v1", "councils", id, "meetings"] if is_id(id) => {
             expect(get, Route::ApiCouncilMeetings(id.to_string()))
         }
-        ["api", "v1", "meetings", id] if is_id(id) => {
-            expect(get, Route::ApiMeeting(id.to_string()))
-        }
+        ["api", "v1", "meetings", id] if is_id(id) => expect(get, Route::ApiMeeting(id.to_string())),
+        ["api", "v1", "documents", id] if is_id(id) => expect(get, Route::ApiDocument(id.to_string())),
         ["admin", "councils"] => expect(post, Route::AdminRegisterCouncil),
-        ["admin", "councils", id, "scrape"] if is_id(id) => {
-            expect(post, Route::AdminScrape(id.to_string()))
-        }
+        ["admin", "councils", id, "scrape"] if is_id(id) => expect(post, Route::AdminScrape(id.to_string())),
         ["admin", "status"] => expect(get, Route::AdminStatus),
         ["admin", "runs", id] if is_id(id) => expect(get, Route::AdminRun(id.to_string())),
         ["admin", "bench", "parse"] => expect(post, Route::AdminBenchParse),
@@ -78,26 +68,11 @@ mod tests {
     #[test]
     fn routes_pages_api_and_admin() {
         assert_eq!(route("GET", "/"), Route::Home);
-        assert_eq!(
-            route("GET", "/councils/coventry"),
-            Route::CouncilPage("coventry".into())
-        );
-        assert_eq!(
-            route("GET", "/api/v1/meetings/coventry-4967"),
-            Route::ApiMeeting("coventry-4967".into())
-        );
-        assert_eq!(
-            route("GET", "/api/v1/councils/coventry/meetings"),
-            Route::ApiCouncilMeetings("coventry".into())
-        );
-        assert_eq!(
-            route("POST", "/admin/councils/coventry/scrape"),
-            Route::AdminScrape("coventry".into())
-        );
-        assert_eq!(
-            route("GET", "/admin/councils/coventry/scrape"),
-            Route::MethodNotAllowed
-        );
+        assert_eq!(route("GET", "/councils/coventry"), Route::CouncilPage("coventry".into()));
+        assert_eq!(route("GET", "/api/v1/meetings/coventry-4967"), Route::ApiMeeting("coventry-4967".into()));
+        assert_eq!(route("GET", "/api/v1/councils/coventry/meetings"), Route::ApiCouncilMeetings("coventry".into()));
+        assert_eq!(route("POST", "/admin/councils/coventry/scrape"), Route::AdminScrape("coventry".into()));
+        assert_eq!(route("GET", "/admin/councils/coventry/scrape"), Route::MethodNotAllowed);
         assert_eq!(route("DELETE", "/api/v1/councils"), Route::MethodNotAllowed);
         assert_eq!(route("GET", "/meetings/<script>"), Route::NotFound);
         assert_eq!(route("GET", "/nothing/here"), Route::NotFound);
@@ -105,10 +80,7 @@ mod tests {
 
     #[test]
     fn reads_query_values() {
-        assert_eq!(
-            query_value(Some("from=2026-01-01&to=2026-02-01"), "to").as_deref(),
-            Some("2026-02-01")
-        );
+        assert_eq!(query_value(Some("from=2026-01-01&to=2026-02-01"), "to").as_deref(), Some("2026-02-01"));
         assert_eq!(query_value(Some("a=1"), "b"), None);
         assert_eq!(query_value(None, "a"), None);
     }

@@ -14,22 +14,12 @@ use support::harness::{Harness, ADMIN_TOKEN};
 
 const FIXTURES: [(&str, &str); 3] = [
     ("get_meeting", "manchester_GetMeeting_4967_with-minutes.xml"),
-    (
-        "get_meeting",
-        "manchester_GetMeeting_4966_cancelled-no-agenda.xml",
-    ),
-    (
-        "meeting_page",
-        "redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html",
-    ),
+    ("get_meeting", "manchester_GetMeeting_4966_cancelled-no-agenda.xml"),
+    ("meeting_page", "redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html"),
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/moderngov/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read(format!("{}/tests/fixtures/moderngov/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
@@ -44,15 +34,9 @@ fn native_micros(format: &str, body: &[u8]) -> f64 {
         let started = Instant::now();
         for _ in 0..iterations {
             let parsed = match format {
-                "get_meeting" => {
-                    xml::parse_meeting(text, "http://127.0.0.1").map(|m| m.items.len())
-                }
-                _ => html::parse_meeting_page(
-                    text,
-                    "http://127.0.0.1/ieListDocuments.aspx?CId=1&MId=2",
-                    "2",
-                )
-                .map(|m| m.items.len()),
+                "get_meeting" => xml::parse_meeting(text, "http://127.0.0.1").map(|m| m.items.len()),
+                _ => html::parse_meeting_page(text, "http://127.0.0.1/ieListDocuments.aspx?CId=1&MId=2", "2")
+                    .map(|m| m.items.len()),
             };
             std::hint::black_box(parsed.unwrap());
         }
@@ -62,16 +46,11 @@ fn native_micros(format: &str, body: &[u8]) -> f64 {
 }
 
 fn workerd_micros(h: &Harness, format: &str, body: &[u8]) -> f64 {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(120))
-        .build();
+    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(120)).build();
     let time = |iterations: u32| {
         let started = Instant::now();
         let reply = agent
-            .post(&format!(
-                "{}/admin/bench/parse?format={format}&iterations={iterations}",
-                h.base_url
-            ))
+            .post(&format!("{}/admin/bench/parse?format={format}&iterations={iterations}", h.base_url))
             .set("Authorization", &format!("Bearer {ADMIN_TOKEN}"))
             .send_bytes(body)
             .expect("bench endpoint");
@@ -99,25 +78,16 @@ fn main() {
         let items = bench_parse(format, &body, 1).unwrap();
         let native = native_micros(format, &body);
         let workerd = workerd_micros(h, format, &body);
-        println!(
-            "{:<60} {native:>12.1} {workerd:>12.1}   ({items} items, {} bytes)",
-            name,
-            body.len()
-        );
+        println!("{:<60} {native:>12.1} {workerd:>12.1}   ({items} items, {} bytes)", name, body.len());
     }
 
     println!("\n== refresh of a council with 50 meetings in its window ==");
-    let base = h
-        .fake
-        .add_site("bench50", with_meeting_count(Behaviour::Healthy, 50));
+    let base = h.fake.add_site("bench50", with_meeting_count(Behaviour::Healthy, 50));
     h.register("bench50", &base, json!({}));
     for label in ["first run", "unchanged rerun"] {
         let (run, wall_ms) = refresh(h, "bench50");
         let fetches = run["fetches"].as_array().unwrap();
-        let not_modified = fetches
-            .iter()
-            .filter(|f| f["outcome"] == "not_modified")
-            .count();
+        let not_modified = fetches.iter().filter(|f| f["outcome"] == "not_modified").count();
         let bytes: i64 = fetches.iter().filter_map(|f| f["bytes"].as_i64()).sum();
         println!(
             "{label:<16} meetings {:>3} new {:>3} changed {:>2} unchanged {:>3} | subrequests {:>3} ({not_modified} answered 304, {bytes} bytes) | wall {wall_ms:>7.0} ms",
@@ -128,8 +98,7 @@ fn main() {
     // workerd's wall time above is an upper bound that includes local D1 and queue latency.
     let xml_body = fixture("manchester_GetMeeting_4967_with-minutes.xml");
     let page_body = fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html");
-    let per_meeting =
-        native_micros("get_meeting", &xml_body) + native_micros("meeting_page", &page_body);
+    let per_meeting = native_micros("get_meeting", &xml_body) + native_micros("meeting_page", &page_body);
     let workerd_per_meeting =
         workerd_micros(h, "get_meeting", &xml_body) + workerd_micros(h, "meeting_page", &page_body);
     println!(

@@ -47,6 +47,9 @@ pub struct Site {
     /// Meeting ids whose agenda has been edited since the site was made.
     pub edited: Vec<u32>,
     pub requests: usize,
+    /// Serve real PDFs for document links (otherwise they answer 404).
+    pub serve_documents: bool,
+    pub document_requests: usize,
 }
 
 const COMMITTEES: [(u32, &str, bool); 4] = [
@@ -88,6 +91,8 @@ pub fn coventry_like(behaviour: Behaviour) -> Site {
         meetings,
         edited: Vec::new(),
         requests: 0,
+        serve_documents: false,
+        document_requests: 0,
     }
 }
 
@@ -109,10 +114,19 @@ pub fn with_meeting_count(behaviour: Behaviour, count: usize) -> Site {
         meetings,
         edited: Vec::new(),
         requests: 0,
+        serve_documents: false,
+        document_requests: 0,
     }
 }
 
 pub const MEETINGS_IN_WINDOW: usize = 14;
+/// With documents served: this meeting's reports pack is a scanned PDF and one
+/// item document is an HTML error page answered with 200.
+pub const BAD_DOCUMENTS_MEETING: u32 = 5005;
+
+fn pdf_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/pdf/{name}", fixtures_dir())).expect("pdf fixture")
+}
 pub const TRUNCATED_MEETING: u32 = 5003;
 pub const WINDOWS_1252_MEETING: u32 = 5007;
 
@@ -131,12 +145,7 @@ struct Answer {
 
 impl Answer {
     fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Self {
-            status,
-            content_type,
-            body: body.into(),
-            etag: None,
-        }
+        Self { status, content_type, body: body.into(), etag: None }
     }
 }
 
@@ -162,14 +171,7 @@ fn ordinal(day: u32) -> &'static str {
 }
 
 fn long_date(date: NaiveDate) -> String {
-    format!(
-        "{}, {}{} {}, {}",
-        date.format("%A"),
-        date.day(),
-        ordinal(date.day()),
-        date.format("%B"),
-        date.year()
-    )
+    format!("{}, {}{} {}, {}", date.format("%A"), date.day(), ordinal(date.day()), date.format("%B"), date.year())
 }
 
 /// Empties every `<tag>…</tag>` element.
@@ -198,10 +200,7 @@ fn query_value(query: &str, name: &str) -> Option<String> {
 
 impl Site {
     fn committee_title(&self, id: u32) -> &'static str {
-        self.committees
-            .iter()
-            .find(|c| c.0 == id)
-            .map_or("Committee", |c| c.1)
+        self.committees.iter().find(|c| c.0 == id).map_or("Committee", |c| c.1)
     }
 
     fn meeting(&self, id: u32) -> Option<&FakeMeeting> {
@@ -226,11 +225,8 @@ impl Site {
     }
 
     fn get_meetings(&self, committee: u32, from: NaiveDate, to: NaiveDate) -> String {
-        let chosen: Vec<&FakeMeeting> = self
-            .meetings
-            .iter()
-            .filter(|m| m.committee_id == committee && m.date >= from && m.date <= to)
-            .collect();
+        let chosen: Vec<&FakeMeeting> =
+            self.meetings.iter().filter(|m| m.committee_id == committee && m.date >= from && m.date <= to).collect();
         let mut xml = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<getmeetings>\n  <meetingscount> {0}</meetingscount>\n  <committeescount> 1</committeescount>\n  \
              <committee>\n    <committeeid>{committee}</committeeid>\n    <committeetitle>{1}</committeetitle>\n    \
@@ -274,10 +270,7 @@ impl Site {
                 .replace("<minutepublished>True", "<minutepublished>False");
         }
         if self.edited.contains(&meeting.id) {
-            xml = xml.replace(
-                "<agendaitemtitle>Work Programme<",
-                "<agendaitemtitle>Work Programme (revised)<",
-            );
+            xml = xml.replace("<agendaitemtitle>Work Programme<", "<agendaitemtitle>Work Programme (revised)<");
         }
         xml
     }
@@ -301,10 +294,7 @@ impl Site {
             .replace("name=\"AI", &format!("name=\"AI{}", meeting.id))
             .replace("documents/s1", &format!("documents/s{}1", meeting.id))
             .replace("Wednesday, 27th January, 2016 7.00 p.m.", &heading_date)
-            .replace(
-                "27th-Jan-2016",
-                &meeting.date.format("%-dth-%b-%Y").to_string(),
-            )
+            .replace("27th-Jan-2016", &meeting.date.format("%-dth-%b-%Y").to_string())
             .replace("Audit Committee", title);
         if !meeting.with_minutes {
             // Before the meeting there are no printed minutes.
@@ -334,9 +324,7 @@ impl Site {
         let links: String = self
             .committees
             .iter()
-            .map(|(id, title, _)| {
-                format!("<li><a href=\"mgCommitteeDetails.aspx?ID={id}\">{title}</a></li>")
-            })
+            .map(|(id, title, _)| format!("<li><a href=\"mgCommitteeDetails.aspx?ID={id}\">{title}</a></li>"))
             .collect();
         format!("<!DOCTYPE html><html><head><title>Committee structure</title></head><body><div id=\"modgov\"><h1>Committee structure</h1><ul class=\"mgBulletList\">{links}</ul></div></body></html>")
     }
@@ -358,55 +346,81 @@ impl Site {
         format!("<!DOCTYPE html><html><head><title>Browse meetings</title></head><body><div id=\"modgov\"><h1>Browse meetings - {}</h1><ul class=\"mgBulletList\">{links}</ul></div></body></html>", self.committee_title(committee))
     }
 
-    fn answer(&self, path: &str, query: &str, base: &str) -> Answer {
+    /// Real council PDFs for the fake site's document links. The reports pack is
+    /// the same file as one item's report, as real packs repeat item reports.
+    fn document(&self, path: &str, query: &str) -> Option<Answer> {
+        let lower = path.to_ascii_lowercase();
+        let meeting_of = |digits: &str| digits.get(..4).and_then(|d| d.parse::<u32>().ok());
+        let pdf = |name: &str| Some(Answer::new(200, "application/pdf", pdf_fixture(name)));
+        if lower.contains("mgconvert2pdf.aspx") {
+            let id = query_value(query, "ID")?;
+            if meeting_of(&id) == Some(BAD_DOCUMENTS_MEETING) && id.ends_with("62") {
+                return Some(Answer::new(
+                    200,
+                    "text/html",
+                    fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"),
+                ));
+            }
+            return if id.ends_with("61") {
+                pdf("kent_county-council-2025-02-13_printed-minutes.pdf")
+            } else {
+                pdf("kent_cabinet-2025-01-30_item-report-24-00109.pdf")
+            };
+        }
+        if lower.contains("documents/g") {
+            let meeting = lower.split("documents/g").nth(1).and_then(meeting_of);
+            return match query_value(query, "T").as_deref() {
+                Some("0") => pdf("kent_cabinet-2025-01-30_agenda-frontsheet.pdf"),
+                Some("10") if meeting == Some(BAD_DOCUMENTS_MEETING) => {
+                    pdf("bentley-ab_town-council-2024-10-08_signed-minutes_scanned.pdf")
+                }
+                Some("10") => pdf("kent_cabinet-2025-01-30_item-report-24-00109.pdf"),
+                Some("1") => pdf("kent_cabinet-2025-01-30_printed-minutes.pdf"),
+                _ => None,
+            };
+        }
+        if lower.contains("documents/s") {
+            return pdf("kent_cabinet-2025-01-30_item-report-24-00109.pdf");
+        }
+        None
+    }
+
+    fn answer(&mut self, path: &str, query: &str, base: &str) -> Answer {
+        let lower_path = path.to_ascii_lowercase();
+        if lower_path.contains("documents/") || lower_path.contains("mgconvert2pdf") {
+            self.document_requests += 1;
+            if self.serve_documents {
+                if let Some(answer) = self.document(path, query) {
+                    return answer;
+                }
+            }
+            return Answer::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>");
+        }
         let web_service_on = matches!(self.behaviour, Behaviour::Healthy | Behaviour::Quirks);
         let lower = path.to_ascii_lowercase();
-        let not_found = || {
-            Answer::new(
-                404,
-                "text/html",
-                "<html><body><h1>404 Not Found</h1></body></html>",
-            )
-        };
+        let not_found = || Answer::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>");
         if lower.ends_with("mgwebservice.asmx/getcommittees") && web_service_on {
             return Answer::new(200, "text/xml; charset=utf-8", self.get_committees());
         }
         if lower.ends_with("mgwebservice.asmx/getmeetings") && web_service_on {
-            let committee = query_value(query, "lCommitteeId")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let date = |name| {
-                query_value(query, name)
-                    .and_then(|v| NaiveDate::parse_from_str(&v, "%d/%m/%Y").ok())
-            };
+            let committee = query_value(query, "lCommitteeId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let date = |name| query_value(query, name).and_then(|v| NaiveDate::parse_from_str(&v, "%d/%m/%Y").ok());
             let (Some(from), Some(to)) = (date("sFromDate"), date("sToDate")) else {
                 return Answer::new(500, "text/plain", "bad dates");
             };
-            return Answer::new(
-                200,
-                "text/xml; charset=utf-8",
-                self.get_meetings(committee, from, to),
-            );
+            return Answer::new(200, "text/xml; charset=utf-8", self.get_meetings(committee, from, to));
         }
         if lower.ends_with("mgwebservice.asmx/getmeeting") && web_service_on {
-            let id = query_value(query, "lMeetingId")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
+            let id = query_value(query, "lMeetingId").and_then(|v| v.parse().ok()).unwrap_or(0);
             let Some(meeting) = self.meeting(id) else {
                 return not_found();
             };
             let xml = self.get_meeting(meeting, base);
             if self.behaviour == Behaviour::Quirks && id == TRUNCATED_MEETING {
-                return Answer::new(
-                    200,
-                    "text/xml; charset=utf-8",
-                    xml[..xml.len() / 2].to_string(),
-                );
+                return Answer::new(200, "text/xml; charset=utf-8", xml[..xml.len() / 2].to_string());
             }
             if self.behaviour == Behaviour::Quirks && id == WINDOWS_1252_MEETING {
-                let mut bytes = xml
-                    .replace("Town Hall Extension", "Town Hall Caf\u{e9}")
-                    .into_bytes();
+                let mut bytes = xml.replace("Town Hall Extension", "Town Hall Caf\u{e9}").into_bytes();
                 // Re-encode the é as windows-1252 (0xE9) in place of its UTF-8 bytes.
                 if let Some(pos) = bytes.windows(2).position(|w| w == [0xC3, 0xA9]) {
                     bytes.splice(pos..pos + 2, [0xE9]);
@@ -422,19 +436,11 @@ impl Site {
             return Answer::new(200, "text/html; charset=utf-8", self.committee_list_page());
         }
         if lower.ends_with("ielistmeetings.aspx") {
-            let committee = query_value(query, "CId")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            return Answer::new(
-                200,
-                "text/html; charset=utf-8",
-                self.meeting_list_page(committee),
-            );
+            let committee = query_value(query, "CId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            return Answer::new(200, "text/html; charset=utf-8", self.meeting_list_page(committee));
         }
         if lower.ends_with("ielistdocuments.aspx") {
-            let id = query_value(query, "MId")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
+            let id = query_value(query, "MId").and_then(|v| v.parse().ok()).unwrap_or(0);
             let Some(meeting) = self.meeting(id) else {
                 return not_found();
             };
@@ -456,9 +462,7 @@ fn strip_minutes(page: &str) -> String {
             continue;
         }
         out.push_str(&rest[..start]);
-        let cell_end = rest[start..]
-            .find("</td>")
-            .map_or(rest.len(), |i| start + i);
+        let cell_end = rest[start..].find("</td>").map_or(rest.len(), |i| start + i);
         rest = &rest[cell_end..];
     }
     out.push_str(rest);
@@ -484,10 +488,7 @@ impl FakeCouncil {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind fake council");
         let port = listener.local_addr().unwrap().port();
         let sites: Arc<Mutex<HashMap<String, Site>>> = Arc::default();
-        let server = Self {
-            port,
-            sites: sites.clone(),
-        };
+        let server = Self { port, sites: sites.clone() };
         let handler = server.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -513,41 +514,24 @@ impl FakeCouncil {
     }
 
     pub fn edit_agenda(&self, prefix: &str, meeting_id: u32) {
-        self.sites
-            .lock()
-            .unwrap()
-            .get_mut(prefix)
-            .expect("site")
-            .edited
-            .push(meeting_id);
+        self.sites.lock().unwrap().get_mut(prefix).expect("site").edited.push(meeting_id);
     }
 
     /// The council drops a meeting from its lists (and its pages).
     pub fn remove_meeting(&self, prefix: &str, meeting_id: u32) {
-        self.sites
-            .lock()
-            .unwrap()
-            .get_mut(prefix)
-            .expect("site")
-            .meetings
-            .retain(|m| m.id != meeting_id);
+        self.sites.lock().unwrap().get_mut(prefix).expect("site").meetings.retain(|m| m.id != meeting_id);
+    }
+
+    pub fn document_requests(&self, prefix: &str) -> usize {
+        self.sites.lock().unwrap().get(prefix).map_or(0, |s| s.document_requests)
     }
 
     pub fn requests(&self, prefix: &str) -> usize {
-        self.sites
-            .lock()
-            .unwrap()
-            .get(prefix)
-            .map_or(0, |s| s.requests)
+        self.sites.lock().unwrap().get(prefix).map_or(0, |s| s.requests)
     }
 
     pub fn meetings(&self, prefix: &str) -> Vec<FakeMeeting> {
-        self.sites
-            .lock()
-            .unwrap()
-            .get(prefix)
-            .map(|s| s.meetings.clone())
-            .unwrap_or_default()
+        self.sites.lock().unwrap().get(prefix).map(|s| s.meetings.clone()).unwrap_or_default()
     }
 
     fn serve(&self, mut stream: TcpStream) {
@@ -569,28 +553,15 @@ impl FakeCouncil {
                 }
             }
         }
-        let target = request_line
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("/")
-            .to_string();
+        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
         let path = path.to_string();
         let query = query.to_string();
 
         let (behaviour, answer) = {
             let mut sites = self.sites.lock().unwrap();
-            let first = path
-                .trim_start_matches('/')
-                .split('/')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let prefix = if sites.contains_key(&first) && !first.is_empty() {
-                first
-            } else {
-                String::new()
-            };
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+            let prefix = if sites.contains_key(&first) && !first.is_empty() { first } else { String::new() };
             let Some(site) = sites.get_mut(&prefix) else {
                 drop(sites);
                 respond(&mut stream, Answer::new(404, "text/plain", "no site"));
@@ -598,17 +569,11 @@ impl FakeCouncil {
             };
             site.requests += 1;
             let behaviour = site.behaviour;
-            let local_path = path
-                .trim_start_matches('/')
-                .strip_prefix(prefix.as_str())
-                .unwrap_or(&path)
-                .to_string();
+            let local_path = path.trim_start_matches('/').strip_prefix(prefix.as_str()).unwrap_or(&path).to_string();
             let answer = match behaviour {
-                Behaviour::ServerError => Answer::new(
-                    500,
-                    "text/html",
-                    "<html><body>Server Error in '/' Application.</body></html>",
-                ),
+                Behaviour::ServerError => {
+                    Answer::new(500, "text/html", "<html><body>Server Error in '/' Application.</body></html>")
+                }
                 Behaviour::JsRedirectStub => Answer::new(
                     200,
                     "text/html",
@@ -635,12 +600,7 @@ impl FakeCouncil {
         if answer.status == 200 && behaviour == Behaviour::Healthy {
             let etag = etag_of(&answer.body);
             if if_none_match.as_deref() == Some(etag.as_str()) {
-                answer = Answer {
-                    status: 304,
-                    content_type: answer.content_type,
-                    body: Vec::new(),
-                    etag: Some(etag),
-                };
+                answer = Answer { status: 304, content_type: answer.content_type, body: Vec::new(), etag: Some(etag) };
             } else {
                 answer.etag = Some(etag);
             }

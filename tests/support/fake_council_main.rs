@@ -14,10 +14,7 @@ fn main() {
         .and_then(|p| p.parse().ok())
         .unwrap_or(8790);
     let server = fake_council::FakeCouncil::start_on(port);
-    let base = server.add_site(
-        "",
-        fake_council::coventry_like(fake_council::Behaviour::Healthy),
-    );
+    let base = server.add_site("", fake_council::coventry_like(fake_council::Behaviour::Healthy));
     println!("fake ModernGov council on {base}");
     loop {
         std::thread::park();

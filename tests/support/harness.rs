@@ -42,10 +42,7 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -54,11 +51,7 @@ fn root() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn run(command: &mut Command, what: &str) {
@@ -91,38 +84,18 @@ impl Harness {
     /// E2E tests share one worker and one D1; each holds this while it runs so
     /// that runs and counters are its own.
     pub fn exclusive(&self) -> MutexGuard<'_, ()> {
-        self.exclusive
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.exclusive.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn start() -> Harness {
         if std::env::var("E2E_SKIP_BUILD").as_deref() != Ok("1") {
-            run(
-                Command::new("bash")
-                    .arg("scripts/build.sh")
-                    .current_dir(root()),
-                "worker build",
-            );
+            run(Command::new("bash").arg("scripts/build.sh").current_dir(root()), "worker build");
         }
-        let state_dir = root()
-            .join("target/e2e")
-            .join(format!("state-{}", std::process::id()));
+        let state_dir = root().join("target/e2e").join(format!("state-{}", std::process::id()));
         let _ = fs::remove_dir_all(&state_dir);
         fs::create_dir_all(&state_dir).unwrap();
         let persist = state_dir.to_str().unwrap().to_string();
-        run(
-            &mut wrangler(&[
-                "d1",
-                "migrations",
-                "apply",
-                "DB",
-                "--local",
-                "--persist-to",
-                &persist,
-            ]),
-            "migrations",
-        );
+        run(&mut wrangler(&["d1", "migrations", "apply", "DB", "--local", "--persist-to", &persist]), "migrations");
         // The seeded councils are real sites; the tests only talk to 127.0.0.1.
         run(
             &mut wrangler(&[
@@ -155,18 +128,13 @@ kill -KILL -- -$$ 2>/dev/null"#;
             "MIN_REQUEST_INTERVAL_MS:0".into(),
             "RETRY_BASE_SECONDS:1".into(),
             "RETRY_MAX_SECONDS:2".into(),
+            // Small steps, so that documents are read across several invocations.
+            "PDF_PAGES_PER_STEP:5".into(),
         ];
         let mut command = Command::new("setsid");
         command
             .args(["bash", "-c", script, "watchdog"])
-            .args([
-                "--ip",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--inspector-port",
-                &inspector.to_string(),
-            ])
+            .args(["--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
             .args([
                 "--persist-to",
                 &persist,
@@ -196,18 +164,10 @@ kill -KILL -- -$$ 2>/dev/null"#;
         };
         let deadline = Instant::now() + Duration::from_secs(180);
         loop {
-            if harness
-                .get_path("/healthz")
-                .map(|r| r.status == 200)
-                .unwrap_or(false)
-            {
+            if harness.get_path("/healthz").map(|r| r.status == 200).unwrap_or(false) {
                 break;
             }
-            assert!(
-                Instant::now() < deadline,
-                "wrangler dev did not start:\n{}",
-                harness.log_tail()
-            );
+            assert!(Instant::now() < deadline, "wrangler dev did not start:\n{}", harness.log_tail());
             std::thread::sleep(Duration::from_millis(300));
         }
         harness
@@ -226,10 +186,7 @@ kill -KILL -- -$$ 2>/dev/null"#;
         body: Option<&Value>,
         token: Option<&str>,
     ) -> Result<Reply, String> {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(60))
-            .redirects(0)
-            .build();
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).redirects(0).build();
         let mut request = agent.request(method, &format!("{}{path}", self.base_url));
         if let Some(token) = token {
             request = request.set("Authorization", &format!("Bearer {token}"));
@@ -244,10 +201,7 @@ kill -KILL -- -$$ 2>/dev/null"#;
             Err(error) => return Err(error.to_string()),
         };
         let status = response.status();
-        let content_type = response
-            .header("Content-Type")
-            .unwrap_or_default()
-            .to_string();
+        let content_type = response.header("Content-Type").unwrap_or_default().to_string();
         let headers = response
             .headers_names()
             .into_iter()
@@ -257,17 +211,8 @@ kill -KILL -- -$$ 2>/dev/null"#;
             })
             .collect();
         let mut body = String::new();
-        response
-            .into_reader()
-            .take(20_000_000)
-            .read_to_string(&mut body)
-            .map_err(|e| e.to_string())?;
-        Ok(Reply {
-            status,
-            content_type,
-            headers,
-            body,
-        })
+        response.into_reader().take(20_000_000).read_to_string(&mut body).map_err(|e| e.to_string())?;
+        Ok(Reply { status, content_type, headers, body })
     }
 
     pub fn get_path(&self, path: &str) -> Result<Reply, String> {
@@ -275,8 +220,7 @@ kill -KILL -- -$$ 2>/dev/null"#;
     }
 
     pub fn get(&self, path: &str) -> Reply {
-        self.get_path(path)
-            .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", self.log_tail()))
+        self.get_path(path).unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", self.log_tail()))
     }
 
     pub fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Reply {
@@ -285,7 +229,8 @@ kill -KILL -- -$$ 2>/dev/null"#;
     }
 
     pub fn register(&self, id: &str, base_url: &str, extra: Value) -> Value {
-        let mut body = json!({"id": id, "name": format!("{id} council"), "platform": "moderngov", "base_url": base_url});
+        let mut body =
+            json!({"id": id, "name": format!("{id} council"), "platform": "moderngov", "base_url": base_url});
         if let (Some(target), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             target.extend(extra.clone());
         }
@@ -304,17 +249,11 @@ kill -KILL -- -$$ 2>/dev/null"#;
     pub fn wait_for_run(&self, run_id: &str, timeout: Duration) -> Value {
         let deadline = Instant::now() + timeout;
         loop {
-            let run = self
-                .admin("GET", &format!("/admin/runs/{run_id}"), None)
-                .json();
+            let run = self.admin("GET", &format!("/admin/runs/{run_id}"), None).json();
             if !run["finished_at"].is_null() {
                 return run;
             }
-            assert!(
-                Instant::now() < deadline,
-                "run {run_id} did not finish: {run:#}\n{}",
-                self.log_tail()
-            );
+            assert!(Instant::now() < deadline, "run {run_id} did not finish: {run:#}\n{}", self.log_tail());
             std::thread::sleep(Duration::from_millis(250));
         }
     }
@@ -326,19 +265,11 @@ kill -KILL -- -$$ 2>/dev/null"#;
 
     pub fn status_of(&self, council: &str) -> Value {
         let status = self.admin("GET", "/admin/status", None).json();
-        status["councils"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == council)
-            .cloned()
-            .unwrap_or(Value::Null)
+        status["councils"].as_array().unwrap().iter().find(|c| c["id"] == council).cloned().unwrap_or(Value::Null)
     }
 
     pub fn meetings(&self, council: &str) -> Vec<Value> {
-        let reply = self.get(&format!(
-            "/api/v1/councils/{council}/meetings?from=2000-01-01&to=2100-01-01"
-        ));
+        let reply = self.get(&format!("/api/v1/councils/{council}/meetings?from=2000-01-01&to=2100-01-01"));
         assert_eq!(reply.status, 200, "{}", reply.body);
         reply.json()["meetings"].as_array().unwrap().clone()
     }

@@ -6,9 +6,7 @@
 use scraper::{ElementRef, Html, Selector};
 
 use super::urls::{absolute_url, query_param};
-use crate::model::{
-    AgendaItem, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus,
-};
+use crate::model::{AgendaItem, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::sources::detect::expect_html;
 use crate::sources::text::{collapse_whitespace, element_text, non_empty};
 use crate::sources::SourceError;
@@ -19,8 +17,7 @@ fn selector(css: &str) -> Selector {
 }
 
 fn href_contains(href: &str, needle: &str) -> bool {
-    href.to_ascii_lowercase()
-        .contains(&needle.to_ascii_lowercase())
+    href.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())
 }
 
 pub fn parse_committee_list(page: &str) -> Result<Vec<Committee>, SourceError> {
@@ -32,34 +29,21 @@ pub fn parse_committee_list(page: &str) -> Result<Vec<Committee>, SourceError> {
         if !href_contains(href, "mgCommitteeDetails.aspx") {
             continue;
         }
-        let (Some(id), Some(title)) = (
-            query_param(href, "ID"),
-            non_empty(&collapse_whitespace(&element_text(link))),
-        ) else {
+        let (Some(id), Some(title)) = (query_param(href, "ID"), non_empty(&collapse_whitespace(&element_text(link))))
+        else {
             continue;
         };
         if !committees.iter().any(|c| c.source_id == id) {
-            committees.push(Committee {
-                source_id: id,
-                title,
-                category: None,
-                is_deleted: false,
-                is_expired: false,
-            });
+            committees.push(Committee { source_id: id, title, category: None, is_deleted: false, is_expired: false });
         }
     }
     if committees.is_empty() {
-        return Err(SourceError::UnexpectedPage(
-            "no committee links on the committee list page".into(),
-        ));
+        return Err(SourceError::UnexpectedPage("no committee links on the committee list page".into()));
     }
     Ok(committees)
 }
 
-pub fn parse_meeting_list(
-    page: &str,
-    committee_id: &str,
-) -> Result<Vec<MeetingListing>, SourceError> {
+pub fn parse_meeting_list(page: &str, committee_id: &str) -> Result<Vec<MeetingListing>, SourceError> {
     expect_html(page)?;
     let html = Html::parse_document(page);
     let mut meetings: Vec<MeetingListing> = Vec::new();
@@ -95,9 +79,7 @@ pub fn parse_meeting_list(
         });
     }
     if !saw_meeting_markup && !page.contains("mgBulletList") && !page.contains("modgov") {
-        return Err(SourceError::UnexpectedPage(
-            "not a ModernGov meeting list".into(),
-        ));
+        return Err(SourceError::UnexpectedPage("not a ModernGov meeting list".into()));
     }
     Ok(meetings)
 }
@@ -127,39 +109,22 @@ fn text_without_file_size(element: ElementRef<'_>) -> String {
 }
 
 fn is_document_link(href: &str) -> bool {
-    href_contains(href, "documents/")
-        || href_contains(href, "mgConvert2PDF")
-        || href_contains(href, ".pdf")
+    href_contains(href, "documents/") || href_contains(href, "mgConvert2PDF") || href_contains(href, ".pdf")
 }
 
 fn attachment_id(href: &str) -> Option<String> {
-    href_contains(href, "mgConvert2PDF")
-        .then(|| query_param(href, "ID"))
-        .flatten()
+    href_contains(href, "mgConvert2PDF").then(|| query_param(href, "ID")).flatten()
 }
 
-pub fn parse_meeting_page(
-    page: &str,
-    page_url: &str,
-    meeting_id: &str,
-) -> Result<MeetingDetail, SourceError> {
+pub fn parse_meeting_page(page: &str, page_url: &str, meeting_id: &str) -> Result<MeetingDetail, SourceError> {
     expect_html(page)?;
     let html = Html::parse_document(page);
-    let heading = html.select(&selector("h2.mgSubTitleTxt")).next().map(|h| {
-        element_text(h)
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" - ")
-    });
-    let item_table = html
-        .select(&selector("table#mgItemTable, table.mgItemTable"))
-        .next();
-    let (date, time) = heading
-        .as_deref()
-        .and_then(find_date_time)
-        .map_or((None, None), |(d, t)| (Some(d), t));
+    let heading = html
+        .select(&selector("h2.mgSubTitleTxt"))
+        .next()
+        .map(|h| element_text(h).lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" - "));
+    let item_table = html.select(&selector("table#mgItemTable, table.mgItemTable")).next();
+    let (date, time) = heading.as_deref().and_then(find_date_time).map_or((None, None), |(d, t)| (Some(d), t));
     // A meeting page has a dated heading or an agenda table; decision pages have neither.
     if date.is_none() && item_table.is_none() {
         return Err(SourceError::UnexpectedPage(
@@ -204,54 +169,31 @@ pub fn parse_meeting_page(
             let Some(number_cell) = row.select(&selector("td.mgItemNumberCell")).next() else {
                 continue;
             };
-            let Some(body_cell) = row
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| c.value().name() == "td")
-                .nth(1)
+            let Some(body_cell) =
+                row.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == "td").nth(1)
             else {
                 continue;
             };
-            items.push(parse_item_row(
-                number_cell,
-                body_cell,
-                page_url,
-                items.len(),
-            ));
+            items.push(parse_item_row(number_cell, body_cell, page_url, items.len()));
         }
     }
 
-    let page_text = html
-        .select(&selector("div#modgov, body"))
-        .next()
-        .map(element_text)
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let cancelled = heading
-        .as_deref()
-        .is_some_and(|h| h.to_ascii_lowercase().contains("cancelled"))
+    let page_text =
+        html.select(&selector("div#modgov, body")).next().map(element_text).unwrap_or_default().to_ascii_lowercase();
+    let cancelled = heading.as_deref().is_some_and(|h| h.to_ascii_lowercase().contains("cancelled"))
         || page_text.contains("this meeting has been cancelled")
         || page_text.contains("meeting cancelled");
-    let minutes_published = documents
-        .iter()
-        .any(|d| d.kind == DocumentKind::PrintedMinutes)
+    let minutes_published = documents.iter().any(|d| d.kind == DocumentKind::PrintedMinutes)
         || items.iter().any(|i: &AgendaItem| i.minutes_text.is_some());
     Ok(MeetingDetail {
         source_id: meeting_id.to_string(),
-        agenda_published: !items.is_empty()
-            || documents
-                .iter()
-                .any(|d| d.kind != DocumentKind::PrintedMinutes),
+        agenda_published: !items.is_empty() || documents.iter().any(|d| d.kind != DocumentKind::PrintedMinutes),
         minutes_published,
         decisions_published: documents.iter().any(|d| d.kind == DocumentKind::Decisions),
         heading,
         date,
         time_text: time.map(|t| t.format("%-I.%M %P").to_string()),
-        status: Some(if cancelled {
-            MeetingStatus::Cancelled
-        } else {
-            MeetingStatus::Confirmed
-        }),
+        status: Some(if cancelled { MeetingStatus::Cancelled } else { MeetingStatus::Confirmed }),
         location,
         items,
         documents,
@@ -259,12 +201,7 @@ pub fn parse_meeting_page(
     })
 }
 
-fn parse_item_row(
-    number_cell: ElementRef<'_>,
-    body_cell: ElementRef<'_>,
-    page_url: &str,
-    index: usize,
-) -> AgendaItem {
+fn parse_item_row(number_cell: ElementRef<'_>, body_cell: ElementRef<'_>, page_url: &str, index: usize) -> AgendaItem {
     let number = non_empty(collapse_whitespace(&element_text(number_cell)).trim_end_matches('.'));
     let source_id = number_cell
         .select(&selector("a[name]"))
@@ -323,8 +260,7 @@ fn parse_item_row(
     AgendaItem {
         source_id,
         number,
-        is_restricted: lower_title.contains("(exempt")
-            || lower_title.contains("not for publication"),
+        is_restricted: lower_title.contains("(exempt") || lower_title.contains("not for publication"),
         title,
         agenda_text: non_empty(&agenda_parts.join("\n")),
         minutes_text: non_empty(&minutes_parts.join("\n")),
@@ -338,38 +274,23 @@ mod tests {
     use chrono::NaiveDate;
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!(
-            "{}/tests/fixtures/moderngov/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        std::fs::read_to_string(format!("{}/tests/fixtures/moderngov/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
-    const PAGE: &str =
-        "https://moderngov.redbridge.gov.uk/ieListDocuments.aspx?CId=516&MId=6937&Ver=4";
+    const PAGE: &str = "https://moderngov.redbridge.gov.uk/ieListDocuments.aspx?CId=516&MId=6937&Ver=4";
 
     #[test]
     fn parses_the_redbridge_meeting_page() {
         let page = fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html");
         let meeting = parse_meeting_page(&page, PAGE, "6937").unwrap();
-        assert_eq!(
-            meeting.heading.as_deref(),
-            Some("Audit Committee - Wednesday, 27th January, 2016 7.00 p.m.")
-        );
+        assert_eq!(meeting.heading.as_deref(), Some("Audit Committee - Wednesday, 27th January, 2016 7.00 p.m."));
         assert_eq!(meeting.date, NaiveDate::from_ymd_opt(2016, 1, 27));
         assert_eq!(meeting.time_text.as_deref(), Some("7.00 pm"));
-        assert_eq!(
-            meeting.location.as_deref(),
-            Some("Committee Room 1, Town Hall, Ilford, Essex, IG1 1DD")
-        );
+        assert_eq!(meeting.location.as_deref(), Some("Committee Room 1, Town Hall, Ilford, Essex, IG1 1DD"));
         let kinds: Vec<_> = meeting.documents.iter().map(|d| d.kind).collect();
         assert_eq!(
             kinds,
-            vec![
-                DocumentKind::AgendaFrontsheet,
-                DocumentKind::ReportsPack,
-                DocumentKind::PrintedMinutes
-            ]
+            vec![DocumentKind::AgendaFrontsheet, DocumentKind::ReportsPack, DocumentKind::PrintedMinutes]
         );
         assert_eq!(meeting.documents[0].title, "Agenda frontsheet");
         assert!(meeting.documents[2]
@@ -383,53 +304,24 @@ mod tests {
         assert_eq!(first.source_id, "68451");
         assert_eq!(first.number.as_deref(), Some("1"));
         assert_eq!(first.title, "Apologies for Absence (AC/01/270116)");
-        assert_eq!(
-            first.minutes_text.as_deref(),
-            Some("There were no apologies for absence.")
-        );
+        assert_eq!(first.minutes_text.as_deref(), Some("There were no apologies for absence."));
         assert_eq!(first.agenda_text, None);
         let second = &meeting.items[1];
-        assert!(second
-            .agenda_text
-            .as_deref()
-            .unwrap()
-            .starts_with("The public and press are permitted to report"));
-        assert!(second
-            .minutes_text
-            .as_deref()
-            .unwrap()
-            .starts_with("All present were reminded"));
-        let treasury = meeting
-            .items
-            .iter()
-            .find(|i| i.title.starts_with("Treasury Management Strategy"))
-            .unwrap();
+        assert!(second.agenda_text.as_deref().unwrap().starts_with("The public and press are permitted to report"));
+        assert!(second.minutes_text.as_deref().unwrap().starts_with("All present were reminded"));
+        let treasury = meeting.items.iter().find(|i| i.title.starts_with("Treasury Management Strategy")).unwrap();
         assert_eq!(treasury.documents.len(), 2);
-        assert_eq!(
-            treasury.documents[0].title,
-            "Treasury Management Strategy 2016-17 (AC/06/270116)"
-        );
-        assert_eq!(
-            treasury.documents[1].title,
-            "2016-17 TM Strategy to AC App A"
-        );
-        assert!(treasury.documents[0]
-            .url
-            .starts_with("https://moderngov.redbridge.gov.uk/documents/s102911/"));
+        assert_eq!(treasury.documents[0].title, "Treasury Management Strategy 2016-17 (AC/06/270116)");
+        assert_eq!(treasury.documents[1].title, "2016-17 TM Strategy to AC App A");
+        assert!(treasury.documents[0].url.starts_with("https://moderngov.redbridge.gov.uk/documents/s102911/"));
     }
 
     #[test]
     fn rejects_pages_that_are_not_meeting_pages() {
         let page = fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html");
-        assert!(matches!(
-            parse_meeting_page(&page, PAGE, "1").unwrap_err(),
-            SourceError::UnexpectedPage(_)
-        ));
+        assert!(matches!(parse_meeting_page(&page, PAGE, "1").unwrap_err(), SourceError::UnexpectedPage(_)));
         let stub = fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html");
-        assert_eq!(
-            parse_meeting_page(&stub, PAGE, "1").unwrap_err(),
-            SourceError::JavaScriptRedirectStub
-        );
+        assert_eq!(parse_meeting_page(&stub, PAGE, "1").unwrap_err(), SourceError::JavaScriptRedirectStub);
         assert!(parse_committee_list(&page).is_err());
         assert!(parse_meeting_list(&page, "1").is_err());
     }
@@ -441,13 +333,7 @@ mod tests {
             <li><a href=\"mgCommitteeDetails.aspx?ID=101\">Cabinet</a></li></ul></div></body></html>";
         let committees = parse_committee_list(list).unwrap();
         assert_eq!(committees.len(), 2);
-        assert_eq!(
-            (
-                committees[1].source_id.as_str(),
-                committees[1].title.as_str()
-            ),
-            ("101", "Cabinet")
-        );
+        assert_eq!((committees[1].source_id.as_str(), committees[1].title.as_str()), ("101", "Cabinet"));
 
         let meetings = "<html><body><div id=\"modgov\"><ul class=\"mgBulletList\">\
             <li><a href=\"ieListDocuments.aspx?CId=516&amp;MId=6937&amp;Ver=4\">27 Jan 2016 7.00 pm</a></li>\
@@ -459,10 +345,7 @@ mod tests {
         assert_eq!(listings[0].time_text.as_deref(), Some("7.00 pm"));
         assert_eq!(listings[0].status, MeetingStatus::Confirmed);
         assert_eq!(listings[1].status, MeetingStatus::Cancelled);
-        assert_eq!(
-            listings[1].date,
-            NaiveDate::from_ymd_opt(2016, 3, 3).unwrap()
-        );
+        assert_eq!(listings[1].date, NaiveDate::from_ymd_opt(2016, 3, 3).unwrap());
     }
 
     #[test]

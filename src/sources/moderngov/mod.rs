@@ -71,10 +71,7 @@ pub struct RefreshError {
 
 impl RefreshError {
     pub fn is_transient(&self) -> bool {
-        self.html
-            .as_ref()
-            .or(self.web_service.as_ref())
-            .is_some_and(SourceError::is_transient)
+        self.html.as_ref().or(self.web_service.as_ref()).is_some_and(SourceError::is_transient)
     }
 }
 
@@ -105,8 +102,7 @@ async fn plan_with_web_service<F: Fetcher>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<RefreshPlan, SourceError> {
-    let committees =
-        xml::parse_committees(&get_text(fetcher, &urls::get_committees(base_url)).await?)?;
+    let committees = xml::parse_committees(&get_text(fetcher, &urls::get_committees(base_url)).await?)?;
     let mut plan = RefreshPlan {
         mode: Mode::WebService,
         committees: Vec::new(),
@@ -118,22 +114,14 @@ async fn plan_with_web_service<F: Fetcher>(
     let mut successes = 0;
     for committee in active(&committees) {
         let url = urls::get_meetings(base_url, &committee.source_id, from, to);
-        match get_text(fetcher, &url)
-            .await
-            .and_then(|text| xml::parse_meetings(&text))
-        {
+        match get_text(fetcher, &url).await.and_then(|text| xml::parse_meetings(&text)) {
             Ok(listings) => {
                 successes += 1;
-                plan.meetings.extend(
-                    listings
-                        .into_iter()
-                        .filter(|m| m.date >= from && m.date <= to),
-                );
+                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
             }
             Err(error) => {
                 first_error.get_or_insert_with(|| error.clone());
-                plan.committee_errors
-                    .push((committee.source_id.clone(), error));
+                plan.committee_errors.push((committee.source_id.clone(), error));
             }
         }
     }
@@ -151,9 +139,7 @@ async fn plan_with_html<F: Fetcher>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<RefreshPlan, SourceError> {
-    let committees = html::parse_committee_list(
-        &get_text(fetcher, &urls::committee_list_page(base_url)).await?,
-    )?;
+    let committees = html::parse_committee_list(&get_text(fetcher, &urls::committee_list_page(base_url)).await?)?;
     let mut plan = RefreshPlan {
         mode: Mode::Html,
         committees: Vec::new(),
@@ -165,22 +151,14 @@ async fn plan_with_html<F: Fetcher>(
     let mut successes = 0;
     for committee in &committees {
         let url = urls::meeting_list_page(base_url, &committee.source_id);
-        match get_text(fetcher, &url)
-            .await
-            .and_then(|text| html::parse_meeting_list(&text, &committee.source_id))
-        {
+        match get_text(fetcher, &url).await.and_then(|text| html::parse_meeting_list(&text, &committee.source_id)) {
             Ok(listings) => {
                 successes += 1;
-                plan.meetings.extend(
-                    listings
-                        .into_iter()
-                        .filter(|m| m.date >= from && m.date <= to),
-                );
+                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
             }
             Err(error) => {
                 first_error.get_or_insert_with(|| error.clone());
-                plan.committee_errors
-                    .push((committee.source_id.clone(), error));
+                plan.committee_errors.push((committee.source_id.clone(), error));
             }
         }
     }
@@ -204,10 +182,7 @@ pub async fn plan_refresh<F: Fetcher>(
         _ => match plan_with_web_service(fetcher, base_url, from, to).await {
             Ok(plan) => return Ok(plan),
             Err(error) if setting == WebServiceSetting::On || !error.suggests_no_web_service() => {
-                return Err(RefreshError {
-                    web_service: Some(error),
-                    html: None,
-                })
+                return Err(RefreshError { web_service: Some(error), html: None })
             }
             Err(error) => Some(error),
         },
@@ -217,10 +192,7 @@ pub async fn plan_refresh<F: Fetcher>(
             plan.web_service_error = web_service_error;
             Ok(plan)
         }
-        Err(error) => Err(RefreshError {
-            web_service: web_service_error,
-            html: Some(error),
-        }),
+        Err(error) => Err(RefreshError { web_service: web_service_error, html: Some(error) }),
     }
 }
 
@@ -236,12 +208,7 @@ pub enum MeetingFetch {
 }
 
 /// The URLs one meeting's details come from, in the given mode.
-pub fn meeting_urls(
-    base_url: &str,
-    mode: Mode,
-    committee_id: &str,
-    meeting_id: &str,
-) -> Vec<String> {
+pub fn meeting_urls(base_url: &str, mode: Mode, committee_id: &str, meeting_id: &str) -> Vec<String> {
     let page = urls::meeting_page(base_url, committee_id, meeting_id);
     match mode {
         Mode::WebService => vec![urls::get_meeting(base_url, meeting_id), page],
@@ -266,14 +233,7 @@ pub async fn fetch_meeting<F: Fetcher>(
     let mut responses: Vec<HttpResponse> = Vec::with_capacity(urls.len());
     for url in &urls {
         let validators = known.get(url).cloned().unwrap_or_default();
-        responses.push(
-            fetcher
-                .get(&HttpRequest {
-                    url: url.clone(),
-                    validators,
-                })
-                .await?,
-        );
+        responses.push(fetcher.get(&HttpRequest { url: url.clone(), validators }).await?);
     }
     if responses.iter().all(HttpResponse::not_modified) {
         return Ok(MeetingFetch::NotModified);
@@ -307,10 +267,7 @@ pub async fn fetch_meeting<F: Fetcher>(
 fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     detail.heading = page.heading;
     // Minutes count as published when the web service says so or the printed minutes are linked.
-    detail.minutes_published |= page
-        .documents
-        .iter()
-        .any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
+    detail.minutes_published |= page.documents.iter().any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
     if detail.location.is_none() {
         detail.location = page.location;
     }
@@ -327,15 +284,9 @@ pub fn bench_parse(format: &str, body: &[u8], iterations: u32) -> Result<usize, 
     let text = decode_text(body).map_err(|e| e.to_string())?;
     let parse = || match format {
         "get_meeting" => xml::parse_meeting(text, "http://127.0.0.1").map(|m| m.items.len()),
-        "meeting_page" => html::parse_meeting_page(
-            text,
-            "http://127.0.0.1/ieListDocuments.aspx?CId=1&MId=2",
-            "2",
-        )
-        .map(|m| m.items.len()),
-        _ => Err(SourceError::UnexpectedPage(format!(
-            "unknown format {format:?}"
-        ))),
+        "meeting_page" => html::parse_meeting_page(text, "http://127.0.0.1/ieListDocuments.aspx?CId=1&MId=2", "2")
+            .map(|m| m.items.len()),
+        _ => Err(SourceError::UnexpectedPage(format!("unknown format {format:?}"))),
     };
     let items = parse().map_err(|e| e.to_string())?;
     for _ in 1..iterations {
@@ -353,11 +304,7 @@ mod tests {
     const BASE: &str = "http://127.0.0.1:9/moderngov";
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!(
-            "{}/tests/fixtures/moderngov/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        std::fs::read_to_string(format!("{}/tests/fixtures/moderngov/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -372,37 +319,20 @@ mod tests {
     fn plans_with_the_web_service_and_skips_expired_committees() {
         let (from, to) = (day(2026, 1, 1), day(2026, 3, 1));
         let fetcher = CannedFetcher::default()
-            .ok(
-                &urls::get_committees(BASE),
-                fixture("manchester_GetCommittees_excerpt.xml"),
-            )
-            .ok(
-                &urls::get_meetings(BASE, "144", from, to),
-                fixture("manchester_GetMeetings_audit-committee-144.xml"),
-            )
+            .ok(&urls::get_committees(BASE), fixture("manchester_GetCommittees_excerpt.xml"))
+            .ok(&urls::get_meetings(BASE, "144", from, to), fixture("manchester_GetMeetings_audit-committee-144.xml"))
             .ok(
                 &urls::get_meetings(BASE, "163", from, to),
                 "<getmeetings><meetingscount>0</meetingscount></getmeetings>",
             );
-        let plan = block_on(plan_refresh(
-            &fetcher,
-            BASE,
-            WebServiceSetting::Auto,
-            from,
-            to,
-        ))
-        .unwrap();
+        let plan = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, from, to)).unwrap();
         assert_eq!(plan.mode, Mode::WebService);
         assert_eq!(plan.committees.len(), 3);
         assert_eq!(plan.meetings.len(), 2);
         assert_eq!(plan.meetings[0].status, MeetingStatus::Cancelled);
         assert!(plan.committee_errors.is_empty());
         assert!(
-            !fetcher
-                .requested
-                .borrow()
-                .iter()
-                .any(|u| u.contains("lCommitteeId=312")),
+            !fetcher.requested.borrow().iter().any(|u| u.contains("lCommitteeId=312")),
             "expired committee skipped"
         );
     }
@@ -421,24 +351,10 @@ mod tests {
             )
             .ok(&urls::committee_list_page(BASE), list)
             .ok(&urls::meeting_list_page(BASE, "516"), meetings);
-        let plan = block_on(plan_refresh(
-            &fetcher,
-            BASE,
-            WebServiceSetting::Auto,
-            from,
-            to,
-        ))
-        .unwrap();
+        let plan = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, from, to)).unwrap();
         assert_eq!(plan.mode, Mode::Html);
-        assert_eq!(
-            plan.meetings.len(),
-            1,
-            "meetings outside the window are dropped"
-        );
-        assert!(matches!(
-            plan.web_service_error,
-            Some(SourceError::HtmlInsteadOfXml { .. })
-        ));
+        assert_eq!(plan.meetings.len(), 1, "meetings outside the window are dropped");
+        assert!(matches!(plan.web_service_error, Some(SourceError::HtmlInsteadOfXml { .. })));
     }
 
     #[test]
@@ -447,14 +363,8 @@ mod tests {
         let fetcher = CannedFetcher::default()
             .ok(&urls::get_committees(BASE), stub.clone())
             .ok(&urls::committee_list_page(BASE), stub);
-        let error = block_on(plan_refresh(
-            &fetcher,
-            BASE,
-            WebServiceSetting::Auto,
-            day(2026, 1, 1),
-            day(2026, 2, 1),
-        ))
-        .unwrap_err();
+        let error = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, day(2026, 1, 1), day(2026, 2, 1)))
+            .unwrap_err();
         assert_eq!(error.web_service, Some(SourceError::JavaScriptRedirectStub));
         assert_eq!(error.html, Some(SourceError::JavaScriptRedirectStub));
         assert!(!error.is_transient());
@@ -463,18 +373,9 @@ mod tests {
 
     #[test]
     fn timeouts_are_transient_and_do_not_fall_back() {
-        let fetcher = CannedFetcher::default().fail(
-            &urls::get_committees(BASE),
-            SourceError::Timeout { seconds: 30 },
-        );
-        let error = block_on(plan_refresh(
-            &fetcher,
-            BASE,
-            WebServiceSetting::Auto,
-            day(2026, 1, 1),
-            day(2026, 2, 1),
-        ))
-        .unwrap_err();
+        let fetcher = CannedFetcher::default().fail(&urls::get_committees(BASE), SourceError::Timeout { seconds: 30 });
+        let error = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, day(2026, 1, 1), day(2026, 2, 1)))
+            .unwrap_err();
         assert!(error.is_transient());
         assert_eq!(fetcher.requested.borrow().len(), 1);
     }
@@ -490,54 +391,22 @@ mod tests {
                 &urls::meeting_page(BASE, "516", "6937"),
                 fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html"),
             );
-        let result = block_on(fetch_meeting(
-            &fetcher,
-            BASE,
-            Mode::WebService,
-            "516",
-            "6937",
-            &HashMap::new(),
-        ))
-        .unwrap();
-        let MeetingFetch::Fetched { detail, .. } = result else {
-            panic!("expected data")
-        };
+        let result = block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "516", "6937", &HashMap::new())).unwrap();
+        let MeetingFetch::Fetched { detail, .. } = result else { panic!("expected data") };
         assert_eq!(detail.items.len(), 2, "items come from the web service");
-        assert_eq!(
-            detail.documents.len(),
-            3,
-            "meeting documents come from the page"
-        );
-        assert!(detail.documents[0]
-            .url
-            .starts_with("http://127.0.0.1:9/moderngov/documents/g6860/"));
-        assert_eq!(
-            detail.heading.as_deref(),
-            Some("Audit Committee - Wednesday, 27th January, 2016 7.00 p.m.")
-        );
+        assert_eq!(detail.documents.len(), 3, "meeting documents come from the page");
+        assert!(detail.documents[0].url.starts_with("http://127.0.0.1:9/moderngov/documents/g6860/"));
+        assert_eq!(detail.heading.as_deref(), Some("Audit Committee - Wednesday, 27th January, 2016 7.00 p.m."));
     }
 
     #[test]
     fn a_broken_meeting_answer_is_an_error_not_data() {
         let xml = fixture("manchester_GetMeeting_4967_with-minutes.xml");
-        let fetcher = CannedFetcher::default()
-            .ok(
-                &urls::get_meeting(BASE, "1"),
-                &xml.as_bytes()[..xml.len() / 3],
-            )
-            .ok(
-                &urls::meeting_page(BASE, "2", "1"),
-                fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html"),
-            );
-        let error = block_on(fetch_meeting(
-            &fetcher,
-            BASE,
-            Mode::WebService,
-            "2",
-            "1",
-            &HashMap::new(),
-        ))
-        .unwrap_err();
+        let fetcher = CannedFetcher::default().ok(&urls::get_meeting(BASE, "1"), &xml.as_bytes()[..xml.len() / 3]).ok(
+            &urls::meeting_page(BASE, "2", "1"),
+            fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html"),
+        );
+        let error = block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "2", "1", &HashMap::new())).unwrap_err();
         assert!(matches!(error, SourceError::TruncatedXml(_)), "{error:?}");
     }
 
@@ -559,29 +428,12 @@ mod tests {
             let committees = xml::parse_committees(text);
             let meetings = xml::parse_meetings(text);
             let meeting = xml::parse_meeting(text, BASE);
-            let page = html::parse_meeting_page(
-                text,
-                "https://x.gov.uk/ieListDocuments.aspx?CId=1&MId=2",
-                "2",
-            );
+            let page = html::parse_meeting_page(text, "https://x.gov.uk/ieListDocuments.aspx?CId=1&MId=2", "2");
             let committee_list = html::parse_committee_list(text);
-            assert_eq!(
-                committees.is_ok(),
-                name.contains("GetCommittees"),
-                "{name}: {committees:?}"
-            );
-            assert_eq!(
-                meetings.is_ok(),
-                name.contains("GetMeetings_"),
-                "{name}: {meetings:?}"
-            );
+            assert_eq!(committees.is_ok(), name.contains("GetCommittees"), "{name}: {committees:?}");
+            assert_eq!(meetings.is_ok(), name.contains("GetMeetings_"), "{name}: {meetings:?}");
             assert_eq!(meeting.is_ok(), name.contains("GetMeeting_"), "{name}");
-            assert_eq!(
-                page.is_ok(),
-                name.contains("ieListDocuments"),
-                "{name}: {:?}",
-                page.err()
-            );
+            assert_eq!(page.is_ok(), name.contains("ieListDocuments"), "{name}: {:?}", page.err());
             // Decision pages link to their committee, so they read as a committee list; nothing else does.
             let links_committees = text.contains("mgCommitteeDetails.aspx");
             assert_eq!(committee_list.is_ok(), links_committees, "{name}");

@@ -7,11 +7,7 @@ use crate::time::format_uk_date;
 use chrono::NaiveDate;
 
 pub fn join(base_url: &str, path_and_query: &str) -> String {
-    format!(
-        "{}/{}",
-        base_url.trim_end_matches('/'),
-        path_and_query.trim_start_matches('/')
-    )
+    format!("{}/{}", base_url.trim_end_matches('/'), path_and_query.trim_start_matches('/'))
 }
 
 pub fn get_committees(base_url: &str) -> String {
@@ -31,13 +27,7 @@ pub fn get_meetings(base_url: &str, committee_id: &str, from: NaiveDate, to: Nai
 }
 
 pub fn get_meeting(base_url: &str, meeting_id: &str) -> String {
-    join(
-        base_url,
-        &format!(
-            "mgWebService.asmx/GetMeeting?lMeetingId={}",
-            encode_component(meeting_id)
-        ),
-    )
+    join(base_url, &format!("mgWebService.asmx/GetMeeting?lMeetingId={}", encode_component(meeting_id)))
 }
 
 pub fn committee_list_page(base_url: &str) -> String {
@@ -45,13 +35,7 @@ pub fn committee_list_page(base_url: &str) -> String {
 }
 
 pub fn meeting_list_page(base_url: &str, committee_id: &str) -> String {
-    join(
-        base_url,
-        &format!(
-            "ieListMeetings.aspx?CId={}&Year=0",
-            encode_component(committee_id)
-        ),
-    )
+    join(base_url, &format!("ieListMeetings.aspx?CId={}&Year=0", encode_component(committee_id)))
 }
 
 pub fn meeting_page(base_url: &str, committee_id: &str, meeting_id: &str) -> String {
@@ -69,10 +53,7 @@ pub fn meeting_page(base_url: &str, committee_id: &str, meeting_id: &str) -> Str
 /// needs it (ModernGov file names contain spaces). `None` for unusable links.
 pub fn absolute_url(page_url: &str, href: &str) -> Option<String> {
     let href = href.trim();
-    if href.is_empty()
-        || href.starts_with('#')
-        || href.to_ascii_lowercase().starts_with("javascript:")
-    {
+    if href.is_empty() || href.starts_with('#') || href.to_ascii_lowercase().starts_with("javascript:") {
         return None;
     }
     let base = Url::parse(page_url).ok()?;
@@ -96,9 +77,7 @@ fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -117,10 +96,7 @@ mod tests {
             get_meetings("https://modgov.sefton.gov.uk/moderngov/", "144", from, to),
             "https://modgov.sefton.gov.uk/moderngov/mgWebService.asmx/GetMeetings?lCommitteeId=144&sFromDate=05%2F01%2F2026&sToDate=02%2F02%2F2026"
         );
-        assert_eq!(
-            get_committees("http://127.0.0.1:9/x"),
-            "http://127.0.0.1:9/x/mgWebService.asmx/GetCommittees"
-        );
+        assert_eq!(get_committees("http://127.0.0.1:9/x"), "http://127.0.0.1:9/x/mgWebService.asmx/GetCommittees");
         assert_eq!(
             meeting_page("https://a.gov.uk", "516", "6937"),
             "https://a.gov.uk/ieListDocuments.aspx?CId=516&MId=6937&Ver=4"
@@ -145,18 +121,9 @@ mod tests {
 
     #[test]
     fn reads_query_parameters_in_any_case() {
-        assert_eq!(
-            query_param("ieListDocuments.aspx?CId=151&MID=4832", "MId").as_deref(),
-            Some("4832")
-        );
-        assert_eq!(
-            query_param("ieListDocuments.aspx?CId=151&amp;MId=4832", "mid").as_deref(),
-            Some("4832")
-        );
-        assert_eq!(
-            query_param("mgCommitteeDetails.aspx?ID=516", "ID").as_deref(),
-            Some("516")
-        );
+        assert_eq!(query_param("ieListDocuments.aspx?CId=151&MID=4832", "MId").as_deref(), Some("4832"));
+        assert_eq!(query_param("ieListDocuments.aspx?CId=151&amp;MId=4832", "mid").as_deref(), Some("4832"));
+        assert_eq!(query_param("mgCommitteeDetails.aspx?ID=516", "ID").as_deref(), Some("516"));
         assert_eq!(query_param("page.aspx", "ID"), None);
     }
 }

@@ -7,8 +7,7 @@ use roxmltree::Node;
 
 use super::urls::absolute_url;
 use crate::model::{
-    AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail, MeetingListing,
-    MeetingStatus,
+    AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus,
 };
 use crate::sources::detect::parse_xml;
 use crate::sources::text::{collapse_whitespace, html_to_text, non_empty};
@@ -16,24 +15,16 @@ use crate::sources::SourceError;
 use crate::time::parse_uk_date;
 
 fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
-    node.children()
-        .find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
+    node.children().find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
 }
 
-fn children<'a, 'input: 'a>(
-    node: Node<'a, 'input>,
-    name: &'a str,
-) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
-    node.children()
-        .filter(move |c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
+fn children<'a, 'input: 'a>(node: Node<'a, 'input>, name: &'a str) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
+    node.children().filter(move |c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
 }
 
 /// All text under a node, so raw (unescaped) HTML children still yield their words.
 fn deep_text(node: Node<'_, '_>) -> String {
-    node.descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .collect()
+    node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect()
 }
 
 fn text_of(node: Node<'_, '_>, name: &str) -> Option<String> {
@@ -50,12 +41,7 @@ fn html_field(node: Node<'_, '_>, name: &str) -> Option<String> {
     let has_raw_markup = field.children().any(|c| c.is_element());
     let text = if has_raw_markup {
         collapse_whitespace(
-            &field
-                .descendants()
-                .filter(|n| n.is_text())
-                .filter_map(|n| n.text())
-                .collect::<Vec<_>>()
-                .join(" "),
+            &field.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect::<Vec<_>>().join(" "),
         )
     } else {
         html_to_text(&deep_text(field))
@@ -89,10 +75,9 @@ pub fn parse_meetings(text: &str) -> Result<Vec<MeetingListing>, SourceError> {
             continue;
         };
         for meeting in children(list, "meeting") {
-            let (Some(source_id), Some(date)) = (
-                text_of(meeting, "meetingid"),
-                text_of(meeting, "meetingdate").and_then(|d| parse_uk_date(&d)),
-            ) else {
+            let (Some(source_id), Some(date)) =
+                (text_of(meeting, "meetingid"), text_of(meeting, "meetingdate").and_then(|d| parse_uk_date(&d)))
+            else {
                 continue;
             };
             listings.push(MeetingListing {
@@ -149,8 +134,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
                         number: text_of(item, "fulldisplaynumberformat")
                             .or_else(|| text_of(item, "agendaitemnumber"))
                             .map(|n| n.trim_end_matches('.').to_string()),
-                        title: text_of(item, "agendaitemtitle")
-                            .unwrap_or_else(|| "Untitled item".to_string()),
+                        title: text_of(item, "agendaitemtitle").unwrap_or_else(|| "Untitled item".to_string()),
                         agenda_text: html_field(item, "agendatext"),
                         minutes_text: html_field(item, "minutesnonemptyhtmlbody")
                             .or_else(|| html_field(item, "minuteshtmlbody")),
@@ -178,10 +162,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
                 .collect()
         })
         .unwrap_or_default();
-    let location = match (
-        text_of(root, "meetinglocation"),
-        text_of(root, "meetingroom"),
-    ) {
+    let location = match (text_of(root, "meetinglocation"), text_of(root, "meetingroom")) {
         (Some(place), Some(room)) if !place.contains(&room) => Some(format!("{room}, {place}")),
         (place, room) => place.or(room),
     };
@@ -207,62 +188,41 @@ mod tests {
     use chrono::NaiveDate;
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!(
-            "{}/tests/fixtures/moderngov/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        std::fs::read_to_string(format!("{}/tests/fixtures/moderngov/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
     const BASE: &str = "https://democracy.manchester.gov.uk";
 
     #[test]
     fn parses_committees_with_flags() {
-        let committees =
-            parse_committees(&fixture("manchester_GetCommittees_excerpt.xml")).unwrap();
+        let committees = parse_committees(&fixture("manchester_GetCommittees_excerpt.xml")).unwrap();
         assert_eq!(committees.len(), 3);
         assert_eq!(committees[0].source_id, "312");
         assert!(committees[0].is_expired && !committees[0].is_deleted);
         assert_eq!(committees[2].title, "Audit Committee");
-        assert_eq!(
-            committees[2].category.as_deref(),
-            Some("Governance and Decision Making Committees")
-        );
+        assert_eq!(committees[2].category.as_deref(), Some("Governance and Decision Making Committees"));
         assert!(!committees[2].is_expired);
     }
 
     #[test]
     fn parses_meeting_lists_with_status() {
-        let meetings =
-            parse_meetings(&fixture("manchester_GetMeetings_audit-committee-144.xml")).unwrap();
+        let meetings = parse_meetings(&fixture("manchester_GetMeetings_audit-committee-144.xml")).unwrap();
         assert_eq!(meetings.len(), 2);
         assert_eq!(meetings[0].source_id, "4966");
         assert_eq!(meetings[0].committee_source_id, "144");
         assert_eq!(meetings[0].status, MeetingStatus::Cancelled);
-        assert_eq!(
-            meetings[1].date,
-            NaiveDate::from_ymd_opt(2026, 2, 10).unwrap()
-        );
+        assert_eq!(meetings[1].date, NaiveDate::from_ymd_opt(2026, 2, 10).unwrap());
         assert_eq!(meetings[1].time_text.as_deref(), Some("10.00 am"));
         assert_eq!(meetings[1].status, MeetingStatus::Confirmed);
     }
 
     #[test]
     fn parses_a_meeting_with_minutes() {
-        let meeting = parse_meeting(
-            &fixture("manchester_GetMeeting_4967_with-minutes.xml"),
-            BASE,
-        )
-        .unwrap();
+        let meeting = parse_meeting(&fixture("manchester_GetMeeting_4967_with-minutes.xml"), BASE).unwrap();
         assert_eq!(meeting.source_id, "4967");
         assert_eq!(meeting.status, Some(MeetingStatus::Confirmed));
-        assert!(
-            meeting.agenda_published && meeting.minutes_published && !meeting.decisions_published
-        );
-        assert_eq!(
-            meeting.location.as_deref(),
-            Some("Council Antechamber, Level 2, Town Hall Extension")
-        );
+        assert!(meeting.agenda_published && meeting.minutes_published && !meeting.decisions_published);
+        assert_eq!(meeting.location.as_deref(), Some("Council Antechamber, Level 2, Town Hall Extension"));
         assert_eq!(meeting.items.len(), 2);
         let first = &meeting.items[0];
         assert_eq!(first.source_id, "18831");
@@ -277,15 +237,9 @@ mod tests {
             Some("To approve the minutes of the meeting held on 25 November 2025 as a correct record.")
         );
         assert_eq!(first.documents.len(), 1);
-        assert_eq!(
-            first.documents[0].url,
-            "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60860"
-        );
+        assert_eq!(first.documents[0].url, "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=60860");
         assert_eq!(first.documents[0].source_id.as_deref(), Some("60860"));
-        assert_eq!(
-            first.documents[0].published_on,
-            NaiveDate::from_ymd_opt(2026, 2, 2)
-        );
+        assert_eq!(first.documents[0].published_on, NaiveDate::from_ymd_opt(2026, 2, 2));
         assert_eq!(meeting.items[1].number.as_deref(), Some("9"));
         assert_eq!(meeting.attendees.len(), 1);
         let member = &meeting.attendees[0];
@@ -297,11 +251,7 @@ mod tests {
 
     #[test]
     fn parses_a_cancelled_meeting_without_agenda() {
-        let meeting = parse_meeting(
-            &fixture("manchester_GetMeeting_4966_cancelled-no-agenda.xml"),
-            BASE,
-        )
-        .unwrap();
+        let meeting = parse_meeting(&fixture("manchester_GetMeeting_4966_cancelled-no-agenda.xml"), BASE).unwrap();
         assert_eq!(meeting.status, Some(MeetingStatus::Cancelled));
         assert!(meeting.items.is_empty());
         assert!(!meeting.agenda_published);
@@ -321,20 +271,11 @@ mod tests {
     #[test]
     fn rejects_non_data_for_every_operation() {
         let stub = fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html");
-        assert_eq!(
-            parse_committees(&stub).unwrap_err(),
-            SourceError::JavaScriptRedirectStub
-        );
+        assert_eq!(parse_committees(&stub).unwrap_err(), SourceError::JavaScriptRedirectStub);
         let page = fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html");
-        assert!(matches!(
-            parse_meetings(&page).unwrap_err(),
-            SourceError::HtmlInsteadOfXml { .. }
-        ));
+        assert!(matches!(parse_meetings(&page).unwrap_err(), SourceError::HtmlInsteadOfXml { .. }));
         let wrong = fixture("manchester_GetCommittees_excerpt.xml");
-        assert!(matches!(
-            parse_meeting(&wrong, BASE).unwrap_err(),
-            SourceError::UnexpectedDocument { .. }
-        ));
+        assert!(matches!(parse_meeting(&wrong, BASE).unwrap_err(), SourceError::UnexpectedDocument { .. }));
         let empty_wards = fixture("east-herts_GetCouncillorsByWard_empty-wards.xml");
         assert!(parse_committees(&empty_wards).is_err());
     }
