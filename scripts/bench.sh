@@ -4,4 +4,10 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
+# poppler's pdftotext is the reference for PDF text; rapidfuzz measures agreement.
+if ! command -v pdftotext >/dev/null || [[ ! -x /usr/bin/time ]]; then
+  (apt-get install -y poppler-utils time || (apt-get update && apt-get install -y poppler-utils time)) >/dev/null
+fi
+python3 -c "import rapidfuzz" 2>/dev/null || python3 -m pip install --quiet rapidfuzz
 cargo bench --bench ingest
+cargo bench --bench pdf

@@ -60,6 +60,18 @@ fn authorised(req: &Request, env: &Env) -> bool {
     !expected.is_empty() && constant_time_eq::constant_time_eq(token.trim().as_bytes(), expected.as_bytes())
 }
 
+/// The instance's WebAssembly linear memory, which only grows: its peak so far.
+fn linear_memory_bytes() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) * 65536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
 pub fn settings(env: &Env) -> Settings {
     Settings::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
 }
@@ -172,6 +184,23 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 Ok(items) => json_response(&json!({"format": format, "iterations": iterations, "items": items}), 200),
                 Err(error) => problem(422, "Unprocessable Content", &error),
             }
+        }
+        Route::AdminBenchPdf => {
+            let iterations: u32 =
+                query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).clamp(1, 1000);
+            let body = req.bytes().await?;
+            let mut pages = Vec::new();
+            for _ in 0..iterations {
+                pages = match crate::documents::extract_all(&body) {
+                    Ok(pages) => pages,
+                    Err(error) => return problem(422, "Unprocessable Content", &error.to_string()),
+                };
+            }
+            let chars: usize = pages.iter().map(|p| crate::documents::pdf::text_chars(&p.text)).sum();
+            json_response(
+                &json!({"pages": pages.len(), "chars": chars, "wasm_memory_bytes": linear_memory_bytes()}),
+                200,
+            )
         }
         Route::MethodNotAllowed => problem(405, "Method Not Allowed", "this path does not take that method"),
         Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),

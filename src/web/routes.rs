@@ -16,6 +16,7 @@ pub enum Route {
     AdminStatus,
     AdminRun(String),
     AdminBenchParse,
+    AdminBenchPdf,
     NotFound,
     MethodNotAllowed,
 }
@@ -48,6 +49,7 @@ pub fn route(method: &str, path: &str) -> Route {
         ["admin", "status"] => expect(get, Route::AdminStatus),
         ["admin", "runs", id] if is_id(id) => expect(get, Route::AdminRun(id.to_string())),
         ["admin", "bench", "parse"] => expect(post, Route::AdminBenchParse),
+        ["admin", "bench", "pdf"] => expect(post, Route::AdminBenchPdf),
         _ => Route::NotFound,
     }
 }
