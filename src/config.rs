@@ -1,7 +1,7 @@
 //! Non-secret settings from `[vars]` (and secrets such as `ADMIN_TOKEN`), read
 //! once per invocation into plain values.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Days before today whose meetings each refresh revisits.
     pub window_days_back: i64,
@@ -19,6 +19,20 @@ pub struct Settings {
     pub max_document_bytes: usize,
     /// PDF pages read per invocation before the rest is resumed by another message.
     pub pdf_pages_per_step: u32,
+    /// `workers_ai`, `openai` (any chat-completions endpoint) or `extractive`.
+    pub summary_provider: crate::summarise::ProviderKind,
+    pub summary_model: String,
+    /// Base URL of the chat-completions endpoint, e.g. `http://127.0.0.1:8080/v1`.
+    pub openai_base_url: String,
+    /// Input tokens one meeting's summary may use.
+    pub meeting_token_budget: usize,
+    /// Model tokens (input and output) one council may use in a calendar month.
+    pub council_monthly_token_budget: usize,
+    pub max_output_tokens: u32,
+    pub model_timeout_ms: u64,
+    pub prices: crate::summarise::Prices,
+    /// Wait after a meeting changes before summarising, so its documents are read first.
+    pub summary_delay_seconds: u32,
 }
 
 impl Default for Settings {
@@ -33,6 +47,15 @@ impl Default for Settings {
             retry_max_seconds: 15 * 60,
             max_document_bytes: 25 * 1024 * 1024,
             pdf_pages_per_step: crate::documents::DEFAULT_PAGES_PER_STEP,
+            summary_provider: crate::summarise::ProviderKind::Extractive,
+            summary_model: crate::summarise::DEFAULT_MODEL.to_string(),
+            openai_base_url: String::new(),
+            meeting_token_budget: 24_000,
+            council_monthly_token_budget: 2_000_000,
+            max_output_tokens: 2_000,
+            model_timeout_ms: 120_000,
+            prices: crate::summarise::DEFAULT_PRICES,
+            summary_delay_seconds: 120,
         }
     }
 }
@@ -55,6 +78,26 @@ impl Settings {
             max_document_bytes: number("MAX_DOCUMENT_BYTES", defaults.max_document_bytes as u64) as usize,
             pdf_pages_per_step: number("PDF_PAGES_PER_STEP", u64::from(defaults.pdf_pages_per_step)).clamp(1, 1000)
                 as u32,
+            summary_provider: lookup("SUMMARY_PROVIDER")
+                .map_or(defaults.summary_provider, |v| crate::summarise::ProviderKind::parse(&v)),
+            summary_model: lookup("SUMMARY_MODEL").filter(|v| !v.trim().is_empty()).unwrap_or(defaults.summary_model),
+            openai_base_url: lookup("OPENAI_BASE_URL").unwrap_or_default(),
+            meeting_token_budget: number("MEETING_TOKEN_BUDGET", defaults.meeting_token_budget as u64) as usize,
+            council_monthly_token_budget: number(
+                "COUNCIL_MONTHLY_TOKEN_BUDGET",
+                defaults.council_monthly_token_budget as u64,
+            ) as usize,
+            max_output_tokens: number("MAX_OUTPUT_TOKENS", u64::from(defaults.max_output_tokens)) as u32,
+            model_timeout_ms: number("MODEL_TIMEOUT_SECS", defaults.model_timeout_ms / 1000).max(1) * 1000,
+            prices: crate::summarise::Prices {
+                input_per_million: lookup("PRICE_INPUT_PER_MILLION")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(defaults.prices.input_per_million),
+                output_per_million: lookup("PRICE_OUTPUT_PER_MILLION")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(defaults.prices.output_per_million),
+            },
+            summary_delay_seconds: number("SUMMARY_DELAY_SECONDS", u64::from(defaults.summary_delay_seconds)) as u32,
         }
     }
 

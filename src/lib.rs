@@ -9,6 +9,7 @@ pub mod model;
 pub mod net;
 pub mod sources;
 pub mod storage;
+pub mod summarise;
 pub mod time;
 pub mod web;
 
@@ -17,7 +18,7 @@ use worker::{
     ScheduleContext, ScheduledEvent,
 };
 
-use jobs::refresh::{enqueue_all, give_up, run_job, JobContext};
+use jobs::refresh::{enqueue_all, enqueue_digests, give_up, run_job, JobContext};
 use jobs::{Job, JobOutcome};
 use storage::Store;
 
@@ -38,8 +39,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         let store = Store::new(env.d1("DB")?);
         let queue = env.queue("JOBS")?;
         if cron == jobs::WEEKLY_CRON {
-            worker::console_log!("weekly cron: digests are made by their own job");
-            return Ok::<usize, worker::Error>(0);
+            return enqueue_digests(&store, &queue).await;
         }
         enqueue_all(&store, &queue, "cron").await
     }
@@ -60,8 +60,14 @@ async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> 
     let bucket = env.bucket("DOCUMENT_STORE")?;
     let messages = batch.messages()?;
     let dead_letters = batch.queue().ends_with("-dlq");
-    let context =
-        JobContext { store: &store, settings: &settings, queue: &queue, documents: &documents, bucket: &bucket };
+    let context = JobContext {
+        store: &store,
+        settings: &settings,
+        queue: &queue,
+        documents: &documents,
+        bucket: &bucket,
+        env: &env,
+    };
 
     // One council's messages run in order (politeness to its host); councils
     // run side by side, so a slow council does not hold up the others.

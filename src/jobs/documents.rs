@@ -131,6 +131,7 @@ async fn extract_pages(
             };
             store.document_failed(&document.id, &reason, &now()).await?;
             let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
+            super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
             return Ok(JobOutcome::Done);
         }
     };
@@ -159,6 +160,7 @@ async fn extract_pages(
                 let text = store.document_text(&document.id).await?;
                 store.save_item_pages(&document.meeting_id, &document.id, &frontsheet_items(&text)).await?;
             }
+            super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
         }
     }
     Ok(JobOutcome::Done)

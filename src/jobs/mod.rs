@@ -4,6 +4,7 @@
 
 pub mod documents;
 pub mod refresh;
+pub mod summaries;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,16 @@ pub enum Job {
         content_hash: String,
         first_page: u32,
     },
+    /// Summarise a meeting if its inputs changed since the last summary.
+    SummariseMeeting {
+        council_id: String,
+        meeting_id: String,
+    },
+    /// Compose a council's weekly digest (ISO week, e.g. 2026-W05).
+    MakeDigest {
+        council_id: String,
+        week: String,
+    },
 }
 
 impl Job {
@@ -45,7 +56,9 @@ impl Job {
             Self::RefreshCouncil { council_id, .. }
             | Self::FetchMeeting { council_id, .. }
             | Self::FetchDocument { council_id, .. }
-            | Self::ExtractDocument { council_id, .. } => council_id,
+            | Self::ExtractDocument { council_id, .. }
+            | Self::SummariseMeeting { council_id, .. }
+            | Self::MakeDigest { council_id, .. } => council_id,
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct JobContext<'a> {
     pub documents: &'a Queue,
     /// Holds a document's bytes while its pages are read in several steps.
     pub bucket: &'a worker::Bucket,
+    /// For the model binding and secrets.
+    pub env: &'a worker::Env,
 }
 
 pub fn now() -> String {
@@ -68,6 +70,22 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
     Ok(jobs.len())
 }
 
+/// The weekly cron's work: one digest message per enabled council for the week just ended.
+pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
+    let last_week = local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - Duration::days(7);
+    let week = crate::time::iso_week_label(last_week);
+    let jobs: Vec<Job> = store
+        .enabled_councils()
+        .await?
+        .into_iter()
+        .map(|c| Job::MakeDigest { council_id: c.id, week: week.clone() })
+        .collect();
+    for batch in batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    Ok(jobs.len())
+}
+
 pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
     match job {
         Job::RefreshCouncil { council_id, run_id } => refresh_council(ctx, council_id, run_id).await,
@@ -77,6 +95,13 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         Job::FetchDocument { document_id, .. } => super::documents::fetch_document(ctx, document_id).await,
         Job::ExtractDocument { document_id, content_hash, first_page, .. } => {
             super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
+        }
+        Job::SummariseMeeting { council_id, meeting_id } => {
+            super::summaries::summarise_meeting(ctx, council_id, meeting_id).await
+        }
+        Job::MakeDigest { council_id, week } => {
+            super::summaries::make_digest(ctx.store, council_id, week).await?;
+            Ok(JobOutcome::Done)
         }
     }
 }
@@ -96,6 +121,14 @@ pub async fn give_up(store: &Store, job: &Job) -> Result<()> {
         }
         Job::FetchDocument { document_id, .. } | Job::ExtractDocument { document_id, .. } => {
             store.document_failed(document_id, &format!("{note}, or the extraction crashed"), &now()).await
+        }
+        Job::SummariseMeeting { meeting_id, .. } => {
+            worker::console_error!("summary of {meeting_id}: {note}");
+            Ok(())
+        }
+        Job::MakeDigest { council_id, week } => {
+            worker::console_error!("digest of {council_id} {week}: {note}");
+            Ok(())
         }
     }
 }
@@ -247,6 +280,9 @@ async fn refresh_meeting(
     let meeting = meeting_id(council_id, &listing.source_id);
     let all = outcome != MeetingOutcome::Unchanged;
     super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;
+    if all {
+        super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
+    }
     Ok(JobOutcome::Done)
 }
 

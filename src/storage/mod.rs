@@ -3,8 +3,10 @@
 mod documents;
 pub mod queries;
 pub mod records;
+mod summaries;
 
 pub use documents::DocumentRecord;
+pub use summaries::SummaryVersion;
 
 use std::collections::HashMap;
 
@@ -23,6 +25,7 @@ pub enum Param<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
+    Real(f64),
     Bool(bool),
 }
 
@@ -33,6 +36,7 @@ impl From<&Param<'_>> for JsValue {
             Param::OptText(Some(text)) => JsValue::from_str(text),
             Param::OptText(None) => JsValue::NULL,
             Param::Int(number) => JsValue::from_f64(*number as f64),
+            Param::Real(number) => JsValue::from_f64(*number),
             Param::Bool(flag) => JsValue::from_f64(if *flag { 1.0 } else { 0.0 }),
         }
     }

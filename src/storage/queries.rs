@@ -158,3 +158,40 @@ pub const MEETING_ITEM_PAGES: &str = "SELECT p.agenda_item_id, i.number, i.title
     FROM agenda_item_pages p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE p.meeting_id = ?1 ORDER BY p.first_printed_page";
 pub const DELETE_PAGES_OF_REMOVED_ITEMS: &str =
     "DELETE FROM agenda_item_pages WHERE meeting_id = ?1 AND agenda_item_id NOT IN (SELECT value FROM json_each(?2))";
+
+// Summaries and digests
+
+pub const PENDING_DOCUMENTS: &str =
+    "SELECT COUNT(*) AS pending FROM documents WHERE meeting_id = ?1 AND is_restricted = 0 \
+    AND (text_status IS NULL OR text_status = 'partial')";
+pub const SUMMARY_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted FROM agenda_items \
+    WHERE meeting_id = ?1 ORDER BY position";
+/// Readable, first-read pages of a meeting's public documents, with what each belongs to.
+pub const SUMMARY_PAGES: &str =
+    "SELECT d.id AS document_id, d.title AS document_title, d.url, d.kind, d.agenda_item_id, \
+    p.page_number, p.printed_page, p.text FROM documents d JOIN document_pages p ON p.document_id = d.id \
+    WHERE d.meeting_id = ?1 AND d.is_restricted = 0 AND p.duplicate_of_document IS NULL AND p.text_chars > 0 \
+    ORDER BY d.position, p.page_number";
+pub const ITEM_PAGE_RANGES: &str =
+    "SELECT agenda_item_id, first_printed_page, last_printed_page FROM agenda_item_pages WHERE meeting_id = ?1";
+pub const LATEST_SUMMARY: &str = "SELECT * FROM summaries WHERE meeting_id = ?1 ORDER BY version DESC LIMIT 1";
+pub const INSERT_SUMMARY: &str = "INSERT OR IGNORE INTO summaries (meeting_id, version, method, provider, model, prompt_version, input_hash, \
+    input_tokens, output_tokens, naive_tokens, estimated_cost_usd, model_calls, quotes_kept, quotes_dropped, decisions_dropped, notes, \
+    updated_reason, body, created_at) \
+    VALUES (?1, (SELECT COALESCE(MAX(version), 0) + 1 FROM summaries WHERE meeting_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
+    ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+pub const CLEAR_CONTENT_CHANGED: &str = "UPDATE meetings SET content_changed = 0 WHERE id = ?1";
+pub const MONTH_USAGE: &str = "SELECT COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens FROM model_usage WHERE council_id = ?1 AND month = ?2";
+pub const ADD_USAGE: &str = "INSERT INTO model_usage (council_id, month, input_tokens, output_tokens, cost_usd, calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+    ON CONFLICT (council_id, month) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, \
+    output_tokens = output_tokens + excluded.output_tokens, cost_usd = cost_usd + excluded.cost_usd, calls = calls + excluded.calls";
+pub const WEEK_MEETINGS: &str = "SELECT m.id AS meeting_id, m.title, c.title AS committee, m.local_date, m.status, \
+    (SELECT body FROM summaries s WHERE s.meeting_id = m.id ORDER BY version DESC LIMIT 1) AS summary, \
+    (SELECT method FROM summaries s WHERE s.meeting_id = m.id ORDER BY version DESC LIMIT 1) AS method \
+    FROM meetings m JOIN committees c ON c.id = m.committee_id \
+    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 AND m.listed = 1 ORDER BY m.local_date, m.local_time, m.id";
+pub const LATEST_DIGEST: &str =
+    "SELECT * FROM digests WHERE council_id = ?1 AND week = ?2 ORDER BY version DESC LIMIT 1";
+pub const INSERT_DIGEST: &str = "INSERT OR IGNORE INTO digests (council_id, week, version, input_hash, method, body, created_at) \
+    VALUES (?1, ?2, (SELECT COALESCE(MAX(version), 0) + 1 FROM digests WHERE council_id = ?1 AND week = ?2), ?3, ?4, ?5, ?6)";
+pub const MEETING_CHANGE_NOTE: &str = "SELECT change_note FROM meetings WHERE id = ?1";

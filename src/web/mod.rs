@@ -142,8 +142,26 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         }
         Route::ApiMeeting(id) => match store.meeting_full(&id).await? {
             None => problem(404, "Not Found", "no meeting has that id"),
-            Some(meeting) => json_response(&meeting, 200),
+            Some(mut meeting) => {
+                meeting["summary"] = store.latest_summary(&id).await?.unwrap_or(Value::Null);
+                json_response(&meeting, 200)
+            }
         },
+        Route::ApiWeek(id, week) => match store.latest_digest(&id, &week).await? {
+            None => problem(404, "Not Found", "no digest for that council and week yet"),
+            Some(digest) => json_response(&digest, 200),
+        },
+        Route::AdminDigest(id) => {
+            let week = query_value(url.query(), "week")
+                .unwrap_or_else(|| crate::time::iso_week_label(local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE)));
+            if crate::time::parse_iso_week(&week).is_none() {
+                return problem(400, "Bad Request", "week must be an ISO week such as 2026-W05");
+            }
+            match crate::jobs::summaries::make_digest(&store, &id, &week).await? {
+                None => problem(404, "Not Found", "no council has that id"),
+                Some(digest) => json_response(&digest, 200),
+            }
+        }
         Route::ApiDocument(id) => match store.document_with_pages(&id).await? {
             None => problem(404, "Not Found", "no document has that id"),
             Some(document) => json_response(&document, 200),

@@ -11,6 +11,8 @@ pub enum Route {
     ApiCouncilMeetings(String),
     ApiMeeting(String),
     ApiDocument(String),
+    ApiWeek(String, String),
+    AdminDigest(String),
     AdminRegisterCouncil,
     AdminScrape(String),
     AdminStatus,
@@ -44,6 +46,10 @@ pub fn route(method: &str, path: &str) -> Route {
         }
         ["api", "v1", "meetings", id] if is_id(id) => expect(get, Route::ApiMeeting(id.to_string())),
         ["api", "v1", "documents", id] if is_id(id) => expect(get, Route::ApiDocument(id.to_string())),
+        ["api", "v1", "councils", id, "weeks", week] if is_id(id) && crate::time::parse_iso_week(week).is_some() => {
+            expect(get, Route::ApiWeek(id.to_string(), week.to_string()))
+        }
+        ["admin", "councils", id, "digest"] if is_id(id) => expect(post, Route::AdminDigest(id.to_string())),
         ["admin", "councils"] => expect(post, Route::AdminRegisterCouncil),
         ["admin", "councils", id, "scrape"] if is_id(id) => expect(post, Route::AdminScrape(id.to_string())),
         ["admin", "status"] => expect(get, Route::AdminStatus),

@@ -1,0 +1,204 @@
+//! Summarising a meeting once its documents are read, and composing weekly digests.
+
+use serde_json::{json, Value};
+use worker::Result;
+
+use super::refresh::{now, JobContext};
+use super::{Job, JobOutcome};
+use crate::storage::{Store, SummaryVersion};
+use crate::summarise::input::{build_prompt, input_hash, plan, PromptPlan, PROMPT_VERSION};
+use crate::summarise::providers::{ChatModel, ChatRequest, OpenAiCompatible, WorkersAi};
+use crate::summarise::schema::{publish, validate, PublishedSummary};
+use crate::summarise::{digest, extractive, input::MeetingInput, ProviderKind};
+use crate::time::{now_utc, parse_iso_week};
+
+/// Asks for a summary after `delay` seconds (0: now).
+pub async fn request_summary(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str, delay: u32) -> Result<()> {
+    let job = Job::SummariseMeeting { council_id: council_id.to_string(), meeting_id: meeting_id.to_string() };
+    ctx.queue.send(worker::MessageBuilder::new(job).delay_seconds(delay).build()).await
+}
+
+/// The model outcome: a checked summary, or why the extractive one was used instead.
+struct ModelRun {
+    summary: Option<PublishedSummary>,
+    input_tokens: usize,
+    output_tokens: usize,
+    calls: usize,
+    notes: Vec<String>,
+}
+
+async fn run_model<M: ChatModel>(
+    model: &M,
+    meeting: &MeetingInput,
+    plan: &PromptPlan,
+    max_output: u32,
+) -> std::result::Result<ModelRun, String> {
+    let (system, user) = build_prompt(meeting, plan);
+    let mut run = ModelRun { summary: None, input_tokens: 0, output_tokens: 0, calls: 0, notes: Vec::new() };
+    let mut request = ChatRequest { system, user: user.clone(), max_output_tokens: max_output };
+    for attempt in 1..=2 {
+        let answer = model.complete(&request).await?;
+        run.calls += 1;
+        run.input_tokens += answer.input_tokens.unwrap_or(plan.input_tokens);
+        run.output_tokens +=
+            answer.output_tokens.unwrap_or_else(|| crate::summarise::input::estimate_tokens(&answer.text));
+        match validate(&answer.text, meeting, plan) {
+            Ok(valid) => {
+                run.summary = Some(publish(valid, meeting, plan));
+                return Ok(run);
+            }
+            Err(error) => {
+                run.notes.push(format!("attempt {attempt}: invalid model output ({error})"));
+                request.user = format!(
+                    "{user}\n\nYour previous answer was rejected: {error}. Answer again with only the JSON object described."
+                );
+            }
+        }
+    }
+    run.notes.push("model output invalid twice: extractive summary used".into());
+    Ok(run)
+}
+
+pub async fn summarise_meeting(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str) -> Result<JobOutcome> {
+    let store: &Store = ctx.store;
+    let settings = ctx.settings;
+    let Some(council) = store.council(council_id).await? else { return Ok(JobOutcome::Done) };
+    if store.pending_documents(meeting_id).await? > 0 {
+        // The last document to finish asks again.
+        return Ok(JobOutcome::Done);
+    }
+    let Some(meeting) = store.summary_input(meeting_id).await? else { return Ok(JobOutcome::Done) };
+    if meeting.items.is_empty() {
+        return Ok(JobOutcome::Done);
+    }
+    let plan = plan(&meeting, settings.meeting_token_budget);
+    let hash = input_hash(&meeting, &plan);
+    let latest = store.latest_summary(meeting_id).await?;
+    if latest.as_ref().and_then(|l| l["input_hash"].as_str()) == Some(hash.as_str()) {
+        return Ok(JobOutcome::Done);
+    }
+
+    let month = now_utc().format("%Y-%m").to_string();
+    let mut notes: Vec<String> = Vec::new();
+    let use_model = if council.coverage != "supported" {
+        notes.push("council not supported: extractive summary".into());
+        false
+    } else if settings.summary_provider == ProviderKind::Extractive {
+        false
+    } else if store.month_tokens(council_id, &month).await? as usize + plan.input_tokens
+        > settings.council_monthly_token_budget
+    {
+        notes.push("monthly token budget reached: extractive summary".into());
+        false
+    } else {
+        true
+    };
+
+    let mut model_run = None;
+    let mut model_name = None;
+    if use_model {
+        let result = match settings.summary_provider {
+            ProviderKind::WorkersAi => {
+                let model = WorkersAi { ai: ctx.env.ai("AI")?, model: settings.summary_model.clone() };
+                model_name = Some(model.model().to_string());
+                run_model(&model, &meeting, &plan, settings.max_output_tokens).await
+            }
+            _ => {
+                let model = OpenAiCompatible {
+                    base_url: settings.openai_base_url.clone(),
+                    model: settings.summary_model.clone(),
+                    api_key: ctx.env.secret("OPENAI_API_KEY").ok().map(|s| s.to_string()),
+                    timeout_ms: settings.model_timeout_ms,
+                };
+                model_name = Some(model.model().to_string());
+                run_model(&model, &meeting, &plan, settings.max_output_tokens).await
+            }
+        };
+        match result {
+            Ok(run) => model_run = Some(run),
+            // The model could not be reached: try again later rather than publish less.
+            Err(error) => return Ok(JobOutcome::Retry(format!("summary of {meeting_id}: {error}"))),
+        }
+    }
+
+    let (summary, method, provider, model, input_tokens, output_tokens, calls) = match model_run {
+        Some(ModelRun { summary: Some(summary), input_tokens, output_tokens, calls, notes: run_notes }) => {
+            notes.extend(run_notes);
+            (summary, "model", settings.summary_provider.as_str(), model_name, input_tokens, output_tokens, calls)
+        }
+        Some(ModelRun { summary: None, input_tokens, output_tokens, calls, notes: run_notes }) => {
+            notes.extend(run_notes);
+            (
+                extractive::summarise(&meeting, &plan),
+                "extractive",
+                "extractive",
+                None,
+                input_tokens,
+                output_tokens,
+                calls,
+            )
+        }
+        None => (extractive::summarise(&meeting, &plan), "extractive", "extractive", None, 0, 0, 0),
+    };
+    let cost = settings.prices.cost(input_tokens, output_tokens);
+    if calls > 0 {
+        store.add_usage(council_id, &month, input_tokens, output_tokens, cost, calls).await?;
+    }
+    let label = match (method, &model) {
+        ("model", Some(model)) => format!("AI generated by {model}, checked against the council's documents"),
+        _ => extractive::LABEL.to_string(),
+    };
+    let updated_reason = if latest.is_some() {
+        Some(store.meeting_change_note(meeting_id).await?.unwrap_or_else(|| "the source documents changed".into()))
+    } else {
+        None
+    };
+    let mut body = serde_json::to_value(&summary)?;
+    body["method"] = json!(method);
+    body["label"] = json!(label);
+    let body = body.to_string();
+    let notes = (!notes.is_empty()).then(|| notes.join("; "));
+    store
+        .save_summary(
+            meeting_id,
+            &SummaryVersion {
+                method,
+                provider,
+                model: model.as_deref(),
+                prompt_version: PROMPT_VERSION,
+                input_hash: &hash,
+                input_tokens,
+                output_tokens,
+                naive_tokens: plan.naive_tokens,
+                estimated_cost_usd: cost,
+                model_calls: calls,
+                quotes_kept: summary.quotes_kept,
+                quotes_dropped: summary.quotes_dropped,
+                decisions_dropped: summary.decisions_dropped,
+                notes: notes.as_deref(),
+                updated_reason: updated_reason.as_deref(),
+                body: &body,
+            },
+            &now(),
+        )
+        .await?;
+    Ok(JobOutcome::Done)
+}
+
+/// Composes (or keeps, when nothing changed) a council's digest for an ISO week.
+pub async fn make_digest(store: &Store, council_id: &str, week: &str) -> Result<Option<Value>> {
+    let Some(monday) = parse_iso_week(week) else { return Ok(None) };
+    let Some(council) = store.council(council_id).await? else { return Ok(None) };
+    let sunday = monday + chrono::Duration::days(6);
+    let meetings = store
+        .week_meetings(council_id, &monday.format("%Y-%m-%d").to_string(), &sunday.format("%Y-%m-%d").to_string())
+        .await?;
+    let name = council.name.trim_end_matches(" Council").trim_end_matches(" City").to_string();
+    let hash = digest::input_hash(&name, week, &meetings);
+    let latest = store.latest_digest(council_id, week).await?;
+    if latest.as_ref().and_then(|d| d["input_hash"].as_str()) != Some(hash.as_str()) {
+        let built = digest::build(&name, week, &meetings);
+        store.save_digest(council_id, week, &hash, &serde_json::to_string(&built)?, &now()).await?;
+    }
+    store.latest_digest(council_id, week).await
+}

@@ -1,0 +1,267 @@
+//! D1 access for summaries, model usage and weekly digests.
+
+use serde::Deserialize;
+use serde_json::Value;
+use worker::Result;
+
+use super::queries as q;
+use super::Param::{Int, OptText, Text};
+use super::Store;
+use crate::documents::structure::pdf_page_for_printed;
+use crate::summarise::digest::WeekMeeting;
+use crate::summarise::input::{ItemInput, MeetingInput, SourcePage};
+
+/// One version of a meeting summary, ready to store.
+#[derive(Debug, Clone)]
+pub struct SummaryVersion<'a> {
+    pub method: &'a str,
+    pub provider: &'a str,
+    pub model: Option<&'a str>,
+    pub prompt_version: &'a str,
+    pub input_hash: &'a str,
+    pub input_tokens: usize,
+    pub output_tokens: usize,
+    pub naive_tokens: usize,
+    pub estimated_cost_usd: f64,
+    pub model_calls: usize,
+    pub quotes_kept: usize,
+    pub quotes_dropped: usize,
+    pub decisions_dropped: usize,
+    pub notes: Option<&'a str>,
+    pub updated_reason: Option<&'a str>,
+    pub body: &'a str,
+}
+
+impl Store {
+    pub async fn pending_documents(&self, meeting_id: &str) -> Result<i64> {
+        #[derive(Deserialize)]
+        struct Row {
+            pending: i64,
+        }
+        Ok(self.row::<Row>(q::PENDING_DOCUMENTS, &[Text(meeting_id)]).await?.map_or(0, |r| r.pending))
+    }
+
+    /// What a summary of the meeting is made from: its items' text and, for each
+    /// item, its own documents' pages and its pages of the reports pack.
+    pub async fn summary_input(&self, meeting_id: &str) -> Result<Option<MeetingInput>> {
+        let Some(meeting) = self.row::<Value>(q::GET_MEETING, &[Text(meeting_id)]).await? else {
+            return Ok(None);
+        };
+        #[derive(Deserialize)]
+        struct ItemRow {
+            id: String,
+            number: Option<String>,
+            title: String,
+            agenda_text: Option<String>,
+            minutes_text: Option<String>,
+            is_restricted: i64,
+        }
+        #[derive(Deserialize)]
+        struct PageRow {
+            document_id: String,
+            document_title: String,
+            url: String,
+            kind: String,
+            agenda_item_id: Option<String>,
+            page_number: u32,
+            printed_page: Option<u32>,
+            text: String,
+        }
+        #[derive(Deserialize)]
+        struct RangeRow {
+            agenda_item_id: String,
+            first_printed_page: u32,
+            last_printed_page: u32,
+        }
+        let items: Vec<ItemRow> = self.rows(q::SUMMARY_ITEMS, &[Text(meeting_id)]).await?;
+        let pages: Vec<PageRow> = self.rows(q::SUMMARY_PAGES, &[Text(meeting_id)]).await?;
+        let ranges: Vec<RangeRow> = self.rows(q::ITEM_PAGE_RANGES, &[Text(meeting_id)]).await?;
+        let pack_numbers: Vec<(u32, u32)> = pages
+            .iter()
+            .filter(|p| p.kind == "reports_pack")
+            .filter_map(|p| Some((p.page_number, p.printed_page?)))
+            .collect();
+        let text = |key: &str| meeting[key].as_str().unwrap_or_default().to_string();
+        let items = items
+            .into_iter()
+            .map(|item| {
+                let range = ranges.iter().find(|r| r.agenda_item_id == item.id).and_then(|r| {
+                    Some((
+                        pdf_page_for_printed(&pack_numbers, r.first_printed_page)?,
+                        pdf_page_for_printed(&pack_numbers, r.last_printed_page)?,
+                    ))
+                });
+                let own_pages = pages
+                    .iter()
+                    .filter(|p| {
+                        p.agenda_item_id.as_deref() == Some(item.id.as_str())
+                            || (p.kind == "reports_pack"
+                                && range.is_some_and(|(first, last)| p.page_number >= first && p.page_number <= last))
+                    })
+                    .map(|p| SourcePage {
+                        document_id: p.document_id.clone(),
+                        document_title: p.document_title.clone(),
+                        url: p.url.clone(),
+                        page: p.page_number,
+                        text: p.text.clone(),
+                    })
+                    .collect();
+                ItemInput {
+                    item_id: item.id,
+                    number: item.number,
+                    title: item.title,
+                    is_restricted: item.is_restricted != 0,
+                    minutes_text: item.minutes_text,
+                    agenda_text: item.agenda_text,
+                    pages: own_pages,
+                }
+            })
+            .collect();
+        Ok(Some(MeetingInput {
+            meeting_id: meeting_id.to_string(),
+            title: text("title"),
+            committee: text("committee_title"),
+            council: text("council_name"),
+            date: text("local_date"),
+            web_url: text("web_url"),
+            items,
+        }))
+    }
+
+    pub async fn latest_summary(&self, meeting_id: &str) -> Result<Option<Value>> {
+        let Some(mut row) = self.row::<Value>(q::LATEST_SUMMARY, &[Text(meeting_id)]).await? else {
+            return Ok(None);
+        };
+        if let Some(body) = row["body"].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+            row["body"] = body;
+        }
+        Ok(Some(row))
+    }
+
+    pub async fn meeting_change_note(&self, meeting_id: &str) -> Result<Option<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            change_note: Option<String>,
+        }
+        Ok(self.row::<Row>(q::MEETING_CHANGE_NOTE, &[Text(meeting_id)]).await?.and_then(|r| r.change_note))
+    }
+
+    /// Stores a new version (ignored if one with the same inputs exists) and
+    /// clears the meeting's changed flag.
+    pub async fn save_summary(&self, meeting_id: &str, version: &SummaryVersion<'_>, now: &str) -> Result<()> {
+        self.batch(vec![
+            self.statement(
+                q::INSERT_SUMMARY,
+                &[
+                    Text(meeting_id),
+                    Text(version.method),
+                    Text(version.provider),
+                    OptText(version.model),
+                    Text(version.prompt_version),
+                    Text(version.input_hash),
+                    Int(version.input_tokens as i64),
+                    Int(version.output_tokens as i64),
+                    Int(version.naive_tokens as i64),
+                    super::Param::Real(version.estimated_cost_usd),
+                    Int(version.model_calls as i64),
+                    Int(version.quotes_kept as i64),
+                    Int(version.quotes_dropped as i64),
+                    Int(version.decisions_dropped as i64),
+                    OptText(version.notes),
+                    OptText(version.updated_reason),
+                    Text(version.body),
+                    Text(now),
+                ],
+            )?,
+            self.statement(q::CLEAR_CONTENT_CHANGED, &[Text(meeting_id)])?,
+        ])
+        .await
+    }
+
+    pub async fn month_tokens(&self, council_id: &str, month: &str) -> Result<i64> {
+        #[derive(Deserialize)]
+        struct Row {
+            tokens: i64,
+        }
+        Ok(self.row::<Row>(q::MONTH_USAGE, &[Text(council_id), Text(month)]).await?.map_or(0, |r| r.tokens))
+    }
+
+    pub async fn add_usage(
+        &self,
+        council_id: &str,
+        month: &str,
+        input: usize,
+        output: usize,
+        cost: f64,
+        calls: usize,
+    ) -> Result<()> {
+        self.run(
+            q::ADD_USAGE,
+            &[
+                Text(council_id),
+                Text(month),
+                Int(input as i64),
+                Int(output as i64),
+                super::Param::Real(cost),
+                Int(calls as i64),
+            ],
+        )
+        .await
+    }
+
+    pub async fn week_meetings(&self, council_id: &str, from: &str, to: &str) -> Result<Vec<WeekMeeting>> {
+        let rows: Vec<Value> = self.rows(q::WEEK_MEETINGS, &[Text(council_id), Text(from), Text(to)]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let summary: Option<Value> = row["summary"].as_str().and_then(|b| serde_json::from_str(b).ok());
+                let text = |key: &str| row[key].as_str().unwrap_or_default().to_string();
+                WeekMeeting {
+                    meeting_id: text("meeting_id"),
+                    title: text("title"),
+                    committee: text("committee"),
+                    local_date: text("local_date"),
+                    status: text("status"),
+                    headline: summary.as_ref().and_then(|s| s["headline"].as_str().map(str::to_string)),
+                    method: row["method"].as_str().map(str::to_string),
+                    decisions: summary
+                        .as_ref()
+                        .and_then(|s| s["sections"].as_array())
+                        .map(|sections| {
+                            sections
+                                .iter()
+                                .flat_map(|s| s["decisions"].as_array().cloned().unwrap_or_default())
+                                .filter_map(|d| d["text"].as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn latest_digest(&self, council_id: &str, week: &str) -> Result<Option<Value>> {
+        let Some(mut row) = self.row::<Value>(q::LATEST_DIGEST, &[Text(council_id), Text(week)]).await? else {
+            return Ok(None);
+        };
+        if let Some(body) = row["body"].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+            row["body"] = body;
+        }
+        Ok(Some(row))
+    }
+
+    pub async fn save_digest(
+        &self,
+        council_id: &str,
+        week: &str,
+        input_hash: &str,
+        body: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            q::INSERT_DIGEST,
+            &[Text(council_id), Text(week), Text(input_hash), Text("composed"), Text(body), Text(now)],
+        )
+        .await
+    }
+}
