@@ -53,7 +53,7 @@ mod tests {
         assert!(appears_in("THE SERIOUS VIOLENCE DUTY", SOURCE));
         assert!(appears_in(
             "requires \u{2018}strong partnerships\u{2019}",
-            &SOURCE.replace('\u{201c}', "'").replace('\u{201d}', "'")
+            &SOURCE.replace(['\u{201c}', '\u{201d}'], "'")
         ));
     }
 

@@ -66,6 +66,61 @@ pub fn council(council: &Value, meetings: &[Value]) -> String {
     )
 }
 
+fn summary_html(summary: &Value) -> String {
+    let body = &summary["body"];
+    if body.is_null() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<p class=\"label\"><strong>{}</strong></p><p class=\"headline\">{}</p>",
+        text(&body["label"]),
+        text(&body["headline"])
+    );
+    if let Some(reason) = summary["updated_reason"].as_str() {
+        out.push_str(&format!("<p class=\"muted\">Updated: {}</p>", escape(reason)));
+    }
+    for section in body["sections"].as_array().into_iter().flatten() {
+        out.push_str(&format!("<section><h2>{}</h2><p>{}</p>", text(&section["title"]), text(&section["summary"])));
+        let decisions = section["decisions"].as_array().cloned().unwrap_or_default();
+        if !decisions.is_empty() {
+            out.push_str("<h3>Decisions</h3><ul>");
+            for decision in &decisions {
+                out.push_str(&format!(
+                    "<li>{}<sup><a href=\"#fn{n}\">{n}</a></sup></li>",
+                    text(&decision["text"]),
+                    n = decision["footnote"].as_u64().unwrap_or(0)
+                ));
+            }
+            out.push_str("</ul>");
+        }
+        for quote in section["quotes"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "<blockquote>\u{201c}{}\u{201d}<sup><a href=\"#fn{n}\">{n}</a></sup></blockquote>",
+                text(&quote["text"]),
+                n = quote["footnote"].as_u64().unwrap_or(0)
+            ));
+        }
+        out.push_str("</section>");
+    }
+    if let Some(procedural) = body["procedural"].as_str() {
+        out.push_str(&format!("<p class=\"muted\">{}</p>", escape(procedural)));
+    }
+    let footnotes = body["footnotes"].as_array().cloned().unwrap_or_default();
+    if !footnotes.is_empty() {
+        out.push_str("<ol class=\"footnotes\">");
+        for footnote in &footnotes {
+            out.push_str(&format!(
+                "<li id=\"fn{}\"><a href=\"{}\" rel=\"noopener\">{}</a></li>",
+                footnote["number"].as_u64().unwrap_or(0),
+                safe_url(&footnote["url"]),
+                text(&footnote["label"])
+            ));
+        }
+        out.push_str("</ol>");
+    }
+    out
+}
+
 pub fn meeting(meeting: &Value) -> String {
     let items: String = meeting["agenda_items"]
         .as_array()
@@ -89,11 +144,12 @@ pub fn meeting(meeting: &Value) -> String {
     layout(
         meeting["title"].as_str().unwrap_or_default(),
         &format!(
-            "<h1>{}</h1><p class=\"muted\">{} · <a href=\"{}\" rel=\"noopener\">View on council website</a></p>\
+            "<h1>{}</h1><p class=\"muted\">{} · <a href=\"{}\" rel=\"noopener\">View on council website</a></p>{}\
              <h2>Agenda</h2><ol>{items}</ol><h2>Documents</h2><ul>{documents}</ul>",
             text(&meeting["title"]),
             text(&meeting["local_date"]),
             safe_url(&meeting["web_url"]),
+            summary_html(&meeting["summary"]),
         ),
     )
 }

@@ -115,7 +115,10 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         },
         Route::MeetingPage(id) => match store.meeting_full(&id).await? {
             None => html_page(html::not_found("No meeting has that id."), 404),
-            Some(meeting) => html_page(html::meeting(&meeting), 200),
+            Some(mut meeting) => {
+                meeting["summary"] = store.latest_summary(&id).await?.unwrap_or(Value::Null);
+                html_page(html::meeting(&meeting), 200)
+            }
         },
         Route::ApiCouncils => {
             let councils = store.councils().await?;

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::fake_council::FakeCouncil;
+use super::fake_llm::FakeLlm;
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token";
 pub const REFRESH_CRON: &str = "0 */2 * * *";
@@ -23,6 +24,7 @@ pub const REFRESH_CRON: &str = "0 */2 * * *";
 pub struct Harness {
     pub base_url: String,
     pub fake: FakeCouncil,
+    pub model: FakeLlm,
     pub state_dir: PathBuf,
     log_path: PathBuf,
     _watchdog: Mutex<Child>,
@@ -112,6 +114,7 @@ impl Harness {
         );
 
         let fake = FakeCouncil::start();
+        let model = FakeLlm::start();
         let port = free_port();
         let inspector = free_port();
         let log_path = state_dir.join("wrangler.log");
@@ -130,6 +133,11 @@ kill -KILL -- -$$ 2>/dev/null"#;
             "RETRY_MAX_SECONDS:2".into(),
             // Small steps, so that documents are read across several invocations.
             "PDF_PAGES_PER_STEP:5".into(),
+            // Supported councils are summarised by the local chat-completions server.
+            "SUMMARY_PROVIDER:openai".into(),
+            format!("OPENAI_BASE_URL:{}", model.base_url()),
+            "SUMMARY_MODEL:fake-llama".into(),
+            "SUMMARY_DELAY_SECONDS:1".into(),
         ];
         let mut command = Command::new("setsid");
         command
@@ -157,6 +165,7 @@ kill -KILL -- -$$ 2>/dev/null"#;
         let harness = Harness {
             base_url: format!("http://127.0.0.1:{port}"),
             fake,
+            model,
             state_dir,
             log_path,
             _watchdog: Mutex::new(child),

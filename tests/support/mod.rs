@@ -1,3 +1,4 @@
 #![allow(dead_code)] // Shared by several test binaries; each uses part of it.
 pub mod fake_council;
+pub mod fake_llm;
 pub mod harness;
