@@ -11,3 +11,4 @@ fi
 python3 -c "import rapidfuzz" 2>/dev/null || python3 -m pip install --quiet rapidfuzz
 cargo bench --bench ingest
 cargo bench --bench pdf
+cargo bench --bench summaries

@@ -63,6 +63,11 @@ fn passage(text: &str) -> String {
     text.split_whitespace().take(12).collect::<Vec<_>>().join(" ")
 }
 
+/// The answer the server gives to a prompt (also used by the summary benchmark).
+pub fn answer_for(user: &str) -> String {
+    answer(user)
+}
+
 fn answer(user: &str) -> String {
     let parsed = parse_prompt(user);
     let retry = user.contains("Your previous answer was rejected");
