@@ -472,4 +472,22 @@ fn summaries_publish_only_verified_quotes_and_are_not_remade_for_nothing() {
     let read = h.get(&format!("/api/v1/councils/summ/weeks/{week}"));
     assert_eq!(read.status, 200);
     assert_eq!(read.json()["body"], digest["body"]);
+
+    // The weekly cron makes last week's digest for every enabled council.
+    let last_week = {
+        use chrono::Datelike;
+        let day = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive() - chrono::Duration::days(7);
+        format!("{}-W{:02}", day.iso_week().year(), day.iso_week().week())
+    };
+    assert_eq!(h.trigger_cron("30 6 * * MON").status, 200);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let reply = h.get(&format!("/api/v1/councils/summ/weeks/{last_week}"));
+        if reply.status == 200 {
+            assert!(!reply.json()["body"]["points"].as_array().unwrap().is_empty());
+            break;
+        }
+        assert!(Instant::now() < deadline, "the weekly cron made no digest for {last_week}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
