@@ -36,6 +36,12 @@ if [[ ! -x node_modules/.bin/wrangler || package-lock.json -nt node_modules/.pac
   npm ci --no-audit --no-fund
 fi
 
+# Real feed clients for the feed tests.
+if ! python3 -c "import feedparser, icalendar" 2>/dev/null; then
+  say "installing feedparser and icalendar for the feed tests"
+  python3 -m pip install --quiet --disable-pip-version-check feedparser icalendar
+fi
+
 if [[ ! -f .dev.vars ]]; then
   cp .dev.vars.example .dev.vars
   say "created .dev.vars from .dev.vars.example (local secrets)"

@@ -257,6 +257,7 @@ fn unknown_ids_answer_404() {
     assert_eq!(api.json()["status"], 404);
     let page = h.get("/meetings/no-such-meeting");
     assert_eq!(page.status, 404);
+    assert!(page.content_type.starts_with("text/html"));
     assert!(page.body.contains("Not found"));
     let bad_dates = h.get("/api/v1/councils/coventry/meetings?from=yesterday");
     assert_eq!(bad_dates.status, 400);
@@ -442,7 +443,7 @@ fn summaries_publish_only_verified_quotes_and_are_not_remade_for_nothing() {
     // Markup from the council and the model is escaped on the page.
     let page = h.get(&format!("/meetings/{}", meetings[0]["id"].as_str().unwrap()));
     assert!(!page.body.contains(HOSTILE_TEXT) && !page.body.contains(HOSTILE_TITLE), "raw markup reached the page");
-    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.body.contains("&lt;img src=x"));
+    assert!(page.body.contains("&#60;img src=x onerror=alert(2)&#62;"), "the hostile title is shown as text");
 
     let calls = h.model.calls();
     let rerun = h.scrape("summ");
@@ -476,7 +477,8 @@ fn summaries_publish_only_verified_quotes_and_are_not_remade_for_nothing() {
     // The weekly cron makes last week's digest for every enabled council.
     let last_week = {
         use chrono::Datelike;
-        let day = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive() - chrono::Duration::days(7);
+        let day = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive()
+            - chrono::Duration::days(7);
         format!("{}-W{:02}", day.iso_week().year(), day.iso_week().week())
     };
     assert_eq!(h.trigger_cron("30 6 * * MON").status, 200);
@@ -490,4 +492,90 @@ fn summaries_publish_only_verified_quotes_and_are_not_remade_for_nothing() {
         assert!(Instant::now() < deadline, "the weekly cron made no digest for {last_week}");
         std::thread::sleep(Duration::from_millis(500));
     }
+}
+
+#[test]
+fn pages_feeds_search_and_caching() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let base = h.fake.add_site("pages", coventry_like(Behaviour::Healthy));
+    h.register("pages", &base, json!({"name": "Pages Borough Council"}));
+    h.scrape("pages");
+    let meetings = settled_summaries(h, "pages", 13, Duration::from_secs(180));
+    let meeting = &meetings[0];
+    let id = meeting["id"].as_str().unwrap();
+    assert_eq!(meeting["summary"]["body"]["label"], "extractive, not AI-generated");
+
+    let week = {
+        use chrono::Datelike;
+        let day = chrono::NaiveDate::parse_from_str(meeting["local_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        format!("{}-W{:02}", day.iso_week().year(), day.iso_week().week())
+    };
+    assert_eq!(h.admin("POST", &format!("/admin/councils/pages/digest?week={week}"), None).status, 200);
+    let committee = meeting["committee_id"].as_str().unwrap();
+    for (path, expected) in [
+        ("/".to_string(), "Pages Borough Council"),
+        ("/about".to_string(), "How summaries are made and checked"),
+        ("/councils/pages".to_string(), "Request support for Pages"),
+        (format!("/councils/pages/committees/{committee}"), meeting["committee_title"].as_str().unwrap()),
+        (format!("/meetings/{id}"), "extractive, not AI-generated"),
+        (format!("/meetings/{id}"), "application/ld+json"),
+        (format!("/councils/pages/weeks/{week}"), "week"),
+        ("/search?q=work+programme".to_string(), "Work Programme"),
+    ] {
+        let reply = h.get(&path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(reply.content_type.starts_with("text/html"), "{path}");
+        assert!(reply.body.contains(expected), "{path} lacks {expected:?}");
+        assert!(reply.header("Content-Security-Policy").unwrap().contains("default-src 'none'"));
+    }
+    assert_eq!(h.get("/councils/nope").status, 404);
+    assert_eq!(h.get("/councils/pages/committees/pages-c999").status, 404);
+    let problem = h.get("/api/v1/councils/nope");
+    assert_eq!((problem.status, problem.content_type.as_str()), (404, "application/problem+json"));
+
+    // Conditional requests answer 304.
+    let first = h.get(&format!("/meetings/{id}"));
+    let etag = first.header("ETag").unwrap().to_string();
+    let agent = ureq::AgentBuilder::new().build();
+    let again = agent.get(&format!("{}/meetings/{id}", h.base_url)).set("If-None-Match", &etag).call();
+    let status = match again {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(status, 304);
+
+    // Search API: ranked matches with snippets.
+    let results = h.get("/api/v1/search?q=work%20programme&council=pages").json();
+    assert!(!results["results"].as_array().unwrap().is_empty(), "{results:#}");
+    assert!(results["results"][0]["snippet"].is_string());
+    assert_eq!(h.get("/api/v1/search").status, 400);
+
+    // Feeds parse in real clients.
+    let dir = h.state_dir.join("feeds");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rss = h.get("/councils/pages/feed.xml");
+    assert!(rss.content_type.starts_with("application/rss+xml"));
+    let ics = h.get("/councils/pages/meetings.ics");
+    assert!(ics.content_type.starts_with("text/calendar"));
+    std::fs::write(dir.join("feed.xml"), &rss.body).unwrap();
+    std::fs::write(dir.join("meetings.ics"), &ics.body).unwrap();
+    let output = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/check_feeds.py"))
+        .arg(dir.join("feed.xml"))
+        .arg(dir.join("meetings.ics"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["feed_version"], "rss20");
+    assert_eq!(report["entries"], 13);
+    assert_eq!(report["events"], MEETINGS_IN_WINDOW);
+    assert_eq!(report["cancelled"], 1);
+    assert_eq!(report["utc_starts"], MEETINGS_IN_WINDOW);
+    assert!(report["uids"].as_array().unwrap().iter().all(|u| u.as_str().unwrap().ends_with("@council-digest")));
+    let committee_feed = h.get(&format!("/councils/pages/committees/{committee}/feed.xml"));
+    assert_eq!(committee_feed.status, 200);
+    assert_eq!(h.get(&format!("/councils/pages/committees/{committee}/meetings.ics")).status, 200);
 }

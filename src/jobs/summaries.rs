@@ -158,9 +158,15 @@ pub async fn summarise_meeting(ctx: &JobContext<'_>, council_id: &str, meeting_i
     body["label"] = json!(label);
     let body = body.to_string();
     let notes = (!notes.is_empty()).then(|| notes.join("; "));
+    let search_body = std::iter::once(summary.headline.clone())
+        .chain(summary.sections.iter().map(|s| format!("{} {}", s.title, s.summary)))
+        .collect::<Vec<_>>()
+        .join("\n");
     store
         .save_summary(
             meeting_id,
+            council_id,
+            (&meeting.title, &search_body),
             &SummaryVersion {
                 method,
                 provider,

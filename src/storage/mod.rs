@@ -497,6 +497,25 @@ impl Store {
         statements.push(self.statement(q::DELETE_OTHER_ITEMS, &[Text(meeting), Text(&item_json)])?);
         statements.push(self.statement(q::DELETE_PAGES_OF_REMOVED_DOCUMENTS, &[Text(meeting), Text(&document_json)])?);
         statements.push(self.statement(q::DELETE_OTHER_DOCUMENTS, &[Text(meeting), Text(&document_json)])?);
+        statements.push(self.statement(q::DELETE_MEETING_SEARCH, &[Text(meeting)])?);
+        let url = format!("/meetings/{meeting}");
+        for item in &detail.items {
+            let body = [item.agenda_text.as_deref(), item.minutes_text.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+            statements.push(self.statement(
+                q::INSERT_SEARCH,
+                &[Text(&item.title), Text(&body), Text("agenda_item"), Text(meeting), Text(council_id), Text(&url)],
+            )?);
+        }
+        for doc in detail.documents.iter().chain(detail.items.iter().flat_map(|i| i.documents.iter())) {
+            statements.push(self.statement(
+                q::INSERT_SEARCH,
+                &[Text(&doc.title), Text(&row.title), Text("document"), Text(meeting), Text(council_id), Text(&url)],
+            )?);
+        }
         statements.push(self.statement(q::DELETE_ATTENDANCE, &[Text(meeting)])?);
         for attendee in &detail.attendees {
             let person = person_id(council_id, &attendee.source_id);
@@ -540,6 +559,12 @@ impl Store {
         .await
     }
 
+    /// Ranked full-text matches, with snippets, optionally for one council.
+    pub async fn search(&self, query: &str, council: Option<&str>, limit: usize) -> Result<Vec<Value>> {
+        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        self.rows(q::SEARCH, &[Text(&fts), OptText(council), Int(limit as i64)]).await
+    }
+
     // Reads
 
     pub async fn council_meetings(&self, council_id: &str, from: &str, to: &str) -> Result<Vec<Value>> {
@@ -578,9 +603,35 @@ impl Store {
     }
 }
 
+/// A user's words as an FTS5 query: each word quoted (so no operator syntax
+/// gets through), all required, the last one as a prefix.
+pub fn fts_query(input: &str) -> Option<String> {
+    let words: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| format!("\"{}\"", w.to_lowercase()))
+        .collect();
+    let (last, rest) = words.split_last()?;
+    let mut query = rest.join(" ");
+    if !query.is_empty() {
+        query.push(' ');
+    }
+    query.push_str(last);
+    query.push('*');
+    Some(query)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_words_become_a_safe_fts_query() {
+        assert_eq!(fts_query("Community safety").as_deref(), Some("\"community\" \"safety\"*"));
+        assert_eq!(fts_query("NEAR(\"x\") OR y*").as_deref(), Some("\"near\" \"x\" \"or\" \"y\"*"));
+        assert_eq!(fts_query("  ;;  "), None);
+    }
 
     fn input(base_url: &str) -> CouncilInput {
         serde_json::from_value(serde_json::json!({"id": "test-council", "name": "Test", "base_url": base_url})).unwrap()

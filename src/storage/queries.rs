@@ -83,7 +83,8 @@ pub const INSERT_ATTENDANCE: &str =
     "INSERT OR REPLACE INTO attendance (meeting_id, person_id, role, attendance) VALUES (?1, ?2, ?3, ?4)";
 
 pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_time, m.starts_at_utc, m.status, m.is_special, m.location, \
-    m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title \
+    m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title, \
+    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
     FROM meetings m JOIN committees c ON c.id = m.committee_id \
     WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.local_time, m.id";
 pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, m.local_date, m.local_time, m.time_zone, m.starts_at_utc, \
@@ -195,3 +196,27 @@ pub const LATEST_DIGEST: &str =
 pub const INSERT_DIGEST: &str = "INSERT OR IGNORE INTO digests (council_id, week, version, input_hash, method, body, created_at) \
     VALUES (?1, ?2, (SELECT COALESCE(MAX(version), 0) + 1 FROM digests WHERE council_id = ?1 AND week = ?2), ?3, ?4, ?5, ?6)";
 pub const MEETING_CHANGE_NOTE: &str = "SELECT change_note FROM meetings WHERE id = ?1";
+
+// Search and pages
+
+pub const DELETE_MEETING_SEARCH: &str =
+    "DELETE FROM search_index WHERE meeting_id = ?1 AND kind IN ('agenda_item', 'document')";
+pub const DELETE_SUMMARY_SEARCH: &str = "DELETE FROM search_index WHERE meeting_id = ?1 AND kind = 'summary'";
+pub const INSERT_SEARCH: &str =
+    "INSERT INTO search_index (title, body, kind, meeting_id, council_id, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+pub const SEARCH: &str =
+    "SELECT kind, meeting_id, council_id, url, title, snippet(search_index, 1, '', '', ' … ', 20) AS snippet \
+    FROM search_index WHERE search_index MATCH ?1 AND (?2 IS NULL OR council_id = ?2) ORDER BY rank LIMIT ?3";
+pub const LATEST_SUMMARIES: &str = "SELECT m.id, m.title, co.name AS council FROM meetings m JOIN councils co ON co.id = m.council_id \
+    WHERE m.id IN (SELECT meeting_id FROM summaries ORDER BY created_at DESC LIMIT 50) ORDER BY m.local_date DESC LIMIT 10";
+pub const GET_COMMITTEE: &str = "SELECT id, council_id, source_id, title, category FROM committees WHERE id = ?1";
+pub const COMMITTEE_MEETINGS: &str =
+    "SELECT m.id, m.title, m.local_date, m.local_time, m.starts_at_utc, m.status, m.location, m.updated_at, \
+    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
+    FROM meetings m WHERE m.committee_id = ?1 ORDER BY m.local_date DESC, m.local_time DESC LIMIT 200";
+pub const FEED_SUMMARIES: &str =
+    "SELECT s.meeting_id, s.version, s.created_at, m.title, json_extract(s.body, '$.headline') AS headline \
+    FROM summaries s JOIN meetings m ON m.id = s.meeting_id \
+    WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) ORDER BY s.created_at DESC, s.id DESC LIMIT 30";
+pub const CALENDAR_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.starts_at_utc, m.status, m.location, m.updated_at \
+    FROM meetings m WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date >= ?3 ORDER BY m.local_date, m.local_time";

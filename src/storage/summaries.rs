@@ -128,6 +128,31 @@ impl Store {
         }))
     }
 
+    pub async fn latest_summaries(&self) -> Result<Vec<Value>> {
+        self.rows(q::LATEST_SUMMARIES, &[]).await
+    }
+
+    pub async fn committee(&self, id: &str) -> Result<Option<Value>> {
+        self.row(q::GET_COMMITTEE, &[Text(id)]).await
+    }
+
+    pub async fn committee_meetings(&self, committee_id: &str) -> Result<Vec<Value>> {
+        self.rows(q::COMMITTEE_MEETINGS, &[Text(committee_id)]).await
+    }
+
+    pub async fn feed_summaries(&self, council_id: &str, committee_id: Option<&str>) -> Result<Vec<Value>> {
+        self.rows(q::FEED_SUMMARIES, &[Text(council_id), OptText(committee_id)]).await
+    }
+
+    pub async fn calendar_meetings(
+        &self,
+        council_id: &str,
+        committee_id: Option<&str>,
+        from: &str,
+    ) -> Result<Vec<Value>> {
+        self.rows(q::CALENDAR_MEETINGS, &[Text(council_id), OptText(committee_id), Text(from)]).await
+    }
+
     pub async fn latest_summary(&self, meeting_id: &str) -> Result<Option<Value>> {
         let Some(mut row) = self.row::<Value>(q::LATEST_SUMMARY, &[Text(meeting_id)]).await? else {
             return Ok(None);
@@ -148,8 +173,21 @@ impl Store {
 
     /// Stores a new version (ignored if one with the same inputs exists) and
     /// clears the meeting's changed flag.
-    pub async fn save_summary(&self, meeting_id: &str, version: &SummaryVersion<'_>, now: &str) -> Result<()> {
+    pub async fn save_summary(
+        &self,
+        meeting_id: &str,
+        council_id: &str,
+        search: (&str, &str),
+        version: &SummaryVersion<'_>,
+        now: &str,
+    ) -> Result<()> {
+        let url = format!("/meetings/{meeting_id}");
         self.batch(vec![
+            self.statement(q::DELETE_SUMMARY_SEARCH, &[Text(meeting_id)])?,
+            self.statement(
+                q::INSERT_SEARCH,
+                &[Text(search.0), Text(search.1), Text("summary"), Text(meeting_id), Text(council_id), Text(&url)],
+            )?,
             self.statement(
                 q::INSERT_SUMMARY,
                 &[

@@ -1,6 +1,8 @@
 //! The public site, the JSON API and the admin routes.
 
+pub mod feeds;
 pub mod html;
+pub mod pages;
 pub mod routes;
 
 use serde_json::{json, Value};
@@ -37,6 +39,41 @@ fn json_response(value: &Value, status: u16) -> Result<Response> {
         with_headers(Response::ok(value.to_string())?.with_status(status), "application/json; charset=utf-8")?;
     response.headers().set("Access-Control-Allow-Origin", "*")?;
     Ok(response)
+}
+
+/// A public read: cacheable for a minute, with an ETag over the body; a
+/// request that already holds this version gets 304 Not Modified.
+fn cached(body: String, content_type: &str, if_none_match: Option<&str>) -> Result<Response> {
+    let etag = format!("\"{}\"", &crate::storage::records::sha256_hex(body.as_bytes())[..20]);
+    let matches =
+        if_none_match.is_some_and(|header| header.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
+    let response = if matches { Response::empty()?.with_status(304) } else { Response::ok(body)? };
+    let response = with_headers(response, content_type)?;
+    let headers = response.headers();
+    headers.set("ETag", &etag)?;
+    headers.set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")?;
+    if content_type.starts_with("application/json") {
+        headers.set("Access-Control-Allow-Origin", "*")?;
+    }
+    Ok(response)
+}
+
+fn render<T: askama::Template>(page: &T) -> Result<String> {
+    page.render().map_err(|e| worker::Error::RustError(format!("template: {e}")))
+}
+
+fn error_page(origin: &str, status: u16, heading: &str, message: &str) -> Result<Response> {
+    let page = pages::ErrorPage {
+        canonical: format!("{origin}/"),
+        search_query: String::new(),
+        heading: heading.to_string(),
+        message: message.to_string(),
+    };
+    html_page(render(&page)?, status)
+}
+
+fn contact(env: &Env) -> String {
+    env.var("CONTACT_EMAIL").map(|v| v.to_string()).unwrap_or_else(|_| "support@council-digest.org".to_string())
 }
 
 /// RFC 9457 problem details.
@@ -85,8 +122,18 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
     let method = req.method().to_string();
     let current = route(&method, url.path());
     let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
+    let origin = url.origin().ascii_serialization();
+    let canonical = format!("{origin}{}", url.path());
+    let if_none_match = req.headers().get("If-None-Match").ok().flatten();
+    let inm = if_none_match.as_deref();
     match &current {
-        Route::AdminRegisterCouncil | Route::AdminScrape(_) | Route::AdminStatus | Route::AdminRun(_)
+        Route::AdminRegisterCouncil
+        | Route::AdminScrape(_)
+        | Route::AdminStatus
+        | Route::AdminRun(_)
+        | Route::AdminBenchParse
+        | Route::AdminBenchPdf
+        | Route::AdminDigest(_)
             if !authorised(&req, &env) =>
         {
             let response = problem(401, "Unauthorized", "admin routes need Authorization: Bearer <ADMIN_TOKEN>")?;
@@ -96,37 +143,151 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         _ => {}
     }
     let store = Store::new(env.d1("DB")?);
+    const HTML: &str = "text/html; charset=utf-8";
+    const JSON: &str = "application/json; charset=utf-8";
     match current {
         Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
         Route::Home => {
-            let councils: Vec<Value> =
-                store.councils().await?.into_iter().filter_map(|c| serde_json::to_value(c).ok()).collect();
-            html_page(html::home(&councils), 200)
+            let councils = store.councils().await?;
+            let latest = store.latest_summaries().await?;
+            let page = pages::HomePage {
+                canonical,
+                search_query: String::new(),
+                latest: latest
+                    .iter()
+                    .map(|r| pages::LinkRow {
+                        id: r["id"].as_str().unwrap_or_default().into(),
+                        title: r["title"].as_str().unwrap_or_default().into(),
+                        council: r["council"].as_str().unwrap_or_default().into(),
+                    })
+                    .collect(),
+                councils: councils
+                    .iter()
+                    .filter(|c| c.enabled == 1)
+                    .map(|c| pages::CouncilLink {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        supported: c.coverage == "supported",
+                    })
+                    .collect(),
+            };
+            cached(render(&page)?, HTML, inm)
+        }
+        Route::About => cached(
+            render(&pages::AboutPage { canonical, search_query: String::new(), contact: contact(&env) })?,
+            HTML,
+            inm,
+        ),
+        Route::Search | Route::ApiSearch => {
+            let query = query_value(url.query(), "q").unwrap_or_default();
+            let council = query_value(url.query(), "council").filter(|c| !c.is_empty());
+            let rows =
+                if query.trim().is_empty() { Vec::new() } else { store.search(&query, council.as_deref(), 30).await? };
+            if matches!(current, Route::ApiSearch) {
+                if query.trim().is_empty() {
+                    return problem(400, "Bad Request", "q is required");
+                }
+                return cached(json!({"query": query, "council": council, "results": rows}).to_string(), JSON, inm);
+            }
+            let results = rows
+                .iter()
+                .map(|r| pages::SearchResult {
+                    url: pages::safe_href(r["url"].as_str().unwrap_or_default()),
+                    title: r["title"].as_str().unwrap_or_default().into(),
+                    kind: r["kind"].as_str().unwrap_or_default().replace('_', " "),
+                    snippet: r["snippet"].as_str().unwrap_or_default().into(),
+                })
+                .collect();
+            cached(render(&pages::SearchPage { canonical, search_query: query, results })?, HTML, inm)
         }
         Route::CouncilPage(id) => match store.council(&id).await? {
-            None => html_page(html::not_found("No council has that id."), 404),
+            None => error_page(&origin, 404, "Not found", "No council has that id."),
             Some(council) => {
                 let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
-                let from = (today - chrono::Duration::days(90)).format("%Y-%m-%d").to_string();
-                let to = (today + chrono::Duration::days(90)).format("%Y-%m-%d").to_string();
+                let from = (today - chrono::Duration::days(28)).format("%Y-%m-%d").to_string();
+                let to = (today + chrono::Duration::days(28)).format("%Y-%m-%d").to_string();
                 let meetings = store.council_meetings(&id, &from, &to).await?;
-                html_page(html::council(&serde_json::to_value(&council)?, &meetings), 200)
+                let week = crate::time::iso_week_label(today);
+                let digest = store.latest_digest(&id, &week).await?;
+                let page = pages::CouncilPage {
+                    canonical,
+                    search_query: String::new(),
+                    council: pages::CouncilView::from_row(&serde_json::to_value(&council)?),
+                    contact: contact(&env),
+                    digest: digest.as_ref().map(pages::DigestView::from_row),
+                    committees: pages::group_by_committee(&meetings),
+                };
+                cached(render(&page)?, HTML, inm)
+            }
+        },
+        Route::CommitteePage(council_id, committee_id) => {
+            let council = store.council(&council_id).await?;
+            let committee = store.committee(&committee_id).await?.filter(|c| c["council_id"] == council_id.as_str());
+            match (council, committee) {
+                (Some(council), Some(committee)) => {
+                    let meetings = store.committee_meetings(&committee_id).await?;
+                    let page =
+                        pages::CommitteePage::new(canonical, &serde_json::to_value(&council)?, &committee, &meetings);
+                    cached(render(&page)?, HTML, inm)
+                }
+                _ => error_page(&origin, 404, "Not found", "No committee has that id."),
+            }
+        }
+        Route::WeekPage(council_id, week) => {
+            let council = store.council(&council_id).await?;
+            let digest = store.latest_digest(&council_id, &week).await?;
+            match (council, digest) {
+                (Some(council), Some(digest)) => {
+                    let view = pages::DigestView::from_row(&digest);
+                    let page = pages::DigestPage {
+                        canonical,
+                        search_query: String::new(),
+                        council_id,
+                        council_name: council.name,
+                        week,
+                        headline: view.headline,
+                        points: view.points,
+                    };
+                    cached(render(&page)?, HTML, inm)
+                }
+                _ => error_page(&origin, 404, "Not found", "There is no digest for that council and week yet."),
+            }
+        }
+        Route::CouncilFeed(council_id, committee) => match store.council(&council_id).await? {
+            None => error_page(&origin, 404, "Not found", "No council has that id."),
+            Some(council) => {
+                let items = store.feed_summaries(&council_id, committee.as_deref()).await?;
+                let path = match &committee {
+                    Some(c) => format!("/councils/{council_id}/committees/{c}"),
+                    None => format!("/councils/{council_id}"),
+                };
+                cached(feeds::rss(&origin, &council.name, &path, &items), "application/rss+xml; charset=utf-8", inm)
+            }
+        },
+        Route::CouncilCalendar(council_id, committee) => match store.council(&council_id).await? {
+            None => error_page(&origin, 404, "Not found", "No council has that id."),
+            Some(council) => {
+                let from = (local_date(now_utc(), parse_time_zone(&council.time_zone)) - chrono::Duration::days(90))
+                    .format("%Y-%m-%d")
+                    .to_string();
+                let meetings = store.calendar_meetings(&council_id, committee.as_deref(), &from).await?;
+                cached(feeds::ical(&origin, &council.name, &meetings), "text/calendar; charset=utf-8", inm)
             }
         },
         Route::MeetingPage(id) => match store.meeting_full(&id).await? {
-            None => html_page(html::not_found("No meeting has that id."), 404),
+            None => error_page(&origin, 404, "Not found", "No meeting has that id."),
             Some(mut meeting) => {
                 meeting["summary"] = store.latest_summary(&id).await?.unwrap_or(Value::Null);
-                html_page(html::meeting(&meeting), 200)
+                cached(render(&pages::MeetingPage::new(canonical, &meeting))?, HTML, inm)
             }
         },
         Route::ApiCouncils => {
             let councils = store.councils().await?;
-            json_response(&json!({"councils": councils}), 200)
+            cached(json!({"councils": councils}).to_string(), JSON, inm)
         }
         Route::ApiCouncil(id) => match store.council(&id).await? {
             None => problem(404, "Not Found", "no council has that id"),
-            Some(council) => json_response(&serde_json::to_value(council)?, 200),
+            Some(council) => cached(serde_json::to_value(council)?.to_string(), JSON, inm),
         },
         Route::ApiCouncilMeetings(id) => {
             let Some(council) = store.council(&id).await? else {
@@ -141,18 +302,18 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 return problem(400, "Bad Request", "from and to must be dates as YYYY-MM-DD");
             }
             let meetings = store.council_meetings(&id, &from, &to).await?;
-            json_response(&json!({"council_id": id, "from": from, "to": to, "meetings": meetings}), 200)
+            cached(json!({"council_id": id, "from": from, "to": to, "meetings": meetings}).to_string(), JSON, inm)
         }
         Route::ApiMeeting(id) => match store.meeting_full(&id).await? {
             None => problem(404, "Not Found", "no meeting has that id"),
             Some(mut meeting) => {
                 meeting["summary"] = store.latest_summary(&id).await?.unwrap_or(Value::Null);
-                json_response(&meeting, 200)
+                cached(meeting.to_string(), JSON, inm)
             }
         },
         Route::ApiWeek(id, week) => match store.latest_digest(&id, &week).await? {
             None => problem(404, "Not Found", "no digest for that council and week yet"),
-            Some(digest) => json_response(&digest, 200),
+            Some(digest) => cached(digest.to_string(), JSON, inm),
         },
         Route::AdminDigest(id) => {
             let week = query_value(url.query(), "week")
@@ -167,7 +328,7 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         }
         Route::ApiDocument(id) => match store.document_with_pages(&id).await? {
             None => problem(404, "Not Found", "no document has that id"),
-            Some(document) => json_response(&document, 200),
+            Some(document) => cached(document.to_string(), JSON, inm),
         },
         Route::AdminRegisterCouncil => {
             let input: CouncilInput = match req.json().await {
@@ -225,6 +386,6 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         }
         Route::MethodNotAllowed => problem(405, "Method Not Allowed", "this path does not take that method"),
         Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),
-        Route::NotFound => html_page(html::not_found("There is no page at this address."), 404),
+        Route::NotFound => error_page(&origin, 404, "Not found", "There is no page at this address."),
     }
 }

@@ -4,8 +4,15 @@
 pub enum Route {
     Home,
     Health,
+    About,
+    Search,
     CouncilPage(String),
+    CommitteePage(String, String),
+    WeekPage(String, String),
+    CouncilFeed(String, Option<String>),
+    CouncilCalendar(String, Option<String>),
     MeetingPage(String),
+    ApiSearch,
     ApiCouncils,
     ApiCouncil(String),
     ApiCouncilMeetings(String),
@@ -37,7 +44,24 @@ pub fn route(method: &str, path: &str) -> Route {
     match segments.as_slice() {
         [] => expect(get, Route::Home),
         ["healthz"] => expect(get, Route::Health),
+        ["about"] => expect(get, Route::About),
+        ["search"] => expect(get, Route::Search),
         ["councils", id] if is_id(id) => expect(get, Route::CouncilPage(id.to_string())),
+        ["councils", id, "feed.xml"] if is_id(id) => expect(get, Route::CouncilFeed(id.to_string(), None)),
+        ["councils", id, "meetings.ics"] if is_id(id) => expect(get, Route::CouncilCalendar(id.to_string(), None)),
+        ["councils", id, "committees", committee] if is_id(id) && is_id(committee) => {
+            expect(get, Route::CommitteePage(id.to_string(), committee.to_string()))
+        }
+        ["councils", id, "committees", committee, "feed.xml"] if is_id(id) && is_id(committee) => {
+            expect(get, Route::CouncilFeed(id.to_string(), Some(committee.to_string())))
+        }
+        ["councils", id, "committees", committee, "meetings.ics"] if is_id(id) && is_id(committee) => {
+            expect(get, Route::CouncilCalendar(id.to_string(), Some(committee.to_string())))
+        }
+        ["councils", id, "weeks", week] if is_id(id) && crate::time::parse_iso_week(week).is_some() => {
+            expect(get, Route::WeekPage(id.to_string(), week.to_string()))
+        }
+        ["api", "v1", "search"] => expect(get, Route::ApiSearch),
         ["meetings", id] if is_id(id) => expect(get, Route::MeetingPage(id.to_string())),
         ["api", "v1", "councils"] => expect(get, Route::ApiCouncils),
         ["api", "v1", "councils", id] if is_id(id) => expect(get, Route::ApiCouncil(id.to_string())),
@@ -66,7 +90,26 @@ pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.replace('+', " "))
+        .map(|(_, value)| percent_decode(&value.replace('+', " ")))
+}
+
+/// Decodes %XX escapes; invalid sequences are kept as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && text.is_char_boundary(i + 3) {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -91,5 +134,7 @@ mod tests {
         assert_eq!(query_value(Some("from=2026-01-01&to=2026-02-01"), "to").as_deref(), Some("2026-02-01"));
         assert_eq!(query_value(Some("a=1"), "b"), None);
         assert_eq!(query_value(None, "a"), None);
+        assert_eq!(query_value(Some("q=community+safety%2C%20plan"), "q").as_deref(), Some("community safety, plan"));
+        assert_eq!(query_value(Some("q=100%"), "q").as_deref(), Some("100%"));
     }
 }

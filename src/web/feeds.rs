@@ -1,0 +1,157 @@
+//! RSS 2.0 of summaries and iCalendar (RFC 5545) of meetings, built from rows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+
+use super::html::escape;
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+fn rfc2822(stamp: &str) -> String {
+    DateTime::parse_from_rfc3339(stamp).map(|t| t.to_rfc2822()).unwrap_or_default()
+}
+
+/// An RSS 2.0 channel; `items` rows carry meeting_id, title, headline, created_at, version.
+pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>");
+    out.push_str(&format!(
+        "<title>{}</title><link>{}{}</link><description>{}</description><language>en-gb</language>",
+        escape(title),
+        escape(site),
+        escape(link_path),
+        escape(&format!("Meeting summaries: {title}"))
+    ));
+    for item in items {
+        let link = format!("{site}/meetings/{}", text(&item["meeting_id"]));
+        out.push_str(&format!(
+            "<item><title>{}</title><link>{}</link><guid isPermaLink=\"false\">{}-v{}</guid><pubDate>{}</pubDate><description>{}</description></item>",
+            escape(text(&item["title"])),
+            escape(&link),
+            escape(text(&item["meeting_id"])),
+            item["version"].as_i64().unwrap_or(1),
+            rfc2822(text(&item["created_at"])),
+            escape(text(&item["headline"])),
+        ));
+    }
+    out.push_str("</channel></rss>\n");
+    out
+}
+
+/// Escapes a TEXT value (RFC 5545 3.3.11).
+fn ical_text(value: &str) -> String {
+    value.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets without splitting a character (RFC 5545 3.1).
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut length = 0;
+    for c in line.chars() {
+        if length + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            length = 1;
+        }
+        out.push(c);
+        length += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn utc_stamp(stamp: &str) -> Option<String> {
+    DateTime::parse_from_rfc3339(stamp).ok().map(|t| t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string())
+}
+
+/// A calendar of meetings; rows carry id, title, local_date, starts_at_utc, status, location, updated_at.
+pub fn ical(site: &str, name: &str, meetings: &[Value]) -> String {
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//council-digest//meetings//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        format!("X-WR-CALNAME:{}", ical_text(name)),
+    ] {
+        out.push_str(&fold(&line));
+    }
+    for meeting in meetings {
+        let id = text(&meeting["id"]);
+        let mut lines = vec![
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{id}@council-digest"),
+            format!(
+                "DTSTAMP:{}",
+                utc_stamp(text(&meeting["updated_at"])).unwrap_or_else(|| "20000101T000000Z".to_string())
+            ),
+        ];
+        match meeting["starts_at_utc"].as_str().and_then(utc_stamp) {
+            Some(start) => {
+                lines.push(format!("DTSTART:{start}"));
+                if let Ok(begin) = DateTime::parse_from_rfc3339(text(&meeting["starts_at_utc"])) {
+                    let end = begin.with_timezone(&Utc) + chrono::Duration::hours(2);
+                    lines.push(format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")));
+                }
+            }
+            None => {
+                if let Ok(date) = NaiveDate::parse_from_str(text(&meeting["local_date"]), "%Y-%m-%d") {
+                    lines.push(format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")));
+                }
+            }
+        }
+        lines.push(format!("SUMMARY:{}", ical_text(text(&meeting["title"]))));
+        if let Some(location) = meeting["location"].as_str() {
+            lines.push(format!("LOCATION:{}", ical_text(location)));
+        }
+        lines.push(format!("URL:{site}/meetings/{id}"));
+        lines.push(format!("STATUS:{}", if meeting["status"] == "cancelled" { "CANCELLED" } else { "CONFIRMED" }));
+        lines.push("END:VEVENT".to_string());
+        for line in lines {
+            out.push_str(&fold(&line));
+        }
+    }
+    out.push_str(&fold("END:VCALENDAR"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn escapes_and_folds_calendar_lines() {
+        let cal = ical(
+            "https://cd.example",
+            "Coventry",
+            &[json!({"id": "coventry-1", "title": "Cabinet, budget; and more \\ things", "local_date": "2026-01-05",
+                     "starts_at_utc": "2026-01-05T10:00:00Z", "status": "cancelled", "updated_at": "2026-01-01T00:00:00Z",
+                     "location": "Council House, Coventry"})],
+        );
+        assert!(cal.contains("UID:coventry-1@council-digest\r\n"));
+        assert!(cal.contains("DTSTART:20260105T100000Z\r\n"));
+        assert!(cal.contains("STATUS:CANCELLED\r\n"));
+        assert!(cal.contains("SUMMARY:Cabinet\\, budget\\; and more \\\\ things"));
+        assert!(cal.lines().all(|l| l.len() <= 75));
+        let long = fold(&"é".repeat(100));
+        assert!(long.split("\r\n").all(|l| l.len() <= 75));
+    }
+
+    #[test]
+    fn writes_rss_items() {
+        let feed = rss(
+            "https://cd.example",
+            "Coventry & friends",
+            "/councils/coventry",
+            &[
+                json!({"meeting_id": "coventry-1", "title": "Cabinet <b>", "headline": "x", "created_at": "2026-01-05T10:00:00Z", "version": 2}),
+            ],
+        );
+        assert!(feed.contains("<title>Coventry &amp; friends</title>"));
+        assert!(feed.contains("<guid isPermaLink=\"false\">coventry-1-v2</guid>"));
+        assert!(feed.contains("Mon, 5 Jan 2026 10:00:00 +0000"));
+        assert!(!feed.contains("<b>"));
+    }
+}

@@ -1,0 +1,443 @@
+//! Resident pages: compile-time-checked templates (askama, in `templates/`)
+//! filled from stored rows. Templates escape every value; links to council
+//! documents pass through `safe_href` so only http(s) links are ever rendered.
+
+use askama::Template;
+use serde_json::{json, Value};
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+fn opt_text(value: &Value) -> Option<String> {
+    value.as_str().map(str::to_string).filter(|s| !s.is_empty())
+}
+
+/// Only http(s) and site-relative links survive; anything else (javascript:, data:) becomes inert.
+pub fn safe_href(url: &str) -> String {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") || (url.starts_with('/') && !url.starts_with("//"))
+    {
+        url.to_string()
+    } else {
+        "#".to_string()
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">` block: no character can close the element.
+pub fn script_json(value: &Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+pub struct LinkRow {
+    pub id: String,
+    pub title: String,
+    pub council: String,
+}
+
+pub struct CouncilLink {
+    pub id: String,
+    pub name: String,
+    pub supported: bool,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub canonical: String,
+    pub search_query: String,
+    pub latest: Vec<LinkRow>,
+    pub councils: Vec<CouncilLink>,
+}
+
+pub struct CouncilView {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub supported: bool,
+    pub base_url: String,
+}
+
+impl CouncilView {
+    pub fn from_row(council: &Value) -> Self {
+        let name = text(&council["name"]);
+        let short_name = name
+            .trim_end_matches(" Council")
+            .trim_end_matches(" City")
+            .trim_end_matches(" Borough")
+            .trim_end_matches(" District")
+            .trim_end_matches(" County")
+            .to_string();
+        Self {
+            id: text(&council["id"]),
+            name,
+            short_name,
+            supported: council["coverage"] == "supported",
+            base_url: safe_href(council["base_url"].as_str().unwrap_or_default()),
+        }
+    }
+}
+
+pub struct PointView {
+    pub meeting_id: String,
+    pub title: String,
+    pub text: String,
+    pub decisions: Vec<String>,
+}
+
+pub struct DigestView {
+    pub week: String,
+    pub headline: String,
+    pub points: Vec<PointView>,
+}
+
+impl DigestView {
+    pub fn from_row(digest: &Value) -> Self {
+        let body = &digest["body"];
+        Self {
+            week: text(&digest["week"]),
+            headline: text(&body["headline"]),
+            points: body["points"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| PointView {
+                    meeting_id: text(&p["meeting_id"]),
+                    title: text(&p["title"]),
+                    text: text(&p["text"]),
+                    decisions: p["decisions"].as_array().into_iter().flatten().map(text).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+pub struct MeetingLink {
+    pub id: String,
+    pub title: String,
+    pub cancelled: bool,
+    pub has_summary: bool,
+}
+
+impl MeetingLink {
+    fn from_row(row: &Value) -> Self {
+        Self {
+            id: text(&row["id"]),
+            title: text(&row["title"]),
+            cancelled: row["status"] == "cancelled",
+            has_summary: row["has_summary"].as_i64() == Some(1),
+        }
+    }
+}
+
+pub struct CommitteeGroup {
+    pub id: String,
+    pub title: String,
+    pub meetings: Vec<MeetingLink>,
+}
+
+/// Meetings grouped by committee, committees in order of first appearance.
+pub fn group_by_committee(rows: &[Value]) -> Vec<CommitteeGroup> {
+    let mut groups: Vec<CommitteeGroup> = Vec::new();
+    for row in rows {
+        let id = text(&row["committee_id"]);
+        match groups.iter_mut().find(|g| g.id == id) {
+            Some(group) => group.meetings.push(MeetingLink::from_row(row)),
+            None => groups.push(CommitteeGroup {
+                id,
+                title: text(&row["committee_title"]),
+                meetings: vec![MeetingLink::from_row(row)],
+            }),
+        }
+    }
+    groups
+}
+
+#[derive(Template)]
+#[template(path = "council.html")]
+pub struct CouncilPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council: CouncilView,
+    pub contact: String,
+    pub digest: Option<DigestView>,
+    pub committees: Vec<CommitteeGroup>,
+}
+
+#[derive(Template)]
+#[template(path = "committee.html")]
+pub struct CommitteePage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub committee_id: String,
+    pub title: String,
+    pub meetings: Vec<MeetingLink>,
+}
+
+impl CommitteePage {
+    pub fn new(canonical: String, council: &Value, committee: &Value, rows: &[Value]) -> Self {
+        Self {
+            canonical,
+            search_query: String::new(),
+            council_id: text(&council["id"]),
+            council_name: text(&council["name"]),
+            committee_id: text(&committee["id"]),
+            title: text(&committee["title"]),
+            meetings: rows.iter().map(MeetingLink::from_row).collect(),
+        }
+    }
+}
+
+pub struct Noted {
+    pub text: String,
+    pub footnote: u64,
+}
+
+pub struct SectionView {
+    pub title: String,
+    pub summary: String,
+    pub decisions: Vec<Noted>,
+    pub quotes: Vec<Noted>,
+}
+
+pub struct FootnoteView {
+    pub number: u64,
+    pub url: String,
+    pub label: String,
+}
+
+pub struct SummaryView {
+    pub label: String,
+    pub updated_reason: Option<String>,
+    pub headline: String,
+    pub sections: Vec<SectionView>,
+    pub procedural: Option<String>,
+    pub footnotes: Vec<FootnoteView>,
+}
+
+impl SummaryView {
+    pub fn from_row(summary: &Value) -> Option<Self> {
+        let body = summary.get("body").filter(|b| b.is_object())?;
+        let noted = |list: &Value| -> Vec<Noted> {
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .map(|n| Noted { text: text(&n["text"]), footnote: n["footnote"].as_u64().unwrap_or(0) })
+                .collect()
+        };
+        Some(Self {
+            label: text(&body["label"]),
+            updated_reason: opt_text(&summary["updated_reason"]),
+            headline: text(&body["headline"]),
+            sections: body["sections"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| SectionView {
+                    title: text(&s["title"]),
+                    summary: text(&s["summary"]),
+                    decisions: noted(&s["decisions"]),
+                    quotes: noted(&s["quotes"]),
+                })
+                .collect(),
+            procedural: opt_text(&body["procedural"]),
+            footnotes: body["footnotes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| FootnoteView {
+                    number: f["number"].as_u64().unwrap_or(0),
+                    url: safe_href(f["url"].as_str().unwrap_or_default()),
+                    label: text(&f["label"]),
+                })
+                .collect(),
+        })
+    }
+}
+
+pub struct ItemView {
+    pub number: Option<String>,
+    pub title: String,
+}
+
+pub struct DocLink {
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+pub struct MeetingPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub json_ld: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub committee_id: String,
+    pub committee: String,
+    pub title: String,
+    pub date: String,
+    pub web_url: String,
+    pub cancelled: bool,
+    pub summary: Option<SummaryView>,
+    pub items: Vec<ItemView>,
+    pub documents: Vec<DocLink>,
+}
+
+impl MeetingPage {
+    pub fn new(canonical: String, meeting: &Value) -> Self {
+        let cancelled = meeting["status"] == "cancelled";
+        let json_ld = script_json(&json!({
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": meeting["title"],
+            "startDate": meeting["starts_at_utc"].as_str().or(meeting["local_date"].as_str()),
+            "eventStatus": if cancelled { "https://schema.org/EventCancelled" } else { "https://schema.org/EventScheduled" },
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": {"@type": "Place", "name": meeting["location"].as_str().unwrap_or("See the council website")},
+            "organizer": {"@type": "GovernmentOrganization", "name": meeting["council_name"]},
+            "url": canonical,
+        }));
+        let mut documents: Vec<DocLink> = meeting["documents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| DocLink { url: safe_href(d["url"].as_str().unwrap_or_default()), title: text(&d["title"]) })
+            .collect();
+        let items = meeting["agenda_items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|i| {
+                for d in i["documents"].as_array().into_iter().flatten() {
+                    documents.push(DocLink {
+                        url: safe_href(d["url"].as_str().unwrap_or_default()),
+                        title: text(&d["title"]),
+                    });
+                }
+                ItemView { number: opt_text(&i["number"]), title: text(&i["title"]) }
+            })
+            .collect();
+        Self {
+            canonical,
+            search_query: String::new(),
+            json_ld,
+            council_id: text(&meeting["council_id"]),
+            council_name: text(&meeting["council_name"]),
+            committee_id: text(&meeting["committee_id"]),
+            committee: text(&meeting["committee_title"]),
+            title: text(&meeting["title"]),
+            date: text(&meeting["local_date"]),
+            web_url: safe_href(meeting["web_url"].as_str().unwrap_or_default()),
+            cancelled,
+            summary: SummaryView::from_row(&meeting["summary"]),
+            items,
+            documents,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "digest.html")]
+pub struct DigestPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub week: String,
+    pub headline: String,
+    pub points: Vec<PointView>,
+}
+
+pub struct SearchResult {
+    pub url: String,
+    pub title: String,
+    pub kind: String,
+    pub snippet: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub results: Vec<SearchResult>,
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub heading: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meeting_pages_render_hostile_text_inert() {
+        let meeting = json!({
+            "title": "<img src=x onerror=alert(1)>",
+            "council_id": "c", "council_name": "C", "committee_id": "c-c1", "committee_title": "Cabinet",
+            "local_date": "2026-01-05", "web_url": "javascript:alert(1)", "status": "confirmed",
+            "agenda_items": [{"number": "1", "title": "<script>bad()</script>", "documents": [{"url": "javascript:x()", "title": "d"}]}],
+            "documents": [],
+            "summary": {"updated_reason": null, "body": {
+                "label": "AI generated by m", "headline": "</script><script>alert(3)</script>",
+                "sections": [{"title": "t", "summary": "s", "decisions": [], "quotes": [{"text": "<b>q</b>", "footnote": 1}]}],
+                "footnotes": [{"number": 1, "url": "data:text/html,x", "label": "l"}]}}
+        });
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting).render().unwrap();
+        assert!(!html.contains("<img src=x"));
+        assert!(!html.contains("<script>bad"));
+        assert!(!html.contains("<script>alert(3)"));
+        assert!(!html.contains("javascript:"));
+        assert!(!html.contains("data:text"));
+        assert!(html.contains("&#60;script&#62;bad()"), "escaped as text");
+        assert!(html.contains("&#60;b&#62;q"));
+        // The JSON-LD block cannot be closed by the title.
+        let ld_start = html.find("application/ld+json").unwrap();
+        let ld_end = html[ld_start..].find("</script>").unwrap() + ld_start;
+        assert!(!html[ld_start..ld_end].contains('<'));
+    }
+
+    #[test]
+    fn unsupported_councils_show_the_request_support_notice() {
+        let council = json!({"id": "coventry", "name": "Coventry City Council", "coverage": "unsupported", "base_url": "https://e"});
+        let page = CouncilPage {
+            canonical: "https://x/councils/coventry".into(),
+            search_query: String::new(),
+            council: CouncilView::from_row(&council),
+            contact: "support@example.org".into(),
+            digest: None,
+            committees: group_by_committee(&[
+                json!({"id": "m1", "title": "Cabinet - Monday", "status": "cancelled", "committee_id": "coventry-c1", "committee_title": "Cabinet"}),
+            ]),
+        };
+        let html = page.render().unwrap();
+        assert!(html.contains("Request support for Coventry"));
+        assert!(html.contains("mailto:support@example.org"));
+        assert!(html.contains("(cancelled)"));
+    }
+
+    #[test]
+    fn only_web_links_survive() {
+        assert_eq!(safe_href("https://a.gov.uk/x.pdf#page=3"), "https://a.gov.uk/x.pdf#page=3");
+        assert_eq!(safe_href("/meetings/x"), "/meetings/x");
+        assert_eq!(safe_href("//evil.example"), "#");
+        assert_eq!(safe_href(" JavaScript:alert(1)"), "#");
+    }
+}
