@@ -37,9 +37,9 @@ if [[ ! -x node_modules/.bin/wrangler || package-lock.json -nt node_modules/.pac
 fi
 
 # Real feed clients for the feed tests.
-if ! python3 -c "import feedparser, icalendar" 2>/dev/null; then
-  say "installing feedparser and icalendar for the feed tests"
-  python3 -m pip install --quiet --disable-pip-version-check feedparser icalendar
+if ! python3 -c "import feedparser, icalendar, openapi_spec_validator" 2>/dev/null; then
+  say "installing feedparser, icalendar and openapi-spec-validator for the tests"
+  python3 -m pip install --quiet --disable-pip-version-check feedparser icalendar openapi-spec-validator
 fi
 
 if [[ ! -f .dev.vars ]]; then

@@ -153,6 +153,7 @@ async fn extract_pages(
         }
         None => {
             store.document_extracted(&document.id, step.page_count, &now()).await?;
+            crate::storage::version::bump(ctx.env).await;
             if first_page > 1 {
                 let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
             }

@@ -101,6 +101,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         }
         Job::MakeDigest { council_id, week } => {
             super::summaries::make_digest(ctx.store, council_id, week).await?;
+            crate::storage::version::bump(ctx.env).await;
             Ok(JobOutcome::Done)
         }
     }
@@ -277,6 +278,9 @@ async fn refresh_meeting(
     };
     let outcome = store_meeting(store, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
     store.meeting_done(run_id, outcome, None, &now()).await?;
+    if outcome != MeetingOutcome::Unchanged {
+        crate::storage::version::bump(ctx.env).await;
+    }
     let meeting = meeting_id(council_id, &listing.source_id);
     let all = outcome != MeetingOutcome::Unchanged;
     super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;

@@ -188,6 +188,7 @@ pub async fn summarise_meeting(ctx: &JobContext<'_>, council_id: &str, meeting_i
             &now(),
         )
         .await?;
+    crate::storage::version::bump(ctx.env).await;
     Ok(JobOutcome::Done)
 }
 

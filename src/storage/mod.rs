@@ -4,6 +4,7 @@ mod documents;
 pub mod queries;
 pub mod records;
 mod summaries;
+pub mod version;
 
 pub use documents::DocumentRecord;
 pub use summaries::SummaryVersion;

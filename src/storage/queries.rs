@@ -220,3 +220,13 @@ pub const FEED_SUMMARIES: &str =
     WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) ORDER BY s.created_at DESC, s.id DESC LIMIT 30";
 pub const CALENDAR_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.starts_at_utc, m.status, m.location, m.updated_at \
     FROM meetings m WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date >= ?3 ORDER BY m.local_date, m.local_time";
+pub const COUNCIL_COMMITTEES: &str = "SELECT id, source_id, title, category, is_deleted, is_expired, \
+    (SELECT COUNT(*) FROM meetings m WHERE m.committee_id = committees.id) AS meetings FROM committees WHERE council_id = ?1 ORDER BY title";
+/// Meetings by filters, in (date, id) order after the cursor; one extra row tells whether there is a next page.
+pub const FIND_MEETINGS: &str =
+    "SELECT m.id, m.council_id, m.committee_id, c.title AS committee_title, m.title, m.local_date, m.local_time, \
+    m.starts_at_utc, m.status, m.location, m.web_url, m.minutes_published, m.listed, \
+    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
+    FROM meetings m JOIN committees c ON c.id = m.committee_id \
+    WHERE (?1 IS NULL OR m.council_id = ?1) AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date BETWEEN ?3 AND ?4 \
+    AND (?5 IS NULL OR m.status = ?5) AND (m.local_date, m.id) > (?6, ?7) ORDER BY m.local_date, m.id LIMIT ?8";

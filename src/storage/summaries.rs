@@ -128,6 +128,37 @@ impl Store {
         }))
     }
 
+    pub async fn council_committees(&self, council_id: &str) -> Result<Vec<Value>> {
+        self.rows(q::COUNCIL_COMMITTEES, &[Text(council_id)]).await
+    }
+
+    /// One page of meetings matching the filters, after `cursor` = (date, id).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn find_meetings(
+        &self,
+        council: Option<&str>,
+        committee: Option<&str>,
+        range: (&str, &str),
+        status: Option<&str>,
+        cursor: (&str, &str),
+        limit: usize,
+    ) -> Result<Vec<Value>> {
+        self.rows(
+            q::FIND_MEETINGS,
+            &[
+                OptText(council),
+                OptText(committee),
+                Text(range.0),
+                Text(range.1),
+                OptText(status),
+                Text(cursor.0),
+                Text(cursor.1),
+                Int(limit as i64),
+            ],
+        )
+        .await
+    }
+
     pub async fn latest_summaries(&self) -> Result<Vec<Value>> {
         self.rows(q::LATEST_SUMMARIES, &[]).await
     }

@@ -51,7 +51,7 @@ fn cached(body: String, content_type: &str, if_none_match: Option<&str>) -> Resu
     let response = with_headers(response, content_type)?;
     let headers = response.headers();
     headers.set("ETag", &etag)?;
-    headers.set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")?;
+    headers.set("Cache-Control", BROWSER_CACHE)?;
     if content_type.starts_with("application/json") {
         headers.set("Access-Control-Allow-Origin", "*")?;
     }
@@ -117,14 +117,96 @@ fn valid_date(text: &str) -> bool {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
 }
 
-pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
+/// Public reads are served from the edge cache when the data has not changed
+/// since they were rendered: the key carries the data version from KV, which
+/// every write bumps. A request holding the current ETag gets 304.
+pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    let url = req.url()?;
+    let current = route(&req.method().to_string(), url.path());
+    if req.method() != worker::Method::Get || !is_public_read(&current) {
+        return respond(req, env, true).await;
+    }
+    let if_none_match = req.headers().get("If-None-Match").ok().flatten();
+    let version = crate::storage::version::current(&env).await;
+    let key = format!(
+        "https://edge-cache.council-digest.invalid/{version}{}{}",
+        url.path(),
+        url.query().map(|q| format!("?{q}")).unwrap_or_default()
+    );
+    let cache = worker::Cache::default();
+    let response = match cache.get(key.as_str(), false).await? {
+        Some(hit) => {
+            // Responses from the cache have immutable headers: copy them.
+            let headers = worker::Headers::from_iter(hit.headers().entries());
+            let hit = hit.with_headers(headers);
+            hit.headers().set("Cache-Control", BROWSER_CACHE)?;
+            hit.headers().set("X-Cache", "hit")?;
+            hit
+        }
+        None => {
+            let mut fresh = respond(req, env, false).await?;
+            if fresh.status_code() == 200 {
+                let stored = fresh.cloned()?;
+                stored.headers().set("Cache-Control", "public, max-age=86400")?;
+                cache.put(key.as_str(), stored).await?;
+            }
+            fresh.headers().set("X-Cache", "miss")?;
+            fresh
+        }
+    };
+    let etag = response.headers().get("ETag").ok().flatten();
+    let matches = match (&if_none_match, &etag) {
+        (Some(header), Some(etag)) => header.split(',').any(|t| t.trim().trim_start_matches("W/") == etag),
+        _ => false,
+    };
+    if matches && response.status_code() == 200 {
+        let not_modified = Response::empty()?.with_status(304);
+        let headers = not_modified.headers();
+        for name in ["ETag", "Cache-Control", "Content-Type", "Access-Control-Allow-Origin"] {
+            if let Ok(Some(value)) = response.headers().get(name) {
+                headers.set(name, &value)?;
+            }
+        }
+        return Ok(not_modified);
+    }
+    Ok(response)
+}
+
+const BROWSER_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+
+fn is_public_read(route: &Route) -> bool {
+    matches!(
+        route,
+        Route::Home
+            | Route::About
+            | Route::Search
+            | Route::CouncilPage(_)
+            | Route::CommitteePage(..)
+            | Route::WeekPage(..)
+            | Route::CouncilFeed(..)
+            | Route::CouncilCalendar(..)
+            | Route::MeetingPage(_)
+            | Route::ApiCouncils
+            | Route::ApiCouncil(_)
+            | Route::ApiCouncilMeetings(_)
+            | Route::ApiMeeting(_)
+            | Route::ApiDocument(_)
+            | Route::ApiWeek(..)
+            | Route::ApiSearch
+            | Route::ApiMeetings
+            | Route::ApiCommittees(_)
+            | Route::ApiOpenApi
+    )
+}
+
+async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Result<Response> {
     let url = req.url()?;
     let method = req.method().to_string();
     let current = route(&method, url.path());
     let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
     let origin = url.origin().ascii_serialization();
     let canonical = format!("{origin}{}", url.path());
-    let if_none_match = req.headers().get("If-None-Match").ok().flatten();
+    let if_none_match = req.headers().get("If-None-Match").ok().flatten().filter(|_| honour_if_none_match);
     let inm = if_none_match.as_deref();
     match &current {
         Route::AdminRegisterCouncil
@@ -321,7 +403,9 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             if crate::time::parse_iso_week(&week).is_none() {
                 return problem(400, "Bad Request", "week must be an ISO week such as 2026-W05");
             }
-            match crate::jobs::summaries::make_digest(&store, &id, &week).await? {
+            let made = crate::jobs::summaries::make_digest(&store, &id, &week).await?;
+            crate::storage::version::bump(&env).await;
+            match made {
                 None => problem(404, "Not Found", "no council has that id"),
                 Some(digest) => json_response(&digest, 200),
             }
@@ -339,6 +423,7 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 return problem(422, "Unprocessable Content", &message);
             }
             store.upsert_council(&input, &stamp(now_utc())).await?;
+            crate::storage::version::bump(&env).await;
             let council = store.council(&input.id).await?;
             json_response(&serde_json::to_value(council)?, 200)
         }
@@ -383,6 +468,63 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 &json!({"pages": pages.len(), "chars": chars, "wasm_memory_bytes": linear_memory_bytes()}),
                 200,
             )
+        }
+        Route::ApiOpenApi => {
+            let mut document: Value = serde_json::from_str(include_str!("openapi.json"))?;
+            document["servers"] = json!([{"url": format!("{origin}/api/v1")}]);
+            cached(document.to_string(), JSON, inm)
+        }
+        Route::ApiCommittees(id) => match store.council(&id).await? {
+            None => problem(404, "Not Found", "no council has that id"),
+            Some(_) => cached(
+                json!({"council_id": id, "committees": store.council_committees(&id).await?}).to_string(),
+                JSON,
+                inm,
+            ),
+        },
+        Route::ApiMeetings => {
+            let q = |name: &str| query_value(url.query(), name).filter(|v| !v.is_empty());
+            let from = q("from").unwrap_or_else(|| "0000-01-01".to_string());
+            let to = q("to").unwrap_or_else(|| "9999-12-31".to_string());
+            if (q("from").is_some() && !valid_date(&from)) || (q("to").is_some() && !valid_date(&to)) {
+                return problem(400, "Bad Request", "from and to must be dates as YYYY-MM-DD");
+            }
+            let status = q("status");
+            if status.as_deref().is_some_and(|s| !["confirmed", "cancelled", "postponed", "provisional"].contains(&s)) {
+                return problem(400, "Bad Request", "status must be confirmed, cancelled, postponed or provisional");
+            }
+            let limit: usize = match q("limit").map(|l| l.parse::<usize>()) {
+                None => 50,
+                Some(Ok(n)) if (1..=200).contains(&n) => n,
+                Some(_) => return problem(400, "Bad Request", "limit must be a number from 1 to 200"),
+            };
+            let cursor = match q("cursor") {
+                None => (String::new(), String::new()),
+                Some(c) => match routes::parse_cursor(&c) {
+                    Some(cursor) => cursor,
+                    None => return problem(400, "Bad Request", "cursor is not one this API gave out"),
+                },
+            };
+            let mut rows = store
+                .find_meetings(
+                    q("council").as_deref(),
+                    q("committee").as_deref(),
+                    (&from, &to),
+                    status.as_deref(),
+                    (&cursor.0, &cursor.1),
+                    limit + 1,
+                )
+                .await?;
+            let next = (rows.len() > limit).then(|| {
+                rows.truncate(limit);
+                let last = rows.last().cloned().unwrap_or_default();
+                format!(
+                    "{}~{}",
+                    last["local_date"].as_str().unwrap_or_default(),
+                    last["id"].as_str().unwrap_or_default()
+                )
+            });
+            cached(json!({"meetings": rows, "next_cursor": next}).to_string(), JSON, inm)
         }
         Route::MethodNotAllowed => problem(405, "Method Not Allowed", "this path does not take that method"),
         Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),

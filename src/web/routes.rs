@@ -13,6 +13,9 @@ pub enum Route {
     CouncilCalendar(String, Option<String>),
     MeetingPage(String),
     ApiSearch,
+    ApiMeetings,
+    ApiCommittees(String),
+    ApiOpenApi,
     ApiCouncils,
     ApiCouncil(String),
     ApiCouncilMeetings(String),
@@ -62,6 +65,9 @@ pub fn route(method: &str, path: &str) -> Route {
             expect(get, Route::WeekPage(id.to_string(), week.to_string()))
         }
         ["api", "v1", "search"] => expect(get, Route::ApiSearch),
+        ["api", "v1", "meetings"] => expect(get, Route::ApiMeetings),
+        ["api", "v1", "openapi.json"] => expect(get, Route::ApiOpenApi),
+        ["api", "v1", "councils", id, "committees"] if is_id(id) => expect(get, Route::ApiCommittees(id.to_string())),
         ["meetings", id] if is_id(id) => expect(get, Route::MeetingPage(id.to_string())),
         ["api", "v1", "councils"] => expect(get, Route::ApiCouncils),
         ["api", "v1", "councils", id] if is_id(id) => expect(get, Route::ApiCouncil(id.to_string())),
@@ -82,6 +88,13 @@ pub fn route(method: &str, path: &str) -> Route {
         ["admin", "bench", "pdf"] => expect(post, Route::AdminBenchPdf),
         _ => Route::NotFound,
     }
+}
+
+/// A page position in the meetings list: the last (date, id) seen, as `date~id`.
+pub fn parse_cursor(cursor: &str) -> Option<(String, String)> {
+    let (date, id) = cursor.split_once('~')?;
+    (chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() && is_id(id))
+        .then(|| (date.to_string(), id.to_string()))
 }
 
 /// The value of a query parameter in a URL's query string (already split off).
@@ -127,6 +140,13 @@ mod tests {
         assert_eq!(route("DELETE", "/api/v1/councils"), Route::MethodNotAllowed);
         assert_eq!(route("GET", "/meetings/<script>"), Route::NotFound);
         assert_eq!(route("GET", "/nothing/here"), Route::NotFound);
+    }
+
+    #[test]
+    fn reads_cursors() {
+        assert_eq!(parse_cursor("2026-01-05~coventry-5001"), Some(("2026-01-05".into(), "coventry-5001".into())));
+        assert_eq!(parse_cursor("2026-01-05"), None);
+        assert_eq!(parse_cursor("x~y"), None);
     }
 
     #[test]
