@@ -122,7 +122,7 @@ fn valid_date(text: &str) -> bool {
 /// every write bumps. A request holding the current ETag gets 304.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let url = req.url()?;
-    let current = route(&req.method().to_string(), url.path());
+    let current = route(req.method().as_ref(), url.path());
     if req.method() != worker::Method::Get || !is_public_read(&current) {
         return respond(req, env, true).await;
     }
