@@ -5,10 +5,12 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 # poppler's pdftotext is the reference for PDF text; rapidfuzz measures agreement.
-if ! command -v pdftotext >/dev/null || [[ ! -x /usr/bin/time ]]; then
-  (apt-get install -y poppler-utils time || (apt-get update && apt-get install -y poppler-utils time)) >/dev/null
+if ! command -v pdftotext >/dev/null || [[ ! -x /usr/bin/time ]] || ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  packages="poppler-utils time wrk nginx"
+  (apt-get install -y $packages || (apt-get update && apt-get install -y $packages)) >/dev/null
 fi
 python3 -c "import rapidfuzz" 2>/dev/null || python3 -m pip install --quiet rapidfuzz
 cargo bench --bench ingest
 cargo bench --bench pdf
 cargo bench --bench summaries
+cargo bench --bench web

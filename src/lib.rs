@@ -80,7 +80,7 @@ async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> 
         async move {
             for message in messages.iter().filter(|m| m.body().council_id() == council) {
                 if dead_letters {
-                    if let Err(error) = give_up(context.store, message.body()).await {
+                    if let Err(error) = give_up(context, message.body()).await {
                         worker::console_error!("dead letter for {council}: {error}");
                     }
                     message.ack();

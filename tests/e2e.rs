@@ -503,7 +503,7 @@ fn pages_feeds_search_and_caching() {
     let base = h.fake.add_site("pages", coventry_like(Behaviour::Healthy));
     h.register("pages", &base, json!({"name": "Pages Borough Council"}));
     h.scrape("pages");
-    let meetings = settled_summaries(h, "pages", 13, Duration::from_secs(180));
+    let meetings = settled_summaries(h, "pages", 13, Duration::from_secs(300));
     let meeting = &meetings[0];
     let id = meeting["id"].as_str().unwrap();
     assert_eq!(meeting["summary"]["body"]["label"], "extractive, not AI-generated");

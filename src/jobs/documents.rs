@@ -64,6 +64,8 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("document {document_id}: {error}"))),
         Err(error @ SourceError::TooLarge { .. }) | Err(error) => {
             store.document_failed(document_id, &format!("download failed: {error}"), &now()).await?;
+            // The meeting may have been waiting for this document before summarising.
+            super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
             return Ok(JobOutcome::Done);
         }
     };

@@ -108,7 +108,8 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
 }
 
 /// A message that exhausted its retries: close its part of the run as failed.
-pub async fn give_up(store: &Store, job: &Job) -> Result<()> {
+pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
+    let store = ctx.store;
     let note = "gave up after repeated transient failures";
     match job {
         Job::RefreshCouncil { run_id, .. } => {
@@ -120,8 +121,12 @@ pub async fn give_up(store: &Store, job: &Job) -> Result<()> {
             let error = format!("meeting {}: {note}", listing.source_id);
             store.meeting_done(run_id, MeetingOutcome::Failed, Some(&error), &now()).await
         }
-        Job::FetchDocument { document_id, .. } | Job::ExtractDocument { document_id, .. } => {
-            store.document_failed(document_id, &format!("{note}, or the extraction crashed"), &now()).await
+        Job::FetchDocument { council_id, document_id } | Job::ExtractDocument { council_id, document_id, .. } => {
+            store.document_failed(document_id, &format!("{note}, or the extraction crashed"), &now()).await?;
+            match store.document_record(document_id).await? {
+                Some(document) => super::summaries::request_summary(ctx, council_id, &document.meeting_id, 0).await,
+                None => Ok(()),
+            }
         }
         Job::SummariseMeeting { meeting_id, .. } => {
             worker::console_error!("summary of {meeting_id}: {note}");
