@@ -126,5 +126,6 @@ fn main() {
         println!("{label:<34} {:>10.0} {:>9.2} {:>9.2} {:>12.1}", m.rps, m.p50_ms, m.p99_ms, m.p99_ms / nginx_p99);
     }
     let _ = nginx.kill();
+    let _ = nginx.wait();
     println!("(wrk -t2 -c16 -d8s on one 2-core machine; wrangler dev is a development server, not the edge)");
 }
