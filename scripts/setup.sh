@@ -36,10 +36,16 @@ if [[ ! -x node_modules/.bin/wrangler || package-lock.json -nt node_modules/.pac
   npm ci --no-audit --no-fund
 fi
 
+# Headless Chromium and ChromeDriver for the browser test (Debian packages).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing chromium and chromium-driver"
+  (apt-get install -y chromium chromium-driver || (apt-get update && apt-get install -y chromium chromium-driver)) >/dev/null
+fi
+
 # Real feed clients for the feed tests.
-if ! python3 -c "import feedparser, icalendar, openapi_spec_validator" 2>/dev/null; then
-  say "installing feedparser, icalendar and openapi-spec-validator for the tests"
-  python3 -m pip install --quiet --disable-pip-version-check feedparser icalendar openapi-spec-validator
+if ! python3 -c "import feedparser, icalendar, openapi_spec_validator" 2>/dev/null || ! command -v schemathesis >/dev/null; then
+  say "installing feedparser, icalendar, openapi-spec-validator and schemathesis for the tests"
+  python3 -m pip install --quiet --disable-pip-version-check feedparser icalendar openapi-spec-validator schemathesis
 fi
 
 if [[ ! -f .dev.vars ]]; then

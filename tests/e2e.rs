@@ -627,3 +627,114 @@ fn pages_feeds_search_and_caching() {
     assert_eq!(committee_feed.status, 200);
     assert_eq!(h.get(&format!("/councils/pages/committees/{committee}/meetings.ics")).status, 200);
 }
+
+/// ChromeDriver on a free loopback port, stopped when dropped.
+struct ChromeDriver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn webdriver(method: &str, url: &str, body: Option<Value>) -> Value {
+    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+    let request = agent.request(method, url);
+    let response = match body {
+        Some(body) => request.send_json(body),
+        None => request.call(),
+    };
+    match response {
+        Ok(r) => r.into_json().unwrap(),
+        Err(ureq::Error::Status(code, r)) => {
+            panic!("webdriver {method} {url}: {code} {}", r.into_string().unwrap_or_default())
+        }
+        Err(e) => panic!("webdriver {method} {url}: {e}"),
+    }
+}
+
+#[test]
+fn hostile_text_is_inert_in_a_real_browser() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.hostile = true;
+    let base = h.fake.add_site("browser", site);
+    h.register("browser", &base, json!({}));
+    h.scrape("browser");
+    let meetings = settled_summaries(h, "browser", 13, Duration::from_secs(300));
+    let id = meetings[0]["id"].as_str().unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let driver = ChromeDriver {
+        child: std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver)"),
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ureq::get(&format!("{}/status", driver.url)).call().is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let profile = h.state_dir.join("chromium-profile");
+    let session = webdriver(
+        "POST",
+        &format!("{}/session", driver.url),
+        Some(json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     format!("--user-data-dir={}", profile.display())]
+        }}}})),
+    );
+    let session_url = format!("{}/session/{}", driver.url, session["value"]["sessionId"].as_str().unwrap());
+    webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": format!("{}/meetings/{id}", h.base_url)})));
+    // Any alert() from the payloads would leave an open dialog and fail this call.
+    let report = webdriver(
+        "POST",
+        &format!("{session_url}/execute/sync"),
+        Some(json!({"script": "return {
+            onerror: document.querySelectorAll('[onerror]').length,
+            scripts: Array.from(document.scripts).filter(s => s.type !== 'application/ld+json').length,
+            images: document.images.length,
+            text: document.body.innerText,
+            title: document.title
+        };", "args": []})),
+    )["value"]
+        .clone();
+    webdriver("DELETE", &session_url, None);
+    drop(driver);
+    assert_eq!(report["onerror"], 0, "{report:#}");
+    assert_eq!(report["scripts"], 0, "{report:#}");
+    assert_eq!(report["images"], 0, "{report:#}");
+    let text = report["text"].as_str().unwrap();
+    assert!(text.contains(HOSTILE_TITLE), "the title's markup is shown as text");
+    assert!(text.contains("<script>alert(1)</script>"), "the agenda's markup is shown as text");
+}
+
+#[test]
+fn the_api_conforms_to_its_openapi_document() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let base = h.fake.add_site("schema", coventry_like(Behaviour::Healthy));
+    h.register("schema", &base, json!({}));
+    h.scrape("schema");
+    let output = std::process::Command::new("schemathesis")
+        .args(["run", &format!("{}/api/v1/openapi.json", h.base_url)])
+        .args(["--url", &format!("{}/api/v1", h.base_url)])
+        .args(["--checks", "all", "--max-examples", "25", "--phases", "examples,coverage,fuzzing", "--no-color"])
+        .env("SCHEMATHESIS_HOOKS", "")
+        .output()
+        .expect("schemathesis (PyPI)");
+    let report = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "schemathesis found problems:\n{report}");
+    assert!(!report.contains("500 Internal Server Error"), "{report}");
+}

@@ -122,8 +122,10 @@ fn valid_date(text: &str) -> bool {
 /// every write bumps. A request holding the current ETag gets 304.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let url = req.url()?;
-    let current = route(req.method().as_ref(), url.path());
-    if req.method() != worker::Method::Get || !is_public_read(&current) {
+    // The raw method: the typed one maps methods it does not know to GET.
+    let method = req.inner().method();
+    let current = route(&method, url.path());
+    if method != "GET" || !is_public_read(&current) {
         return respond(req, env, true).await;
     }
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
@@ -201,7 +203,7 @@ fn is_public_read(route: &Route) -> bool {
 
 async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Result<Response> {
     let url = req.url()?;
-    let method = req.method().to_string();
+    let method = req.inner().method();
     let current = route(&method, url.path());
     let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
     let origin = url.origin().ascii_serialization();
@@ -266,7 +268,7 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             let rows =
                 if query.trim().is_empty() { Vec::new() } else { store.search(&query, council.as_deref(), 30).await? };
             if matches!(current, Route::ApiSearch) {
-                if query.trim().is_empty() {
+                if query_value(url.query(), "q").is_none_or(|q| q.is_empty()) {
                     return problem(400, "Bad Request", "q is required");
                 }
                 return cached(json!({"query": query, "council": council, "results": rows}).to_string(), JSON, inm);
@@ -484,21 +486,26 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
         },
         Route::ApiMeetings => {
             let q = |name: &str| query_value(url.query(), name).filter(|v| !v.is_empty());
-            let from = q("from").unwrap_or_else(|| "0000-01-01".to_string());
-            let to = q("to").unwrap_or_else(|| "9999-12-31".to_string());
-            if (q("from").is_some() && !valid_date(&from)) || (q("to").is_some() && !valid_date(&to)) {
+            let raw_from = query_value(url.query(), "from");
+            let raw_to = query_value(url.query(), "to");
+            if raw_from.as_deref().is_some_and(|d| !valid_date(d)) || raw_to.as_deref().is_some_and(|d| !valid_date(d))
+            {
                 return problem(400, "Bad Request", "from and to must be dates as YYYY-MM-DD");
             }
-            let status = q("status");
+            let from = raw_from.unwrap_or_else(|| "0000-01-01".to_string());
+            let to = raw_to.unwrap_or_else(|| "9999-12-31".to_string());
+            // Present-but-empty values are invalid for these parameters, not absent.
+            let raw = |name: &str| query_value(url.query(), name);
+            let status = raw("status");
             if status.as_deref().is_some_and(|s| !["confirmed", "cancelled", "postponed", "provisional"].contains(&s)) {
                 return problem(400, "Bad Request", "status must be confirmed, cancelled, postponed or provisional");
             }
-            let limit: usize = match q("limit").map(|l| l.parse::<usize>()) {
+            let limit: usize = match raw("limit").map(|l| l.parse::<usize>()) {
                 None => 50,
                 Some(Ok(n)) if (1..=200).contains(&n) => n,
                 Some(_) => return problem(400, "Bad Request", "limit must be a number from 1 to 200"),
             };
-            let cursor = match q("cursor") {
+            let cursor = match raw("cursor") {
                 None => (String::new(), String::new()),
                 Some(c) => match routes::parse_cursor(&c) {
                     Some(cursor) => cursor,
@@ -526,7 +533,12 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             });
             cached(json!({"meetings": rows, "next_cursor": next}).to_string(), JSON, inm)
         }
-        Route::MethodNotAllowed => problem(405, "Method Not Allowed", "this path does not take that method"),
+        Route::MethodNotAllowed => {
+            let allow = if route("GET", url.path()) == Route::MethodNotAllowed { "POST" } else { "GET, HEAD" };
+            let response = problem(405, "Method Not Allowed", &format!("this path takes {allow}"))?;
+            response.headers().set("Allow", allow)?;
+            Ok(response)
+        }
         Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),
         Route::NotFound => error_page(&origin, 404, "Not found", "There is no page at this address."),
     }
