@@ -45,15 +45,7 @@ fn excerpt(text: &str, max_sentences: usize) -> String {
 }
 
 pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary {
-    let mut summary = PublishedSummary {
-        headline: String::new(),
-        sections: Vec::new(),
-        procedural: None,
-        footnotes: Vec::new(),
-        quotes_kept: 0,
-        quotes_dropped: 0,
-        decisions_dropped: 0,
-    };
+    let mut summary = PublishedSummary::new(String::new(), None);
     for index in &plan.substantive {
         let item = &meeting.items[*index];
         let sources: Vec<&Source> = plan.sources.iter().filter(|s| s.item_id == item.item_id).collect();

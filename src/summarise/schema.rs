@@ -165,6 +165,18 @@ pub struct PublishedSummary {
 }
 
 impl PublishedSummary {
+    pub fn new(headline: String, procedural: Option<String>) -> Self {
+        Self {
+            headline,
+            sections: Vec::new(),
+            procedural,
+            footnotes: Vec::new(),
+            quotes_kept: 0,
+            quotes_dropped: 0,
+            decisions_dropped: 0,
+        }
+    }
+
     /// Adds (or reuses) the footnote for a source and answers its number.
     pub fn footnote_for(&mut self, source: &super::input::Source) -> usize {
         if let Some(existing) = self.footnotes.iter().find(|f| f.source_id == source.id) {
@@ -186,15 +198,10 @@ impl PublishedSummary {
 /// Keeps what the sources bear out: quotes found verbatim in the cited source,
 /// decisions whose evidence is found there. Everything else is dropped and counted.
 pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary {
-    let mut published = PublishedSummary {
-        headline: model.headline.trim().to_string(),
-        sections: Vec::new(),
-        procedural: model.procedural.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
-        footnotes: Vec::new(),
-        quotes_kept: 0,
-        quotes_dropped: 0,
-        decisions_dropped: 0,
-    };
+    let mut published = PublishedSummary::new(
+        model.headline.trim().to_string(),
+        model.procedural.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+    );
     for index in &plan.substantive {
         let item = &meeting.items[*index];
         let number = item.number.clone().unwrap_or_default();

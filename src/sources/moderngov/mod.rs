@@ -96,6 +96,38 @@ fn active(committees: &[Committee]) -> impl Iterator<Item = &Committee> {
     committees.iter().filter(|c| !c.is_deleted && !c.is_expired)
 }
 
+/// Reads each listed committee's meetings in `[from, to]`. A committee whose
+/// list fails is recorded and skipped; if every one fails, the mode is not working.
+async fn plan_meetings<F: Fetcher>(
+    fetcher: &F,
+    mode: Mode,
+    committees: Vec<Committee>,
+    to_read: Vec<(String, String)>,
+    parse: impl Fn(&str, &str) -> Result<Vec<MeetingListing>, SourceError>,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<RefreshPlan, SourceError> {
+    let mut plan =
+        RefreshPlan { mode, committees, meetings: Vec::new(), committee_errors: Vec::new(), web_service_error: None };
+    let mut first_error = None;
+    let mut successes = 0;
+    for (committee_id, url) in to_read {
+        match get_text(fetcher, &url).await.and_then(|text| parse(&text, &committee_id)) {
+            Ok(listings) => {
+                successes += 1;
+                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
+            }
+            Err(error) => {
+                first_error.get_or_insert_with(|| error.clone());
+                plan.committee_errors.push((committee_id, error));
+            }
+        }
+    }
+    match (successes, first_error) {
+        (0, Some(error)) => Err(error),
+        _ => Ok(plan),
+    }
+}
+
 async fn plan_with_web_service<F: Fetcher>(
     fetcher: &F,
     base_url: &str,
@@ -103,34 +135,10 @@ async fn plan_with_web_service<F: Fetcher>(
     to: NaiveDate,
 ) -> Result<RefreshPlan, SourceError> {
     let committees = xml::parse_committees(&get_text(fetcher, &urls::get_committees(base_url)).await?)?;
-    let mut plan = RefreshPlan {
-        mode: Mode::WebService,
-        committees: Vec::new(),
-        meetings: Vec::new(),
-        committee_errors: Vec::new(),
-        web_service_error: None,
-    };
-    let mut first_error = None;
-    let mut successes = 0;
-    for committee in active(&committees) {
-        let url = urls::get_meetings(base_url, &committee.source_id, from, to);
-        match get_text(fetcher, &url).await.and_then(|text| xml::parse_meetings(&text)) {
-            Ok(listings) => {
-                successes += 1;
-                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
-            }
-            Err(error) => {
-                first_error.get_or_insert_with(|| error.clone());
-                plan.committee_errors.push((committee.source_id.clone(), error));
-            }
-        }
-    }
-    // If no committee's list could be read, the web service is not working.
-    if let (0, Some(error)) = (successes, first_error) {
-        return Err(error);
-    }
-    plan.committees = committees;
-    Ok(plan)
+    let to_read = active(&committees)
+        .map(|c| (c.source_id.clone(), urls::get_meetings(base_url, &c.source_id, from, to)))
+        .collect();
+    plan_meetings(fetcher, Mode::WebService, committees, to_read, |text, _| xml::parse_meetings(text), (from, to)).await
 }
 
 async fn plan_with_html<F: Fetcher>(
@@ -140,33 +148,9 @@ async fn plan_with_html<F: Fetcher>(
     to: NaiveDate,
 ) -> Result<RefreshPlan, SourceError> {
     let committees = html::parse_committee_list(&get_text(fetcher, &urls::committee_list_page(base_url)).await?)?;
-    let mut plan = RefreshPlan {
-        mode: Mode::Html,
-        committees: Vec::new(),
-        meetings: Vec::new(),
-        committee_errors: Vec::new(),
-        web_service_error: None,
-    };
-    let mut first_error = None;
-    let mut successes = 0;
-    for committee in &committees {
-        let url = urls::meeting_list_page(base_url, &committee.source_id);
-        match get_text(fetcher, &url).await.and_then(|text| html::parse_meeting_list(&text, &committee.source_id)) {
-            Ok(listings) => {
-                successes += 1;
-                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
-            }
-            Err(error) => {
-                first_error.get_or_insert_with(|| error.clone());
-                plan.committee_errors.push((committee.source_id.clone(), error));
-            }
-        }
-    }
-    if let (0, Some(error)) = (successes, first_error) {
-        return Err(error);
-    }
-    plan.committees = committees;
-    Ok(plan)
+    let to_read =
+        committees.iter().map(|c| (c.source_id.clone(), urls::meeting_list_page(base_url, &c.source_id))).collect();
+    plan_meetings(fetcher, Mode::Html, committees, to_read, html::parse_meeting_list, (from, to)).await
 }
 
 /// Lists the council's committees and the meetings in `[from, to]`.
