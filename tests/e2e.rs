@@ -5,13 +5,14 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use council_digest::jobs::{REFRESH_CRON, WEEKLY_CRON};
 use serde_json::{json, Value};
 use support::fake_council::{
     coventry_like, Behaviour, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT, HOSTILE_TITLE, MEETINGS_IN_WINDOW,
     TRUNCATED_MEETING, WINDOWS_1252_MEETING,
 };
 use support::fake_llm::FABRICATED_QUOTE;
-use support::harness::{Harness, REFRESH_CRON};
+use support::harness::Harness;
 
 fn count(run: &Value, field: &str) -> i64 {
     run[field].as_i64().unwrap_or_else(|| panic!("{field} missing in {run:#}"))
@@ -489,7 +490,7 @@ fn summaries_publish_only_verified_quotes_and_are_not_remade_for_nothing() {
             - chrono::Duration::days(7);
         format!("{}-W{:02}", day.iso_week().year(), day.iso_week().week())
     };
-    assert_eq!(h.trigger_cron("30 6 * * MON").status, 200);
+    assert_eq!(h.trigger_cron(WEEKLY_CRON).status, 200);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let reply = h.get(&format!("/api/v1/councils/summ/weeks/{last_week}"));

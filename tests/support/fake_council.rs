@@ -63,8 +63,12 @@ const COMMITTEES: [(u32, &str, bool); 4] = [
 
 /// Coventry-like data around today: 14 meetings in the ±28-day window
 /// (one cancelled, one with minutes) and one older meeting outside it.
+fn today() -> NaiveDate {
+    chrono::DateTime::<Utc>::from(std::time::SystemTime::now()).date_naive()
+}
+
 pub fn coventry_like(behaviour: Behaviour) -> Site {
-    let today = chrono::DateTime::<Utc>::from(std::time::SystemTime::now()).date_naive();
+    let today = today();
     let mut meetings = Vec::new();
     let mut add = |committee_id: u32, offset: i64| {
         let id = 5000 + meetings.len() as u32;
@@ -87,21 +91,12 @@ pub fn coventry_like(behaviour: Behaviour) -> Site {
     }
     meetings[1].with_minutes = true; // Cabinet, two weeks ago
     meetings[12].cancelled = true; // Planning, tomorrow
-    Site {
-        behaviour,
-        committees: COMMITTEES.to_vec(),
-        meetings,
-        edited: Vec::new(),
-        requests: 0,
-        serve_documents: false,
-        document_requests: 0,
-        hostile: false,
-    }
+    Site::new(behaviour, meetings)
 }
 
 /// A council with `count` meetings spread over the ±28-day window, for benchmarks.
 pub fn with_meeting_count(behaviour: Behaviour, count: usize) -> Site {
-    let today = chrono::DateTime::<Utc>::from(std::time::SystemTime::now()).date_naive();
+    let today = today();
     let meetings = (0..count)
         .map(|n| FakeMeeting {
             id: 7000 + n as u32,
@@ -111,16 +106,7 @@ pub fn with_meeting_count(behaviour: Behaviour, count: usize) -> Site {
             with_minutes: n % 4 == 0,
         })
         .collect();
-    Site {
-        behaviour,
-        committees: COMMITTEES.to_vec(),
-        meetings,
-        edited: Vec::new(),
-        requests: 0,
-        serve_documents: false,
-        document_requests: 0,
-        hostile: false,
-    }
+    Site::new(behaviour, meetings)
 }
 
 pub const MEETINGS_IN_WINDOW: usize = 14;
@@ -211,6 +197,19 @@ fn query_value(query: &str, name: &str) -> Option<String> {
 }
 
 impl Site {
+    fn new(behaviour: Behaviour, meetings: Vec<FakeMeeting>) -> Self {
+        Site {
+            behaviour,
+            committees: COMMITTEES.to_vec(),
+            meetings,
+            edited: Vec::new(),
+            requests: 0,
+            serve_documents: false,
+            document_requests: 0,
+            hostile: false,
+        }
+    }
+
     fn committee_title(&self, id: u32) -> &'static str {
         self.committees.iter().find(|c| c.0 == id).map_or("Committee", |c| c.1)
     }

@@ -19,7 +19,6 @@ use super::fake_council::FakeCouncil;
 use super::fake_llm::FakeLlm;
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token";
-pub const REFRESH_CRON: &str = "0 */2 * * *";
 
 pub struct Harness {
     pub base_url: String,
