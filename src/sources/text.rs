@@ -30,7 +30,7 @@ pub fn element_text(element: scraper::ElementRef<'_>) -> String {
 }
 
 fn flush_line(current: &mut String, lines: &mut Vec<String>) {
-    let line = collapse_whitespace(&current.replace('\u{a0}', " "));
+    let line = collapse_whitespace(&decode_leftover_entities(&current.replace('\u{a0}', " ")));
     if !line.is_empty() {
         lines.push(line);
     }
@@ -64,6 +64,30 @@ fn collect_text(element: scraper::ElementRef<'_>, current: &mut String, lines: &
     }
 }
 
+/// Decodes character references left in text that was already decoded once.
+/// ModernGov double-encodes some characters (an apostrophe arrives as
+/// `&amp;#39;`), so after XML or HTML decoding the text still holds `&#39;`.
+/// Only well-formed references (`&#39;`, `&#x27;`, `&amp;`, `&rsquo;`) are
+/// decoded, exactly once, with the HTML parser's own entity table; a bare `&`
+/// or `<` stays as it is.
+pub fn decode_leftover_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    let has_reference = text.match_indices('&').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        let name_len = rest.strip_prefix('#').map_or_else(
+            || rest.bytes().take_while(u8::is_ascii_alphanumeric).count(),
+            |digits| 1 + digits.bytes().take_while(|b| b.is_ascii_hexdigit() || *b == b'x' || *b == b'X').count(),
+        );
+        name_len > 0 && rest[name_len..].starts_with(';')
+    });
+    if !has_reference {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // Markup characters are escaped first so that only references are interpreted.
+    let escaped = text.replace('<', "&lt;").replace('>', "&gt;");
+    let fragment = Html::parse_fragment(&escaped);
+    std::borrow::Cow::Owned(fragment.root_element().text().collect())
+}
+
 /// Text that is only white space (ModernGov's "empty" elements) becomes `None`.
 pub fn non_empty(text: &str) -> Option<String> {
     let trimmed = text.trim();
@@ -84,6 +108,20 @@ mod tests {
     fn drops_scripts_and_keeps_markup_as_text() {
         let html = "<p>Safe</p><script>alert(1)</script><p>&lt;script&gt;alert(2)&lt;/script&gt;</p>";
         assert_eq!(html_to_text(html), "Safe\n<script>alert(2)</script>");
+    }
+
+    #[test]
+    fn decodes_double_encoded_references_once() {
+        assert_eq!(decode_leftover_entities("Cabinet Members&#39; Question Time"), "Cabinet Members' Question Time");
+        assert_eq!(decode_leftover_entities("Members&#x27; &amp; Officers&rsquo;"), "Members' & Officers\u{2019}");
+        // Once only: a reference that was itself encoded three times keeps one layer.
+        assert_eq!(decode_leftover_entities("a &amp;#39; b"), "a &#39; b");
+        // Plain text, bare ampersands and angle brackets are left alone.
+        assert_eq!(decode_leftover_entities("Fish & Chips < 5"), "Fish & Chips < 5");
+        assert_eq!(decode_leftover_entities("<b>&#39;</b>"), "<b>'</b>");
+        assert!(matches!(decode_leftover_entities("R&D; costs"), std::borrow::Cow::Owned(_)));
+        // Markup that came escaped stays text after the first decoding.
+        assert_eq!(html_to_text("<p>Members&amp;#39; questions &lt;script&gt;</p>"), "Members' questions <script>");
     }
 
     #[test]

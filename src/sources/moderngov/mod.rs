@@ -405,7 +405,7 @@ mod tests {
             .filter(|n| n.ends_with(".xml") || n.ends_with(".html"))
             .collect();
         names.sort();
-        assert_eq!(names.len(), 17, "{names:?}");
+        assert_eq!(names.len(), 18, "{names:?}");
         for name in names {
             let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
             let text = decode_text(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));

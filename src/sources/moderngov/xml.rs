@@ -10,7 +10,7 @@ use crate::model::{
     AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus,
 };
 use crate::sources::detect::parse_xml;
-use crate::sources::text::{collapse_whitespace, html_to_text, non_empty};
+use crate::sources::text::{collapse_whitespace, decode_leftover_entities, html_to_text, non_empty};
 use crate::sources::SourceError;
 use crate::time::parse_uk_date;
 
@@ -27,8 +27,9 @@ fn deep_text(node: Node<'_, '_>) -> String {
     node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect()
 }
 
+/// A field's text, with references that survived XML decoding decoded once more.
 fn text_of(node: Node<'_, '_>, name: &str) -> Option<String> {
-    child(node, name).and_then(|c| non_empty(&deep_text(c)))
+    child(node, name).and_then(|c| non_empty(&decode_leftover_entities(&deep_text(c))))
 }
 
 fn flag(node: Node<'_, '_>, name: &str) -> bool {
@@ -40,9 +41,9 @@ fn html_field(node: Node<'_, '_>, name: &str) -> Option<String> {
     let field = child(node, name)?;
     let has_raw_markup = field.children().any(|c| c.is_element());
     let text = if has_raw_markup {
-        collapse_whitespace(
+        collapse_whitespace(&decode_leftover_entities(
             &field.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect::<Vec<_>>().join(" "),
-        )
+        ))
     } else {
         html_to_text(&deep_text(field))
     };
@@ -149,7 +150,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
         .map(|list| {
             children(list, "attendee")
                 .filter_map(|person| {
-                    let attribute = |name: &str| person.attribute(name).and_then(non_empty);
+                    let attribute = |name: &str| person.attribute(name).and_then(|v| non_empty(&decode_leftover_entities(v)));
                     Some(Attendee {
                         source_id: attribute("memberid")?,
                         name: attribute("name")?,
@@ -247,6 +248,16 @@ mod tests {
         assert_eq!(member.party.as_deref(), Some("LAB"));
         assert_eq!(member.attendance.as_deref(), Some("Expected"));
         assert_eq!(member.role.as_deref(), Some("Committee Member"));
+    }
+
+    #[test]
+    fn decodes_double_encoded_apostrophes_once() {
+        let meeting = parse_meeting(&fixture("derived_GetMeeting_double-encoded-apostrophe.xml"), BASE).unwrap();
+        assert_eq!(meeting.items[1].title, "Leader and Cabinet Members' Question Time");
+        assert_eq!(meeting.items[1].documents[0].title, "Members' questions and answers");
+        assert_eq!(meeting.attendees[0].name, "Councillor Aoife O'Brien");
+        // Escaped HTML bodies still become clean text.
+        assert!(meeting.items[0].agenda_text.as_deref().unwrap().starts_with("To approve as a correct record"));
     }
 
     #[test]
