@@ -33,6 +33,16 @@ pub struct Settings {
     pub prices: crate::summarise::Prices,
     /// Wait after a meeting changes before summarising, so its documents are read first.
     pub summary_delay_seconds: u32,
+    /// How far back a council's first refresh lists meetings.
+    pub backfill_days: i64,
+    /// A run or document with no progress for this long is taken up by the reaper.
+    pub stale_after_minutes: i64,
+    /// Fetch-log rows and finished runs are kept this long.
+    pub retention_days: i64,
+    /// A document that failed for a transient cause is read again after this long.
+    pub document_retry_hours: i64,
+    /// Points in the jobs that fail once each (tests of recovery only; empty in production).
+    pub fault_points: Vec<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +66,11 @@ impl Default for Settings {
             model_timeout_ms: 120_000,
             prices: crate::summarise::DEFAULT_PRICES,
             summary_delay_seconds: 120,
+            backfill_days: 90,
+            stale_after_minutes: 60,
+            retention_days: 30,
+            document_retry_hours: 24,
+            fault_points: Vec::new(),
         }
     }
 }
@@ -98,6 +113,15 @@ impl Settings {
                     .unwrap_or(defaults.prices.output_per_million),
             },
             summary_delay_seconds: number("SUMMARY_DELAY_SECONDS", u64::from(defaults.summary_delay_seconds)) as u32,
+            backfill_days: number("BACKFILL_DAYS", defaults.backfill_days as u64).min(3650) as i64,
+            stale_after_minutes: number("STALE_AFTER_MINUTES", defaults.stale_after_minutes as u64)
+                .clamp(1, 7 * 24 * 60) as i64,
+            retention_days: number("RETENTION_DAYS", defaults.retention_days as u64).clamp(1, 3650) as i64,
+            document_retry_hours: number("DOCUMENT_RETRY_HOURS", defaults.document_retry_hours as u64).clamp(1, 24 * 90)
+                as i64,
+            fault_points: lookup("FAULT_POINTS")
+                .map(|v| v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+                .unwrap_or_default(),
         }
     }
 

@@ -41,6 +41,11 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         if cron == jobs::WEEKLY_CRON {
             return enqueue_digests(&store, &queue).await;
         }
+        // Upkeep first, so that a council whose run died can start a new one now.
+        match jobs::upkeep::upkeep(&store, &env.queue("DOCUMENTS")?, &web::settings(&env)).await {
+            Ok(report) => worker::console_log!("upkeep: {report:?}"),
+            Err(error) => worker::console_error!("upkeep failed: {error}"),
+        }
         enqueue_all(&store, &queue, "cron").await
     }
     .await;
@@ -86,20 +91,21 @@ async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> 
                     message.ack();
                     continue;
                 }
-                match run_job(context, message.body()).await {
-                    Ok(JobOutcome::Done) => message.ack(),
-                    Ok(JobOutcome::Retry(reason)) => {
-                        let age_seconds =
-                            worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis()) / 1000;
-                        let delay = context.settings.retry_delay_seconds(age_seconds);
-                        worker::console_log!("retrying {council} in {delay}s: {reason}");
-                        message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
+                // Transient causes (the site, D1, R2, KV or a queue send failing)
+                // are retried with backoff, never at once.
+                let reason = match run_job(context, message.body()).await {
+                    Ok(JobOutcome::Done) => {
+                        message.ack();
+                        continue;
                     }
-                    Err(error) => {
-                        worker::console_error!("job for {council} failed: {error}");
-                        message.retry();
-                    }
-                }
+                    Ok(JobOutcome::Retry(reason)) => reason,
+                    Err(error) => format!("job failed: {error}"),
+                };
+                let age_seconds =
+                    worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis()) / 1000;
+                let delay = context.settings.retry_delay_seconds(age_seconds);
+                worker::console_log!("retrying {council} in {delay}s: {reason}");
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
         }
     });

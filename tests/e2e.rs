@@ -82,18 +82,107 @@ fn a_second_scrape_changes_nothing() {
     assert_eq!(count(&first, "meetings_new"), MEETINGS_IN_WINDOW as i64, "{first:#}");
     // Summaries follow the first scrape on their own; let them land before comparing.
     settled_summaries(h, "idem", MEETINGS_IN_WINDOW - 1, Duration::from_secs(120));
+    settled_documents(h, "idem", Duration::from_secs(120));
     let before = h.meetings("idem");
+    let documents_before = h.fake.document_requests("idem");
+    let model_calls_before = h.model.calls();
 
-    let second = h.scrape("idem");
+    // A plain rerun visits only what is due: the meetings of the next two weeks.
+    let due = h.scrape("idem");
+    assert_eq!(due["status"], "succeeded", "{due:#}");
+    assert!(count(&due, "meetings_planned") < MEETINGS_IN_WINDOW as i64, "{due:#}");
+    assert_eq!(count(&due, "meetings_planned") + count(&due, "meetings_skipped"), MEETINGS_IN_WINDOW as i64);
+    assert_eq!(count(&due, "meetings_unchanged"), count(&due, "meetings_planned"));
+
+    // A full rerun reads every meeting again. The site's pages carry no
+    // validators (as real ModernGov's do not), so every read is a full answer
+    // and only the content hash recognises that nothing changed.
+    let second = h.scrape_full("idem");
     assert_eq!(second["status"], "succeeded", "{second:#}");
     assert_eq!(count(&second, "meetings_new"), 0);
     assert_eq!(count(&second, "meetings_changed"), 0);
     assert_eq!(count(&second, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64);
+    let fetches = second["fetches"].as_array().unwrap();
+    let meeting_reads = fetches.iter().filter(|f| f["url"].as_str().unwrap().contains("GetMeeting?")).count();
+    assert_eq!(meeting_reads, MEETINGS_IN_WINDOW, "{fetches:#?}");
+    assert!(fetches.iter().all(|f| f["outcome"] == "ok" && f["status"] == 200), "{fetches:#?}");
     let after = h.meetings("idem");
     assert_eq!(before, after, "a rerun must not alter stored meetings");
-    // The fake site sends ETags: the rerun's meeting fetches are conditional and answered 304.
-    let not_modified = second["fetches"].as_array().unwrap().iter().filter(|f| f["outcome"] == "not_modified").count();
-    assert_eq!(not_modified, MEETINGS_IN_WINDOW * 2, "{:#}", second["fetches"]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(h.fake.document_requests("idem"), documents_before, "no document is downloaded again");
+    assert_eq!(h.model.calls(), model_calls_before, "no model call is made again");
+}
+
+#[test]
+fn one_run_per_council_at_a_time() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let base = h.fake.add_site("slowpoke", coventry_like(Behaviour::Hang));
+    h.register("slowpoke", &base, json!({}));
+    let first = h.start_scrape("slowpoke");
+    let second = h.admin("POST", "/admin/councils/slowpoke/scrape", None);
+    assert_eq!(second.status, 409, "{}", second.body);
+    assert!(second.content_type.starts_with("application/problem+json"));
+    assert!(second.body.contains(&first), "the answer names the running run: {}", second.body);
+    // The cron skips it too: no second run appears while the first is open.
+    assert_eq!(h.trigger_cron(REFRESH_CRON).status, 200);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(h.status_of("slowpoke")["last_run_id"], first.as_str());
+    // Once the run has ended, a new one may start.
+    h.wait_for_run(&first, Duration::from_secs(120));
+    h.admin(
+        "POST",
+        "/admin/councils",
+        Some(&json!({"id": "slowpoke", "name": "Slowpoke", "base_url": base, "enabled": false})),
+    );
+    let third = h.admin("POST", "/admin/councils/slowpoke/scrape", None);
+    assert_eq!(third.status, 202, "{}", third.body);
+}
+
+#[test]
+fn late_minutes_are_collected_and_the_summary_remade() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    // A Cabinet meeting seven weeks ago, still without minutes: outside the
+    // 28-day window, inside the first refresh's backfill.
+    let late_id = 5900;
+    site.meetings.push(support::fake_council::FakeMeeting {
+        id: late_id,
+        committee_id: 101,
+        date: chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive()
+            - chrono::Duration::days(50),
+        cancelled: false,
+        with_minutes: false,
+    });
+    let base = h.fake.add_site("latemins", site);
+    h.register("latemins", &base, json!({"coverage": "supported"}));
+    let first = h.scrape("latemins");
+    assert_eq!(count(&first, "meetings_new"), MEETINGS_IN_WINDOW as i64 + 1, "backfill reaches it: {first:#}");
+    let late = format!("latemins-{late_id}");
+    let meeting = h.get(&format!("/api/v1/meetings/{late}")).json();
+    assert_eq!(meeting["minutes_published"], 0, "{meeting:#}");
+    settled_summaries(h, "latemins", MEETINGS_IN_WINDOW, Duration::from_secs(120));
+    let first_summary = h.get(&format!("/api/v1/meetings/{late}")).json()["summary"].clone();
+    assert_eq!(first_summary["version"], 1, "{first_summary:#}");
+
+    // Weeks later the council publishes the minutes; a refresh that visits it collects them.
+    h.fake.publish_minutes("latemins", late_id);
+    let later = h.scrape_full("latemins");
+    assert_eq!(count(&later, "meetings_changed"), 1, "{later:#}");
+    let meeting = h.get(&format!("/api/v1/meetings/{late}")).json();
+    assert_eq!(meeting["minutes_published"], 1, "{meeting:#}");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let remade = loop {
+        let summary = h.get(&format!("/api/v1/meetings/{late}")).json()["summary"].clone();
+        if summary["version"] == 2 {
+            break summary;
+        }
+        assert!(Instant::now() < deadline, "summary not remade: {summary:#}\n{}", h.log_tail());
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let reason = remade["updated_reason"].as_str().unwrap_or_default().to_lowercase();
+    assert!(reason.contains("minutes"), "the new version says why: {remade:#}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! that lets later steps cite "item 5, reports pack page 37" (`structure`).
 
 pub mod pdf;
+pub mod stored;
 pub mod structure;
 
 use serde::{Deserialize, Serialize};

@@ -2,15 +2,22 @@
 //! GET, size cap), keep its bytes in the document store while its text is read
 //! in steps of pages, store the pages, and find the frontsheet's page ranges.
 
+use std::collections::HashMap;
+
 use worker::Result;
 
+use super::fault;
 use super::refresh::{fetcher_with_cap, now, JobContext};
 use super::{Job, JobOutcome};
+use crate::documents::stored::{
+    first_reads, join_parts, joined_text, stored_pages, text_key, total_chars, PagePointer,
+};
 use crate::documents::structure::frontsheet_items;
 use crate::documents::{extract_step, pdf::PdfError};
 use crate::net::{Fetcher, HttpRequest};
 use crate::sources::SourceError;
 use crate::storage::records::sha256_hex;
+use crate::storage::text::TextStore;
 use crate::storage::{DocumentRecord, Store};
 
 /// Extraction attempts that may end without finishing (a crash or a timeout)
@@ -24,14 +31,15 @@ fn store_key(document_id: &str, content_hash: &str) -> String {
 }
 
 /// Enqueues the meeting's public documents: all of them after a change (each
-/// is a cheap conditional GET when unchanged), only never-fetched ones otherwise.
+/// is a cheap conditional GET when unchanged), otherwise only those never
+/// fetched and those whose transient failure may now be tried again.
 pub async fn enqueue_meeting_documents(
     ctx: &JobContext<'_>,
     council_id: &str,
     meeting_id: &str,
     all: bool,
 ) -> Result<usize> {
-    let ids = ctx.store.documents_to_fetch(meeting_id, !all).await?;
+    let ids = ctx.store.documents_to_fetch(meeting_id, !all, &now()).await?;
     let jobs: Vec<Job> = ids
         .into_iter()
         .map(|document_id| Job::FetchDocument { council_id: council_id.to_string(), document_id })
@@ -42,6 +50,10 @@ pub async fn enqueue_meeting_documents(
     Ok(jobs.len())
 }
 
+fn finished(status: Option<&str>) -> bool {
+    matches!(status, Some("extracted" | "no_text_layer" | "failed"))
+}
+
 pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(document) = store.document_record(document_id).await? else {
@@ -50,8 +62,10 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
     if document.is_restricted != 0 {
         return Ok(JobOutcome::Done);
     }
+    // Validators only when the text of those bytes is settled: a partial
+    // document needs its bytes again to go on reading.
     let known = store.validators(std::slice::from_ref(&document.url)).await?;
-    let validators = if document.content_hash.is_some() {
+    let validators = if document.content_hash.is_some() && finished(document.text_status.as_deref()) {
         known.get(&document.url).cloned().unwrap_or_default()
     } else {
         Default::default()
@@ -63,7 +77,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         Ok(response) => response,
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("document {document_id}: {error}"))),
         Err(error @ SourceError::TooLarge { .. }) | Err(error) => {
-            store.document_failed(document_id, &format!("download failed: {error}"), &now()).await?;
+            store.document_failed(document_id, &format!("download failed: {error}"), &now(), None).await?;
             // The meeting may have been waiting for this document before summarising.
             super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
             return Ok(JobOutcome::Done);
@@ -73,16 +87,23 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         return Ok(JobOutcome::Done);
     }
     let content_hash = sha256_hex(&response.body);
-    let finished = matches!(document.text_status.as_deref(), Some("extracted" | "no_text_layer" | "failed"));
-    if document.content_hash.as_deref() == Some(content_hash.as_str()) && finished {
+    let same_bytes = document.content_hash.as_deref() == Some(content_hash.as_str());
+    let retry_failure = document.text_status.as_deref() == Some("failed") && document.retry_after.is_some();
+    if same_bytes && finished(document.text_status.as_deref()) && !retry_failure {
         store.save_validators(&document.url, &response.validators, &now()).await?;
         return Ok(JobOutcome::Done);
     }
-    store.document_fetched(document_id, &content_hash, response.body.len(), &now()).await?;
+    // The same bytes, part read: go on from the first page not yet read.
+    let first_page = if same_bytes && document.text_status.as_deref() == Some("partial") {
+        u32::try_from(document.pages_done).unwrap_or(0) + 1
+    } else {
+        store.document_fetched(document_id, &content_hash, response.body.len(), &now()).await?;
+        1
+    };
     store.save_validators(&document.url, &response.validators, &now()).await?;
     let document =
         DocumentRecord { content_hash: Some(content_hash.clone()), text_status: Some("partial".into()), ..document };
-    extract_pages(ctx, &document, &content_hash, &response.body, 1).await
+    extract_pages(ctx, &document, &content_hash, &response.body, first_page).await
 }
 
 pub async fn continue_extraction(
@@ -95,19 +116,39 @@ pub async fn continue_extraction(
         return Ok(JobOutcome::Done);
     };
     if document.content_hash.as_deref() != Some(content_hash) || document.text_status.as_deref() != Some("partial") {
-        // Newer bytes arrived since this step was queued; their own job reads them.
+        // Newer bytes arrived since this step was queued, or the text is done; nothing to do.
         return Ok(JobOutcome::Done);
     }
     let Some(object) = ctx.bucket.get(store_key(document_id, content_hash)).execute().await? else {
-        ctx.store.document_failed(document_id, "document bytes no longer in the document store", &now()).await?;
+        // The bytes are gone (never stored, or removed): download them again and go on.
+        ctx.store
+            .document_resumed(document_id, "document bytes were not in the document store; downloading again", &now())
+            .await?;
+        ctx.documents
+            .send(Job::FetchDocument { council_id: document.council_id.clone(), document_id: document_id.to_string() })
+            .await?;
         return Ok(JobOutcome::Done);
     };
     let Some(body) = object.body() else {
-        ctx.store.document_failed(document_id, "document store returned no body", &now()).await?;
-        return Ok(JobOutcome::Done);
+        return Ok(JobOutcome::Retry(format!("document {document_id}: the document store returned no body")));
     };
     let bytes = body.bytes().await?;
     extract_pages(ctx, &document, content_hash, &bytes, first_page).await
+}
+
+/// The first-read pages of the meeting's other documents, to recognise pages they already hold.
+async fn other_documents_pages(
+    ctx: &JobContext<'_>,
+    texts: &TextStore<'_>,
+    document: &DocumentRecord,
+) -> Result<HashMap<String, PagePointer>> {
+    let mut documents = Vec::new();
+    for (id, key) in ctx.store.meeting_text_keys(&document.meeting_id, &document.id).await? {
+        if let Some(pages) = texts.pages(&key).await? {
+            documents.push((id, pages));
+        }
+    }
+    Ok(first_reads(documents.iter().map(|(id, pages)| (id.as_str(), pages.as_slice()))))
 }
 
 async fn extract_pages(
@@ -118,10 +159,14 @@ async fn extract_pages(
     first_page: u32,
 ) -> Result<JobOutcome> {
     let store: &Store = ctx.store;
+    let texts = TextStore::new(ctx.bucket);
     let attempts = store.document_attempt(&document.id).await?;
     if attempts > MAX_EXTRACTION_ATTEMPTS {
-        store.document_failed(&document.id, "text extraction did not finish after repeated attempts", &now()).await?;
+        store
+            .document_failed(&document.id, "text extraction did not finish after repeated attempts", &now(), None)
+            .await?;
         let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
+        super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
         return Ok(JobOutcome::Done);
     }
     let step = match extract_step(bytes, first_page, ctx.settings.pdf_pages_per_step) {
@@ -131,40 +176,79 @@ async fn extract_pages(
                 PdfError::Encrypted => error.to_string(),
                 _ => format!("unreadable: {error}"),
             };
-            store.document_failed(&document.id, &reason, &now()).await?;
+            store.document_failed(&document.id, &reason, &now(), None).await?;
             let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
             super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
             return Ok(JobOutcome::Done);
         }
     };
-    store.store_pages(document, &step.pages).await?;
-    match step.next_page {
-        Some(next) => {
-            if first_page == 1 {
-                ctx.bucket.put(store_key(&document.id, content_hash), bytes.to_vec()).execute().await?;
-            }
-            store.document_step_done(&document.id, next - 1, step.page_count).await?;
-            ctx.documents
-                .send(Job::ExtractDocument {
-                    council_id: document.council_id.clone(),
-                    document_id: document.id.clone(),
-                    content_hash: content_hash.to_string(),
-                    first_page: next,
-                })
-                .await?;
+    let originals = other_documents_pages(ctx, &texts, document).await?;
+    let pages = stored_pages(&step.pages, &originals);
+    fault::point(ctx.settings, "after_extract")?;
+    if let Some(next) = step.next_page {
+        // More steps to come: keep this step's pages and the bytes, then queue the next step.
+        texts.put_part(&document.id, content_hash, first_page, &pages).await?;
+        if first_page == 1 {
+            ctx.bucket.put(store_key(&document.id, content_hash), bytes.to_vec()).execute().await?;
         }
-        None => {
-            store.document_extracted(&document.id, step.page_count, &now()).await?;
-            crate::storage::version::bump(ctx.env).await;
-            if first_page > 1 {
-                let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
-            }
-            if document.kind == "agenda_frontsheet" {
-                let text = store.document_text(&document.id).await?;
-                store.save_item_pages(&document.meeting_id, &document.id, &frontsheet_items(&text)).await?;
-            }
-            super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
-        }
+        store.document_step_done(&document.id, content_hash, next - 1, step.page_count, &now()).await?;
+        fault::point(ctx.settings, "after_step_saved")?;
+        ctx.documents
+            .send(Job::ExtractDocument {
+                council_id: document.council_id.clone(),
+                document_id: document.id.clone(),
+                content_hash: content_hash.to_string(),
+                first_page: next,
+            })
+            .await?;
+        return Ok(JobOutcome::Done);
     }
+    // The last step: join the parts (if the document was read in several steps).
+    let all_pages = if first_page == 1 {
+        pages
+    } else {
+        texts.put_part(&document.id, content_hash, first_page, &pages).await?;
+        match join_parts(texts.parts(&document.id, content_hash).await?, step.page_count) {
+            Ok(pages) => pages,
+            Err(missing) => {
+                // A part was lost: read again from there.
+                store
+                    .document_resumed(
+                        &document.id,
+                        &format!("pages from {missing} were lost; reading them again"),
+                        &now(),
+                    )
+                    .await?;
+                ctx.documents
+                    .send(Job::ExtractDocument {
+                        council_id: document.council_id.clone(),
+                        document_id: document.id.clone(),
+                        content_hash: content_hash.to_string(),
+                        first_page: missing,
+                    })
+                    .await?;
+                return Ok(JobOutcome::Done);
+            }
+        }
+    };
+    let key = text_key(&document.id, content_hash);
+    texts.put_text(key.clone(), &all_pages).await?;
+    fault::point(ctx.settings, "after_text_saved")?;
+    if document.kind == "agenda_frontsheet" {
+        store.save_item_pages(&document.meeting_id, &document.id, &frontsheet_items(&joined_text(&all_pages))).await?;
+    }
+    let previous_key = document.text_key.clone().filter(|previous| *previous != key);
+    store
+        .document_extracted(&document.id, content_hash, step.page_count, total_chars(&all_pages), &key, &now())
+        .await?;
+    crate::storage::version::bump(ctx.env).await;
+    if let Some(previous) = previous_key {
+        texts.delete(&previous).await;
+    }
+    if first_page > 1 {
+        texts.delete_parts(&document.id, content_hash).await;
+        let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
+    }
+    super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
     Ok(JobOutcome::Done)
 }

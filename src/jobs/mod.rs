@@ -3,8 +3,11 @@
 //! a meeting message fetches and stores that meeting.
 
 pub mod documents;
+pub mod fault;
 pub mod refresh;
+pub mod schedule;
 pub mod summaries;
+pub mod upkeep;
 
 use serde::{Deserialize, Serialize};
 

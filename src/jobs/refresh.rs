@@ -3,6 +3,8 @@
 use chrono::Duration;
 use worker::{Queue, Result};
 
+use super::fault;
+use super::schedule::{self, VisitState};
 use super::{batches, Job, JobOutcome};
 use crate::config::Settings;
 use crate::model::{MeetingDetail, MeetingListing};
@@ -11,7 +13,8 @@ use crate::sources::moderngov::{
     self, fetch_meeting, meeting_urls, plan_refresh, MeetingFetch, Mode, WebServiceSetting,
 };
 use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint};
-use crate::storage::{CouncilRow, MeetingOutcome, Store};
+use crate::storage::text::TextStore;
+use crate::storage::{CouncilRow, MeetingOutcome, Store, TrackedMeeting, VisitRow};
 use crate::time::{local_date, now_utc, parse_time_zone, stamp};
 
 pub struct JobContext<'a> {
@@ -47,22 +50,35 @@ pub fn fetcher_with_cap(settings: &Settings, max_bytes: usize) -> WorkerFetcher 
     })
 }
 
-/// Records a run and enqueues its refresh; returns the run id.
-pub async fn start_refresh(store: &Store, queue: &Queue, council_id: &str, trigger: &str) -> Result<String> {
+/// Records a run and enqueues its refresh; answers the run id, or `Err` with
+/// the id of the council's run still in progress (one run per council at a time).
+/// A `full` run visits every meeting the schedule tracks, due or not.
+pub async fn start_refresh(
+    store: &Store,
+    queue: &Queue,
+    council_id: &str,
+    trigger: &str,
+    full: bool,
+) -> Result<std::result::Result<String, String>> {
     let run_id = new_run_id(council_id);
-    store.create_run(&run_id, council_id, trigger, &now()).await?;
+    if let Err(open) = store.create_run(&run_id, council_id, trigger, full, &now()).await? {
+        return Ok(Err(open));
+    }
     queue.send(Job::RefreshCouncil { council_id: council_id.to_string(), run_id: run_id.clone() }).await?;
-    Ok(run_id)
+    Ok(Ok(run_id))
 }
 
-/// The cron's work: one refresh message per enabled council.
+/// The cron's work: one refresh message per enabled council, except councils
+/// whose previous run is still in progress.
 pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<usize> {
     let councils = store.enabled_councils().await?;
     let mut jobs = Vec::with_capacity(councils.len());
     for council in &councils {
         let run_id = new_run_id(&council.id);
-        store.create_run(&run_id, &council.id, trigger, &now()).await?;
-        jobs.push(Job::RefreshCouncil { council_id: council.id.clone(), run_id });
+        match store.create_run(&run_id, &council.id, trigger, false, &now()).await? {
+            Ok(()) => jobs.push(Job::RefreshCouncil { council_id: council.id.clone(), run_id }),
+            Err(open) => worker::console_log!("{}: run {open} still in progress, not starting another", council.id),
+        }
     }
     for batch in batches(&jobs, 100) {
         queue.send_batch(batch).await?;
@@ -97,7 +113,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
             super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
         }
         Job::SummariseMeeting { council_id, meeting_id } => {
-            super::summaries::summarise_meeting(ctx, council_id, meeting_id).await
+            super::summaries::summarise_meeting(ctx, council_id, meeting_id, None).await
         }
         Job::MakeDigest { council_id, week } => {
             super::summaries::make_digest(ctx.store, council_id, week).await?;
@@ -119,18 +135,22 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
         }
         Job::FetchMeeting { run_id, listing, .. } => {
             let error = format!("meeting {}: {note}", listing.source_id);
-            store.meeting_done(run_id, MeetingOutcome::Failed, Some(&error), &now()).await
+            store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&error), &now()).await
         }
         Job::FetchDocument { council_id, document_id } | Job::ExtractDocument { council_id, document_id, .. } => {
-            store.document_failed(document_id, &format!("{note}, or the extraction crashed"), &now()).await?;
+            // The cause may have been transient (the site, R2 or D1 was down): read it again later.
+            let retry_after = stamp(now_utc() + Duration::hours(ctx.settings.document_retry_hours));
+            let reason = format!("{note}, or the extraction crashed; will be tried again after {retry_after}");
+            store.document_failed(document_id, &reason, &now(), Some(&retry_after)).await?;
             match store.document_record(document_id).await? {
                 Some(document) => super::summaries::request_summary(ctx, council_id, &document.meeting_id, 0).await,
                 None => Ok(()),
             }
         }
-        Job::SummariseMeeting { meeting_id, .. } => {
-            worker::console_error!("summary of {meeting_id}: {note}");
-            Ok(())
+        Job::SummariseMeeting { council_id, meeting_id } => {
+            // The model stayed unreachable: publish the extractive summary now.
+            let reason = "the model could not be reached after repeated tries";
+            super::summaries::summarise_meeting(ctx, council_id, meeting_id, Some(reason)).await.map(|_| ())
         }
         Job::MakeDigest { council_id, week } => {
             worker::console_error!("digest of {council_id} {week}: {note}");
@@ -151,8 +171,16 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
     }
     let zone = parse_time_zone(&council.time_zone);
     let today = local_date(now_utc(), zone);
-    let from = today - Duration::days(ctx.settings.window_days_back);
-    let to = today + Duration::days(ctx.settings.window_days_ahead);
+    let full = store.run_record(run_id).await?.is_some_and(|run| run["full_visit"].as_i64() == Some(1));
+    let first_refresh = !store.council_has_meetings(council_id).await?;
+    let settings = ctx.settings;
+    let (from, to) = schedule::listing_window(
+        today,
+        settings.window_days_back,
+        settings.window_days_ahead,
+        first_refresh,
+        settings.backfill_days,
+    );
     let fetcher = fetcher(ctx.settings);
     let setting = WebServiceSetting::parse(&council.web_service);
     let planned = plan_refresh(&fetcher, &council.base_url, setting, from, to).await;
@@ -214,25 +242,60 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
         notes.insert(0, format!("web service unavailable, used HTML pages ({error})"));
     }
     let note = (!plan.committee_errors.is_empty()).then(|| notes.join("; "));
+
+    // Visit only what is due: the listed meetings, and past ones outside the
+    // listing window that are still waiting for minutes.
+    let now_instant = now_utc();
+    let ids: Vec<&str> = listed.iter().map(|(_, row, _)| row.id.as_str()).collect();
+    let states = store.visit_states(&council.id, &ids).await?;
+    let mut visits: Vec<(MeetingListing, String)> = listed
+        .iter()
+        .filter(|(_, row, _)| {
+            states
+                .get(&row.id)
+                .and_then(visit_state)
+                .is_none_or(|state| schedule::is_due(&state, today, now_instant, full))
+        })
+        .map(|(listing, _, _)| (listing.clone(), title_of(&listing.committee_source_id)))
+        .collect();
+    let tracked_from = (today - Duration::days(schedule::LATE_MINUTES_DAYS)).format("%Y-%m-%d").to_string();
+    let tracked_to = (from - Duration::days(1)).format("%Y-%m-%d").to_string();
+    let tracked = store.tracked_meetings(&council.id, &tracked_from, &tracked_to).await?;
+    let tracked_count = tracked.len();
+    for meeting in tracked {
+        let Some(state) = tracked_state(&meeting) else { continue };
+        if schedule::is_due(&state, today, now_instant, full) {
+            let listing = MeetingListing {
+                source_id: meeting.source_id,
+                committee_source_id: meeting.committee_source_id,
+                date: state.date,
+                time_text: meeting.local_time,
+                status: crate::model::MeetingStatus::parse(&meeting.status),
+            };
+            visits.push((listing, meeting.committee_title));
+        }
+    }
+    let skipped = listed.len() + tracked_count - visits.len();
     store
         .run_planned(
             run_id,
             plan.mode.as_str(),
             (&window.0, &window.1),
             plan.committees.len(),
-            listed.len(),
+            visits.len(),
             missing,
+            skipped,
             note.as_deref(),
             &now(),
         )
         .await?;
-    let jobs: Vec<Job> = listed
+    let jobs: Vec<Job> = visits
         .into_iter()
-        .map(|(listing, _, _)| Job::FetchMeeting {
+        .map(|(listing, committee_title)| Job::FetchMeeting {
             council_id: council.id.clone(),
             run_id: run_id.to_string(),
             mode: plan.mode,
-            committee_title: title_of(&listing.committee_source_id),
+            committee_title,
             listing,
         })
         .collect();
@@ -240,6 +303,32 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
         ctx.queue.send_batch(batch).await?;
     }
     Ok(JobOutcome::Done)
+}
+
+fn parse_stamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+
+fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn visit_state(row: &VisitRow) -> Option<VisitState> {
+    Some(VisitState {
+        date: parse_day(&row.local_date)?,
+        visited_at: row.visited_at.as_deref().and_then(parse_stamp),
+        minutes_published: row.minutes_published != 0,
+        cancelled: row.status == "cancelled",
+    })
+}
+
+fn tracked_state(meeting: &TrackedMeeting) -> Option<VisitState> {
+    Some(VisitState {
+        date: parse_day(&meeting.local_date)?,
+        visited_at: meeting.visited_at.as_deref().and_then(parse_stamp),
+        minutes_published: meeting.minutes_published != 0,
+        cancelled: meeting.status == "cancelled",
+    })
 }
 
 async fn refresh_meeting(
@@ -252,7 +341,9 @@ async fn refresh_meeting(
 ) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else {
-        store.meeting_done(run_id, MeetingOutcome::Failed, Some("council is not registered"), &now()).await?;
+        store
+            .meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some("council is not registered"), &now())
+            .await?;
         return Ok(JobOutcome::Done);
     };
     let urls = meeting_urls(&council.base_url, mode, &listing.committee_source_id, &listing.source_id);
@@ -262,14 +353,15 @@ async fn refresh_meeting(
         fetch_meeting(&fetcher, &council.base_url, mode, &listing.committee_source_id, &listing.source_id, &known)
             .await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
-    let (detail, validators) = match fetched {
+    let meeting = meeting_id(council_id, &listing.source_id);
+    let (detail, validators, page_error) = match fetched {
         Ok(MeetingFetch::NotModified) => {
-            store.meeting_done(run_id, MeetingOutcome::Unchanged, None, &now()).await?;
-            let meeting = meeting_id(council_id, &listing.source_id);
+            store.meeting_visited(&meeting, &now()).await?;
+            store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Unchanged, None, &now()).await?;
             super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, false).await?;
             return Ok(JobOutcome::Done);
         }
-        Ok(MeetingFetch::Fetched { detail, validators }) => (detail, validators),
+        Ok(MeetingFetch::Fetched { detail, validators, page_error }) => (detail, validators, page_error),
         Err(error) if error.is_transient() => {
             let message = format!("meeting {}: {error}", listing.source_id);
             store.run_error(run_id, &message).await?;
@@ -277,27 +369,56 @@ async fn refresh_meeting(
         }
         Err(error) => {
             let message = format!("meeting {}: {error}", listing.source_id);
-            store.meeting_done(run_id, MeetingOutcome::Failed, Some(&message), &now()).await?;
+            store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&message), &now()).await?;
             return Ok(JobOutcome::Done);
         }
     };
-    let outcome = store_meeting(store, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
-    store.meeting_done(run_id, outcome, None, &now()).await?;
+    if let Some(error) = page_error {
+        // The web service answered but the meeting page did not. A meeting read
+        // before keeps what was stored; a new one is stored from the web service.
+        // Either way the page is tried again at the next refresh.
+        let message = format!("meeting {}: meeting page unavailable ({error})", listing.source_id);
+        let known = store.meeting_state(&meeting).await?.is_some_and(|s| s.detail_hash.is_some());
+        let outcome = if known {
+            MeetingOutcome::Failed
+        } else {
+            store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?
+        };
+        store.meeting_read_error(&meeting, &message).await?;
+        store.meeting_done(run_id, &listing.source_id, outcome, Some(&message), &now()).await?;
+        if outcome == MeetingOutcome::New {
+            crate::storage::version::bump(ctx.env).await;
+            super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, true).await?;
+            super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
+        }
+        return Ok(JobOutcome::Done);
+    }
+    let outcome = store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
+    fault::point(ctx.settings, "after_meeting_saved")?;
+    // A summary still owed (an earlier delivery stored the meeting but stopped
+    // before asking for it) is asked for again; the input hash keeps it cheap.
+    let summary_owed = outcome == MeetingOutcome::Unchanged
+        && store.meeting_state(&meeting).await?.is_some_and(|state| state.summary_owed());
+    if outcome == MeetingOutcome::Unchanged {
+        store.meeting_visited(&meeting, &now()).await?;
+    }
     if outcome != MeetingOutcome::Unchanged {
         crate::storage::version::bump(ctx.env).await;
     }
-    let meeting = meeting_id(council_id, &listing.source_id);
     let all = outcome != MeetingOutcome::Unchanged;
     super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;
-    if all {
+    fault::point(ctx.settings, "after_queue_send")?;
+    if all || summary_owed {
         super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
     }
+    // Counted last, so that a run is closed only when its meetings' work is queued.
+    store.meeting_done(run_id, &listing.source_id, outcome, None, &now()).await?;
     Ok(JobOutcome::Done)
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn store_meeting(
-    store: &Store,
+    ctx: &JobContext<'_>,
     council: &CouncilRow,
     run_id: &str,
     mode: Mode,
@@ -306,6 +427,7 @@ async fn store_meeting(
     detail: &MeetingDetail,
     validators: &[(String, crate::net::Validators)],
 ) -> Result<MeetingOutcome> {
+    let store = ctx.store;
     let zone = parse_time_zone(&council.time_zone);
     let row = meeting_row(&council.id, committee_title, listing, detail, zone);
     let new_fingerprint = fingerprint(&council.id, &row, detail);
@@ -321,7 +443,7 @@ async fn store_meeting(
             (outcome, changes)
         }
     };
-    store
+    let removed_text = store
         .save_meeting(
             &council.id,
             Some(run_id),
@@ -334,5 +456,10 @@ async fn store_meeting(
             &now(),
         )
         .await?;
+    // Text of documents the meeting no longer lists; losing this delete only leaves litter.
+    let texts = TextStore::new(ctx.bucket);
+    for key in removed_text {
+        texts.delete(&key).await;
+    }
     Ok(outcome)
 }

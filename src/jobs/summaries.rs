@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 use worker::Result;
 
+use super::fault;
 use super::refresh::{now, JobContext};
 use super::{Job, JobOutcome};
 use crate::storage::{Store, SummaryVersion};
@@ -59,7 +60,16 @@ async fn run_model<M: ChatModel>(
     Ok(run)
 }
 
-pub async fn summarise_meeting(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str) -> Result<JobOutcome> {
+/// Summarises a meeting if its inputs changed. `model_unreachable` carries why
+/// the model is not to be tried (it stayed unreachable through every retry):
+/// the summary is then extractive, says so, and the model is tried again at
+/// the next change.
+pub async fn summarise_meeting(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    meeting_id: &str,
+    model_unreachable: Option<&str>,
+) -> Result<JobOutcome> {
     let store: &Store = ctx.store;
     let settings = ctx.settings;
     let Some(council) = store.council(council_id).await? else { return Ok(JobOutcome::Done) };
@@ -67,7 +77,8 @@ pub async fn summarise_meeting(ctx: &JobContext<'_>, council_id: &str, meeting_i
         // The last document to finish asks again.
         return Ok(JobOutcome::Done);
     }
-    let Some(meeting) = store.summary_input(meeting_id).await? else { return Ok(JobOutcome::Done) };
+    let texts = crate::storage::text::TextStore::new(ctx.bucket);
+    let Some(meeting) = store.summary_input(meeting_id, &texts).await? else { return Ok(JobOutcome::Done) };
     if meeting.items.is_empty() {
         return Ok(JobOutcome::Done);
     }
@@ -80,7 +91,11 @@ pub async fn summarise_meeting(ctx: &JobContext<'_>, council_id: &str, meeting_i
 
     let month = now_utc().format("%Y-%m").to_string();
     let mut notes: Vec<String> = Vec::new();
-    let use_model = if council.coverage != "supported" {
+    fault::point(settings, "model_call")?;
+    let use_model = if let Some(reason) = model_unreachable {
+        notes.push(format!("{reason}: extractive summary"));
+        false
+    } else if council.coverage != "supported" {
         notes.push("council not supported: extractive summary".into());
         false
     } else if settings.summary_provider == ProviderKind::Extractive {

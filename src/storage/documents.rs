@@ -1,16 +1,13 @@
 //! D1 access for documents' text: fetch state, pages, duplicates and item page ranges.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 use serde_json::Value;
 use worker::Result;
 
 use super::queries as q;
+use super::text::TextStore;
 use super::Param::{Int, OptText, Text};
 use super::Store;
-use crate::documents::page_fingerprint;
-use crate::documents::pdf::{text_chars, PageText};
 use crate::documents::structure::FrontsheetItem;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -26,17 +23,22 @@ pub struct DocumentRecord {
     pub content_hash: Option<String>,
     pub extraction_attempts: i64,
     pub pages_done: i64,
+    pub text_key: Option<String>,
+    /// Set when the last failure was transient: the same bytes may be read again.
+    pub retry_after: Option<String>,
 }
 
 impl Store {
-    /// Public documents of a meeting to fetch: all of them, or only those never fetched.
-    pub async fn documents_to_fetch(&self, meeting_id: &str, only_unfetched: bool) -> Result<Vec<String>> {
+    /// Public documents of a meeting to fetch: all of them, or only those never
+    /// fetched and those whose transient failure may be tried again by `now`.
+    pub async fn documents_to_fetch(&self, meeting_id: &str, only_unfetched: bool, now: &str) -> Result<Vec<String>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,
         }
-        let rows: Vec<Row> =
-            self.rows(q::MEETING_DOCUMENTS_TO_FETCH, &[Text(meeting_id), Int(i64::from(only_unfetched))]).await?;
+        let rows: Vec<Row> = self
+            .rows(q::MEETING_DOCUMENTS_TO_FETCH, &[Text(meeting_id), Int(i64::from(only_unfetched)), Text(now)])
+            .await?;
         Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
@@ -44,17 +46,15 @@ impl Store {
         self.row(q::DOCUMENT_FOR_FETCH, &[Text(id)]).await
     }
 
-    /// New bytes arrived: forget the old text and start extraction afresh.
+    /// New bytes arrived: start reading them afresh (the old version's text stays until replaced).
     pub async fn document_fetched(&self, id: &str, content_hash: &str, byte_size: usize, now: &str) -> Result<()> {
-        self.batch(vec![
-            self.statement(q::DOCUMENT_FETCHED, &[Text(id), Text(content_hash), Int(byte_size as i64), Text(now)])?,
-            self.statement(q::DELETE_DOCUMENT_PAGES, &[Text(id)])?,
-        ])
-        .await
+        self.run(q::DOCUMENT_FETCHED, &[Text(id), Text(content_hash), Int(byte_size as i64), Text(now)]).await
     }
 
-    pub async fn document_failed(&self, id: &str, reason: &str, now: &str) -> Result<()> {
-        self.run(q::DOCUMENT_FAILED, &[Text(id), Text(reason), Text(now)]).await
+    /// Records why a document could not be read; `retry_after` is set when the
+    /// cause was transient, so that a later visit reads it again.
+    pub async fn document_failed(&self, id: &str, reason: &str, now: &str, retry_after: Option<&str>) -> Result<()> {
+        self.run(q::DOCUMENT_FAILED, &[Text(id), Text(reason), Text(now), OptText(retry_after)]).await
     }
 
     /// Counts an extraction attempt before it starts, so a crash is remembered.
@@ -67,65 +67,53 @@ impl Store {
         Ok(row.map_or(0, |r| r.extraction_attempts))
     }
 
-    /// Stores extracted pages; a page whose text another document of the same
-    /// meeting already holds is stored as a pointer to it, so it is read once.
-    pub async fn store_pages(&self, document: &DocumentRecord, pages: &[PageText]) -> Result<usize> {
-        let fingerprints: Vec<Option<String>> = pages.iter().map(|p| page_fingerprint(&p.text)).collect();
-        let wanted: Vec<&String> = fingerprints.iter().flatten().collect();
-        let mut originals: HashMap<String, (String, i64)> = HashMap::new();
-        if !wanted.is_empty() {
-            #[derive(Deserialize)]
-            struct Row {
-                fingerprint: String,
-                document_id: String,
-                page_number: i64,
-            }
-            let json = serde_json::to_string(&wanted).unwrap_or_default();
-            let rows: Vec<Row> =
-                self.rows(q::DUPLICATE_PAGES, &[Text(&document.meeting_id), Text(&document.id), Text(&json)]).await?;
-            for row in rows {
-                originals.entry(row.fingerprint).or_insert((row.document_id, row.page_number));
-            }
-        }
-        let mut duplicates = 0;
-        let mut statements = Vec::with_capacity(pages.len());
-        for (page, fingerprint) in pages.iter().zip(&fingerprints) {
-            let original = fingerprint.as_ref().and_then(|f| originals.get(f));
-            duplicates += usize::from(original.is_some());
-            statements.push(self.statement(
-                q::INSERT_PAGE,
-                &[
-                    Text(&document.id),
-                    Int(i64::from(page.number)),
-                    page.printed_number.map_or(OptText(None), |n| Int(i64::from(n))),
-                    Text(&page.text),
-                    Int(text_chars(&page.text) as i64),
-                    OptText(fingerprint.as_deref()),
-                    OptText(original.map(|(doc, _)| doc.as_str())),
-                    original.map_or(OptText(None), |(_, page)| Int(*page)),
-                    OptText(page.error.as_deref()),
-                ],
-            )?);
-        }
-        self.batch(statements).await?;
-        Ok(duplicates)
-    }
-
-    pub async fn document_step_done(&self, id: &str, pages_done: u32, page_count: u32) -> Result<()> {
-        self.run(q::DOCUMENT_STEP_DONE, &[Text(id), Int(i64::from(pages_done)), Int(i64::from(page_count))]).await
-    }
-
-    pub async fn document_extracted(&self, id: &str, page_count: u32, now: &str) -> Result<()> {
-        self.run(q::DOCUMENT_EXTRACTED, &[Text(id), Int(i64::from(page_count)), Text(now)]).await
-    }
-
-    pub async fn document_text(&self, id: &str) -> Result<String> {
+    /// The R2 keys of the meeting's other documents' text.
+    pub async fn meeting_text_keys(&self, meeting_id: &str, except: &str) -> Result<Vec<(String, String)>> {
         #[derive(Deserialize)]
         struct Row {
-            text: String,
+            id: String,
+            text_key: String,
         }
-        let rows: Vec<Row> = self.rows(q::DOCUMENT_TEXT, &[Text(id)]).await?;
-        Ok(rows.into_iter().map(|r| r.text).collect::<Vec<_>>().join("\n"))
+        let rows: Vec<Row> = self.rows(q::MEETING_TEXT_KEYS, &[Text(meeting_id), Text(except)]).await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.text_key)).collect())
+    }
+
+    pub async fn document_step_done(
+        &self,
+        id: &str,
+        content_hash: &str,
+        pages_done: u32,
+        page_count: u32,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            q::DOCUMENT_STEP_DONE,
+            &[Text(id), Int(i64::from(pages_done)), Int(i64::from(page_count)), Text(now), Text(content_hash)],
+        )
+        .await
+    }
+
+    pub async fn document_extracted(
+        &self,
+        id: &str,
+        content_hash: &str,
+        page_count: u32,
+        text_chars: u32,
+        text_key: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            q::DOCUMENT_EXTRACTED,
+            &[
+                Text(id),
+                Int(i64::from(page_count)),
+                Text(now),
+                Int(i64::from(text_chars)),
+                Text(text_key),
+                Text(content_hash),
+            ],
+        )
+        .await
     }
 
     /// Records each agenda item's printed page range from the frontsheet, matched by item number.
@@ -159,19 +147,37 @@ impl Store {
         Ok(saved)
     }
 
-    /// A document with its pages; pages of a reports pack name the agenda item they belong to.
-    pub async fn document_with_pages(&self, id: &str) -> Result<Option<Value>> {
+    /// A document with its pages (read from the text store); pages of a
+    /// reports pack name the agenda item they belong to.
+    pub async fn document_with_pages(&self, id: &str, texts: &TextStore<'_>) -> Result<Option<Value>> {
         let Some(mut document) = self.row::<Value>(q::GET_DOCUMENT, &[Text(id)]).await? else {
             return Ok(None);
         };
-        let mut pages: Vec<Value> = self.rows(q::DOCUMENT_PAGES, &[Text(id)]).await?;
+        let stored = match document["text_key"].as_str() {
+            Some(key) => texts.pages(key).await?.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if let Some(object) = document.as_object_mut() {
+            object.remove("text_key");
+        }
+        let mut pages: Vec<Value> = stored
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "page_number": p.number,
+                    "printed_page": p.printed,
+                    "text": p.text,
+                    "text_chars": p.chars,
+                    "duplicate_of_document": p.duplicate_of.as_ref().map(|d| d.document.clone()),
+                    "duplicate_of_page": p.duplicate_of.as_ref().map(|d| d.page),
+                    "error": p.error,
+                })
+            })
+            .collect();
         if document["kind"] == "reports_pack" {
             let meeting = document["meeting_id"].as_str().unwrap_or_default().to_string();
             let ranges: Vec<Value> = self.rows(q::MEETING_ITEM_PAGES, &[Text(&meeting)]).await?;
-            let known: Vec<(u32, u32)> = pages
-                .iter()
-                .filter_map(|p| Some((p["page_number"].as_u64()? as u32, p["printed_page"].as_u64()? as u32)))
-                .collect();
+            let known: Vec<(u32, u32)> = stored.iter().filter_map(|p| Some((p.number, p.printed?))).collect();
             for range in &ranges {
                 let (Some(first), Some(last)) =
                     (range["first_printed_page"].as_u64(), range["last_printed_page"].as_u64())

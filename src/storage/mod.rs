@@ -4,6 +4,8 @@ mod documents;
 pub mod queries;
 pub mod records;
 mod summaries;
+pub mod text;
+pub mod upkeep;
 pub mod version;
 
 pub use documents::DocumentRecord;
@@ -133,10 +135,43 @@ impl CouncilInput {
     }
 }
 
+/// A stored meeting's visit-schedule state.
+#[derive(Debug, Clone, Deserialize)]
+pub struct VisitRow {
+    pub id: String,
+    pub local_date: String,
+    pub visited_at: Option<String>,
+    pub minutes_published: i64,
+    pub status: String,
+}
+
+/// A past meeting outside the listing window that is still waiting for minutes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TrackedMeeting {
+    pub id: String,
+    pub source_id: String,
+    pub committee_source_id: String,
+    pub committee_title: String,
+    pub local_date: String,
+    pub local_time: Option<String>,
+    pub status: String,
+    pub visited_at: Option<String>,
+    pub minutes_published: i64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct MeetingState {
     pub detail_hash: Option<String>,
     pub fingerprint: Option<String>,
+    pub content_changed: i64,
+    pub has_summary: i64,
+}
+
+impl MeetingState {
+    /// A summary is still owed: the meeting changed since its last summary, or has none.
+    pub fn summary_owed(&self) -> bool {
+        self.content_changed != 0 || self.has_summary == 0
+    }
 }
 
 /// How one meeting's fetch ended, for the run's counters.
@@ -146,6 +181,17 @@ pub enum MeetingOutcome {
     Changed,
     Unchanged,
     Failed,
+}
+
+impl MeetingOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Changed => "changed",
+            Self::Unchanged => "unchanged",
+            Self::Failed => "failed",
+        }
+    }
 }
 
 pub struct Store {
@@ -219,8 +265,35 @@ impl Store {
 
     // Runs and the fetch log
 
-    pub async fn create_run(&self, run_id: &str, council_id: &str, trigger: &str, now: &str) -> Result<()> {
-        self.run(q::CREATE_RUN, &[Text(run_id), Text(council_id), Text(trigger), Text(now)]).await
+    /// Opens a run for the council, or answers the id of the run still open.
+    pub async fn create_run(
+        &self,
+        run_id: &str,
+        council_id: &str,
+        trigger: &str,
+        full: bool,
+        now: &str,
+    ) -> Result<std::result::Result<(), String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let created: Option<Row> =
+            self.row(q::CREATE_RUN, &[Text(run_id), Text(council_id), Text(trigger), Text(now), Bool(full)]).await?;
+        if created.is_some() {
+            return Ok(Ok(()));
+        }
+        let open: Option<Row> = self.row(q::OPEN_RUN, &[Text(council_id)]).await?;
+        Ok(Err(open.map_or_else(|| "unknown".to_string(), |r| r.id)))
+    }
+
+    /// Whether any meeting of the council is stored (its first refresh reaches further back).
+    pub async fn council_has_meetings(&self, council_id: &str) -> Result<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            known: i64,
+        }
+        Ok(self.row::<Row>(q::COUNCIL_HAS_MEETINGS, &[Text(council_id)]).await?.is_some_and(|r| r.known != 0))
     }
 
     pub async fn run_record(&self, run_id: &str) -> Result<Option<Value>> {
@@ -236,6 +309,7 @@ impl Store {
         committees_seen: usize,
         meetings_planned: usize,
         meetings_missing: usize,
+        meetings_skipped: usize,
         error: Option<&str>,
         now: &str,
     ) -> Result<()> {
@@ -251,6 +325,7 @@ impl Store {
                 Int(meetings_missing as i64),
                 OptText(error),
                 Text(now),
+                Int(meetings_skipped as i64),
             ],
         )
         .await
@@ -264,26 +339,23 @@ impl Store {
         self.run(q::RUN_FAILED, &[Text(run_id), Text(error), Text(now)]).await
     }
 
+    /// Counts one meeting of a run (once, however often its message arrives)
+    /// and closes the run after the last planned one.
     pub async fn meeting_done(
         &self,
         run_id: &str,
+        meeting_source_id: &str,
         outcome: MeetingOutcome,
         error: Option<&str>,
         now: &str,
     ) -> Result<()> {
-        let count = |o: MeetingOutcome| Int(i64::from(outcome == o));
-        self.run(
-            q::RUN_MEETING_DONE,
-            &[
-                Text(run_id),
-                count(MeetingOutcome::New),
-                count(MeetingOutcome::Changed),
-                count(MeetingOutcome::Unchanged),
-                count(MeetingOutcome::Failed),
-                OptText(error),
-                Text(now),
-            ],
-        )
+        self.batch(vec![
+            self.statement(
+                q::RUN_MEETING_OUTCOME,
+                &[Text(run_id), Text(meeting_source_id), Text(outcome.as_str()), OptText(error)],
+            )?,
+            self.statement(q::RUN_RECOUNT, &[Text(run_id), OptText(error), Text(now)])?,
+        ])
         .await
     }
 
@@ -381,6 +453,18 @@ impl Store {
         self.row(q::MEETING_STATE, &[Text(meeting_id)]).await
     }
 
+    /// The visit-schedule state of the listed meetings that are stored, by meeting id.
+    pub async fn visit_states(&self, council_id: &str, meeting_ids: &[&str]) -> Result<HashMap<String, VisitRow>> {
+        let json = serde_json::to_string(meeting_ids).unwrap_or_default();
+        let rows: Vec<VisitRow> = self.rows(q::VISIT_STATES, &[Text(council_id), Text(&json)]).await?;
+        Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+    }
+
+    /// Past meetings between `from` and `to` still waiting for minutes.
+    pub async fn tracked_meetings(&self, council_id: &str, from: &str, to: &str) -> Result<Vec<TrackedMeeting>> {
+        self.rows(q::TRACKED_MEETINGS, &[Text(council_id), Text(from), Text(to)]).await
+    }
+
     pub async fn validators(&self, urls: &[String]) -> Result<HashMap<String, Validators>> {
         #[derive(Deserialize)]
         struct Row {
@@ -395,6 +479,7 @@ impl Store {
 
     /// Writes a fetched meeting in one transaction: the meeting, its items,
     /// documents and attendance, the change log and the HTTP validators.
+    /// Answers the R2 keys of text whose documents the meeting no longer lists.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_meeting(
         &self,
@@ -407,7 +492,7 @@ impl Store {
         validators: &[(String, Validators)],
         mode: &str,
         now: &str,
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         let meeting = row.id.as_str();
         let fingerprint_json = serde_json::to_string(fingerprint).unwrap_or_default();
         let digest = fingerprint.digest();
@@ -496,26 +581,25 @@ impl Store {
         let document_json = serde_json::to_string(&document_ids).unwrap_or_default();
         statements.push(self.statement(q::DELETE_PAGES_OF_REMOVED_ITEMS, &[Text(meeting), Text(&item_json)])?);
         statements.push(self.statement(q::DELETE_OTHER_ITEMS, &[Text(meeting), Text(&item_json)])?);
-        statements.push(self.statement(q::DELETE_PAGES_OF_REMOVED_DOCUMENTS, &[Text(meeting), Text(&document_json)])?);
+        #[derive(Deserialize)]
+        struct TextKey {
+            text_key: String,
+        }
+        let removed_text: Vec<TextKey> =
+            self.rows(q::REMOVED_DOCUMENT_TEXT, &[Text(meeting), Text(&document_json)]).await?;
         statements.push(self.statement(q::DELETE_OTHER_DOCUMENTS, &[Text(meeting), Text(&document_json)])?);
-        statements.push(self.statement(q::DELETE_MEETING_SEARCH, &[Text(meeting)])?);
-        let url = format!("/meetings/{meeting}");
+        statements.push(self.statement(q::DELETE_MEETING_SEARCH_TEXT, &[Text(meeting)])?);
+        statements.push(self.statement(q::DELETE_MEETING_SEARCH_ROWS, &[Text(meeting)])?);
         for item in &detail.items {
             let body = [item.agenda_text.as_deref(), item.minutes_text.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join("\n");
-            statements.push(self.statement(
-                q::INSERT_SEARCH,
-                &[Text(&item.title), Text(&body), Text("agenda_item"), Text(meeting), Text(council_id), Text(&url)],
-            )?);
+            statements.extend(self.search_statements(meeting, council_id, "agenda_item", &item.title, &body)?);
         }
         for doc in detail.documents.iter().chain(detail.items.iter().flat_map(|i| i.documents.iter())) {
-            statements.push(self.statement(
-                q::INSERT_SEARCH,
-                &[Text(&doc.title), Text(&row.title), Text("document"), Text(meeting), Text(council_id), Text(&url)],
-            )?);
+            statements.extend(self.search_statements(meeting, council_id, "document", &doc.title, &row.title)?);
         }
         statements.push(self.statement(q::DELETE_ATTENDANCE, &[Text(meeting)])?);
         for attendee in &detail.attendees {
@@ -546,7 +630,34 @@ impl Store {
                 &[Text(url), OptText(v.etag.as_deref()), OptText(v.last_modified.as_deref()), Text(now)],
             )?);
         }
-        self.batch(statements).await
+        self.batch(statements).await?;
+        Ok(removed_text.into_iter().map(|r| r.text_key).collect())
+    }
+
+    /// A search row: its key in `search_rows`, then its text under the same rowid.
+    pub fn search_statements(
+        &self,
+        meeting_id: &str,
+        council_id: &str,
+        kind: &str,
+        title: &str,
+        body: &str,
+    ) -> Result<[D1PreparedStatement; 2]> {
+        let url = format!("/meetings/{meeting_id}");
+        Ok([
+            self.statement(q::INSERT_SEARCH_ROW, &[Text(meeting_id), Text(council_id), Text(kind), Text(&url)])?,
+            self.statement(q::INSERT_SEARCH_TEXT, &[Text(title), Text(body)])?,
+        ])
+    }
+
+    /// Records why a read of the meeting was incomplete; it is read again at the next refresh.
+    pub async fn meeting_read_error(&self, meeting_id: &str, error: &str) -> Result<()> {
+        self.run(q::MEETING_READ_ERROR, &[Text(meeting_id), Text(error)]).await
+    }
+
+    /// Records that the meeting's details were read, whether or not they changed.
+    pub async fn meeting_visited(&self, meeting_id: &str, now: &str) -> Result<()> {
+        self.run(q::MEETING_VISITED, &[Text(meeting_id), Text(now)]).await
     }
 
     pub async fn save_validators(&self, url: &str, validators: &Validators, now: &str) -> Result<()> {

@@ -10,24 +10,71 @@ pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base
     gss_code = COALESCE(excluded.gss_code, councils.gss_code), nation = COALESCE(excluded.nation, councils.nation), \
     notes = COALESCE(excluded.notes, councils.notes), updated_at = excluded.updated_at";
 
+/// Creates a run unless the council has one still open (one run per council at a time).
 pub const CREATE_RUN: &str =
-    "INSERT INTO scrape_runs (id, council_id, trigger, status, started_at) VALUES (?1, ?2, ?3, 'queued', ?4)";
+    "INSERT INTO scrape_runs (id, council_id, trigger, status, started_at, progress_at, full_visit) \
+    SELECT ?1, ?2, ?3, 'queued', ?4, ?4, ?5 \
+    WHERE NOT EXISTS (SELECT 1 FROM scrape_runs WHERE council_id = ?2 AND finished_at IS NULL) RETURNING id";
+pub const OPEN_RUN: &str =
+    "SELECT id FROM scrape_runs WHERE council_id = ?1 AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1";
+/// Whether the council was ever listed, so its first refresh reaches back for history.
+pub const COUNCIL_HAS_MEETINGS: &str = "SELECT EXISTS (SELECT 1 FROM meetings WHERE council_id = ?1) AS known";
 pub const GET_RUN: &str = "SELECT * FROM scrape_runs WHERE id = ?1";
 pub const RUN_PLANNED: &str =
     "UPDATE scrape_runs SET mode = ?2, window_from = ?3, window_to = ?4, committees_seen = ?5, \
-    meetings_planned = ?6, meetings_missing = ?7, error = ?8, \
+    meetings_planned = ?6, meetings_missing = ?7, error = ?8, progress_at = ?9, meetings_skipped = ?10, \
     status = CASE WHEN ?6 = 0 THEN (CASE WHEN ?8 IS NULL THEN 'succeeded' ELSE 'partial' END) ELSE 'fetching' END, \
     finished_at = CASE WHEN ?6 = 0 THEN ?9 ELSE NULL END WHERE id = ?1";
 pub const RUN_ERROR: &str = "UPDATE scrape_runs SET error = ?2 WHERE id = ?1";
-pub const RUN_FAILED: &str = "UPDATE scrape_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1";
-/// Counts one finished meeting (?2 new, ?3 changed, ?4 unchanged, ?5 failed) and closes the run after the last.
-pub const RUN_MEETING_DONE: &str = "UPDATE scrape_runs SET meetings_done = meetings_done + 1, \
-    meetings_new = meetings_new + ?2, meetings_changed = meetings_changed + ?3, \
-    meetings_unchanged = meetings_unchanged + ?4, meetings_failed = meetings_failed + ?5, \
-    error = COALESCE(?6, error), \
-    status = CASE WHEN meetings_done + 1 >= meetings_planned \
-        THEN (CASE WHEN meetings_failed + ?5 > 0 OR COALESCE(?6, error) IS NOT NULL THEN 'partial' ELSE 'succeeded' END) ELSE status END, \
-    finished_at = CASE WHEN meetings_done + 1 >= meetings_planned THEN ?7 ELSE finished_at END WHERE id = ?1";
+pub const RUN_FAILED: &str =
+    "UPDATE scrape_runs SET status = 'failed', error = ?2, finished_at = ?3, progress_at = ?3 \
+    WHERE id = ?1 AND finished_at IS NULL";
+/// One meeting's outcome in a run: the first delivery of its message counts, a second changes nothing.
+pub const RUN_MEETING_OUTCOME: &str =
+    "INSERT OR IGNORE INTO run_meetings (run_id, meeting_id, outcome, error) VALUES (?1, ?2, ?3, ?4)";
+/// The run's counters recounted from its meetings (so they are exact however often a
+/// message arrives); the run closes when every planned meeting is counted.
+pub const RUN_RECOUNT: &str = "UPDATE scrape_runs SET \
+    meetings_done = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1), \
+    meetings_new = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'new'), \
+    meetings_changed = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'changed'), \
+    meetings_unchanged = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'unchanged'), \
+    meetings_failed = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'failed'), \
+    error = COALESCE(?2, error), progress_at = ?3, \
+    status = CASE WHEN finished_at IS NULL AND status = 'fetching' \
+        AND (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1) >= meetings_planned \
+        THEN (CASE WHEN (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'failed') > 0 \
+            OR COALESCE(?2, error) IS NOT NULL THEN 'partial' ELSE 'succeeded' END) ELSE status END, \
+    finished_at = CASE WHEN finished_at IS NULL AND status = 'fetching' \
+        AND (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1) >= meetings_planned THEN ?3 ELSE finished_at END \
+    WHERE id = ?1";
+
+// The reaper and retention
+
+/// Runs with no progress since ?1 are closed as failed, saying why.
+pub const REAP_RUNS: &str = "UPDATE scrape_runs SET status = 'failed', finished_at = ?2, \
+    error = COALESCE(error || '; ', '') || ?3 WHERE finished_at IS NULL AND progress_at < ?1 RETURNING id";
+/// Documents left partial with no progress since ?1.
+pub const STALE_DOCUMENTS: &str = "SELECT d.id, m.council_id, d.extraction_attempts FROM documents d \
+    JOIN meetings m ON m.id = d.meeting_id WHERE d.text_status = 'partial' AND d.progress_at < ?1 ORDER BY d.progress_at LIMIT ?2";
+/// Documents whose transient failure may be tried again now.
+pub const DOCUMENTS_TO_RETRY: &str = "SELECT d.id, m.council_id, d.extraction_attempts FROM documents d \
+    JOIN meetings m ON m.id = d.meeting_id WHERE d.text_status = 'failed' AND d.retry_after IS NOT NULL \
+    AND d.retry_after <= ?1 ORDER BY d.retry_after LIMIT ?2";
+/// Taken up again by the reaper: not stale again until ?2, and the reason is recorded.
+pub const DOCUMENT_RESUMED: &str =
+    "UPDATE documents SET progress_at = ?2, retry_after = NULL, text_error = ?3 WHERE id = ?1";
+/// Fetch-log rows older than ?1, oldest first (rowid order is time order).
+pub const PRUNE_FETCH_LOG: &str =
+    "DELETE FROM fetch_log WHERE id IN (SELECT id FROM fetch_log WHERE fetched_at < ?1 ORDER BY id LIMIT ?2)";
+/// Finished runs older than ?1, except each council's latest run and latest success.
+pub const OLD_RUNS: &str = "SELECT id FROM scrape_runs WHERE started_at < ?1 AND finished_at IS NOT NULL \
+    AND id NOT IN (SELECT (SELECT r.id FROM scrape_runs r WHERE r.council_id = c.id ORDER BY r.started_at DESC LIMIT 1) FROM councils c) \
+    AND id NOT IN (SELECT (SELECT r.id FROM scrape_runs r WHERE r.council_id = c.id AND r.status = 'succeeded' \
+        ORDER BY r.started_at DESC LIMIT 1) FROM councils c) \
+    ORDER BY started_at LIMIT ?2";
+pub const DELETE_RUN_MEETINGS: &str = "DELETE FROM run_meetings WHERE run_id IN (SELECT value FROM json_each(?1))";
+pub const DELETE_RUNS: &str = "DELETE FROM scrape_runs WHERE id IN (SELECT value FROM json_each(?1))";
 pub const INSERT_FETCH_LOG: &str =
     "INSERT INTO fetch_log (run_id, council_id, url, status, duration_ms, bytes, outcome, error, fetched_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -49,7 +96,17 @@ pub const UPSERT_LISTED_MEETING: &str =
 pub const MARK_UNLISTED_MEETINGS: &str = "UPDATE meetings SET listed = 0, missing_since = ?5 \
     WHERE council_id = ?1 AND local_date BETWEEN ?2 AND ?3 AND listed = 1 \
     AND committee_id IN (SELECT value FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?6))";
-pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint FROM meetings WHERE id = ?1";
+pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint, content_changed, \
+    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = meetings.id) AS has_summary FROM meetings WHERE id = ?1";
+/// What the visit schedule needs of the meetings a refresh listed.
+pub const VISIT_STATES: &str = "SELECT id, local_date, visited_at, minutes_published, status FROM meetings \
+    WHERE council_id = ?1 AND id IN (SELECT value FROM json_each(?2))";
+/// Past meetings outside the listing window still waiting for minutes (?2..?3), with what a visit needs.
+pub const TRACKED_MEETINGS: &str =
+    "SELECT m.id, m.source_id, c.source_id AS committee_source_id, c.title AS committee_title, \
+    m.local_date, m.local_time, m.status, m.visited_at, m.minutes_published FROM meetings m \
+    JOIN committees c ON c.id = m.committee_id WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 \
+    AND m.listed = 1 AND m.minutes_published = 0 AND m.status != 'cancelled' ORDER BY m.local_date";
 pub const VALIDATORS_FOR: &str =
     "SELECT url, etag, last_modified FROM http_validators WHERE url IN (SELECT value FROM json_each(?1))";
 pub const UPSERT_VALIDATORS: &str = "INSERT INTO http_validators (url, etag, last_modified, updated_at) VALUES (?1, ?2, ?3, ?4) \
@@ -58,10 +115,13 @@ pub const UPSERT_VALIDATORS: &str = "INSERT INTO http_validators (url, etag, las
 pub const SAVE_MEETING: &str =
     "UPDATE meetings SET title = ?2, local_date = ?3, local_time = ?4, starts_at_utc = ?5, status = ?6, \
     is_special = ?7, location = ?8, agenda_published = ?9, minutes_published = ?10, decisions_published = ?11, \
-    source_mode = ?12, detail_hash = ?13, fingerprint = ?14, detail_fetched_at = ?15, updated_at = ?15, \
+    source_mode = ?12, detail_hash = ?13, fingerprint = ?14, detail_fetched_at = ?15, visited_at = ?15, read_error = NULL, updated_at = ?15, \
     content_changed = CASE WHEN ?16 IS NULL THEN content_changed ELSE 1 END, \
     change_note = COALESCE(?16, change_note), changed_at = CASE WHEN ?16 IS NULL THEN changed_at ELSE ?15 END \
     WHERE id = ?1";
+pub const MEETING_VISITED: &str = "UPDATE meetings SET visited_at = ?2 WHERE id = ?1";
+/// A read that was incomplete: recorded, and the meeting read again at the next refresh.
+pub const MEETING_READ_ERROR: &str = "UPDATE meetings SET read_error = ?2, visited_at = NULL WHERE id = ?1";
 pub const INSERT_CHANGE: &str =
     "INSERT INTO meeting_changes (meeting_id, run_id, changed_at, what) VALUES (?1, ?2, ?3, ?4)";
 pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_id, position, number, title, agenda_text, minutes_text, is_restricted) \
@@ -89,7 +149,7 @@ pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_
     WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.local_time, m.id";
 pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, m.local_date, m.local_time, m.time_zone, m.starts_at_utc, \
     m.status, m.is_special, m.location, m.agenda_published, m.minutes_published, m.decisions_published, m.web_url, m.source_mode, \
-    m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.first_seen_at, m.updated_at, \
+    m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.first_seen_at, m.updated_at, \
     c.id AS committee_id, c.title AS committee_title, co.name AS council_name \
     FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN councils co ON co.id = m.council_id WHERE m.id = ?1";
 pub const MEETING_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted FROM agenda_items WHERE meeting_id = ?1 ORDER BY position";
@@ -114,47 +174,44 @@ pub const RUN_FETCHES: &str =
 
 // Documents and their text
 
-pub const DELETE_PAGES_OF_REMOVED_DOCUMENTS: &str = "DELETE FROM document_pages WHERE document_id IN \
-    (SELECT id FROM documents WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2)))";
+/// The text objects of documents a meeting no longer lists, to remove from R2.
+pub const REMOVED_DOCUMENT_TEXT: &str =
+    "SELECT text_key FROM documents WHERE meeting_id = ?1 AND text_key IS NOT NULL \
+    AND id NOT IN (SELECT value FROM json_each(?2))";
 pub const DOCUMENT_FOR_FETCH: &str = "SELECT d.id, d.meeting_id, d.url, d.title, d.kind, d.is_restricted, d.text_status, d.content_hash, \
-    d.extraction_attempts, d.pages_done, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
-/// Public documents of a meeting; with ?2 = 1 only those never fetched.
+    d.extraction_attempts, d.pages_done, d.text_key, d.retry_after, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
+/// Public documents of a meeting; with ?2 = 1 only those never fetched, and
+/// those whose transient failure may be tried again (?3 = now).
 pub const MEETING_DOCUMENTS_TO_FETCH: &str = "SELECT id FROM documents WHERE meeting_id = ?1 AND is_restricted = 0 \
-    AND (?2 = 0 OR text_status IS NULL) ORDER BY position";
-pub const DOCUMENT_FETCHED: &str = "UPDATE documents SET content_hash = ?2, byte_size = ?3, fetched_at = ?4, text_status = 'partial', \
-    text_error = NULL, pages_done = 0, page_count = NULL, text_chars = NULL, extraction_attempts = 0, extracted_at = NULL WHERE id = ?1";
-pub const DOCUMENT_FAILED: &str =
-    "UPDATE documents SET text_status = 'failed', text_error = ?2, fetched_at = COALESCE(fetched_at, ?3) WHERE id = ?1";
-pub const DELETE_DOCUMENT_PAGES: &str = "DELETE FROM document_pages WHERE document_id = ?1";
+    AND (?2 = 0 OR text_status IS NULL OR (text_status = 'failed' AND retry_after <= ?3)) ORDER BY position";
+pub const DOCUMENT_FETCHED: &str = "UPDATE documents SET content_hash = ?2, byte_size = ?3, fetched_at = ?4, progress_at = ?4, \
+    text_status = 'partial', text_error = NULL, pages_done = 0, page_count = NULL, text_chars = NULL, extraction_attempts = 0, \
+    extracted_at = NULL, retry_after = NULL, text_key = NULL WHERE id = ?1";
+/// ?4: when a transient failure may be tried again (NULL: only when the file changes).
+pub const DOCUMENT_FAILED: &str = "UPDATE documents SET text_status = 'failed', text_error = ?2, \
+    fetched_at = COALESCE(fetched_at, ?3), progress_at = ?3, retry_after = ?4 WHERE id = ?1";
+/// Extracted text of the meeting's other documents, for recognising pages they already hold.
+pub const MEETING_TEXT_KEYS: &str = "SELECT id, text_key FROM documents WHERE meeting_id = ?1 AND id != ?2 \
+    AND text_key IS NOT NULL ORDER BY id";
 pub const DOCUMENT_ATTEMPT: &str =
     "UPDATE documents SET extraction_attempts = extraction_attempts + 1 WHERE id = ?1 RETURNING extraction_attempts";
-pub const INSERT_PAGE: &str =
-    "INSERT OR REPLACE INTO document_pages (document_id, page_number, printed_page, text, text_chars, fingerprint, \
-    duplicate_of_document, duplicate_of_page, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-/// Pages of other documents of the same meeting with one of these fingerprints (first read wins).
-pub const DUPLICATE_PAGES: &str = "SELECT p.fingerprint, p.document_id, p.page_number FROM document_pages p \
-    JOIN documents d ON d.id = p.document_id WHERE d.meeting_id = ?1 AND p.document_id != ?2 AND p.duplicate_of_document IS NULL \
-    AND p.fingerprint IN (SELECT value FROM json_each(?3)) ORDER BY p.document_id, p.page_number";
-pub const DOCUMENT_STEP_DONE: &str =
-    "UPDATE documents SET pages_done = ?2, page_count = ?3, extraction_attempts = 0 WHERE id = ?1";
+/// Pages done only ever grow: a step delivered twice, or late, cannot move a document back.
+pub const DOCUMENT_STEP_DONE: &str = "UPDATE documents SET pages_done = MAX(pages_done, ?2), page_count = ?3, \
+    extraction_attempts = 0, progress_at = ?4 WHERE id = ?1 AND content_hash = ?5 AND text_status = 'partial'";
+/// ?4: characters of text, ?5: the R2 key of the pages, ?6: the content hash they were read from.
 pub const DOCUMENT_EXTRACTED: &str =
-    "UPDATE documents SET page_count = ?2, pages_done = ?2, extracted_at = ?3, extraction_attempts = 0, \
-    text_chars = (SELECT COALESCE(SUM(text_chars), 0) FROM document_pages WHERE document_id = ?1), \
-    text_status = CASE WHEN (SELECT COALESCE(SUM(text_chars), 0) FROM document_pages WHERE document_id = ?1) < 20 \
-        THEN 'no_text_layer' ELSE 'extracted' END, \
-    text_error = CASE WHEN (SELECT COALESCE(SUM(text_chars), 0) FROM document_pages WHERE document_id = ?1) < 20 \
-        THEN 'no text layer: scanned pages or text drawn as outlines' ELSE NULL END WHERE id = ?1";
-pub const DOCUMENT_TEXT: &str = "SELECT text FROM document_pages WHERE document_id = ?1 ORDER BY page_number";
+    "UPDATE documents SET page_count = ?2, pages_done = ?2, extracted_at = ?3, progress_at = ?3, extraction_attempts = 0, \
+    text_chars = ?4, text_key = ?5, retry_after = NULL, \
+    text_status = CASE WHEN ?4 < 20 THEN 'no_text_layer' ELSE 'extracted' END, \
+    text_error = CASE WHEN ?4 < 20 THEN 'no text layer: scanned pages or text drawn as outlines' ELSE NULL END \
+    WHERE id = ?1 AND content_hash = ?6";
 pub const MEETING_ITEM_NUMBERS: &str = "SELECT id, number FROM agenda_items WHERE meeting_id = ?1";
 pub const DELETE_ITEM_PAGES: &str = "DELETE FROM agenda_item_pages WHERE meeting_id = ?1";
 pub const INSERT_ITEM_PAGES: &str = "INSERT OR REPLACE INTO agenda_item_pages (agenda_item_id, meeting_id, frontsheet_id, first_printed_page, last_printed_page) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
 pub const GET_DOCUMENT: &str = "SELECT d.id, d.meeting_id, d.agenda_item_id, d.url, d.title, d.kind, d.published_on, d.is_restricted, \
-    d.text_status, d.text_error, d.content_hash, d.byte_size, d.page_count, d.text_chars, d.fetched_at, d.extracted_at, \
+    d.text_status, d.text_error, d.content_hash, d.byte_size, d.page_count, d.text_chars, d.fetched_at, d.extracted_at, d.text_key, \
     m.title AS meeting_title, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
-pub const DOCUMENT_PAGES: &str =
-    "SELECT page_number, printed_page, text, text_chars, duplicate_of_document, duplicate_of_page, error \
-    FROM document_pages WHERE document_id = ?1 ORDER BY page_number";
 pub const MEETING_ITEM_PAGES: &str = "SELECT p.agenda_item_id, i.number, i.title, p.first_printed_page, p.last_printed_page \
     FROM agenda_item_pages p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE p.meeting_id = ?1 ORDER BY p.first_printed_page";
 pub const DELETE_PAGES_OF_REMOVED_ITEMS: &str =
@@ -167,12 +224,10 @@ pub const PENDING_DOCUMENTS: &str =
     AND (text_status IS NULL OR text_status = 'partial')";
 pub const SUMMARY_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted FROM agenda_items \
     WHERE meeting_id = ?1 ORDER BY position";
-/// Readable, first-read pages of a meeting's public documents, with what each belongs to.
-pub const SUMMARY_PAGES: &str =
-    "SELECT d.id AS document_id, d.title AS document_title, d.url, d.kind, d.agenda_item_id, \
-    p.page_number, p.printed_page, p.text FROM documents d JOIN document_pages p ON p.document_id = d.id \
-    WHERE d.meeting_id = ?1 AND d.is_restricted = 0 AND p.duplicate_of_document IS NULL AND p.text_chars > 0 \
-    ORDER BY d.position, p.page_number";
+/// A meeting's public documents with extracted text, with what each belongs to.
+pub const SUMMARY_DOCUMENTS: &str =
+    "SELECT id AS document_id, title AS document_title, url, kind, agenda_item_id, text_key FROM documents \
+    WHERE meeting_id = ?1 AND is_restricted = 0 AND text_key IS NOT NULL AND text_status = 'extracted' ORDER BY position";
 pub const ITEM_PAGE_RANGES: &str =
     "SELECT agenda_item_id, first_printed_page, last_printed_page FROM agenda_item_pages WHERE meeting_id = ?1";
 pub const LATEST_SUMMARY: &str = "SELECT * FROM summaries WHERE meeting_id = ?1 ORDER BY version DESC LIMIT 1";
@@ -199,14 +254,23 @@ pub const MEETING_CHANGE_NOTE: &str = "SELECT change_note FROM meetings WHERE id
 
 // Search and pages
 
-pub const DELETE_MEETING_SEARCH: &str =
-    "DELETE FROM search_index WHERE meeting_id = ?1 AND kind IN ('agenda_item', 'document')";
-pub const DELETE_SUMMARY_SEARCH: &str = "DELETE FROM search_index WHERE meeting_id = ?1 AND kind = 'summary'";
-pub const INSERT_SEARCH: &str =
-    "INSERT INTO search_index (title, body, kind, meeting_id, council_id, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+// Search rows are removed by rowid through `search_rows`, never by scanning the FTS index.
+pub const DELETE_MEETING_SEARCH_TEXT: &str = "DELETE FROM search_text WHERE rowid IN \
+    (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind IN ('agenda_item', 'document'))";
+pub const DELETE_MEETING_SEARCH_ROWS: &str =
+    "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind IN ('agenda_item', 'document')";
+pub const DELETE_SUMMARY_SEARCH_TEXT: &str =
+    "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind = 'summary')";
+pub const DELETE_SUMMARY_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind = 'summary'";
+/// A search row's key; the text follows with the same rowid (`INSERT_SEARCH_TEXT`, in the same batch).
+pub const INSERT_SEARCH_ROW: &str =
+    "INSERT INTO search_rows (meeting_id, council_id, kind, url) VALUES (?1, ?2, ?3, ?4)";
+pub const INSERT_SEARCH_TEXT: &str =
+    "INSERT INTO search_text (rowid, title, body) VALUES (last_insert_rowid(), ?1, ?2)";
 pub const SEARCH: &str =
-    "SELECT kind, meeting_id, council_id, url, title, snippet(search_index, 1, '', '', ' … ', 20) AS snippet \
-    FROM search_index WHERE search_index MATCH ?1 AND (?2 IS NULL OR council_id = ?2) ORDER BY rank LIMIT ?3";
+    "SELECT r.kind, r.meeting_id, r.council_id, r.url, t.title, snippet(search_text, 1, '', '', ' … ', 20) AS snippet \
+    FROM search_text t JOIN search_rows r ON r.id = t.rowid \
+    WHERE search_text MATCH ?1 AND (?2 IS NULL OR r.council_id = ?2) ORDER BY t.rank LIMIT ?3";
 pub const LATEST_SUMMARIES: &str = "SELECT m.id, m.title, co.name AS council FROM meetings m JOIN councils co ON co.id = m.council_id \
     WHERE m.id IN (SELECT meeting_id FROM summaries ORDER BY created_at DESC LIMIT 50) ORDER BY m.local_date DESC LIMIT 10";
 pub const GET_COMMITTEE: &str = "SELECT id, council_id, source_id, title, category FROM committees WHERE id = ?1";

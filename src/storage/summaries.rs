@@ -5,6 +5,7 @@ use serde_json::Value;
 use worker::Result;
 
 use super::queries as q;
+use super::text::TextStore;
 use super::Param::{Int, OptText, Text};
 use super::Store;
 use crate::documents::structure::pdf_page_for_printed;
@@ -43,7 +44,7 @@ impl Store {
 
     /// What a summary of the meeting is made from: its items' text and, for each
     /// item, its own documents' pages and its pages of the reports pack.
-    pub async fn summary_input(&self, meeting_id: &str) -> Result<Option<MeetingInput>> {
+    pub async fn summary_input(&self, meeting_id: &str, texts: &TextStore<'_>) -> Result<Option<MeetingInput>> {
         let Some(meeting) = self.row::<Value>(q::GET_MEETING, &[Text(meeting_id)]).await? else {
             return Ok(None);
         };
@@ -57,6 +58,14 @@ impl Store {
             is_restricted: i64,
         }
         #[derive(Deserialize)]
+        struct DocumentRow {
+            document_id: String,
+            document_title: String,
+            url: String,
+            kind: String,
+            agenda_item_id: Option<String>,
+            text_key: String,
+        }
         struct PageRow {
             document_id: String,
             document_title: String,
@@ -74,7 +83,24 @@ impl Store {
             last_printed_page: u32,
         }
         let items: Vec<ItemRow> = self.rows(q::SUMMARY_ITEMS, &[Text(meeting_id)]).await?;
-        let pages: Vec<PageRow> = self.rows(q::SUMMARY_PAGES, &[Text(meeting_id)]).await?;
+        let documents: Vec<DocumentRow> = self.rows(q::SUMMARY_DOCUMENTS, &[Text(meeting_id)]).await?;
+        // Readable, first-read pages only: a duplicate's text is read where it was first found.
+        let mut pages: Vec<PageRow> = Vec::new();
+        for document in documents {
+            let stored = texts.pages(&document.text_key).await?.unwrap_or_default();
+            for page in stored.into_iter().filter(|p| p.duplicate_of.is_none() && p.chars > 0) {
+                pages.push(PageRow {
+                    document_id: document.document_id.clone(),
+                    document_title: document.document_title.clone(),
+                    url: document.url.clone(),
+                    kind: document.kind.clone(),
+                    agenda_item_id: document.agenda_item_id.clone(),
+                    page_number: page.number,
+                    printed_page: page.printed,
+                    text: page.text,
+                });
+            }
+        }
         let ranges: Vec<RangeRow> = self.rows(q::ITEM_PAGE_RANGES, &[Text(meeting_id)]).await?;
         let pack_numbers: Vec<(u32, u32)> = pages
             .iter()
@@ -212,13 +238,13 @@ impl Store {
         version: &SummaryVersion<'_>,
         now: &str,
     ) -> Result<()> {
-        let url = format!("/meetings/{meeting_id}");
+        let [search_row, search_text] =
+            self.search_statements(meeting_id, council_id, "summary", search.0, search.1)?;
         self.batch(vec![
-            self.statement(q::DELETE_SUMMARY_SEARCH, &[Text(meeting_id)])?,
-            self.statement(
-                q::INSERT_SEARCH,
-                &[Text(search.0), Text(search.1), Text("summary"), Text(meeting_id), Text(council_id), Text(&url)],
-            )?,
+            self.statement(q::DELETE_SUMMARY_SEARCH_TEXT, &[Text(meeting_id)])?,
+            self.statement(q::DELETE_SUMMARY_SEARCH_ROWS, &[Text(meeting_id)])?,
+            search_row,
+            search_text,
             self.statement(
                 q::INSERT_SUMMARY,
                 &[

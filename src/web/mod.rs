@@ -412,7 +412,10 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                 Some(digest) => json_response(&digest, 200),
             }
         }
-        Route::ApiDocument(id) => match store.document_with_pages(&id).await? {
+        Route::ApiDocument(id) => match store
+            .document_with_pages(&id, &crate::storage::text::TextStore::new(&env.bucket("DOCUMENT_STORE")?))
+            .await?
+        {
             None => problem(404, "Not Found", "no document has that id"),
             Some(document) => cached(document.to_string(), JSON, inm),
         },
@@ -433,8 +436,13 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             if store.council(&id).await?.is_none() {
                 return problem(404, "Not Found", "no council has that id");
             }
-            let run_id = start_refresh(&store, &env.queue("JOBS")?, &id, "admin").await?;
-            json_response(&json!({"run_id": run_id, "council_id": id, "status": "queued"}), 202)
+            let full = query_value(url.query(), "full").is_some_and(|v| v == "1" || v == "true");
+            match start_refresh(&store, &env.queue("JOBS")?, &id, "admin", full).await? {
+                Ok(run_id) => {
+                    json_response(&json!({"run_id": run_id, "council_id": id, "status": "queued", "full": full}), 202)
+                }
+                Err(open) => problem(409, "Conflict", &format!("run {open} of this council is still in progress")),
+            }
         }
         Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
         Route::AdminRun(id) => match store.run_record(&id).await? {

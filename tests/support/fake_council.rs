@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Behaviour {
-    /// Web service and pages, with ETags and 304s.
+    /// Web service and pages; static files (PDFs) with ETags and 304s.
     Healthy,
     /// Web service switched off (404); pages only.
     HtmlOnly,
@@ -62,7 +62,8 @@ const COMMITTEES: [(u32, &str, bool); 4] = [
 ];
 
 /// Coventry-like data around today: 14 meetings in the ±28-day window
-/// (one cancelled, one with minutes) and one older meeting outside it.
+/// (one cancelled, one with minutes) and one older meeting outside it and
+/// outside the first refresh's backfill.
 fn today() -> NaiveDate {
     chrono::DateTime::<Utc>::from(std::time::SystemTime::now()).date_naive()
 }
@@ -86,7 +87,7 @@ pub fn coventry_like(behaviour: Behaviour) -> Site {
     for offset in [-20, -6, 8, 22] {
         add(102, offset);
     }
-    for offset in [-13, 1, 15, -60] {
+    for offset in [-13, 1, 15, -120] {
         add(103, offset);
     }
     meetings[1].with_minutes = true; // Cabinet, two weeks ago
@@ -536,6 +537,13 @@ impl FakeCouncil {
         self.sites.lock().unwrap().get_mut(prefix).expect("site").edited.push(meeting_id);
     }
 
+    /// The council publishes a meeting's minutes (weeks after the meeting, as councils do).
+    pub fn publish_minutes(&self, prefix: &str, meeting_id: u32) {
+        let mut sites = self.sites.lock().unwrap();
+        let site = sites.get_mut(prefix).expect("site");
+        site.meetings.iter_mut().find(|m| m.id == meeting_id).expect("meeting").with_minutes = true;
+    }
+
     /// The council drops a meeting from its lists (and its pages).
     pub fn remove_meeting(&self, prefix: &str, meeting_id: u32) {
         self.sites.lock().unwrap().get_mut(prefix).expect("site").meetings.retain(|m| m.id != meeting_id);
@@ -616,7 +624,10 @@ impl FakeCouncil {
             return;
         }
         let mut answer = answer;
-        if answer.status == 200 && behaviour == Behaviour::Healthy {
+        // As real ModernGov: the web service and .aspx pages are dynamic and
+        // carry no validators; only static files (the PDFs) have ETags.
+        let static_file = !path.contains(".asmx") && !path.contains(".aspx");
+        if answer.status == 200 && behaviour == Behaviour::Healthy && static_file {
             let etag = etag_of(&answer.body);
             if if_none_match.as_deref() == Some(etag.as_str()) {
                 answer = Answer { status: 304, content_type: answer.content_type, body: Vec::new(), etag: Some(etag) };

@@ -248,7 +248,12 @@ kill -KILL -- -$$ 2>/dev/null"#;
     }
 
     pub fn start_scrape(&self, council: &str) -> String {
-        let reply = self.admin("POST", &format!("/admin/councils/{council}/scrape"), None);
+        self.start_scrape_with(council, "")
+    }
+
+    /// Starts a scrape with a query (`?full=1` visits everything the schedule tracks).
+    pub fn start_scrape_with(&self, council: &str, query: &str) -> String {
+        let reply = self.admin("POST", &format!("/admin/councils/{council}/scrape{query}"), None);
         assert_eq!(reply.status, 202, "scrape {council}: {}", reply.body);
         reply.json()["run_id"].as_str().unwrap().to_string()
     }
@@ -268,6 +273,11 @@ kill -KILL -- -$$ 2>/dev/null"#;
 
     pub fn scrape(&self, council: &str) -> Value {
         let run_id = self.start_scrape(council);
+        self.wait_for_run(&run_id, Duration::from_secs(120))
+    }
+
+    pub fn scrape_full(&self, council: &str) -> Value {
+        let run_id = self.start_scrape_with(council, "?full=1");
         self.wait_for_run(&run_id, Duration::from_secs(120))
     }
 

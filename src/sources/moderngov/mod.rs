@@ -181,6 +181,7 @@ pub async fn plan_refresh<F: Fetcher>(
 }
 
 /// The outcome of fetching one meeting's details.
+#[allow(clippy::large_enum_variant)] // short-lived, one per meeting
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeetingFetch {
     /// Every source answered 304 Not Modified.
@@ -188,6 +189,9 @@ pub enum MeetingFetch {
     Fetched {
         detail: MeetingDetail,
         validators: Vec<(String, Validators)>,
+        /// The web service answered but the meeting page did not (or was not a
+        /// meeting page): the detail holds what the web service said.
+        page_error: Option<SourceError>,
     },
 }
 
@@ -214,37 +218,55 @@ pub async fn fetch_meeting<F: Fetcher>(
     known: &HashMap<String, Validators>,
 ) -> Result<MeetingFetch, SourceError> {
     let urls = meeting_urls(base_url, mode, committee_id, meeting_id);
-    let mut responses: Vec<HttpResponse> = Vec::with_capacity(urls.len());
+    let page_url = urls.last().expect("a meeting always has a page URL").clone();
+    // In web-service mode the page is secondary: its failure is kept, not fatal.
+    let secondary_page = mode == Mode::WebService;
+    let mut responses: Vec<Result<HttpResponse, SourceError>> = Vec::with_capacity(urls.len());
     for url in &urls {
         let validators = known.get(url).cloned().unwrap_or_default();
-        responses.push(fetcher.get(&HttpRequest { url: url.clone(), validators }).await?);
+        let response = fetcher.get(&HttpRequest { url: url.clone(), validators }).await;
+        if response.is_err() && !(secondary_page && *url == page_url) {
+            return Err(response.expect_err("checked"));
+        }
+        responses.push(response);
     }
-    if responses.iter().all(HttpResponse::not_modified) {
+    if responses.iter().all(|r| r.as_ref().is_ok_and(HttpResponse::not_modified)) {
         return Ok(MeetingFetch::NotModified);
     }
     for (url, response) in urls.iter().zip(responses.iter_mut()) {
-        if response.not_modified() {
-            *response = fetcher.get(&HttpRequest::get(url)).await?;
+        if response.as_ref().is_ok_and(HttpResponse::not_modified) {
+            *response = fetcher.get(&HttpRequest::get(url)).await;
+            if response.is_err() && !(secondary_page && *url == page_url) {
+                return Err(response.as_ref().err().cloned().expect("checked"));
+            }
         }
     }
-    let page_url = urls.last().expect("a meeting always has a page URL");
-    let page_text = decode_text(&responses.last().expect("one response per URL").body)?;
-    let page = html::parse_meeting_page(page_text, page_url, meeting_id)?;
-    let detail = match mode {
-        Mode::Html => page,
-        Mode::WebService => {
-            let mut detail = xml::parse_meeting(decode_text(&responses[0].body)?, base_url)?;
-            merge_page_into_detail(&mut detail, page);
-            detail
+    let page = match responses.last().expect("one response per URL") {
+        Ok(response) => {
+            decode_text(&response.body).and_then(|text| html::parse_meeting_page(text, &page_url, meeting_id))
+        }
+        Err(error) => Err(error.clone()),
+    };
+    let (detail, page_error) = match (mode, page) {
+        (Mode::Html, page) => (page?, None),
+        (Mode::WebService, page) => {
+            let answer = responses[0].as_ref().map_err(Clone::clone)?;
+            let mut detail = xml::parse_meeting(decode_text(&answer.body)?, base_url)?;
+            match page {
+                Ok(page) => {
+                    merge_page_into_detail(&mut detail, page);
+                    (detail, None)
+                }
+                Err(error) => (detail, Some(error)),
+            }
         }
     };
     let validators = urls
         .into_iter()
         .zip(responses)
-        .filter(|(_, r)| !r.validators.is_empty())
-        .map(|(url, r)| (url, r.validators))
+        .filter_map(|(url, r)| r.ok().filter(|r| !r.validators.is_empty()).map(|r| (url, r.validators)))
         .collect();
-    Ok(MeetingFetch::Fetched { detail, validators })
+    Ok(MeetingFetch::Fetched { detail, validators, page_error })
 }
 
 /// The web service lacks the page heading and meeting-level document links.
@@ -381,6 +403,28 @@ mod tests {
         assert_eq!(detail.documents.len(), 3, "meeting documents come from the page");
         assert!(detail.documents[0].url.starts_with("http://127.0.0.1:9/moderngov/documents/g6860/"));
         assert_eq!(detail.heading.as_deref(), Some("Audit Committee - Wednesday, 27th January, 2016 7.00 p.m."));
+    }
+
+    #[test]
+    fn a_failing_meeting_page_keeps_what_the_web_service_said() {
+        let xml = fixture("manchester_GetMeeting_4967_with-minutes.xml");
+        for failure in
+            [SourceError::Http { status: 404 }, SourceError::Http { status: 500 }, SourceError::Timeout { seconds: 3 }]
+        {
+            let fetcher = CannedFetcher::default()
+                .ok(&urls::get_meeting(BASE, "4967"), xml.clone())
+                .fail(&urls::meeting_page(BASE, "144", "4967"), failure.clone());
+            let result =
+                block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "144", "4967", &HashMap::new())).unwrap();
+            let MeetingFetch::Fetched { detail, page_error, .. } = result else { panic!("expected data") };
+            assert_eq!(detail.items.len(), 2, "items come from the web service");
+            assert_eq!(page_error, Some(failure));
+        }
+        // In HTML mode the page is the only source: its failure is the meeting's.
+        let fetcher =
+            CannedFetcher::default().fail(&urls::meeting_page(BASE, "144", "4967"), SourceError::Http { status: 500 });
+        let error = block_on(fetch_meeting(&fetcher, BASE, Mode::Html, "144", "4967", &HashMap::new())).unwrap_err();
+        assert_eq!(error, SourceError::Http { status: 500 });
     }
 
     #[test]

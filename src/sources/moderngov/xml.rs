@@ -150,7 +150,8 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
         .map(|list| {
             children(list, "attendee")
                 .filter_map(|person| {
-                    let attribute = |name: &str| person.attribute(name).and_then(|v| non_empty(&decode_leftover_entities(v)));
+                    let attribute =
+                        |name: &str| person.attribute(name).and_then(|v| non_empty(&decode_leftover_entities(v)));
                     Some(Attendee {
                         source_id: attribute("memberid")?,
                         name: attribute("name")?,
