@@ -14,3 +14,4 @@ cargo bench --bench ingest
 cargo bench --bench pdf
 cargo bench --bench summaries
 cargo bench --bench web
+cargo bench --bench storage

@@ -67,24 +67,33 @@ pub fn first_reads<'a>(
     originals
 }
 
-/// Pages as stored: a page another document already holds keeps only a pointer.
-pub fn stored_pages(pages: &[PageText], originals: &HashMap<String, PagePointer>) -> Vec<StoredPage> {
+/// Pages as stored, each with its text and fingerprint.
+pub fn stored_pages(pages: &[PageText]) -> Vec<StoredPage> {
     pages
         .iter()
-        .map(|page| {
-            let fingerprint = page_fingerprint(&page.text);
-            let duplicate_of = fingerprint.as_ref().and_then(|f| originals.get(f)).cloned();
-            StoredPage {
-                number: page.number,
-                printed: page.printed_number,
-                text: if duplicate_of.is_some() { String::new() } else { page.text.clone() },
-                chars: text_chars(&page.text) as u32,
-                fingerprint,
-                duplicate_of,
-                error: page.error.clone(),
-            }
+        .map(|page| StoredPage {
+            number: page.number,
+            printed: page.printed_number,
+            text: page.text.clone(),
+            chars: text_chars(&page.text) as u32,
+            fingerprint: page_fingerprint(&page.text),
+            duplicate_of: None,
+            error: page.error.clone(),
         })
         .collect()
+}
+
+/// A page another document already holds keeps only a pointer to it. Done
+/// once, when a document's text is complete, against other documents' complete
+/// text: a pointer always leads to a page that keeps its text.
+pub fn point_to_originals(mut pages: Vec<StoredPage>, originals: &HashMap<String, PagePointer>) -> Vec<StoredPage> {
+    for page in &mut pages {
+        if let Some(original) = page.fingerprint.as_ref().and_then(|f| originals.get(f)) {
+            page.duplicate_of = Some(original.clone());
+            page.text.clear();
+        }
+    }
+    pages
 }
 
 /// Joins the parts of a document read in steps. Parts may overlap (a step
@@ -130,16 +139,19 @@ mod tests {
 
     #[test]
     fn a_page_another_document_holds_is_stored_as_a_pointer() {
-        let report = stored_pages(&[page(1, &long("budget")), page(2, &long("housing"))], &HashMap::new());
+        let report = stored_pages(&[page(1, &long("budget")), page(2, &long("housing"))]);
         assert!(report.iter().all(|p| p.duplicate_of.is_none() && !p.text.is_empty()));
         let originals = first_reads([("report", report.as_slice())]);
-        let pack = stored_pages(&[page(1, "Agenda"), page(2, &long("housing")), page(3, &long("roads"))], &originals);
+        let pack = point_to_originals(
+            stored_pages(&[page(1, "Agenda"), page(2, &long("housing")), page(3, &long("roads"))]),
+            &originals,
+        );
         assert_eq!(pack[1].duplicate_of, Some(PagePointer { document: "report".into(), page: 2 }));
         assert_eq!(pack[1].text, "", "a duplicate keeps no text");
         assert_eq!(pack[1].chars, report[1].chars, "but counts the characters it read");
         assert!(pack[0].duplicate_of.is_none() && pack[2].duplicate_of.is_none());
         // Short pages are never duplicates of each other.
-        let again = stored_pages(&[page(1, "Agenda")], &first_reads([("pack", pack.as_slice())]));
+        let again = point_to_originals(stored_pages(&[page(1, "Agenda")]), &first_reads([("pack", pack.as_slice())]));
         assert!(again[0].duplicate_of.is_none());
         // A pointer is never made to a page that is itself a pointer.
         let originals = first_reads([("pack", pack.as_slice())]);
@@ -148,8 +160,8 @@ mod tests {
 
     #[test]
     fn duplicates_keep_no_text_in_the_stored_json() {
-        let originals = first_reads([("a", stored_pages(&[page(1, &long("same"))], &HashMap::new()).as_slice())]);
-        let pages = stored_pages(&[page(1, &long("same"))], &originals);
+        let originals = first_reads([("a", stored_pages(&[page(1, &long("same"))]).as_slice())]);
+        let pages = point_to_originals(stored_pages(&[page(1, &long("same"))]), &originals);
         let json = serde_json::to_string(&pages).unwrap();
         assert!(!json.contains("same same"), "{json}");
         assert_eq!(serde_json::from_str::<Vec<StoredPage>>(&json).unwrap(), pages);
@@ -158,7 +170,7 @@ mod tests {
     #[test]
     fn parts_join_in_page_order_once_each_and_report_a_gap() {
         let part = |numbers: std::ops::RangeInclusive<u32>| {
-            stored_pages(&numbers.map(|n| page(n, &format!("page {n}"))).collect::<Vec<_>>(), &HashMap::new())
+            stored_pages(&numbers.map(|n| page(n, &format!("page {n}"))).collect::<Vec<_>>())
         };
         let joined = join_parts(vec![part(6..=10), part(1..=5), part(6..=10)], 10).unwrap();
         assert_eq!(joined.iter().map(|p| p.number).collect::<Vec<_>>(), (1..=10).collect::<Vec<_>>());

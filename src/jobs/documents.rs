@@ -10,7 +10,7 @@ use super::fault;
 use super::refresh::{fetcher_with_cap, now, JobContext};
 use super::{Job, JobOutcome};
 use crate::documents::stored::{
-    first_reads, join_parts, joined_text, stored_pages, text_key, total_chars, PagePointer,
+    first_reads, join_parts, joined_text, point_to_originals, stored_pages, text_key, total_chars, PagePointer,
 };
 use crate::documents::structure::frontsheet_items;
 use crate::documents::{extract_step, pdf::PdfError};
@@ -182,8 +182,7 @@ async fn extract_pages(
             return Ok(JobOutcome::Done);
         }
     };
-    let originals = other_documents_pages(ctx, &texts, document).await?;
-    let pages = stored_pages(&step.pages, &originals);
+    let pages = stored_pages(&step.pages);
     fault::point(ctx.settings, "after_extract")?;
     if let Some(next) = step.next_page {
         // More steps to come: keep this step's pages and the bytes, then queue the next step.
@@ -231,11 +230,16 @@ async fn extract_pages(
             }
         }
     };
+    // The frontsheet's page ranges are read from its whole text, before any page becomes a pointer.
+    let frontsheet = (document.kind == "agenda_frontsheet").then(|| frontsheet_items(&joined_text(&all_pages)));
+    // Pages the meeting's other documents already hold become pointers to them.
+    let originals = other_documents_pages(ctx, &texts, document).await?;
+    let all_pages = point_to_originals(all_pages, &originals);
     let key = text_key(&document.id, content_hash);
     texts.put_text(key.clone(), &all_pages).await?;
     fault::point(ctx.settings, "after_text_saved")?;
-    if document.kind == "agenda_frontsheet" {
-        store.save_item_pages(&document.meeting_id, &document.id, &frontsheet_items(&joined_text(&all_pages))).await?;
+    if let Some(items) = frontsheet {
+        store.save_item_pages(&document.meeting_id, &document.id, &items).await?;
     }
     let previous_key = document.text_key.clone().filter(|previous| *previous != key);
     store
