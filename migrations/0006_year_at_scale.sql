@@ -51,3 +51,7 @@ ALTER TABLE meetings ADD COLUMN visited_at TEXT;
 UPDATE meetings SET visited_at = detail_fetched_at;
 -- Why the last read of a meeting was incomplete (its page failed while the web service answered).
 ALTER TABLE meetings ADD COLUMN read_error TEXT;
+-- Which run last saved the meeting and what that was, so a redelivered message
+-- of the same run counts the meeting as it was first counted.
+ALTER TABLE meetings ADD COLUMN saved_by_run TEXT;
+ALTER TABLE meetings ADD COLUMN saved_outcome TEXT;

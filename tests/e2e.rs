@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use council_digest::jobs::{REFRESH_CRON, WEEKLY_CRON};
 use serde_json::{json, Value};
+use support::fake_council::FakeCouncil;
 use support::fake_council::{
     coventry_like, Behaviour, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT, HOSTILE_TITLE, MEETINGS_IN_WINDOW,
     TRUNCATED_MEETING, WINDOWS_1252_MEETING,
 };
 use support::fake_llm::FABRICATED_QUOTE;
-use support::harness::Harness;
+use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS};
 
 fn count(run: &Value, field: &str) -> i64 {
     run[field].as_i64().unwrap_or_else(|| panic!("{field} missing in {run:#}"))
@@ -111,6 +112,100 @@ fn a_second_scrape_changes_nothing() {
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(h.fake.document_requests("idem"), documents_before, "no document is downloaded again");
     assert_eq!(h.model.calls(), model_calls_before, "no model call is made again");
+}
+
+#[test]
+fn requests_to_one_host_are_spaced_across_invocations() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    // A host of its own, shared by two councils whose work runs side by side.
+    let host = FakeCouncil::start();
+    let councils = ["polite-a", "polite-b"];
+    for council in councils {
+        let base = host.add_site(council, coventry_like(Behaviour::Healthy));
+        h.register(council, &base, json!({}));
+    }
+    let runs: Vec<String> = councils.iter().map(|c| h.start_scrape(c)).collect();
+    for run in &runs {
+        let run = h.wait_for_run(run, Duration::from_secs(180));
+        assert_eq!(run["status"], "succeeded", "{run:#}");
+    }
+    for council in councils {
+        settled_documents(h, council, Duration::from_secs(180));
+    }
+    let arrivals = host.arrivals();
+    let documents = arrivals.iter().filter(|(_, target)| target.contains("documents/")).count();
+    assert!(arrivals.len() >= 2 * MEETINGS_IN_WINDOW * 2, "{} requests", arrivals.len());
+    assert!(documents > 4, "document downloads (documents queue) ran too: {documents}");
+    let gaps: Vec<(u128, &str)> =
+        arrivals.windows(2).map(|pair| (pair[1].0.duration_since(pair[0].0).as_millis(), pair[1].1.as_str())).collect();
+    let closest = gaps.iter().min_by_key(|(gap, _)| *gap).unwrap();
+    assert!(
+        closest.0 >= u128::from(MIN_REQUEST_INTERVAL_MS),
+        "two requests {} ms apart (before {}); the least allowed is {MIN_REQUEST_INTERVAL_MS} ms",
+        closest.0,
+        closest.1
+    );
+}
+
+/// What a council's ingestion ended with, comparable between councils.
+fn end_state(h: &Harness, council: &str, run: &Value) -> Value {
+    let documents = settled_documents(h, council, Duration::from_secs(240));
+    let mut documents: Vec<Value> = documents
+        .iter()
+        .map(|d| {
+            let text = h.get(&format!("/api/v1/documents/{}", d["id"].as_str().unwrap())).json();
+            let pages = text["pages"].as_array().cloned().unwrap_or_default();
+            json!({
+                "title": d["title"], "kind": d["kind"], "text_status": d["text_status"], "page_count": d["page_count"],
+                "pages_stored": pages.len(),
+                "pointers": pages.iter().filter(|p| p["duplicate_of_document"].is_string()).count(),
+            })
+        })
+        .collect();
+    documents.sort_by_key(|d| d.to_string());
+    let summaries = settled_summaries(h, council, MEETINGS_IN_WINDOW - 1, Duration::from_secs(240));
+    let versions: Vec<Value> = summaries.iter().map(|m| m["summary"]["version"].clone()).collect();
+    json!({
+        "run": {
+            "status": run["status"], "planned": run["meetings_planned"], "done": run["meetings_done"],
+            "new": run["meetings_new"], "changed": run["meetings_changed"], "unchanged": run["meetings_unchanged"],
+            "failed": run["meetings_failed"],
+        },
+        "meetings": h.meetings(council).len(),
+        "documents": documents,
+        "summary_versions": versions,
+    })
+}
+
+#[test]
+fn every_injected_fault_ends_as_a_clean_run_does() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut councils = vec!["fault-clean".to_string()];
+    councils.extend(FAULT_POINTS.iter().map(|p| fault_council(p)));
+    let mut runs = Vec::new();
+    for council in &councils {
+        let base = h.fake.add_site(council, coventry_like(Behaviour::Healthy));
+        h.register(council, &base, json!({}));
+        runs.push(h.start_scrape(council));
+    }
+    let finished: Vec<Value> = runs.iter().map(|r| h.wait_for_run(r, Duration::from_secs(240))).collect();
+    let clean = end_state(h, "fault-clean", &finished[0]);
+    assert_eq!(clean["run"]["new"], MEETINGS_IN_WINDOW as i64, "{clean:#}");
+    assert!(clean["summary_versions"].as_array().unwrap().iter().all(|v| v == 1), "{clean:#}");
+    for (council, run) in councils.iter().zip(&finished).skip(1) {
+        let state = end_state(h, council, run);
+        assert_eq!(state, clean, "{council} ended differently from a clean run");
+    }
+    // Every fault did fire: the worker logged each one.
+    let log = std::fs::read_to_string(&h.log_path).unwrap_or_default();
+    for point in FAULT_POINTS {
+        assert!(
+            log.contains(&format!("injected fault at {point} for {}", fault_council(point))),
+            "{point} never fired"
+        );
+    }
 }
 
 #[test]

@@ -70,7 +70,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
     } else {
         Default::default()
     };
-    let fetcher = fetcher_with_cap(ctx.settings, ctx.settings.max_document_bytes);
+    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_document_bytes);
     let result = fetcher.get(&HttpRequest { url: document.url.clone(), validators }).await;
     store.log_fetches(None, &document.council_id, &fetcher.take_log()).await?;
     let response = match result {
@@ -101,6 +101,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         1
     };
     store.save_validators(&document.url, &response.validators, &now()).await?;
+    fault::point(ctx.settings, &document.council_id, "after_document_fetched")?;
     let document =
         DocumentRecord { content_hash: Some(content_hash.clone()), text_status: Some("partial".into()), ..document };
     extract_pages(ctx, &document, &content_hash, &response.body, first_page).await
@@ -183,7 +184,7 @@ async fn extract_pages(
         }
     };
     let pages = stored_pages(&step.pages);
-    fault::point(ctx.settings, "after_extract")?;
+    fault::point(ctx.settings, &document.council_id, "after_extract")?;
     if let Some(next) = step.next_page {
         // More steps to come: keep this step's pages and the bytes, then queue the next step.
         texts.put_part(&document.id, content_hash, first_page, &pages).await?;
@@ -191,7 +192,7 @@ async fn extract_pages(
             ctx.bucket.put(store_key(&document.id, content_hash), bytes.to_vec()).execute().await?;
         }
         store.document_step_done(&document.id, content_hash, next - 1, step.page_count, &now()).await?;
-        fault::point(ctx.settings, "after_step_saved")?;
+        fault::point(ctx.settings, &document.council_id, "after_step_saved")?;
         ctx.documents
             .send(Job::ExtractDocument {
                 council_id: document.council_id.clone(),
@@ -237,7 +238,7 @@ async fn extract_pages(
     let all_pages = point_to_originals(all_pages, &originals);
     let key = text_key(&document.id, content_hash);
     texts.put_text(key.clone(), &all_pages).await?;
-    fault::point(ctx.settings, "after_text_saved")?;
+    fault::point(ctx.settings, &document.council_id, "after_text_saved")?;
     if let Some(items) = frontsheet {
         store.save_item_pages(&document.meeting_id, &document.id, &items).await?;
     }

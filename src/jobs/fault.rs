@@ -1,7 +1,8 @@
 //! Fault injection for tests of recovery: `FAULT_POINTS` (unset in production)
 //! names points in the jobs that fail once each, per worker instance, as if D1,
-//! R2, a queue or the model had failed there. Every job must end in the same
-//! state as a clean run after its message is retried.
+//! R2, a queue or the model had failed there: `point` fails for every council,
+//! `point@council` for that council only. Every job must end in the same state
+//! as a clean run after its message is retried.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -12,15 +13,18 @@ thread_local! {
     static FIRED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
-/// Whether the named point should fail now: configured, and not yet failed.
-pub fn should_fail(configured: &[String], name: &str) -> bool {
-    configured.iter().any(|point| point == name) && FIRED.with(|fired| fired.borrow_mut().insert(name.to_string()))
+/// Whether the named point should fail now for the council: configured, and not yet failed.
+pub fn should_fail(configured: &[String], council_id: &str, name: &str) -> bool {
+    let scoped = format!("{name}@{council_id}");
+    let Some(entry) = configured.iter().find(|point| **point == name || **point == scoped) else { return false };
+    let key = if *entry == name { name.to_string() } else { scoped };
+    FIRED.with(|fired| fired.borrow_mut().insert(key))
 }
 
 /// Fails once at a configured point, as a transient storage or queue failure would.
-pub fn point(settings: &Settings, name: &str) -> worker::Result<()> {
-    if should_fail(&settings.fault_points, name) {
-        return Err(worker::Error::RustError(format!("injected fault at {name}")));
+pub fn point(settings: &Settings, council_id: &str, name: &str) -> worker::Result<()> {
+    if should_fail(&settings.fault_points, council_id, name) {
+        return Err(worker::Error::RustError(format!("injected fault at {name} for {council_id}")));
     }
     Ok(())
 }
@@ -31,10 +35,13 @@ mod tests {
 
     #[test]
     fn a_configured_point_fails_once_and_others_never() {
-        let configured = vec!["after_extract".to_string()];
-        assert!(!should_fail(&configured, "after_text_saved"));
-        assert!(should_fail(&configured, "after_extract"));
-        assert!(!should_fail(&configured, "after_extract"), "only once");
-        assert!(!should_fail(&[], "after_extract"));
+        let configured = vec!["after_extract".to_string(), "model_call@kent".to_string()];
+        assert!(!should_fail(&configured, "any", "after_text_saved"));
+        assert!(should_fail(&configured, "any", "after_extract"));
+        assert!(!should_fail(&configured, "other", "after_extract"), "only once, whichever council");
+        assert!(!should_fail(&[], "any", "after_extract"));
+        assert!(!should_fail(&configured, "coventry", "model_call"), "scoped to its council");
+        assert!(should_fail(&configured, "kent", "model_call"));
+        assert!(!should_fail(&configured, "kent", "model_call"));
     }
 }

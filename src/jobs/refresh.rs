@@ -38,16 +38,22 @@ fn new_run_id(council_id: &str) -> String {
     format!("{council_id}-{}-{random:09}", now_utc().timestamp_millis())
 }
 
-fn fetcher(settings: &Settings) -> WorkerFetcher {
-    fetcher_with_cap(settings, settings.max_page_bytes)
+fn fetcher(ctx: &JobContext<'_>) -> WorkerFetcher {
+    fetcher_with_cap(ctx, ctx.settings.max_page_bytes)
 }
 
-pub fn fetcher_with_cap(settings: &Settings, max_bytes: usize) -> WorkerFetcher {
-    WorkerFetcher::new(FetchPolicy {
-        timeout_ms: settings.request_timeout_ms,
-        max_bytes,
-        min_interval_ms: settings.min_request_interval_ms,
-    })
+/// A fetcher for council sites, paced per host by the host gates.
+pub fn fetcher_with_cap(ctx: &JobContext<'_>, max_bytes: usize) -> WorkerFetcher {
+    let settings = ctx.settings;
+    let gate = ctx.env.durable_object("HOST_GATE").ok().map(crate::net::gate::GateClient::new);
+    WorkerFetcher::new(
+        FetchPolicy {
+            timeout_ms: settings.request_timeout_ms,
+            max_bytes,
+            min_interval_ms: settings.min_request_interval_ms,
+        },
+        gate,
+    )
 }
 
 /// Records a run and enqueues its refresh; answers the run id, or `Err` with
@@ -181,7 +187,7 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
         first_refresh,
         settings.backfill_days,
     );
-    let fetcher = fetcher(ctx.settings);
+    let fetcher = fetcher(ctx);
     let setting = WebServiceSetting::parse(&council.web_service);
     let planned = plan_refresh(&fetcher, &council.base_url, setting, from, to).await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
@@ -348,7 +354,7 @@ async fn refresh_meeting(
     };
     let urls = meeting_urls(&council.base_url, mode, &listing.committee_source_id, &listing.source_id);
     let known = store.validators(&urls).await?;
-    let fetcher = fetcher(ctx.settings);
+    let fetcher = fetcher(ctx);
     let fetched =
         fetch_meeting(&fetcher, &council.base_url, mode, &listing.committee_source_id, &listing.source_id, &known)
             .await;
@@ -394,7 +400,7 @@ async fn refresh_meeting(
         return Ok(JobOutcome::Done);
     }
     let outcome = store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
-    fault::point(ctx.settings, "after_meeting_saved")?;
+    fault::point(ctx.settings, council_id, "after_meeting_saved")?;
     // A summary still owed (an earlier delivery stored the meeting but stopped
     // before asking for it) is asked for again; the input hash keeps it cheap.
     let summary_owed = outcome == MeetingOutcome::Unchanged
@@ -407,7 +413,7 @@ async fn refresh_meeting(
     }
     let all = outcome != MeetingOutcome::Unchanged;
     super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;
-    fault::point(ctx.settings, "after_queue_send")?;
+    fault::point(ctx.settings, council_id, "after_queue_send")?;
     if all || summary_owed {
         super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
     }
@@ -435,7 +441,16 @@ async fn store_meeting(
     let previous = state.as_ref().and_then(|s| s.detail_hash.as_ref().map(|hash| (hash, s.fingerprint.as_deref())));
     let (outcome, changes) = match previous {
         None => (MeetingOutcome::New, Vec::new()),
-        Some((hash, _)) if *hash == new_fingerprint.digest() => return Ok(MeetingOutcome::Unchanged),
+        Some((hash, _)) if *hash == new_fingerprint.digest() => {
+            // Saved already by this run (its message is being delivered again): count it as then.
+            let state = state.as_ref().expect("a previous hash comes from a state");
+            let saved_now = state.saved_by_run.as_deref() == Some(run_id);
+            return Ok(match state.saved_outcome.as_deref() {
+                Some("new") if saved_now => MeetingOutcome::New,
+                Some("changed") if saved_now => MeetingOutcome::Changed,
+                _ => MeetingOutcome::Unchanged,
+            });
+        }
         Some((_, old)) => {
             let old: Fingerprint = old.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
             let changes = describe_changes(&old, &new_fingerprint);
@@ -453,6 +468,7 @@ async fn store_meeting(
             &changes,
             validators,
             mode.as_str(),
+            outcome,
             &now(),
         )
         .await?;

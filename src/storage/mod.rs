@@ -165,6 +165,8 @@ pub struct MeetingState {
     pub fingerprint: Option<String>,
     pub content_changed: i64,
     pub has_summary: i64,
+    pub saved_by_run: Option<String>,
+    pub saved_outcome: Option<String>,
 }
 
 impl MeetingState {
@@ -491,6 +493,7 @@ impl Store {
         changes: &[String],
         validators: &[(String, Validators)],
         mode: &str,
+        outcome: MeetingOutcome,
         now: &str,
     ) -> Result<Vec<String>> {
         let meeting = row.id.as_str();
@@ -516,6 +519,8 @@ impl Store {
                 Text(&fingerprint_json),
                 Text(now),
                 OptText(change_note.as_deref()),
+                OptText(run_id),
+                Text(outcome.as_str()),
             ],
         )?];
         for change in changes {

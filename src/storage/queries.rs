@@ -96,7 +96,7 @@ pub const UPSERT_LISTED_MEETING: &str =
 pub const MARK_UNLISTED_MEETINGS: &str = "UPDATE meetings SET listed = 0, missing_since = ?5 \
     WHERE council_id = ?1 AND local_date BETWEEN ?2 AND ?3 AND listed = 1 \
     AND committee_id IN (SELECT value FROM json_each(?4)) AND id NOT IN (SELECT value FROM json_each(?6))";
-pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint, content_changed, \
+pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint, content_changed, saved_by_run, saved_outcome, \
     EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = meetings.id) AS has_summary FROM meetings WHERE id = ?1";
 /// What the visit schedule needs of the meetings a refresh listed.
 pub const VISIT_STATES: &str = "SELECT id, local_date, visited_at, minutes_published, status FROM meetings \
@@ -117,8 +117,8 @@ pub const SAVE_MEETING: &str =
     is_special = ?7, location = ?8, agenda_published = ?9, minutes_published = ?10, decisions_published = ?11, \
     source_mode = ?12, detail_hash = ?13, fingerprint = ?14, detail_fetched_at = ?15, visited_at = ?15, read_error = NULL, updated_at = ?15, \
     content_changed = CASE WHEN ?16 IS NULL THEN content_changed ELSE 1 END, \
-    change_note = COALESCE(?16, change_note), changed_at = CASE WHEN ?16 IS NULL THEN changed_at ELSE ?15 END \
-    WHERE id = ?1";
+    change_note = COALESCE(?16, change_note), changed_at = CASE WHEN ?16 IS NULL THEN changed_at ELSE ?15 END, \
+    saved_by_run = ?17, saved_outcome = ?18 WHERE id = ?1";
 pub const MEETING_VISITED: &str = "UPDATE meetings SET visited_at = ?2 WHERE id = ?1";
 /// A read that was incomplete: recorded, and the meeting read again at the next refresh.
 pub const MEETING_READ_ERROR: &str = "UPDATE meetings SET read_error = ?2, visited_at = NULL WHERE id = ?1";

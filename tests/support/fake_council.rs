@@ -133,6 +133,8 @@ pub const WINDOWS_1252_MEETING: u32 = 5007;
 pub struct FakeCouncil {
     pub port: u16,
     sites: Arc<Mutex<HashMap<String, Site>>>,
+    /// When each request arrived, and what it asked for, across every site of this server.
+    arrivals: Arc<Mutex<Vec<(std::time::Instant, String)>>>,
 }
 
 struct Answer {
@@ -508,7 +510,7 @@ impl FakeCouncil {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind fake council");
         let port = listener.local_addr().unwrap().port();
         let sites: Arc<Mutex<HashMap<String, Site>>> = Arc::default();
-        let server = Self { port, sites: sites.clone() };
+        let server = Self { port, sites: sites.clone(), arrivals: Arc::default() };
         let handler = server.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -549,6 +551,11 @@ impl FakeCouncil {
         self.sites.lock().unwrap().get_mut(prefix).expect("site").meetings.retain(|m| m.id != meeting_id);
     }
 
+    /// Every request this server received, in order of arrival.
+    pub fn arrivals(&self) -> Vec<(std::time::Instant, String)> {
+        self.arrivals.lock().unwrap().clone()
+    }
+
     pub fn document_requests(&self, prefix: &str) -> usize {
         self.sites.lock().unwrap().get(prefix).map_or(0, |s| s.document_requests)
     }
@@ -581,6 +588,7 @@ impl FakeCouncil {
             }
         }
         let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        self.arrivals.lock().unwrap().push((std::time::Instant::now(), target.clone()));
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
         let path = path.to_string();
         let query = query.to_string();

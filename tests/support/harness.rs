@@ -19,13 +19,32 @@ use super::fake_council::FakeCouncil;
 use super::fake_llm::FakeLlm;
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token";
+/// Points where the worker fails once (see src/jobs/fault.rs), each for its
+/// own council, `fault-` and the point's name with hyphens.
+pub const FAULT_POINTS: [&str; 7] = [
+    "after_document_fetched",
+    "after_extract",
+    "after_step_saved",
+    "after_text_saved",
+    "after_meeting_saved",
+    "after_queue_send",
+    "model_call",
+];
+
+/// The council a fault point fails for.
+pub fn fault_council(point: &str) -> String {
+    format!("fault-{}", point.replace('_', "-"))
+}
+
+/// The gap the worker keeps between requests to one council host.
+pub const MIN_REQUEST_INTERVAL_MS: u64 = 40;
 
 pub struct Harness {
     pub base_url: String,
     pub fake: FakeCouncil,
     pub model: FakeLlm,
     pub state_dir: PathBuf,
-    log_path: PathBuf,
+    pub log_path: PathBuf,
     _watchdog: Mutex<Child>,
     exclusive: Mutex<()>,
 }
@@ -127,7 +146,11 @@ kill -KILL -- -$$ 2>/dev/null"#;
         let vars = [
             format!("ADMIN_TOKEN:{ADMIN_TOKEN}"),
             "REQUEST_TIMEOUT_SECS:3".into(),
-            "MIN_REQUEST_INTERVAL_MS:0".into(),
+            format!("MIN_REQUEST_INTERVAL_MS:{MIN_REQUEST_INTERVAL_MS}"),
+            format!(
+                "FAULT_POINTS:{}",
+                FAULT_POINTS.iter().map(|p| format!("{p}@{}", fault_council(p))).collect::<Vec<_>>().join(",")
+            ),
             "RETRY_BASE_SECONDS:1".into(),
             "RETRY_MAX_SECONDS:2".into(),
             // Small steps, so that documents are read across several invocations.

@@ -2,6 +2,8 @@
 //! tested natively with canned answers) and its Workers implementation with a
 //! timeout, a size cap, per-host pacing and a log of every request.
 
+pub mod gate;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -76,15 +78,18 @@ pub fn host_of(url: &str) -> String {
 }
 
 /// The Workers `fetch` with the policy applied and every request logged.
+/// With a host gate, pacing and one-request-in-flight hold across every
+/// invocation; without one (no binding), only within this fetcher.
 pub struct WorkerFetcher {
     policy: FetchPolicy,
+    gate: Option<gate::GateClient>,
     last_request_by_host: RefCell<HashMap<String, f64>>,
     log: RefCell<Vec<FetchRecord>>,
 }
 
 impl WorkerFetcher {
-    pub fn new(policy: FetchPolicy) -> Self {
-        Self { policy, last_request_by_host: RefCell::default(), log: RefCell::default() }
+    pub fn new(policy: FetchPolicy, gate: Option<gate::GateClient>) -> Self {
+        Self { policy, gate, last_request_by_host: RefCell::default(), log: RefCell::default() }
     }
 
     pub fn take_log(&self) -> Vec<FetchRecord> {
@@ -156,7 +161,20 @@ impl WorkerFetcher {
 impl Fetcher for WorkerFetcher {
     async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
         use futures_util::future::{select, Either};
-        self.pace(&host_of(&request.url)).await;
+        let gate_name = gate::gate_name(&request.url);
+        let holder = match &self.gate {
+            Some(gate) => {
+                // A request may not outlive its timeout, so the lease covers it with room to spare.
+                let lease_ms = self.policy.timeout_ms + 5_000;
+                let acquired = gate.acquire(&gate_name, self.policy.min_interval_ms, lease_ms).await;
+                Some(acquired.map_err(|e| SourceError::Network(format!("host gate unavailable: {e}")))?)
+            }
+            None => {
+                self.pace(&host_of(&request.url)).await;
+                None
+            }
+        };
+        // The timeout starts when the request is actually sent, after waiting for the host.
         let started = Self::now_ms();
         let controller = worker::AbortController::default();
         let signal = controller.signal();
@@ -170,6 +188,12 @@ impl Fetcher for WorkerFetcher {
         };
         if matches!(result, Err(SourceError::Timeout { .. })) {
             controller.abort();
+        }
+        if let (Some(gate), Some(holder)) = (&self.gate, holder) {
+            if let Err(error) = gate.release(&gate_name, holder).await {
+                // The lease ends on its own; the host is only idle a little longer.
+                worker::console_error!("could not release the gate of {gate_name}: {error}");
+            }
         }
         let duration_ms = (Self::now_ms() - started).max(0.0) as u64;
         let record = FetchRecord {
