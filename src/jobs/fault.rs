@@ -21,6 +21,13 @@ pub fn should_fail(configured: &[String], council_id: &str, name: &str) -> bool 
     FIRED.with(|fired| fired.borrow_mut().insert(key))
 }
 
+/// The points that have fired in this instance, as `point` or `point@council`.
+pub fn fired() -> Vec<String> {
+    let mut fired: Vec<String> = FIRED.with(|fired| fired.borrow().iter().cloned().collect());
+    fired.sort();
+    fired
+}
+
 /// Fails once at a configured point, as a transient storage or queue failure would.
 pub fn point(settings: &Settings, council_id: &str, name: &str) -> worker::Result<()> {
     if should_fail(&settings.fault_points, council_id, name) {
@@ -43,5 +50,6 @@ mod tests {
         assert!(!should_fail(&configured, "coventry", "model_call"), "scoped to its council");
         assert!(should_fail(&configured, "kent", "model_call"));
         assert!(!should_fail(&configured, "kent", "model_call"));
+        assert!(fired().contains(&"model_call@kent".to_string()));
     }
 }

@@ -26,6 +26,8 @@ pub enum Route {
     AdminRegisterCouncil,
     AdminScrape(String),
     AdminStatus,
+    /// The fault points that fired in this worker instance (tests of recovery).
+    AdminFaults,
     AdminRun(String),
     AdminBenchParse,
     AdminBenchPdf,
@@ -83,6 +85,7 @@ pub fn route(method: &str, path: &str) -> Route {
         ["admin", "councils"] => expect(post, Route::AdminRegisterCouncil),
         ["admin", "councils", id, "scrape"] if is_id(id) => expect(post, Route::AdminScrape(id.to_string())),
         ["admin", "status"] => expect(get, Route::AdminStatus),
+        ["admin", "faults"] => expect(get, Route::AdminFaults),
         ["admin", "runs", id] if is_id(id) => expect(get, Route::AdminRun(id.to_string())),
         ["admin", "bench", "parse"] => expect(post, Route::AdminBenchParse),
         ["admin", "bench", "pdf"] => expect(post, Route::AdminBenchPdf),

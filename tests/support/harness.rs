@@ -44,7 +44,7 @@ pub struct Harness {
     pub fake: FakeCouncil,
     pub model: FakeLlm,
     pub state_dir: PathBuf,
-    pub log_path: PathBuf,
+    log_path: PathBuf,
     _watchdog: Mutex<Child>,
     exclusive: Mutex<()>,
 }
