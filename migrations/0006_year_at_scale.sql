@@ -55,3 +55,17 @@ ALTER TABLE meetings ADD COLUMN read_error TEXT;
 -- of the same run counts the meeting as it was first counted.
 ALTER TABLE meetings ADD COLUMN saved_by_run TEXT;
 ALTER TABLE meetings ADD COLUMN saved_outcome TEXT;
+-- A refresh lists a council's meetings over several messages (a few committees
+-- each), so no invocation outgrows its limits. Part 0 is the refresh itself
+-- (meetings outside the listing window still waiting for minutes); each part
+-- is counted once, however often its message is delivered.
+ALTER TABLE scrape_runs ADD COLUMN listing_parts INTEGER;  -- parts planned; NULL until the committees are read
+CREATE TABLE run_listings (
+  run_id  TEXT NOT NULL,
+  part    INTEGER NOT NULL,
+  planned INTEGER NOT NULL,                     -- meetings to read
+  skipped INTEGER NOT NULL,                     -- listed but not due
+  missing INTEGER NOT NULL,                     -- no longer listed by the council
+  error   TEXT,
+  PRIMARY KEY (run_id, part)
+) WITHOUT ROWID;

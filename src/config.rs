@@ -41,6 +41,9 @@ pub struct Settings {
     pub retention_days: i64,
     /// A document that failed for a transient cause is read again after this long.
     pub document_retry_hours: i64,
+    /// Committees whose meetings one listing message reads, so that a slow
+    /// council's refresh is spread over several invocations.
+    pub committees_per_part: usize,
     /// Points in the jobs that fail once each (tests of recovery only; empty in production).
     pub fault_points: Vec<String>,
 }
@@ -70,6 +73,7 @@ impl Default for Settings {
             stale_after_minutes: 60,
             retention_days: 30,
             document_retry_hours: 24,
+            committees_per_part: 6,
             fault_points: Vec::new(),
         }
     }
@@ -119,6 +123,8 @@ impl Settings {
             retention_days: number("RETENTION_DAYS", defaults.retention_days as u64).clamp(1, 3650) as i64,
             document_retry_hours: number("DOCUMENT_RETRY_HOURS", defaults.document_retry_hours as u64).clamp(1, 24 * 90)
                 as i64,
+            committees_per_part: number("COMMITTEES_PER_PART", defaults.committees_per_part as u64).clamp(1, 100)
+                as usize,
             fault_points: lookup("FAULT_POINTS")
                 .map(|v| v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
                 .unwrap_or_default(),

@@ -101,7 +101,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         1
     };
     store.save_validators(&document.url, &response.validators, &now()).await?;
-    fault::point(ctx.settings, &document.council_id, "after_document_fetched")?;
+    fault::point(ctx.env, ctx.settings, &document.council_id, "after_document_fetched").await?;
     let document =
         DocumentRecord { content_hash: Some(content_hash.clone()), text_status: Some("partial".into()), ..document };
     extract_pages(ctx, &document, &content_hash, &response.body, first_page).await
@@ -184,7 +184,7 @@ async fn extract_pages(
         }
     };
     let pages = stored_pages(&step.pages);
-    fault::point(ctx.settings, &document.council_id, "after_extract")?;
+    fault::point(ctx.env, ctx.settings, &document.council_id, "after_extract").await?;
     if let Some(next) = step.next_page {
         // More steps to come: keep this step's pages and the bytes, then queue the next step.
         texts.put_part(&document.id, content_hash, first_page, &pages).await?;
@@ -192,7 +192,7 @@ async fn extract_pages(
             ctx.bucket.put(store_key(&document.id, content_hash), bytes.to_vec()).execute().await?;
         }
         store.document_step_done(&document.id, content_hash, next - 1, step.page_count, &now()).await?;
-        fault::point(ctx.settings, &document.council_id, "after_step_saved")?;
+        fault::point(ctx.env, ctx.settings, &document.council_id, "after_step_saved").await?;
         ctx.documents
             .send(Job::ExtractDocument {
                 council_id: document.council_id.clone(),
@@ -238,7 +238,7 @@ async fn extract_pages(
     let all_pages = point_to_originals(all_pages, &originals);
     let key = text_key(&document.id, content_hash);
     texts.put_text(key.clone(), &all_pages).await?;
-    fault::point(ctx.settings, &document.council_id, "after_text_saved")?;
+    fault::point(ctx.env, ctx.settings, &document.council_id, "after_text_saved").await?;
     if let Some(items) = frontsheet {
         store.save_item_pages(&document.meeting_id, &document.id, &items).await?;
     }

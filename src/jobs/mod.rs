@@ -22,6 +22,19 @@ pub enum Job {
         council_id: String,
         run_id: String,
     },
+    /// List some committees' meetings (one part of a refresh) and read those due.
+    ListMeetings {
+        council_id: String,
+        run_id: String,
+        mode: Mode,
+        /// 1-based; part 0 is the refresh itself.
+        part: u32,
+        /// Committee ids and titles.
+        committees: Vec<(String, String)>,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        full: bool,
+    },
     FetchMeeting {
         council_id: String,
         run_id: String,
@@ -57,6 +70,7 @@ impl Job {
     pub fn council_id(&self) -> &str {
         match self {
             Self::RefreshCouncil { council_id, .. }
+            | Self::ListMeetings { council_id, .. }
             | Self::FetchMeeting { council_id, .. }
             | Self::FetchDocument { council_id, .. }
             | Self::ExtractDocument { council_id, .. }

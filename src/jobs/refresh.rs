@@ -10,11 +10,12 @@ use crate::config::Settings;
 use crate::model::{MeetingDetail, MeetingListing};
 use crate::net::{FetchPolicy, WorkerFetcher};
 use crate::sources::moderngov::{
-    self, fetch_meeting, meeting_urls, plan_refresh, MeetingFetch, Mode, WebServiceSetting,
+    self, fetch_meeting, list_committees, list_meetings, meeting_urls, MeetingFetch, Mode, WebServiceSetting,
 };
+use crate::sources::SourceError;
 use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint};
 use crate::storage::text::TextStore;
-use crate::storage::{CouncilRow, MeetingOutcome, Store, TrackedMeeting, VisitRow};
+use crate::storage::{CouncilRow, ListingCounts, MeetingOutcome, Store, TrackedMeeting, VisitRow};
 use crate::time::{local_date, now_utc, parse_time_zone, stamp};
 
 pub struct JobContext<'a> {
@@ -111,6 +112,9 @@ pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
 pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
     match job {
         Job::RefreshCouncil { council_id, run_id } => refresh_council(ctx, council_id, run_id).await,
+        Job::ListMeetings { council_id, run_id, mode, part, committees, from, to, full } => {
+            list_part(ctx, council_id, run_id, *mode, *part, committees, (*from, *to), *full).await
+        }
         Job::FetchMeeting { council_id, run_id, mode, committee_title, listing } => {
             refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await
         }
@@ -139,6 +143,11 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             let error = previous.map_or_else(|| note.to_string(), |e| format!("{e} ({note})"));
             store.run_failed(run_id, &error, &now()).await
         }
+        Job::ListMeetings { run_id, part, committees, .. } => {
+            let ids: Vec<&str> = committees.iter().map(|(id, _)| id.as_str()).collect();
+            let error = format!("committees {}: {note}", ids.join(", "));
+            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
+        }
         Job::FetchMeeting { run_id, listing, .. } => {
             let error = format!("meeting {}: {note}", listing.source_id);
             store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&error), &now()).await
@@ -165,6 +174,8 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
     }
 }
 
+/// Part 0 of a refresh: read the council's committees, plan the listing parts,
+/// and read past meetings outside the listing window still waiting for minutes.
 async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else {
@@ -189,11 +200,10 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
     );
     let fetcher = fetcher(ctx);
     let setting = WebServiceSetting::parse(&council.web_service);
-    let planned = plan_refresh(&fetcher, &council.base_url, setting, from, to).await;
+    let listed = list_committees(&fetcher, &council.base_url, setting).await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
-
-    let plan = match planned {
-        Ok(plan) => plan,
+    let list = match listed {
+        Ok(list) => list,
         Err(error) if error.is_transient() => {
             store.run_error(run_id, &error.to_string()).await?;
             return Ok(JobOutcome::Retry(error.to_string()));
@@ -203,71 +213,38 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
             return Ok(JobOutcome::Done);
         }
     };
+    let window = (day_text(from), day_text(to));
+    store.save_plan(&council, &list.committees, &[], &[], (&window.0, &window.1), list.mode.as_str(), &now()).await?;
 
-    let title_of = |committee: &str| {
-        plan.committees
-            .iter()
-            .find(|c| c.source_id == committee)
-            .map_or_else(|| "Meeting".to_string(), |c| c.title.clone())
-    };
-    let mut listed: Vec<(MeetingListing, _, String)> = Vec::new();
-    for listing in &plan.meetings {
-        if listed.iter().any(|(l, _, _)| l.source_id == listing.source_id) {
-            continue;
-        }
-        let row =
-            meeting_row(&council.id, &title_of(&listing.committee_source_id), listing, &MeetingDetail::default(), zone);
-        let web_url =
-            moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id);
-        listed.push((listing.clone(), row, web_url));
-    }
-    let failed: Vec<&str> = plan.committee_errors.iter().map(|(id, _)| id.as_str()).collect();
-    // In web-service mode only current committees' lists were asked for.
-    let read_committees: Vec<String> = plan
-        .committees
-        .iter()
-        .filter(|c| plan.mode == Mode::Html || (!c.is_deleted && !c.is_expired))
-        .map(|c| c.source_id.clone())
-        .filter(|id| !failed.contains(&id.as_str()))
-        .collect();
-    let window = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
-    let missing = store
-        .save_plan(
-            &council,
-            &plan.committees,
-            &listed,
-            &read_committees,
-            (&window.0, &window.1),
-            plan.mode.as_str(),
-            &now(),
-        )
-        .await?;
-    let mut notes: Vec<String> =
-        plan.committee_errors.iter().map(|(id, error)| format!("committee {id}: {error}")).collect();
-    if let Some(error) = &plan.web_service_error {
-        notes.insert(0, format!("web service unavailable, used HTML pages ({error})"));
-    }
-    let note = (!plan.committee_errors.is_empty()).then(|| notes.join("; "));
-
-    // Visit only what is due: the listed meetings, and past ones outside the
-    // listing window that are still waiting for minutes.
-    let now_instant = now_utc();
-    let ids: Vec<&str> = listed.iter().map(|(_, row, _)| row.id.as_str()).collect();
-    let states = store.visit_states(&council.id, &ids).await?;
-    let mut visits: Vec<(MeetingListing, String)> = listed
-        .iter()
-        .filter(|(_, row, _)| {
-            states
-                .get(&row.id)
-                .and_then(visit_state)
-                .is_none_or(|state| schedule::is_due(&state, today, now_instant, full))
+    let to_read: Vec<(String, String)> = list.to_read().into_iter().map(|c| (c.source_id, c.title)).collect();
+    let parts: Vec<Job> = to_read
+        .chunks(settings.committees_per_part)
+        .enumerate()
+        .map(|(index, committees)| Job::ListMeetings {
+            council_id: council.id.clone(),
+            run_id: run_id.to_string(),
+            mode: list.mode,
+            part: index as u32 + 1,
+            committees: committees.to_vec(),
+            from,
+            to,
+            full,
         })
-        .map(|(listing, _, _)| (listing.clone(), title_of(&listing.committee_source_id)))
         .collect();
-    let tracked_from = (today - Duration::days(schedule::LATE_MINUTES_DAYS)).format("%Y-%m-%d").to_string();
-    let tracked_to = (from - Duration::days(1)).format("%Y-%m-%d").to_string();
-    let tracked = store.tracked_meetings(&council.id, &tracked_from, &tracked_to).await?;
+    let note = list.web_service_error.as_ref().map(|e| format!("web service unavailable, used HTML pages ({e})"));
+    if let Some(note) = &note {
+        worker::console_log!("{council_id}: {note}");
+    }
+    store
+        .run_listing(run_id, list.mode.as_str(), (&window.0, &window.1), list.committees.len(), parts.len() + 1, &now())
+        .await?;
+
+    // Past meetings outside the listing window still waiting for minutes.
+    let now_instant = now_utc();
+    let tracked_from = day_text(today - Duration::days(schedule::LATE_MINUTES_DAYS));
+    let tracked = store.tracked_meetings(&council.id, &tracked_from, &day_text(from - Duration::days(1))).await?;
     let tracked_count = tracked.len();
+    let mut visits: Vec<(MeetingListing, String)> = Vec::new();
     for meeting in tracked {
         let Some(state) = tracked_state(&meeting) else { continue };
         if schedule::is_due(&state, today, now_instant, full) {
@@ -281,26 +258,33 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
             visits.push((listing, meeting.committee_title));
         }
     }
-    let skipped = listed.len() + tracked_count - visits.len();
-    store
-        .run_planned(
-            run_id,
-            plan.mode.as_str(),
-            (&window.0, &window.1),
-            plan.committees.len(),
-            visits.len(),
-            missing,
-            skipped,
-            note.as_deref(),
-            &now(),
-        )
-        .await?;
+    let counts = ListingCounts { planned: visits.len(), skipped: tracked_count - visits.len(), missing: 0 };
+    // Messages first, then the count: a part counted is a part whose work is queued.
+    for batch in batches(&parts, 100) {
+        ctx.queue.send_batch(batch).await?;
+    }
+    enqueue_visits(ctx, &council.id, run_id, list.mode, visits).await?;
+    store.listing_part_done(run_id, 0, counts, None, &now()).await?;
+    Ok(JobOutcome::Done)
+}
+
+fn day_text(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+async fn enqueue_visits(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    run_id: &str,
+    mode: Mode,
+    visits: Vec<(MeetingListing, String)>,
+) -> Result<()> {
     let jobs: Vec<Job> = visits
         .into_iter()
         .map(|(listing, committee_title)| Job::FetchMeeting {
-            council_id: council.id.clone(),
+            council_id: council_id.to_string(),
             run_id: run_id.to_string(),
-            mode: plan.mode,
+            mode,
             committee_title,
             listing,
         })
@@ -308,6 +292,88 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
     for batch in batches(&jobs, 100) {
         ctx.queue.send_batch(batch).await?;
     }
+    Ok(())
+}
+
+/// One listing part: some committees' meetings in the window are stored, the
+/// ones the council no longer lists marked, and those due are read.
+#[allow(clippy::too_many_arguments)]
+async fn list_part(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    run_id: &str,
+    mode: Mode,
+    part: u32,
+    committees: &[(String, String)],
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    full: bool,
+) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let Some(council) = store.council(council_id).await? else {
+        store
+            .listing_part_done(run_id, part, ListingCounts::default(), Some("council is not registered"), &now())
+            .await?;
+        return Ok(JobOutcome::Done);
+    };
+    let zone = parse_time_zone(&council.time_zone);
+    let today = local_date(now_utc(), zone);
+    let fetcher = fetcher(ctx);
+    let ids: Vec<String> = committees.iter().map(|(id, _)| id.clone()).collect();
+    let listed = list_meetings(&fetcher, &council.base_url, mode, &ids, (from, to)).await;
+    store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
+    let lists = match listed {
+        Ok(lists) => lists,
+        Err(error) if error.is_transient() => {
+            let message = format!("committees {}: {error}", ids.join(", "));
+            store.run_error(run_id, &message).await?;
+            return Ok(JobOutcome::Retry(message));
+        }
+        Err(error) => {
+            let errors: Vec<(String, SourceError)> = ids.iter().map(|id| (id.clone(), error.clone())).collect();
+            crate::sources::moderngov::MeetingLists { meetings: Vec::new(), committee_errors: errors }
+        }
+    };
+    let title_of = |committee: &str| {
+        committees.iter().find(|(id, _)| id == committee).map_or_else(|| "Meeting".to_string(), |(_, t)| t.clone())
+    };
+    let mut listed: Vec<(MeetingListing, _, String)> = Vec::new();
+    for listing in &lists.meetings {
+        if listed.iter().any(|(l, _, _)| l.source_id == listing.source_id) {
+            continue;
+        }
+        let row =
+            meeting_row(&council.id, &title_of(&listing.committee_source_id), listing, &MeetingDetail::default(), zone);
+        let web_url =
+            moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id);
+        listed.push((listing.clone(), row, web_url));
+    }
+    let failed: Vec<&str> = lists.committee_errors.iter().map(|(id, _)| id.as_str()).collect();
+    let read_committees: Vec<String> = ids.iter().filter(|id| !failed.contains(&id.as_str())).cloned().collect();
+    let window = (day_text(from), day_text(to));
+    let missing = store
+        .save_plan(&council, &[], &listed, &read_committees, (&window.0, &window.1), mode.as_str(), &now())
+        .await?;
+    let errors: Vec<String> =
+        lists.committee_errors.iter().map(|(id, error)| format!("committee {id}: {error}")).collect();
+    let error = (!errors.is_empty()).then(|| errors.join("; "));
+
+    // Read only what is due.
+    let now_instant = now_utc();
+    let meeting_ids: Vec<&str> = listed.iter().map(|(_, row, _)| row.id.as_str()).collect();
+    let states = store.visit_states(&council.id, &meeting_ids).await?;
+    let visits: Vec<(MeetingListing, String)> = listed
+        .iter()
+        .filter(|(_, row, _)| {
+            states
+                .get(&row.id)
+                .and_then(visit_state)
+                .is_none_or(|state| schedule::is_due(&state, today, now_instant, full))
+        })
+        .map(|(listing, _, _)| (listing.clone(), title_of(&listing.committee_source_id)))
+        .collect();
+    let counts = ListingCounts { planned: visits.len(), skipped: listed.len() - visits.len(), missing };
+    enqueue_visits(ctx, &council.id, run_id, mode, visits).await?;
+    store.listing_part_done(run_id, part, counts, error.as_deref(), &now()).await?;
     Ok(JobOutcome::Done)
 }
 
@@ -400,7 +466,7 @@ async fn refresh_meeting(
         return Ok(JobOutcome::Done);
     }
     let outcome = store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
-    fault::point(ctx.settings, council_id, "after_meeting_saved")?;
+    fault::point(ctx.env, ctx.settings, council_id, "after_meeting_saved").await?;
     // A summary still owed (an earlier delivery stored the meeting but stopped
     // before asking for it) is asked for again; the input hash keeps it cheap.
     let summary_owed = outcome == MeetingOutcome::Unchanged
@@ -413,7 +479,7 @@ async fn refresh_meeting(
     }
     let all = outcome != MeetingOutcome::Unchanged;
     super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;
-    fault::point(ctx.settings, council_id, "after_queue_send")?;
+    fault::point(ctx.env, ctx.settings, council_id, "after_queue_send").await?;
     if all || summary_owed {
         super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
     }

@@ -91,7 +91,7 @@ pub async fn summarise_meeting(
 
     let month = now_utc().format("%Y-%m").to_string();
     let mut notes: Vec<String> = Vec::new();
-    fault::point(settings, council_id, "model_call")?;
+    fault::point(ctx.env, settings, council_id, "model_call").await?;
     let use_model = if let Some(reason) = model_unreachable {
         notes.push(format!("{reason}: extractive summary"));
         false

@@ -176,6 +176,14 @@ impl MeetingState {
     }
 }
 
+/// What one listing part of a run planned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListingCounts {
+    pub planned: usize,
+    pub skipped: usize,
+    pub missing: usize,
+}
+
 /// How one meeting's fetch ended, for the run's counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeetingOutcome {
@@ -302,34 +310,55 @@ impl Store {
         self.row(q::GET_RUN, &[Text(run_id)]).await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub async fn run_planned(
+    /// Records how the council's committees were read and how many listing parts follow.
+    pub async fn run_listing(
         &self,
         run_id: &str,
         mode: &str,
         window: (&str, &str),
         committees_seen: usize,
-        meetings_planned: usize,
-        meetings_missing: usize,
-        meetings_skipped: usize,
-        error: Option<&str>,
+        listing_parts: usize,
         now: &str,
     ) -> Result<()> {
         self.run(
-            q::RUN_PLANNED,
+            q::RUN_LISTING,
             &[
                 Text(run_id),
                 Text(mode),
                 Text(window.0),
                 Text(window.1),
                 Int(committees_seen as i64),
-                Int(meetings_planned as i64),
-                Int(meetings_missing as i64),
-                OptText(error),
+                Int(listing_parts as i64),
                 Text(now),
-                Int(meetings_skipped as i64),
             ],
         )
+        .await
+    }
+
+    /// Counts one listing part (once, however often its message arrives) and
+    /// closes the run if nothing else is left.
+    pub async fn listing_part_done(
+        &self,
+        run_id: &str,
+        part: u32,
+        counts: ListingCounts,
+        error: Option<&str>,
+        now: &str,
+    ) -> Result<()> {
+        self.batch(vec![
+            self.statement(
+                q::RUN_LISTING_PART,
+                &[
+                    Text(run_id),
+                    Int(i64::from(part)),
+                    Int(counts.planned as i64),
+                    Int(counts.skipped as i64),
+                    Int(counts.missing as i64),
+                    OptText(error),
+                ],
+            )?,
+            self.statement(q::RUN_RECOUNT, &[Text(run_id), OptText(error), Text(now)])?,
+        ])
         .await
     }
 

@@ -20,11 +20,14 @@ pub const OPEN_RUN: &str =
 /// Whether the council was ever listed, so its first refresh reaches back for history.
 pub const COUNCIL_HAS_MEETINGS: &str = "SELECT EXISTS (SELECT 1 FROM meetings WHERE council_id = ?1) AS known";
 pub const GET_RUN: &str = "SELECT * FROM scrape_runs WHERE id = ?1";
-pub const RUN_PLANNED: &str =
+/// The committees are read: how the council is read, the window, and how many listing parts follow.
+pub const RUN_LISTING: &str =
     "UPDATE scrape_runs SET mode = ?2, window_from = ?3, window_to = ?4, committees_seen = ?5, \
-    meetings_planned = ?6, meetings_missing = ?7, error = ?8, progress_at = ?9, meetings_skipped = ?10, \
-    status = CASE WHEN ?6 = 0 THEN (CASE WHEN ?8 IS NULL THEN 'succeeded' ELSE 'partial' END) ELSE 'fetching' END, \
-    finished_at = CASE WHEN ?6 = 0 THEN ?9 ELSE NULL END WHERE id = ?1";
+    listing_parts = ?6, status = 'fetching', progress_at = ?7 WHERE id = ?1 AND finished_at IS NULL";
+/// One listing part done (the first delivery of its message counts).
+pub const RUN_LISTING_PART: &str =
+    "INSERT OR IGNORE INTO run_listings (run_id, part, planned, skipped, missing, error) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 pub const RUN_ERROR: &str = "UPDATE scrape_runs SET error = ?2 WHERE id = ?1";
 pub const RUN_FAILED: &str =
     "UPDATE scrape_runs SET status = 'failed', error = ?2, finished_at = ?3, progress_at = ?3 \
@@ -32,21 +35,30 @@ pub const RUN_FAILED: &str =
 /// One meeting's outcome in a run: the first delivery of its message counts, a second changes nothing.
 pub const RUN_MEETING_OUTCOME: &str =
     "INSERT OR IGNORE INTO run_meetings (run_id, meeting_id, outcome, error) VALUES (?1, ?2, ?3, ?4)";
-/// The run's counters recounted from its meetings (so they are exact however often a
-/// message arrives); the run closes when every planned meeting is counted.
+/// The run's counters recounted from its listing parts and meetings (so they are
+/// exact however often a message arrives); the run closes when every listing
+/// part is done and every planned meeting is counted.
 pub const RUN_RECOUNT: &str = "UPDATE scrape_runs SET \
+    meetings_planned = (SELECT COALESCE(SUM(planned), 0) FROM run_listings WHERE run_id = ?1), \
+    meetings_skipped = (SELECT COALESCE(SUM(skipped), 0) FROM run_listings WHERE run_id = ?1), \
+    meetings_missing = (SELECT COALESCE(SUM(missing), 0) FROM run_listings WHERE run_id = ?1), \
     meetings_done = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1), \
     meetings_new = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'new'), \
     meetings_changed = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'changed'), \
     meetings_unchanged = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'unchanged'), \
     meetings_failed = (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'failed'), \
     error = COALESCE(?2, error), progress_at = ?3, \
-    status = CASE WHEN finished_at IS NULL AND status = 'fetching' \
-        AND (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1) >= meetings_planned \
+    status = CASE WHEN finished_at IS NOT NULL THEN status \
+        WHEN listing_parts IS NOT NULL AND (SELECT COUNT(*) FROM run_listings WHERE run_id = ?1) >= listing_parts \
+        AND (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1) >= (SELECT COALESCE(SUM(planned), 0) FROM run_listings WHERE run_id = ?1) \
         THEN (CASE WHEN (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1 AND outcome = 'failed') > 0 \
-            OR COALESCE(?2, error) IS NOT NULL THEN 'partial' ELSE 'succeeded' END) ELSE status END, \
-    finished_at = CASE WHEN finished_at IS NULL AND status = 'fetching' \
-        AND (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1) >= meetings_planned THEN ?3 ELSE finished_at END \
+            OR COALESCE(?2, error) IS NOT NULL \
+            OR EXISTS (SELECT 1 FROM run_listings WHERE run_id = ?1 AND error IS NOT NULL) THEN 'partial' ELSE 'succeeded' END) \
+        ELSE status END, \
+    finished_at = CASE WHEN finished_at IS NULL AND listing_parts IS NOT NULL \
+        AND (SELECT COUNT(*) FROM run_listings WHERE run_id = ?1) >= listing_parts \
+        AND (SELECT COUNT(*) FROM run_meetings WHERE run_id = ?1) >= (SELECT COALESCE(SUM(planned), 0) FROM run_listings WHERE run_id = ?1) \
+        THEN ?3 ELSE finished_at END \
     WHERE id = ?1";
 
 // The reaper and retention
@@ -74,6 +86,7 @@ pub const OLD_RUNS: &str = "SELECT id FROM scrape_runs WHERE started_at < ?1 AND
         ORDER BY r.started_at DESC LIMIT 1) FROM councils c) \
     ORDER BY started_at LIMIT ?2";
 pub const DELETE_RUN_MEETINGS: &str = "DELETE FROM run_meetings WHERE run_id IN (SELECT value FROM json_each(?1))";
+pub const DELETE_RUN_LISTINGS: &str = "DELETE FROM run_listings WHERE run_id IN (SELECT value FROM json_each(?1))";
 pub const DELETE_RUNS: &str = "DELETE FROM scrape_runs WHERE id IN (SELECT value FROM json_each(?1))";
 pub const INSERT_FETCH_LOG: &str =
     "INSERT INTO fetch_log (run_id, council_id, url, status, duration_ms, bytes, outcome, error, fetched_at) \

@@ -63,6 +63,7 @@ impl Store {
         let json = serde_json::to_string(&ids).unwrap_or_default();
         self.batch(vec![
             self.statement(q::DELETE_RUN_MEETINGS, &[Text(&json)])?,
+            self.statement(q::DELETE_RUN_LISTINGS, &[Text(&json)])?,
             self.statement(q::DELETE_RUNS, &[Text(&json)])?,
         ])
         .await?;

@@ -445,7 +445,7 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             }
         }
         Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
-        Route::AdminFaults => json_response(&json!({"fired": crate::jobs::fault::fired()}), 200),
+        Route::AdminFaults => json_response(&json!({"fired": crate::jobs::fault::fired(&env).await?}), 200),
         Route::AdminRun(id) => match store.run_record(&id).await? {
             None => problem(404, "Not Found", "no run has that id"),
             Some(mut run) => {

@@ -26,7 +26,7 @@ pub enum Route {
     AdminRegisterCouncil,
     AdminScrape(String),
     AdminStatus,
-    /// The fault points that fired in this worker instance (tests of recovery).
+    /// The fault points that have fired (tests of recovery).
     AdminFaults,
     AdminRun(String),
     AdminBenchParse,

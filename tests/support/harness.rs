@@ -147,6 +147,8 @@ kill -KILL -- -$$ 2>/dev/null"#;
             format!("ADMIN_TOKEN:{ADMIN_TOKEN}"),
             "REQUEST_TIMEOUT_SECS:3".into(),
             format!("MIN_REQUEST_INTERVAL_MS:{MIN_REQUEST_INTERVAL_MS}"),
+            // Two committees a part, so that every refresh is listed over several messages.
+            "COMMITTEES_PER_PART:2".into(),
             format!(
                 "FAULT_POINTS:{}",
                 FAULT_POINTS.iter().map(|p| format!("{p}@{}", fault_council(p))).collect::<Vec<_>>().join(",")

@@ -50,16 +50,32 @@ impl WebServiceSetting {
     }
 }
 
-/// What one refresh of a council will fetch.
+/// A council's committees, and how they were read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RefreshPlan {
+pub struct CommitteeList {
     pub mode: Mode,
     pub committees: Vec<Committee>,
+    /// Why the web service was not used, when the HTML pages were.
+    pub web_service_error: Option<SourceError>,
+}
+
+impl CommitteeList {
+    /// The committees whose meetings are listed: current ones from the web
+    /// service (it flags deleted and expired ones), every one from the pages.
+    pub fn to_read(&self) -> Vec<Committee> {
+        match self.mode {
+            Mode::WebService => active(&self.committees).cloned().collect(),
+            Mode::Html => self.committees.clone(),
+        }
+    }
+}
+
+/// The meetings some committees list in a date range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingLists {
     pub meetings: Vec<MeetingListing>,
     /// Committees whose meeting list could not be read this time.
     pub committee_errors: Vec<(String, SourceError)>,
-    /// Why the web service was not used, when the HTML pages were.
-    pub web_service_error: Option<SourceError>,
 }
 
 /// A refresh that could not even list the council's meetings.
@@ -96,87 +112,69 @@ fn active(committees: &[Committee]) -> impl Iterator<Item = &Committee> {
     committees.iter().filter(|c| !c.is_deleted && !c.is_expired)
 }
 
-/// Reads each listed committee's meetings in `[from, to]`. A committee whose
-/// list fails is recorded and skipped; if every one fails, the mode is not working.
-async fn plan_meetings<F: Fetcher>(
-    fetcher: &F,
-    mode: Mode,
-    committees: Vec<Committee>,
-    to_read: Vec<(String, String)>,
-    parse: impl Fn(&str, &str) -> Result<Vec<MeetingListing>, SourceError>,
-    (from, to): (NaiveDate, NaiveDate),
-) -> Result<RefreshPlan, SourceError> {
-    let mut plan =
-        RefreshPlan { mode, committees, meetings: Vec::new(), committee_errors: Vec::new(), web_service_error: None };
-    let mut first_error = None;
-    let mut successes = 0;
-    for (committee_id, url) in to_read {
-        match get_text(fetcher, &url).await.and_then(|text| parse(&text, &committee_id)) {
-            Ok(listings) => {
-                successes += 1;
-                plan.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
-            }
-            Err(error) => {
-                first_error.get_or_insert_with(|| error.clone());
-                plan.committee_errors.push((committee_id, error));
-            }
-        }
-    }
-    match (successes, first_error) {
-        (0, Some(error)) => Err(error),
-        _ => Ok(plan),
-    }
-}
-
-async fn plan_with_web_service<F: Fetcher>(
-    fetcher: &F,
-    base_url: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<RefreshPlan, SourceError> {
-    let committees = xml::parse_committees(&get_text(fetcher, &urls::get_committees(base_url)).await?)?;
-    let to_read = active(&committees)
-        .map(|c| (c.source_id.clone(), urls::get_meetings(base_url, &c.source_id, from, to)))
-        .collect();
-    plan_meetings(fetcher, Mode::WebService, committees, to_read, |text, _| xml::parse_meetings(text), (from, to)).await
-}
-
-async fn plan_with_html<F: Fetcher>(
-    fetcher: &F,
-    base_url: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<RefreshPlan, SourceError> {
-    let committees = html::parse_committee_list(&get_text(fetcher, &urls::committee_list_page(base_url)).await?)?;
-    let to_read =
-        committees.iter().map(|c| (c.source_id.clone(), urls::meeting_list_page(base_url, &c.source_id))).collect();
-    plan_meetings(fetcher, Mode::Html, committees, to_read, html::parse_meeting_list, (from, to)).await
-}
-
-/// Lists the council's committees and the meetings in `[from, to]`.
-pub async fn plan_refresh<F: Fetcher>(
+/// Lists the council's committees: from the web service, or from the HTML
+/// pages when the web service is off or answers with anything but data.
+pub async fn list_committees<F: Fetcher>(
     fetcher: &F,
     base_url: &str,
     setting: WebServiceSetting,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<RefreshPlan, RefreshError> {
+) -> Result<CommitteeList, RefreshError> {
     let web_service_error = match setting {
         WebServiceSetting::Off => None,
-        _ => match plan_with_web_service(fetcher, base_url, from, to).await {
-            Ok(plan) => return Ok(plan),
-            Err(error) if setting == WebServiceSetting::On || !error.suggests_no_web_service() => {
-                return Err(RefreshError { web_service: Some(error), html: None })
+        _ => {
+            let listed =
+                get_text(fetcher, &urls::get_committees(base_url)).await.and_then(|text| xml::parse_committees(&text));
+            match listed {
+                Ok(committees) => {
+                    return Ok(CommitteeList { mode: Mode::WebService, committees, web_service_error: None })
+                }
+                Err(error) if setting == WebServiceSetting::On || !error.suggests_no_web_service() => {
+                    return Err(RefreshError { web_service: Some(error), html: None })
+                }
+                Err(error) => Some(error),
             }
-            Err(error) => Some(error),
-        },
-    };
-    match plan_with_html(fetcher, base_url, from, to).await {
-        Ok(mut plan) => {
-            plan.web_service_error = web_service_error;
-            Ok(plan)
         }
+    };
+    let listed = get_text(fetcher, &urls::committee_list_page(base_url))
+        .await
+        .and_then(|text| html::parse_committee_list(&text));
+    match listed {
+        Ok(committees) => Ok(CommitteeList { mode: Mode::Html, committees, web_service_error }),
         Err(error) => Err(RefreshError { web_service: web_service_error, html: Some(error) }),
+    }
+}
+
+/// Reads each committee's meetings in `[from, to]`. A committee whose list
+/// fails is recorded and skipped; if every one fails, that is the error.
+pub async fn list_meetings<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    mode: Mode,
+    committee_ids: &[String],
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<MeetingLists, SourceError> {
+    let mut lists = MeetingLists { meetings: Vec::new(), committee_errors: Vec::new() };
+    let mut successes = 0;
+    for committee_id in committee_ids {
+        let listed = match mode {
+            Mode::WebService => get_text(fetcher, &urls::get_meetings(base_url, committee_id, from, to))
+                .await
+                .and_then(|text| xml::parse_meetings(&text)),
+            Mode::Html => get_text(fetcher, &urls::meeting_list_page(base_url, committee_id))
+                .await
+                .and_then(|text| html::parse_meeting_list(&text, committee_id)),
+        };
+        match listed {
+            Ok(listings) => {
+                successes += 1;
+                lists.meetings.extend(listings.into_iter().filter(|m| m.date >= from && m.date <= to));
+            }
+            Err(error) => lists.committee_errors.push((committee_id.clone(), error)),
+        }
+    }
+    match (successes, lists.committee_errors.first()) {
+        (0, Some((_, error))) => Err(error.clone()),
+        _ => Ok(lists),
     }
 }
 
@@ -331,9 +329,11 @@ mod tests {
                 &urls::get_meetings(BASE, "163", from, to),
                 "<getmeetings><meetingscount>0</meetingscount></getmeetings>",
             );
-        let plan = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, from, to)).unwrap();
-        assert_eq!(plan.mode, Mode::WebService);
-        assert_eq!(plan.committees.len(), 3);
+        let list = block_on(list_committees(&fetcher, BASE, WebServiceSetting::Auto)).unwrap();
+        assert_eq!(list.mode, Mode::WebService);
+        assert_eq!(list.committees.len(), 3);
+        let ids: Vec<String> = list.to_read().into_iter().map(|c| c.source_id).collect();
+        let plan = block_on(list_meetings(&fetcher, BASE, list.mode, &ids, (from, to))).unwrap();
         assert_eq!(plan.meetings.len(), 2);
         assert_eq!(plan.meetings[0].status, MeetingStatus::Cancelled);
         assert!(plan.committee_errors.is_empty());
@@ -357,10 +357,18 @@ mod tests {
             )
             .ok(&urls::committee_list_page(BASE), list)
             .ok(&urls::meeting_list_page(BASE, "516"), meetings);
-        let plan = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, from, to)).unwrap();
-        assert_eq!(plan.mode, Mode::Html);
+        let list = block_on(list_committees(&fetcher, BASE, WebServiceSetting::Auto)).unwrap();
+        assert_eq!(list.mode, Mode::Html);
+        assert!(matches!(list.web_service_error, Some(SourceError::HtmlInsteadOfXml { .. })));
+        let ids: Vec<String> = list.to_read().into_iter().map(|c| c.source_id).collect();
+        let plan = block_on(list_meetings(&fetcher, BASE, list.mode, &ids, (from, to))).unwrap();
         assert_eq!(plan.meetings.len(), 1, "meetings outside the window are dropped");
-        assert!(matches!(plan.web_service_error, Some(SourceError::HtmlInsteadOfXml { .. })));
+        // A committee whose list fails is recorded; only when every one fails is it an error.
+        let two = vec!["516".to_string(), "999".to_string()];
+        let plan = block_on(list_meetings(&fetcher, BASE, Mode::Html, &two, (from, to))).unwrap();
+        assert_eq!(plan.committee_errors, vec![("999".to_string(), SourceError::Http { status: 404 })]);
+        let none = block_on(list_meetings(&fetcher, BASE, Mode::Html, &two[1..], (from, to))).unwrap_err();
+        assert_eq!(none, SourceError::Http { status: 404 });
     }
 
     #[test]
@@ -369,8 +377,7 @@ mod tests {
         let fetcher = CannedFetcher::default()
             .ok(&urls::get_committees(BASE), stub.clone())
             .ok(&urls::committee_list_page(BASE), stub);
-        let error = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, day(2026, 1, 1), day(2026, 2, 1)))
-            .unwrap_err();
+        let error = block_on(list_committees(&fetcher, BASE, WebServiceSetting::Auto)).unwrap_err();
         assert_eq!(error.web_service, Some(SourceError::JavaScriptRedirectStub));
         assert_eq!(error.html, Some(SourceError::JavaScriptRedirectStub));
         assert!(!error.is_transient());
@@ -380,8 +387,7 @@ mod tests {
     #[test]
     fn timeouts_are_transient_and_do_not_fall_back() {
         let fetcher = CannedFetcher::default().fail(&urls::get_committees(BASE), SourceError::Timeout { seconds: 30 });
-        let error = block_on(plan_refresh(&fetcher, BASE, WebServiceSetting::Auto, day(2026, 1, 1), day(2026, 2, 1)))
-            .unwrap_err();
+        let error = block_on(list_committees(&fetcher, BASE, WebServiceSetting::Auto)).unwrap_err();
         assert!(error.is_transient());
         assert_eq!(fetcher.requested.borrow().len(), 1);
     }
