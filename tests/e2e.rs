@@ -122,7 +122,9 @@ fn requests_to_one_host_are_spaced_across_invocations() {
     let host = FakeCouncil::start();
     let councils = ["polite-a", "polite-b"];
     for council in councils {
-        let base = host.add_site(council, coventry_like(Behaviour::Healthy));
+        let mut site = coventry_like(Behaviour::Healthy);
+        site.serve_documents = true;
+        let base = host.add_site(council, site);
         h.register(council, &base, json!({}));
     }
     let runs: Vec<String> = councils.iter().map(|c| h.start_scrape(c)).collect();
@@ -149,7 +151,7 @@ fn requests_to_one_host_are_spaced_across_invocations() {
 }
 
 /// What a council's ingestion ended with, comparable between councils.
-fn end_state(h: &Harness, council: &str, run: &Value) -> Value {
+fn end_state(h: &Harness, council: &str, run: &Value, summaries: usize) -> Value {
     let documents = settled_documents(h, council, Duration::from_secs(240));
     let mut documents: Vec<Value> = documents
         .iter()
@@ -164,7 +166,7 @@ fn end_state(h: &Harness, council: &str, run: &Value) -> Value {
         })
         .collect();
     documents.sort_by_key(|d| d.to_string());
-    let summaries = settled_summaries(h, council, MEETINGS_IN_WINDOW - 1, Duration::from_secs(240));
+    let summaries = settled_summaries(h, council, summaries, Duration::from_secs(240));
     let versions: Vec<Value> = summaries.iter().map(|m| m["summary"]["version"].clone()).collect();
     json!({
         "run": {
@@ -185,17 +187,26 @@ fn every_injected_fault_ends_as_a_clean_run_does() {
     let mut councils = vec!["fault-clean".to_string()];
     councils.extend(FAULT_POINTS.iter().map(|p| fault_council(p)));
     let mut runs = Vec::new();
+    // Four Cabinet meetings with their documents (one with minutes): every kind of work, kept small.
+    let meetings = 4;
     for council in &councils {
-        let base = h.fake.add_site(council, coventry_like(Behaviour::Healthy));
+        let mut site = coventry_like(Behaviour::Healthy);
+        site.meetings.truncate(meetings);
+        site.serve_documents = true;
+        let base = h.fake.add_site(council, site);
         h.register(council, &base, json!({}));
         runs.push(h.start_scrape(council));
     }
     let finished: Vec<Value> = runs.iter().map(|r| h.wait_for_run(r, Duration::from_secs(240))).collect();
-    let clean = end_state(h, "fault-clean", &finished[0]);
-    assert_eq!(clean["run"]["new"], MEETINGS_IN_WINDOW as i64, "{clean:#}");
+    let clean = end_state(h, "fault-clean", &finished[0], meetings);
+    assert_eq!(clean["run"]["new"], meetings as i64, "{clean:#}");
     assert!(clean["summary_versions"].as_array().unwrap().iter().all(|v| v == 1), "{clean:#}");
+    let documents = clean["documents"].as_array().unwrap();
+    let extracted = documents.iter().filter(|d| d["text_status"] == "extracted").count();
+    assert!(extracted + 1 >= documents.len() && extracted > 8, "the clean run reads the documents: {clean:#}");
+    assert!(documents.iter().any(|d| d["pointers"].as_u64().unwrap() > 0), "and finds repeated pages: {clean:#}");
     for (council, run) in councils.iter().zip(&finished).skip(1) {
-        let state = end_state(h, council, run);
+        let state = end_state(h, council, run, meetings);
         assert_eq!(state, clean, "{council} ended differently from a clean run");
     }
     // Every fault did fire, once, for its own council.

@@ -130,15 +130,21 @@ impl GateClient {
         stub.fetch_with_request(request).await?.json().await
     }
 
-    /// Waits for the host's turn; answers the holder id to release with.
-    pub async fn acquire(&self, name: &str, interval_ms: u64, lease_ms: u64) -> worker::Result<u64> {
+    /// Waits for the host's turn; answers the holder id to release with. Gives
+    /// up after `max_wait_ms` (the host is busy with others' work: try later).
+    pub async fn acquire(&self, name: &str, interval_ms: u64, lease_ms: u64, max_wait_ms: u64) -> worker::Result<u64> {
+        let mut waited = 0;
         loop {
             let answer = self.call(name, &format!("/acquire?interval_ms={interval_ms}&lease_ms={lease_ms}")).await?;
             if let Some(holder) = answer["holder"].as_u64() {
                 return Ok(holder);
             }
             let wait = answer["wait_ms"].as_u64().unwrap_or(100);
+            if waited + wait > max_wait_ms {
+                return Err(worker::Error::RustError(format!("{name} stayed busy for {waited} ms")));
+            }
             worker::Delay::from(std::time::Duration::from_millis(wait)).await;
+            waited += wait;
         }
     }
 

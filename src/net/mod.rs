@@ -166,8 +166,10 @@ impl Fetcher for WorkerFetcher {
             Some(gate) => {
                 // A request may not outlive its timeout, so the lease covers it with room to spare.
                 let lease_ms = self.policy.timeout_ms + 5_000;
-                let acquired = gate.acquire(&gate_name, self.policy.min_interval_ms, lease_ms).await;
-                Some(acquired.map_err(|e| SourceError::Network(format!("host gate unavailable: {e}")))?)
+                // Waiting longer than a few leases means the host is busy with others' work:
+                // give up as a transient failure, and the message is retried later.
+                let acquired = gate.acquire(&gate_name, self.policy.min_interval_ms, lease_ms, 4 * lease_ms).await;
+                Some(acquired.map_err(|e| SourceError::Network(format!("waiting for the host: {e}")))?)
             }
             None => {
                 self.pace(&host_of(&request.url)).await;
