@@ -153,15 +153,18 @@ fn requests_to_one_host_are_spaced_across_invocations() {
 /// What a council's ingestion ended with, comparable between councils.
 fn end_state(h: &Harness, council: &str, run: &Value, summaries: usize) -> Value {
     let documents = settled_documents(h, council, Duration::from_secs(240));
+    // Which of two copies of a page keeps the text depends on which document
+    // finished first; how many pages are kept as pointers does not.
+    let mut pointers = 0;
     let mut documents: Vec<Value> = documents
         .iter()
         .map(|d| {
             let text = h.get(&format!("/api/v1/documents/{}", d["id"].as_str().unwrap())).json();
             let pages = text["pages"].as_array().cloned().unwrap_or_default();
+            pointers += pages.iter().filter(|p| p["duplicate_of_document"].is_string()).count();
             json!({
                 "title": d["title"], "kind": d["kind"], "text_status": d["text_status"], "page_count": d["page_count"],
                 "pages_stored": pages.len(),
-                "pointers": pages.iter().filter(|p| p["duplicate_of_document"].is_string()).count(),
             })
         })
         .collect();
@@ -176,6 +179,7 @@ fn end_state(h: &Harness, council: &str, run: &Value, summaries: usize) -> Value
         },
         "meetings": h.meetings(council).len(),
         "documents": documents,
+        "pointers": pointers,
         "summary_versions": versions,
     })
 }
@@ -204,7 +208,7 @@ fn every_injected_fault_ends_as_a_clean_run_does() {
     let documents = clean["documents"].as_array().unwrap();
     let extracted = documents.iter().filter(|d| d["text_status"] == "extracted").count();
     assert!(extracted + 1 >= documents.len() && extracted > 8, "the clean run reads the documents: {clean:#}");
-    assert!(documents.iter().any(|d| d["pointers"].as_u64().unwrap() > 0), "and finds repeated pages: {clean:#}");
+    assert!(clean["pointers"].as_u64().unwrap() > 0, "and finds repeated pages: {clean:#}");
     for (council, run) in councils.iter().zip(&finished).skip(1) {
         let state = end_state(h, council, run, meetings);
         assert_eq!(state, clean, "{council} ended differently from a clean run");
