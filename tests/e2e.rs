@@ -222,6 +222,61 @@ fn every_injected_fault_ends_as_a_clean_run_does() {
 }
 
 #[test]
+fn upkeep_closes_stuck_work_and_prunes_old_records() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.meetings.truncate(2);
+    site.serve_documents = true;
+    let base = h.fake.add_site("upkeep", site);
+    h.register("upkeep", &base, json!({}));
+    let old_run = h.scrape("upkeep")["id"].as_str().unwrap().to_string();
+    let documents = settled_documents(h, "upkeep", Duration::from_secs(120));
+    let latest_run = h.scrape_full("upkeep")["id"].as_str().unwrap().to_string();
+    let document = documents.iter().find(|d| d["text_status"] == "extracted").expect("an extracted document");
+    let document_id = document["id"].as_str().unwrap().to_string();
+
+    // As a year of running leaves things: a run and its fetch log from long ago,
+    // a run whose worker died two hours ago, a document whose reading stopped.
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    let long_ago = stamp(now - chrono::Duration::days(40));
+    let hours_ago = stamp(now - chrono::Duration::hours(2));
+    h.sql(&format!(
+        "UPDATE councils SET enabled = 0; \
+         UPDATE scrape_runs SET started_at = '{long_ago}', finished_at = '{long_ago}' WHERE id = '{old_run}'; \
+         UPDATE fetch_log SET fetched_at = '{long_ago}' WHERE run_id = '{old_run}'; \
+         INSERT INTO scrape_runs (id, council_id, trigger, status, started_at, progress_at) \
+           VALUES ('upkeep-stuck', 'upkeep', 'cron', 'fetching', '{hours_ago}', '{hours_ago}'); \
+         UPDATE documents SET text_status = 'partial', pages_done = 0, progress_at = '{hours_ago}' WHERE id = '{document_id}';"
+    ));
+    let old_log = h.sql(&format!("SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = '{old_run}'"));
+    assert!(old_log[0]["n"].as_i64().unwrap() > 0);
+
+    assert_eq!(h.trigger_cron(REFRESH_CRON).status, 200);
+    let stuck = h.admin("GET", "/admin/runs/upkeep-stuck", None).json();
+    assert_eq!(stuck["status"], "failed", "{stuck:#}");
+    assert!(stuck["error"].as_str().unwrap().contains("closed by the reaper"), "{stuck:#}");
+    assert_eq!(h.admin("GET", &format!("/admin/runs/{old_run}"), None).status, 404, "the old run is pruned");
+    let old_log = h.sql(&format!("SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = '{old_run}'"));
+    assert_eq!(old_log[0]["n"], 0, "and its fetch log");
+    let kept = h.admin("GET", &format!("/admin/runs/{latest_run}"), None);
+    assert_eq!(kept.status, 200, "the council's latest run is kept");
+    // The stuck document is taken up again and read to the end.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let again = h.get(&format!("/api/v1/documents/{document_id}")).json();
+        if again["text_status"] == "extracted" {
+            assert_eq!(again["page_count"], document["page_count"]);
+            assert!(!again["pages"].as_array().unwrap().is_empty());
+            break;
+        }
+        assert!(Instant::now() < deadline, "the document stayed {}", again["text_status"]);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[test]
 fn one_run_per_council_at_a_time() {
     let h = Harness::shared();
     let _guard = h.exclusive();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::json;
 use support::fake_council::{coventry_like, Behaviour};
 use support::harness::Harness;
 
@@ -21,6 +21,8 @@ const MEETINGS_PER_COUNCIL_YEAR: f64 = 450.0;
 const PAGES_PER_MEETING: f64 = 120.0;
 const REFRESHES_PER_DAY: f64 = 12.0;
 const RETENTION_DAYS: f64 = 30.0;
+/// Councils ingested for the measurement.
+const COUNCILS_INGESTED: usize = 4;
 
 fn files_under(dir: &Path, suffix: &str, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -101,19 +103,40 @@ fn main() {
     let before = d1_tables(&state);
     let r2_before = r2_bytes(&state);
 
-    let base = h.fake.add_site("storage", coventry_like(Behaviour::Healthy));
-    h.register("storage", &base, json!({"coverage": "supported"}));
-    h.scrape("storage");
-    let (meetings, pages) = settle(h, "storage");
+    // Several councils, so that D1's 4 KiB pages are a small part of what is measured.
+    let councils: Vec<String> = (1..=COUNCILS_INGESTED).map(|n| format!("storage-{n}")).collect();
+    let runs: Vec<String> = councils
+        .iter()
+        .map(|council| {
+            let mut site = coventry_like(Behaviour::Healthy);
+            site.serve_documents = true;
+            let base = h.fake.add_site(council, site);
+            h.register(council, &base, json!({"coverage": "supported"}));
+            h.start_scrape(council)
+        })
+        .collect();
+    for run in &runs {
+        h.wait_for_run(run, Duration::from_secs(300));
+    }
+    let (mut meetings, mut pages) = (0, 0.0);
+    for council in &councils {
+        let (m, p) = settle(h, council);
+        meetings += m;
+        pages += p;
+    }
     std::thread::sleep(Duration::from_secs(2));
     let ingested = d1_tables(&state);
     let r2_ingested = r2_bytes(&state);
 
-    // Refreshes after ingestion: what is due, as the cron would, three times.
+    // Refreshes after ingestion: what is due, as the cron would, three times per council.
     let mut refresh_requests = 0.0;
+    let mut refreshes = 0.0;
     for _ in 0..3 {
-        let run = h.scrape("storage");
-        refresh_requests += run["fetches"].as_array().map_or(0, Vec::len) as f64;
+        for council in &councils {
+            let run = h.scrape(council);
+            refresh_requests += run["fetches"].as_array().map_or(0, Vec::len) as f64;
+            refreshes += 1.0;
+        }
     }
     std::thread::sleep(Duration::from_secs(2));
     let refreshed = d1_tables(&state);
@@ -129,14 +152,14 @@ fn main() {
     let refresh_delta = delta(&refreshed, &ingested);
     let d1_per_meeting = total(&ingest_delta) / meetings as f64;
     let r2_per_page = (r2_ingested - r2_before) / pages.max(1.0);
-    let d1_per_refresh = total(&refresh_delta) / 3.0;
+    let d1_per_refresh = total(&refresh_delta) / refreshes;
 
-    println!("== storage: one council of {meetings} meetings, {pages} document pages read");
+    println!("== storage: {COUNCILS_INGESTED} councils, {meetings} meetings, {pages} document pages read");
     println!("D1 growth by table on ingestion (bytes, pages of 4 KiB, indexes included):");
     for (table, bytes) in &ingest_delta {
         println!("  {table:<22} {bytes:>10.0}");
     }
-    println!("D1 growth by table over 3 refreshes of what is due ({refresh_requests} requests):");
+    println!("D1 growth by table over {refreshes} refreshes of what is due ({refresh_requests} requests):");
     for (table, bytes) in &refresh_delta {
         println!("  {table:<22} {bytes:>10.0}");
     }
@@ -162,5 +185,4 @@ fn main() {
     );
     println!("D1 total after a year: {:.2} GB (hard cap 10 GB, target under 2 GB)", gb(d1_meetings + d1_refreshes));
     println!("R2 page text: {pages_year} x {r2_per_page:.0} B = {:.2} GB", gb(r2_pages));
-    let _: Value = Value::Null;
 }

@@ -317,6 +317,18 @@ kill -KILL -- -$$ 2>/dev/null"#;
         reply.json()["meetings"].as_array().unwrap().clone()
     }
 
+    /// Runs SQL against the worker's local D1 and answers the rows of the last statement.
+    pub fn sql(&self, sql: &str) -> Vec<Value> {
+        let persist = self.state_dir.to_str().unwrap().to_string();
+        let output =
+            wrangler(&["d1", "execute", "DB", "--local", "--persist-to", &persist, "--json", "--command", sql])
+                .output()
+                .expect("wrangler d1 execute");
+        assert!(output.status.success(), "{sql}: {}", String::from_utf8_lossy(&output.stderr));
+        let results: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        results.as_array().and_then(|r| r.last()).and_then(|r| r["results"].as_array()).cloned().unwrap_or_default()
+    }
+
     pub fn trigger_cron(&self, cron: &str) -> Reply {
         let encoded = cron.replace(' ', "%20").replace('/', "%2F");
         self.get(&format!("/__scheduled?cron={encoded}"))
