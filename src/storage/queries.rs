@@ -80,11 +80,11 @@ pub const DOCUMENT_RESUMED: &str =
 pub const PRUNE_FETCH_LOG: &str =
     "DELETE FROM fetch_log WHERE id IN (SELECT id FROM fetch_log WHERE fetched_at < ?1 ORDER BY id LIMIT ?2)";
 /// Finished runs older than ?1, except each council's latest run and latest success.
-pub const OLD_RUNS: &str = "SELECT id FROM scrape_runs WHERE started_at < ?1 AND finished_at IS NOT NULL \
-    AND id NOT IN (SELECT (SELECT r.id FROM scrape_runs r WHERE r.council_id = c.id ORDER BY r.started_at DESC LIMIT 1) FROM councils c) \
-    AND id NOT IN (SELECT (SELECT r.id FROM scrape_runs r WHERE r.council_id = c.id AND r.status = 'succeeded' \
-        ORDER BY r.started_at DESC LIMIT 1) FROM councils c) \
-    ORDER BY started_at LIMIT ?2";
+pub const OLD_RUNS: &str = "SELECT r.id FROM scrape_runs r WHERE r.started_at < ?1 AND r.finished_at IS NOT NULL \
+    AND EXISTS (SELECT 1 FROM scrape_runs n WHERE n.council_id = r.council_id AND n.started_at > r.started_at) \
+    AND (r.status != 'succeeded' OR EXISTS (SELECT 1 FROM scrape_runs n WHERE n.council_id = r.council_id \
+        AND n.status = 'succeeded' AND n.started_at > r.started_at)) \
+    ORDER BY r.started_at LIMIT ?2";
 pub const DELETE_RUN_MEETINGS: &str = "DELETE FROM run_meetings WHERE run_id IN (SELECT value FROM json_each(?1))";
 pub const DELETE_RUN_LISTINGS: &str = "DELETE FROM run_listings WHERE run_id IN (SELECT value FROM json_each(?1))";
 pub const DELETE_RUNS: &str = "DELETE FROM scrape_runs WHERE id IN (SELECT value FROM json_each(?1))";
