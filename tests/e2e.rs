@@ -13,7 +13,7 @@ use support::fake_council::{
     TRUNCATED_MEETING, WINDOWS_1252_MEETING,
 };
 use support::fake_llm::FABRICATED_QUOTE;
-use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS};
+use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN};
 
 fn count(run: &Value, field: &str) -> i64 {
     run[field].as_i64().unwrap_or_else(|| panic!("{field} missing in {run:#}"))
@@ -792,6 +792,10 @@ fn pages_feeds_search_and_caching() {
         assert!(reply.body.contains(expected), "{path} lacks {expected:?}");
         assert!(reply.header("Content-Security-Policy").unwrap().contains("default-src 'none'"));
     }
+    // Absolute links come from the configured origin, never from the request.
+    let page = h.get(&format!("/meetings/{id}"));
+    assert!(page.body.contains(&format!("<link rel=\"canonical\" href=\"{PUBLIC_ORIGIN}/meetings/{id}\">")));
+    assert!(!page.body.contains(&h.base_url), "the request's host leaked into the page");
     assert_eq!(h.get("/councils/nope").status, 404);
     assert_eq!(h.get("/councils/pages/committees/pages-c999").status, 404);
     let problem = h.get("/api/v1/councils/nope");

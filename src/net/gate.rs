@@ -30,6 +30,9 @@ pub enum Decision {
     Granted(u64),
 }
 
+/// Longest one call to a gate may take.
+const CALL_TIMEOUT_MS: u64 = 5_000;
+
 /// Longest a waiting caller sleeps before asking again.
 const MAX_WAIT_MS: f64 = 250.0;
 
@@ -122,12 +125,20 @@ impl GateClient {
         Self { namespace }
     }
 
+    /// One call to the host's gate, given up after `CALL_TIMEOUT_MS` so that a
+    /// gate that does not answer can never hold up a job for ever.
     async fn call(&self, name: &str, path: &str) -> worker::Result<serde_json::Value> {
+        use futures_util::future::{select, Either};
         let stub = self.namespace.id_from_name(name)?.get_stub()?;
         let mut init = worker::RequestInit::new();
         init.with_method(worker::Method::Post);
         let request = worker::Request::new_with_init(&format!("https://gate{path}"), &init)?;
-        stub.fetch_with_request(request).await?.json().await
+        let answer = async move { stub.fetch_with_request(request).await?.json::<serde_json::Value>().await };
+        let timeout = worker::Delay::from(std::time::Duration::from_millis(CALL_TIMEOUT_MS));
+        match select(std::pin::pin!(answer), timeout).await {
+            Either::Left((answer, _)) => answer,
+            Either::Right(_) => Err(worker::Error::RustError(format!("the gate of {name} did not answer in time"))),
+        }
     }
 
     /// Waits for the host's turn; answers the holder id to release with. Gives

@@ -76,9 +76,10 @@ pub const DOCUMENTS_TO_RETRY: &str = "SELECT d.id, m.council_id, d.extraction_at
 /// Taken up again by the reaper: not stale again until ?2, and the reason is recorded.
 pub const DOCUMENT_RESUMED: &str =
     "UPDATE documents SET progress_at = ?2, retry_after = NULL, text_error = ?3 WHERE id = ?1";
-/// Fetch-log rows older than ?1, oldest first (rowid order is time order).
-pub const PRUNE_FETCH_LOG: &str =
-    "DELETE FROM fetch_log WHERE id IN (SELECT id FROM fetch_log WHERE fetched_at < ?1 ORDER BY id LIMIT ?2)";
+/// Fetch-log rows older than ?1 among the oldest ?2 (rowid order is time order,
+/// so only a bounded range of rowids is read, never the whole log).
+pub const PRUNE_FETCH_LOG: &str = "DELETE FROM fetch_log WHERE id IN (SELECT id FROM fetch_log \
+    WHERE id <= (SELECT MIN(id) FROM fetch_log) + ?2 AND fetched_at < ?1)";
 /// Finished runs older than ?1, except each council's latest run and latest success.
 pub const OLD_RUNS: &str = "SELECT r.id FROM scrape_runs r WHERE r.started_at < ?1 AND r.finished_at IS NOT NULL \
     AND EXISTS (SELECT 1 FROM scrape_runs n WHERE n.council_id = r.council_id AND n.started_at > r.started_at) \
@@ -159,7 +160,7 @@ pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_
     m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title, \
     EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
     FROM meetings m JOIN committees c ON c.id = m.committee_id \
-    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.local_time, m.id";
+    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.local_time, m.id LIMIT 1000";
 pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, m.local_date, m.local_time, m.time_zone, m.starts_at_utc, \
     m.status, m.is_special, m.location, m.agenda_published, m.minutes_published, m.decisions_published, m.web_url, m.source_mode, \
     m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.first_seen_at, m.updated_at, \
@@ -296,7 +297,7 @@ pub const FEED_SUMMARIES: &str =
     FROM summaries s JOIN meetings m ON m.id = s.meeting_id \
     WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) ORDER BY s.created_at DESC, s.id DESC LIMIT 30";
 pub const CALENDAR_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.starts_at_utc, m.status, m.location, m.updated_at \
-    FROM meetings m WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date >= ?3 ORDER BY m.local_date, m.local_time";
+    FROM meetings m WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date >= ?3 ORDER BY m.local_date, m.local_time LIMIT 500";
 pub const COUNCIL_COMMITTEES: &str = "SELECT id, source_id, title, category, is_deleted, is_expired, \
     (SELECT COUNT(*) FROM meetings m WHERE m.committee_id = committees.id) AS meetings FROM committees WHERE council_id = ?1 ORDER BY title";
 /// Meetings by filters, in (date, id) order after the cursor; one extra row tells whether there is a next page.

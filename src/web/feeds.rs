@@ -39,9 +39,27 @@ pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String 
     out
 }
 
-/// Escapes a TEXT value (RFC 5545 3.3.11).
+/// Escapes a TEXT value (RFC 5545 3.3.11). Every line break (CR LF, bare CR
+/// or bare LF) becomes `\n`, and other control characters are dropped, so no
+/// council text can end the line and start a property of its own.
 fn ical_text(value: &str) -> String {
-    value.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Folds a content line at 75 octets without splitting a character (RFC 5545 3.1).
@@ -120,6 +138,28 @@ pub fn ical(site: &str, name: &str, meetings: &[Value]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn council_text_cannot_start_a_calendar_property() {
+        assert_eq!(ical_text("Planning\rDTSTART:19700101T000000Z"), "Planning\\nDTSTART:19700101T000000Z");
+        assert_eq!(ical_text("a\r\nb\nc\u{b}d\u{0}e"), "a\\nb\\ncde");
+        assert_eq!(ical_text("x;y,z\\"), "x\\;y\\,z\\\\");
+        let meeting = serde_json::json!({"id": "c-1", "title": "Cabinet\rSTATUS:CANCELLED\u{1}", "local_date": "2026-01-05",
+            "starts_at_utc": "2026-01-05T10:00:00Z", "status": "confirmed", "location": "Room\r\n1", "updated_at": "2026-01-01T00:00:00Z"});
+        let cal = ical("http://x", "Test", &[meeting]);
+        assert!(cal.lines().all(|l| !l.starts_with("STATUS:CANCELLED")), "{cal}");
+        assert!(!cal.contains('\u{1}'));
+        assert!(cal.split("\r\n").all(|l| !l.contains('\r') && !l.contains('\n')), "{cal:?}");
+    }
+
+    #[test]
+    fn rss_drops_characters_xml_does_not_allow() {
+        let item = serde_json::json!({"meeting_id": "c-1", "title": "Budget\u{1}", "headline": "Agreed\u{b} \u{FFFF}£24m",
+            "created_at": "2026-01-05T10:00:00Z"});
+        let feed = rss("http://x", "Test", "/councils/c", &[item]);
+        assert!(feed.chars().all(crate::web::html::xml_allowed), "{feed:?}");
+        assert!(feed.contains("Agreed £24m"));
+    }
 
     #[test]
     fn escapes_and_folds_calendar_lines() {

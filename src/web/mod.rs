@@ -72,6 +72,17 @@ fn error_page(origin: &str, status: u16, heading: &str, message: &str) -> Result
     html_page(render(&page)?, status)
 }
 
+/// The origin absolute links are built from: `PUBLIC_ORIGIN` when set (so a
+/// forged Host header cannot put another site into canonical links, feeds or
+/// calendars), else the request's own origin (local development).
+fn public_origin(env: &Env, url: &worker::Url) -> String {
+    env.var("PUBLIC_ORIGIN")
+        .ok()
+        .map(|v| v.to_string().trim_end_matches('/').to_string())
+        .filter(|v| worker::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https")))
+        .unwrap_or_else(|| url.origin().ascii_serialization())
+}
+
 fn contact(env: &Env) -> String {
     env.var("CONTACT_EMAIL").map(|v| v.to_string()).unwrap_or_else(|_| "support@council-digest.org".to_string())
 }
@@ -206,7 +217,7 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
     let method = req.inner().method();
     let current = route(&method, url.path());
     let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
-    let origin = url.origin().ascii_serialization();
+    let origin = public_origin(&env, &url);
     let canonical = format!("{origin}{}", url.path());
     let if_none_match = req.headers().get("If-None-Match").ok().flatten().filter(|_| honour_if_none_match);
     let inm = if_none_match.as_deref();

@@ -57,7 +57,9 @@ pub struct Site {
 const COMMITTEES: [(u32, &str, bool); 4] = [
     (101, "Cabinet", false),
     (102, "Scrutiny Co-ordination Committee", false),
-    (103, "Planning Committee", false),
+    // A carriage return (a character reference in the XML) followed by what would
+    // be an iCalendar property, if council text could start a line of its own.
+    (103, "Planning Committee&#13;STATUS:CANCELLED", false),
     (104, "Licensing Committee (2019-2022)", true),
 ];
 

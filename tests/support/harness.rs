@@ -36,6 +36,9 @@ pub fn fault_council(point: &str) -> String {
     format!("fault-{}", point.replace('_', "-"))
 }
 
+/// The origin the worker builds absolute links from, whatever the request's host.
+pub const PUBLIC_ORIGIN: &str = "https://council-digest.test";
+
 /// The gap the worker keeps between requests to one council host.
 pub const MIN_REQUEST_INTERVAL_MS: u64 = 40;
 
@@ -147,6 +150,7 @@ kill -KILL -- -$$ 2>/dev/null"#;
             format!("ADMIN_TOKEN:{ADMIN_TOKEN}"),
             "REQUEST_TIMEOUT_SECS:3".into(),
             format!("MIN_REQUEST_INTERVAL_MS:{MIN_REQUEST_INTERVAL_MS}"),
+            format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}"),
             // Two committees a part, so that every refresh is listed over several messages.
             "COMMITTEES_PER_PART:2".into(),
             format!(

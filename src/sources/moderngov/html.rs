@@ -5,7 +5,7 @@
 
 use scraper::{ElementRef, Html, Selector};
 
-use super::urls::{absolute_url, query_param};
+use super::urls::{absolute_url, id_param};
 use crate::model::{AgendaItem, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::sources::detect::expect_html;
 use crate::sources::text::{collapse_whitespace, element_text, non_empty};
@@ -29,7 +29,7 @@ pub fn parse_committee_list(page: &str) -> Result<Vec<Committee>, SourceError> {
         if !href_contains(href, "mgCommitteeDetails.aspx") {
             continue;
         }
-        let (Some(id), Some(title)) = (query_param(href, "ID"), non_empty(&collapse_whitespace(&element_text(link))))
+        let (Some(id), Some(title)) = (id_param(href, "ID"), non_empty(&collapse_whitespace(&element_text(link))))
         else {
             continue;
         };
@@ -54,7 +54,7 @@ pub fn parse_meeting_list(page: &str, committee_id: &str) -> Result<Vec<MeetingL
             continue;
         }
         saw_meeting_markup = true;
-        let Some(meeting_id) = query_param(href, "MId") else {
+        let Some(meeting_id) = id_param(href, "MId") else {
             continue;
         };
         let link_text = collapse_whitespace(&element_text(link));
@@ -113,7 +113,7 @@ fn is_document_link(href: &str) -> bool {
 }
 
 fn attachment_id(href: &str) -> Option<String> {
-    href_contains(href, "mgConvert2PDF").then(|| query_param(href, "ID")).flatten()
+    href_contains(href, "mgConvert2PDF").then(|| id_param(href, "ID")).flatten()
 }
 
 pub fn parse_meeting_page(page: &str, page_url: &str, meeting_id: &str) -> Result<MeetingDetail, SourceError> {

@@ -73,6 +73,18 @@ pub fn query_param(href: &str, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// ModernGov's ids (committees, meetings, items, attachments, members) are
+/// numbers. Anything else in an id field is refused, so that ids built from
+/// them (`<council>-<id>`) can never collide across councils or carry separators.
+pub fn is_source_id(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 15 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A numeric id from a link's query string.
+pub fn id_param(href: &str, name: &str) -> Option<String> {
+    query_param(href, name).filter(|v| is_source_id(v))
+}
+
 fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
@@ -87,6 +99,16 @@ fn encode_component(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_numbers_only() {
+        assert!(is_source_id("4967"));
+        for bad in ["", "12-3", "1;DROP", "a1", "12 ", "1234567890123456", "٣"] {
+            assert!(!is_source_id(bad), "{bad:?}");
+        }
+        assert_eq!(id_param("ieListDocuments.aspx?CId=516&amp;MId=6937", "MId").as_deref(), Some("6937"));
+        assert_eq!(id_param("ieListDocuments.aspx?CId=516&MId=69-37", "MId"), None);
+    }
 
     #[test]
     fn builds_web_service_urls_under_a_path_prefix() {

@@ -5,7 +5,7 @@
 
 use roxmltree::Node;
 
-use super::urls::absolute_url;
+use super::urls::{absolute_url, is_source_id};
 use crate::model::{
     AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus,
 };
@@ -32,6 +32,11 @@ fn text_of(node: Node<'_, '_>, name: &str) -> Option<String> {
     child(node, name).and_then(|c| non_empty(&decode_leftover_entities(&deep_text(c))))
 }
 
+/// An id field: a number, or nothing (see `urls::is_source_id`).
+fn id_of(node: Node<'_, '_>, name: &str) -> Option<String> {
+    text_of(node, name).filter(|id| is_source_id(id))
+}
+
 fn flag(node: Node<'_, '_>, name: &str) -> bool {
     text_of(node, name).is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
@@ -55,7 +60,7 @@ pub fn parse_committees(text: &str) -> Result<Vec<Committee>, SourceError> {
     Ok(children(document.root_element(), "committee")
         .filter_map(|node| {
             Some(Committee {
-                source_id: text_of(node, "committeeid")?,
+                source_id: id_of(node, "committeeid")?,
                 title: text_of(node, "committeetitle")?,
                 category: text_of(node, "committeecategory"),
                 is_deleted: flag(node, "committeedeleted"),
@@ -69,7 +74,7 @@ pub fn parse_meetings(text: &str) -> Result<Vec<MeetingListing>, SourceError> {
     let document = parse_xml(text, "getmeetings")?;
     let mut listings = Vec::new();
     for committee in children(document.root_element(), "committee") {
-        let Some(committee_id) = text_of(committee, "committeeid") else {
+        let Some(committee_id) = id_of(committee, "committeeid") else {
             continue;
         };
         let Some(list) = child(committee, "committeemeetings") else {
@@ -77,7 +82,7 @@ pub fn parse_meetings(text: &str) -> Result<Vec<MeetingListing>, SourceError> {
         };
         for meeting in children(list, "meeting") {
             let (Some(source_id), Some(date)) =
-                (text_of(meeting, "meetingid"), text_of(meeting, "meetingdate").and_then(|d| parse_uk_date(&d)))
+                (id_of(meeting, "meetingid"), text_of(meeting, "meetingdate").and_then(|d| parse_uk_date(&d)))
             else {
                 continue;
             };
@@ -108,7 +113,7 @@ fn parse_linked_documents(node: Node<'_, '_>, base_url: &str, item_level: bool) 
                 DocumentKind::classify_meeting_document(&url, &title)
             };
             Some(Document {
-                source_id: text_of(doc, "attachmentid"),
+                source_id: id_of(doc, "attachmentid"),
                 url,
                 title,
                 kind,
@@ -122,7 +127,7 @@ fn parse_linked_documents(node: Node<'_, '_>, base_url: &str, item_level: bool) 
 pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, SourceError> {
     let document = parse_xml(text, "meeting")?;
     let root = document.root_element();
-    let source_id = text_of(root, "meetingid").ok_or_else(|| SourceError::UnexpectedDocument {
+    let source_id = id_of(root, "meetingid").ok_or_else(|| SourceError::UnexpectedDocument {
         expected: "meeting",
         found: "meeting without meetingid".into(),
     })?;
@@ -131,7 +136,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
             children(list, "agendaitem")
                 .filter_map(|item| {
                     Some(AgendaItem {
-                        source_id: text_of(item, "agendaitemid")?,
+                        source_id: id_of(item, "agendaitemid")?,
                         number: text_of(item, "fulldisplaynumberformat")
                             .or_else(|| text_of(item, "agendaitemnumber"))
                             .map(|n| n.trim_end_matches('.').to_string()),
@@ -153,7 +158,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
                     let attribute =
                         |name: &str| person.attribute(name).and_then(|v| non_empty(&decode_leftover_entities(v)));
                     Some(Attendee {
-                        source_id: attribute("memberid")?,
+                        source_id: attribute("memberid").filter(|id| is_source_id(id))?,
                         name: attribute("name")?,
                         role: attribute("roledescription"),
                         attendance: attribute("attendance"),
@@ -249,6 +254,15 @@ mod tests {
         assert_eq!(member.party.as_deref(), Some("LAB"));
         assert_eq!(member.attendance.as_deref(), Some("Expected"));
         assert_eq!(member.role.as_deref(), Some("Committee Member"));
+    }
+
+    #[test]
+    fn ids_that_are_not_numbers_are_refused() {
+        let xml = fixture("manchester_GetMeetings_audit-committee-144.xml");
+        let first = xml.split("<meetingid>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let listings = parse_meetings(&xml.replacen(&format!("<meetingid>{first}<"), "<meetingid>4-966<", 1)).unwrap();
+        assert_eq!(listings.len(), 1, "the meeting with a forged id is skipped, the other kept");
+        assert!(listings.iter().all(|l| l.source_id.bytes().all(|b| b.is_ascii_digit())));
     }
 
     #[test]

@@ -1,0 +1,70 @@
+//! Every SQL statement the worker runs, planned by SQLite against the schema
+//! the migrations build: none may read the whole of a table that grows.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Tables whose size is fixed (the council registry) may be scanned.
+const FIXED_TABLES: &[&str] = &["councils", "co"];
+
+fn plans() -> serde_json::Map<String, Value> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = Command::new("python3")
+        .arg(format!("{root}/tests/support/query_plans.py"))
+        .arg(root)
+        .output()
+        .expect("python3 runs the planner");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let plans: Value = serde_json::from_slice(&output.stdout).unwrap();
+    plans.as_object().unwrap().clone()
+}
+
+/// Why a plan line reads a whole growing table, if it does.
+fn full_scan(line: &str, sql_has_limit: bool) -> Option<String> {
+    let rest = line.strip_prefix("SCAN ")?;
+    let table = rest.split_whitespace().next().unwrap_or_default();
+    if FIXED_TABLES.contains(&table) || table == "json_each" || rest.starts_with("CONSTANT ROW") {
+        return None;
+    }
+    if rest.contains("VIRTUAL TABLE INDEX") {
+        // An FTS5 plan reads by rowid ("0:=") or by a MATCH ("M"); "0:" alone reads everything.
+        return rest.trim_end().ends_with("INDEX 0:").then(|| format!("whole virtual table {table}"));
+    }
+    if rest.contains("USING") && sql_has_limit {
+        // Walking an index in order and stopping at the LIMIT.
+        return None;
+    }
+    Some(format!("scan of {table}"))
+}
+
+#[test]
+fn no_query_reads_a_whole_growing_table() {
+    let plans = plans();
+    assert!(plans.len() > 80, "every statement was planned: {}", plans.len());
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/storage/queries.rs")).unwrap();
+    let mut problems = Vec::new();
+    for (name, lines) in &plans {
+        let sql = source.split(&format!("pub const {name}: &str =")).nth(1).unwrap_or_default();
+        let sql = &sql[..sql.find("\";").unwrap_or(sql.len())];
+        for line in lines.as_array().unwrap().iter().filter_map(Value::as_str) {
+            if line.starts_with("ERROR") {
+                problems.push(format!("{name}: {line}"));
+            } else if let Some(why) = full_scan(line, sql.contains("LIMIT")) {
+                problems.push(format!("{name}: {why} ({line})"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_check_recognises_a_full_scan() {
+    assert!(full_scan("SCAN m", false).is_some());
+    assert!(full_scan("SCAN summaries USING INDEX summaries_by_created", false).is_some());
+    assert_eq!(full_scan("SCAN summaries USING INDEX summaries_by_created", true), None);
+    assert_eq!(full_scan("SEARCH m USING INDEX meetings_by_date (local_date>?)", false), None);
+    assert_eq!(full_scan("SCAN councils", false), None);
+    assert_eq!(full_scan("SCAN search_text VIRTUAL TABLE INDEX 0:=", false), None);
+    assert!(full_scan("SCAN search_text VIRTUAL TABLE INDEX 0:", false).is_some());
+}
