@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use support::fake_council::FakeCouncil;
 use support::fake_council::{
     coventry_like, Behaviour, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT, HOSTILE_TITLE, MEETINGS_IN_WINDOW,
-    TRUNCATED_MEETING, WINDOWS_1252_MEETING,
+    TRUNCATED_MEETING, WINDOWS_1252_MEETING, XML_FORBIDDEN,
 };
 use support::fake_llm::FABRICATED_QUOTE;
 use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN};
@@ -245,7 +245,8 @@ fn upkeep_closes_stuck_work_and_prunes_old_records() {
     h.sql(&format!(
         "UPDATE councils SET enabled = 0; \
          UPDATE scrape_runs SET started_at = '{long_ago}', finished_at = '{long_ago}' WHERE id = '{old_run}'; \
-         UPDATE fetch_log SET fetched_at = '{long_ago}' WHERE run_id = '{old_run}'; \
+         UPDATE fetch_log SET fetched_at = '{long_ago}' \
+           WHERE id <= (SELECT MAX(id) FROM fetch_log WHERE run_id = '{old_run}'); \
          INSERT INTO scrape_runs (id, council_id, trigger, status, started_at, progress_at) \
            VALUES ('upkeep-stuck', 'upkeep', 'cron', 'fetching', '{hours_ago}', '{hours_ago}'); \
          UPDATE documents SET text_status = 'partial', pages_done = 0, progress_at = '{hours_ago}' WHERE id = '{document_id}';"
@@ -888,6 +889,10 @@ fn pages_feeds_search_and_caching() {
     assert_eq!(report["cancelled"], 1);
     assert_eq!(report["utc_starts"], MEETINGS_IN_WINDOW);
     assert!(report["uids"].as_array().unwrap().iter().all(|u| u.as_str().unwrap().ends_with("@council-digest")));
+    // The Planning Committee's headings carry characters XML forbids; the feeds dropped them.
+    assert!(h.meetings("pages").iter().any(|m| m["title"].as_str().unwrap().contains(XML_FORBIDDEN)));
+    assert!(rss.body.contains("Planning Committee") && !rss.body.contains('\u{1}') && !rss.body.contains('\u{FFFE}'));
+    assert!(!ics.body.contains('\u{1}'));
     let committee_feed = h.get(&format!("/councils/pages/committees/{committee}/feed.xml"));
     assert_eq!(committee_feed.status, 200);
     assert_eq!(h.get(&format!("/councils/pages/committees/{committee}/meetings.ics")).status, 200);
