@@ -812,6 +812,11 @@ fn pages_feeds_search_and_caching() {
         }
     }
     assert!(cached, "a repeated view was not served from the cache");
+    // Parameters no public read understands, in any order, share the cached copy.
+    assert_eq!(h.get("/councils/pages?utm_source=mail&x=1").header("X-Cache"), Some("hit"));
+    // A write to another council leaves this council's pages cached.
+    h.register("pages-neighbour", &base, json!({"name": "Neighbour District Council", "enabled": false}));
+    assert_eq!(h.get("/councils/pages").header("X-Cache"), Some("hit"), "another council's write evicted this page");
     h.register("pages", &base, json!({"name": "Pages Borough Council", "notes": "renamed"}));
     assert_eq!(h.get("/councils/pages").header("X-Cache"), Some("miss"), "a write invalidates cached pages");
 

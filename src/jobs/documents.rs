@@ -246,7 +246,7 @@ async fn extract_pages(
     store
         .document_extracted(&document.id, content_hash, step.page_count, total_chars(&all_pages), &key, &now())
         .await?;
-    crate::storage::version::bump(ctx.env).await;
+    crate::storage::version::bump(ctx.env, &document.council_id).await;
     if let Some(previous) = previous_key {
         texts.delete(&previous).await;
     }

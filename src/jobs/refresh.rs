@@ -127,7 +127,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         }
         Job::MakeDigest { council_id, week } => {
             super::summaries::make_digest(ctx.store, council_id, week).await?;
-            crate::storage::version::bump(ctx.env).await;
+            crate::storage::version::bump(ctx.env, council_id).await;
             Ok(JobOutcome::Done)
         }
     }
@@ -459,7 +459,7 @@ async fn refresh_meeting(
         store.meeting_read_error(&meeting, &message).await?;
         store.meeting_done(run_id, &listing.source_id, outcome, Some(&message), &now()).await?;
         if outcome == MeetingOutcome::New {
-            crate::storage::version::bump(ctx.env).await;
+            crate::storage::version::bump(ctx.env, council_id).await;
             super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, true).await?;
             super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
         }
@@ -475,7 +475,7 @@ async fn refresh_meeting(
         store.meeting_visited(&meeting, &now()).await?;
     }
     if outcome != MeetingOutcome::Unchanged {
-        crate::storage::version::bump(ctx.env).await;
+        crate::storage::version::bump(ctx.env, council_id).await;
     }
     let all = outcome != MeetingOutcome::Unchanged;
     super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, all).await?;

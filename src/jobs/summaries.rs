@@ -203,7 +203,7 @@ pub async fn summarise_meeting(
             &now(),
         )
         .await?;
-    crate::storage::version::bump(ctx.env).await;
+    crate::storage::version::bump(ctx.env, council_id).await;
     Ok(JobOutcome::Done)
 }
 

@@ -140,11 +140,16 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         return respond(req, env, true).await;
     }
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
-    let version = crate::storage::version::current(&env).await;
+    let scope = routes::cache_scope(&current);
+    let version = crate::storage::version::current(&env, &scope).await.unwrap_or(0);
+    let scope_name = match &scope {
+        crate::storage::version::Scope::Council(id) => id.as_str(),
+        crate::storage::version::Scope::AllCouncils => "*",
+    };
     let key = format!(
-        "https://edge-cache.council-digest.invalid/{version}{}{}",
+        "https://edge-cache.council-digest.invalid/{scope_name}/{version}{}{}",
         url.path(),
-        url.query().map(|q| format!("?{q}")).unwrap_or_default()
+        routes::cache_key_query(url.query())
     );
     let cache = worker::Cache::default();
     let response = match cache.get(key.as_str(), false).await? {
@@ -160,7 +165,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             let mut fresh = respond(req, env, false).await?;
             if fresh.status_code() == 200 {
                 let stored = fresh.cloned()?;
-                stored.headers().set("Cache-Control", "public, max-age=86400")?;
+                let age = (now_utc().timestamp_millis() as u64).saturating_sub(version);
+                let keep = crate::storage::version::cacheable_for(age);
+                stored.headers().set("Cache-Control", &format!("public, max-age={keep}"))?;
                 cache.put(key.as_str(), stored).await?;
             }
             fresh.headers().set("X-Cache", "miss")?;
@@ -417,7 +424,7 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                 return problem(400, "Bad Request", "week must be an ISO week such as 2026-W05");
             }
             let made = crate::jobs::summaries::make_digest(&store, &id, &week).await?;
-            crate::storage::version::bump(&env).await;
+            crate::storage::version::bump(&env, &id).await;
             match made {
                 None => problem(404, "Not Found", "no council has that id"),
                 Some(digest) => json_response(&digest, 200),
@@ -439,7 +446,7 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                 return problem(422, "Unprocessable Content", &message);
             }
             store.upsert_council(&input, &stamp(now_utc())).await?;
-            crate::storage::version::bump(&env).await;
+            crate::storage::version::bump(&env, &input.id).await;
             let council = store.council(&input.id).await?;
             json_response(&serde_json::to_value(council)?, 200)
         }

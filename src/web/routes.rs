@@ -1,5 +1,7 @@
 //! URL → route, with no runtime types, so routing is tested natively.
 
+use crate::storage::version::Scope;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Home,
@@ -33,6 +35,45 @@ pub enum Route {
     AdminBenchPdf,
     NotFound,
     MethodNotAllowed,
+}
+
+/// Which data version a cached public read depends on: the council whose data
+/// it shows (meeting and document ids begin with their council's id), or the
+/// data of every council.
+pub fn cache_scope(route: &Route) -> Scope {
+    let council_of = |id: &str| id.rsplit_once('-').map_or(id, |(council, _)| council).to_string();
+    match route {
+        Route::CouncilPage(id)
+        | Route::CommitteePage(id, _)
+        | Route::WeekPage(id, _)
+        | Route::CouncilFeed(id, _)
+        | Route::CouncilCalendar(id, _)
+        | Route::ApiCommittees(id)
+        | Route::ApiCouncil(id)
+        | Route::ApiCouncilMeetings(id)
+        | Route::ApiWeek(id, _) => Scope::Council(id.clone()),
+        Route::MeetingPage(id) | Route::ApiMeeting(id) | Route::ApiDocument(id) => Scope::Council(council_of(id)),
+        _ => Scope::AllCouncils,
+    }
+}
+
+/// The query parameters public reads understand.
+const PUBLIC_PARAMETERS: &[&str] = &["committee", "council", "cursor", "from", "limit", "q", "status", "to"];
+
+/// The query as part of a cache key: only parameters public reads understand,
+/// in one order, so `?x=random` or a reordering cannot make a page miss the cache.
+pub fn cache_key_query(query: Option<&str>) -> String {
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(name, _)| PUBLIC_PARAMETERS.contains(&name.as_ref()))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    pairs.sort();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    serializer.extend_pairs(pairs);
+    format!("?{}", serializer.finish())
 }
 
 fn is_id(segment: &str) -> bool {
@@ -133,6 +174,28 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_reads_depend_on_their_council_only() {
+        assert_eq!(cache_scope(&route("GET", "/councils/kent")), Scope::Council("kent".into()));
+        assert_eq!(cache_scope(&route("GET", "/meetings/east-herts-4967")), Scope::Council("east-herts".into()));
+        assert_eq!(cache_scope(&route("GET", "/api/v1/documents/kent-a60860")), Scope::Council("kent".into()));
+        assert_eq!(cache_scope(&route("GET", "/api/v1/documents/kent-u3fed2e2c6a8f")), Scope::Council("kent".into()));
+        assert_eq!(cache_scope(&route("GET", "/")), Scope::AllCouncils);
+        assert_eq!(cache_scope(&route("GET", "/api/v1/meetings")), Scope::AllCouncils);
+    }
+
+    #[test]
+    fn cache_keys_ignore_unknown_parameters_and_their_order() {
+        assert_eq!(cache_key_query(Some("x=random&q=budget")), "?q=budget");
+        assert_eq!(
+            cache_key_query(Some("to=2026-02-01&from=2026-01-01")),
+            cache_key_query(Some("from=2026-01-01&to=2026-02-01"))
+        );
+        assert_eq!(cache_key_query(Some("utm_source=mail")), "");
+        assert_eq!(cache_key_query(None), "");
+        assert_eq!(cache_key_query(Some("q=a%20b&q=c")), "?q=a+b&q=c");
+    }
 
     #[test]
     fn routes_pages_api_and_admin() {
