@@ -86,6 +86,9 @@ pub async fn summarise_meeting(
     let hash = input_hash(&meeting, &plan);
     let latest = store.latest_summary(meeting_id).await?;
     if latest.as_ref().and_then(|l| l["input_hash"].as_str()) == Some(hash.as_str()) {
+        // The meeting changed in ways its summary does not read (a room, the
+        // attendance): the summary is current, so nothing is owed any more.
+        store.clear_content_changed(meeting_id).await?;
         return Ok(JobOutcome::Done);
     }
 

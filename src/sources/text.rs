@@ -2,8 +2,14 @@
 
 use scraper::{Html, Node};
 
+/// Runs of white space become one space; other control characters (which
+/// careless publishing tools leave in headings) are dropped.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const BLOCK_ELEMENTS: &[&str] =
@@ -129,5 +135,6 @@ mod tests {
         assert_eq!(non_empty("\n   "), None);
         assert_eq!(non_empty(" x "), Some("x".into()));
         assert_eq!(collapse_whitespace(" a \n\t b "), "a b");
+        assert_eq!(collapse_whitespace("Planning\u{1} \u{7} Committee\u{FFFE}"), "Planning Committee\u{FFFE}");
     }
 }

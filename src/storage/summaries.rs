@@ -273,6 +273,11 @@ impl Store {
         .await
     }
 
+    /// The latest summary is current for the meeting as it stands.
+    pub async fn clear_content_changed(&self, meeting_id: &str) -> Result<()> {
+        self.run(q::CLEAR_CONTENT_CHANGED, &[Text(meeting_id)]).await
+    }
+
     pub async fn month_tokens(&self, council_id: &str, month: &str) -> Result<i64> {
         #[derive(Deserialize)]
         struct Row {

@@ -46,6 +46,8 @@ pub struct Site {
     pub meetings: Vec<FakeMeeting>,
     /// Meeting ids whose agenda has been edited since the site was made.
     pub edited: Vec<u32>,
+    /// Meeting ids moved to another room since the site was made.
+    pub moved: Vec<u32>,
     pub requests: usize,
     /// Serve real PDFs for document links (otherwise they answer 404).
     pub serve_documents: bool,
@@ -208,6 +210,7 @@ impl Site {
             committees: COMMITTEES.to_vec(),
             meetings,
             edited: Vec::new(),
+            moved: Vec::new(),
             requests: 0,
             serve_documents: false,
             document_requests: 0,
@@ -287,6 +290,9 @@ impl Site {
         }
         if self.edited.contains(&meeting.id) {
             xml = xml.replace("<agendaitemtitle>Work Programme<", "<agendaitemtitle>Work Programme (revised)<");
+        }
+        if self.moved.contains(&meeting.id) {
+            xml = xml.replace("<meetinglocation>Council Antechamber", "<meetinglocation>Committee Room 2");
         }
         if self.hostile {
             xml = xml
@@ -552,6 +558,11 @@ impl FakeCouncil {
         let mut sites = self.sites.lock().unwrap();
         let site = sites.get_mut(prefix).expect("site");
         site.meetings.iter_mut().find(|m| m.id == meeting_id).expect("meeting").with_minutes = true;
+    }
+
+    /// The council moves a meeting to another room: its details change, its papers do not.
+    pub fn move_meeting(&self, prefix: &str, meeting_id: u32) {
+        self.sites.lock().unwrap().get_mut(prefix).expect("site").moved.push(meeting_id);
     }
 
     /// The council drops a meeting from its lists (and its pages).
