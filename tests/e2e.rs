@@ -826,8 +826,8 @@ fn pages_feeds_search_and_caching() {
 
     // Repeated views come from the edge cache; a write makes the next view fresh.
     // (Bumps a second apart are folded into one KV write, and pages rendered in
-    // that second are kept only briefly: wait it out, so this test sees a
-    // long-lived copy and a bump that is written.)
+    // that second are not cached: wait it out, so this test sees a cached copy
+    // and a bump that is written.)
     std::thread::sleep(std::time::Duration::from_millis(1_600));
     let mut cached = false;
     for _ in 0..5 {

@@ -4,8 +4,8 @@
 //! span councils (home, search, lists across councils) share one more version,
 //! bumped by any write. KV takes one write per second per key, so bumps are
 //! coalesced: a version written less than a second ago is not written again,
-//! and pages rendered in the first moments of a version are not cached for
-//! long (see `cacheable_for`), so no change folded into it is missed.
+//! and pages rendered in the first moments of a version are not cached at all
+//! (see `cacheable_for`), so no change folded into it is ever served stale.
 
 use worker::Env;
 
@@ -29,14 +29,10 @@ impl Scope {
 pub const COALESCE_MS: u64 = 1_000;
 
 /// How long an edge copy of a page rendered `age_ms` after its version was
-/// written may be kept: briefly while later writes may still be folded into
-/// that version, a day once they cannot.
-pub fn cacheable_for(age_ms: u64) -> u32 {
-    if age_ms < COALESCE_MS + 500 {
-        2
-    } else {
-        86_400
-    }
+/// written may be kept: not at all while later writes may still be folded into
+/// that version (with a margin for clocks), a day once they cannot.
+pub fn cacheable_for(age_ms: u64) -> Option<u32> {
+    (age_ms >= COALESCE_MS + 500).then_some(86_400)
 }
 
 /// Whether a version written at `written_ms` must be written again at `now_ms`.
@@ -83,10 +79,10 @@ mod tests {
     }
 
     #[test]
-    fn pages_rendered_while_changes_may_still_fold_in_are_kept_briefly() {
-        assert_eq!(cacheable_for(0), 2);
-        assert_eq!(cacheable_for(1_499), 2);
-        assert_eq!(cacheable_for(1_500), 86_400);
+    fn pages_rendered_while_changes_may_still_fold_in_are_not_kept() {
+        assert_eq!(cacheable_for(0), None);
+        assert_eq!(cacheable_for(1_499), None);
+        assert_eq!(cacheable_for(1_500), Some(86_400));
     }
 
     #[test]

@@ -163,10 +163,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         None => {
             let mut fresh = respond(req, env, false).await?;
-            if fresh.status_code() == 200 {
+            let age = (now_utc().timestamp_millis() as u64).saturating_sub(version);
+            if let (200, Some(keep)) = (fresh.status_code(), crate::storage::version::cacheable_for(age)) {
                 let stored = fresh.cloned()?;
-                let age = (now_utc().timestamp_millis() as u64).saturating_sub(version);
-                let keep = crate::storage::version::cacheable_for(age);
                 stored.headers().set("Cache-Control", &format!("public, max-age={keep}"))?;
                 cache.put(key.as_str(), stored).await?;
             }
