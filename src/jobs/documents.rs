@@ -152,6 +152,22 @@ async fn other_documents_pages(
     Ok(first_reads(documents.iter().map(|(id, pages)| (id.as_str(), pages.as_slice()))))
 }
 
+/// Queues the step of a document's reading that starts at `first_page`.
+async fn queue_step(
+    ctx: &JobContext<'_>,
+    document: &DocumentRecord,
+    content_hash: &str,
+    first_page: u32,
+) -> Result<()> {
+    let step = Job::ExtractDocument {
+        council_id: document.council_id.clone(),
+        document_id: document.id.clone(),
+        content_hash: content_hash.to_string(),
+        first_page,
+    };
+    ctx.documents.send(step).await
+}
+
 async fn extract_pages(
     ctx: &JobContext<'_>,
     document: &DocumentRecord,
@@ -193,14 +209,7 @@ async fn extract_pages(
         }
         store.document_step_done(&document.id, content_hash, next - 1, step.page_count, &now()).await?;
         fault::point(ctx.env, ctx.settings, &document.council_id, "after_step_saved").await?;
-        ctx.documents
-            .send(Job::ExtractDocument {
-                council_id: document.council_id.clone(),
-                document_id: document.id.clone(),
-                content_hash: content_hash.to_string(),
-                first_page: next,
-            })
-            .await?;
+        queue_step(ctx, document, content_hash, next).await?;
         return Ok(JobOutcome::Done);
     }
     // The last step: join the parts (if the document was read in several steps).
@@ -219,14 +228,7 @@ async fn extract_pages(
                         &now(),
                     )
                     .await?;
-                ctx.documents
-                    .send(Job::ExtractDocument {
-                        council_id: document.council_id.clone(),
-                        document_id: document.id.clone(),
-                        content_hash: content_hash.to_string(),
-                        first_page: missing,
-                    })
-                    .await?;
+                queue_step(ctx, document, content_hash, missing).await?;
                 return Ok(JobOutcome::Done);
             }
         }

@@ -15,7 +15,7 @@ use crate::sources::moderngov::{
 use crate::sources::SourceError;
 use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint};
 use crate::storage::text::TextStore;
-use crate::storage::{CouncilRow, ListingCounts, MeetingOutcome, Store, TrackedMeeting, VisitRow};
+use crate::storage::{CouncilRow, ListingCounts, MeetingOutcome, Store};
 use crate::time::{local_date, now_utc, parse_time_zone, stamp};
 
 pub struct JobContext<'a> {
@@ -246,7 +246,11 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
     let tracked_count = tracked.len();
     let mut visits: Vec<(MeetingListing, String)> = Vec::new();
     for meeting in tracked {
-        let Some(state) = tracked_state(&meeting) else { continue };
+        let Some(state) =
+            visit_state(&meeting.local_date, meeting.visited_at.as_deref(), meeting.minutes_published, &meeting.status)
+        else {
+            continue;
+        };
         if schedule::is_due(&state, today, now_instant, full) {
             let listing = MeetingListing {
                 source_id: meeting.source_id,
@@ -366,7 +370,9 @@ async fn list_part(
         .filter(|(_, row, _)| {
             states
                 .get(&row.id)
-                .and_then(visit_state)
+                .and_then(|row| {
+                    visit_state(&row.local_date, row.visited_at.as_deref(), row.minutes_published, &row.status)
+                })
                 .is_none_or(|state| schedule::is_due(&state, today, now_instant, full))
         })
         .map(|(listing, _, _)| (listing.clone(), title_of(&listing.committee_source_id)))
@@ -385,21 +391,13 @@ fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-fn visit_state(row: &VisitRow) -> Option<VisitState> {
+/// A stored meeting's state for the visit schedule, from its D1 columns.
+fn visit_state(local_date: &str, visited_at: Option<&str>, minutes_published: i64, status: &str) -> Option<VisitState> {
     Some(VisitState {
-        date: parse_day(&row.local_date)?,
-        visited_at: row.visited_at.as_deref().and_then(parse_stamp),
-        minutes_published: row.minutes_published != 0,
-        cancelled: row.status == "cancelled",
-    })
-}
-
-fn tracked_state(meeting: &TrackedMeeting) -> Option<VisitState> {
-    Some(VisitState {
-        date: parse_day(&meeting.local_date)?,
-        visited_at: meeting.visited_at.as_deref().and_then(parse_stamp),
-        minutes_published: meeting.minutes_published != 0,
-        cancelled: meeting.status == "cancelled",
+        date: parse_day(local_date)?,
+        visited_at: visited_at.and_then(parse_stamp),
+        minutes_published: minutes_published != 0,
+        cancelled: status == "cancelled",
     })
 }
 
