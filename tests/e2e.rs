@@ -126,7 +126,7 @@ fn a_second_scrape_changes_nothing() {
         let meeting = h.get(&format!("/api/v1/meetings/{meeting_id}")).json();
         // The changed flag is cleared only once the summary job has run.
         if meeting["content_changed"] == 0 {
-            assert_eq!(meeting["location"], "Committee Room 2, Town Hall Extension", "{meeting:#}");
+            assert_eq!(meeting["location"], "Committee Room 2, Level 2, Town Hall Extension", "{meeting:#}");
             assert_eq!(meeting["summary"]["version"], 1, "the summary is not remade: {meeting:#}");
             break;
         }

@@ -89,6 +89,7 @@ pub async fn summarise_meeting(
         // The meeting changed in ways its summary does not read (a room, the
         // attendance): the summary is current, so nothing is owed any more.
         store.clear_content_changed(meeting_id).await?;
+        crate::storage::version::bump(ctx.env, council_id).await;
         return Ok(JobOutcome::Done);
     }
 
