@@ -77,9 +77,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         Ok(response) => response,
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("document {document_id}: {error}"))),
         Err(error @ SourceError::TooLarge { .. }) | Err(error) => {
-            store.document_failed(document_id, &format!("download failed: {error}"), &now(), None).await?;
-            // The meeting may have been waiting for this document before summarising.
-            super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
+            give_up_reading(ctx, &document, &format!("download failed: {error}"), None).await?;
             return Ok(JobOutcome::Done);
         }
     };
@@ -152,6 +150,20 @@ async fn other_documents_pages(
     Ok(first_reads(documents.iter().map(|(id, pages)| (id.as_str(), pages.as_slice()))))
 }
 
+/// Records why a document could not be read (with when to try again, for a
+/// transient cause), shows it on the council's pages, and lets the meeting,
+/// which may have been waiting for this document, be summarised.
+pub async fn give_up_reading(
+    ctx: &JobContext<'_>,
+    document: &DocumentRecord,
+    reason: &str,
+    retry_after: Option<&str>,
+) -> Result<()> {
+    ctx.store.document_failed(&document.id, reason, &now(), retry_after).await?;
+    crate::storage::version::bump(ctx.env, &document.council_id).await;
+    super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await
+}
+
 /// Queues the step of a document's reading that starts at `first_page`.
 async fn queue_step(
     ctx: &JobContext<'_>,
@@ -179,11 +191,8 @@ async fn extract_pages(
     let texts = TextStore::new(ctx.bucket);
     let attempts = store.document_attempt(&document.id).await?;
     if attempts > MAX_EXTRACTION_ATTEMPTS {
-        store
-            .document_failed(&document.id, "text extraction did not finish after repeated attempts", &now(), None)
-            .await?;
+        give_up_reading(ctx, document, "text extraction did not finish after repeated attempts", None).await?;
         let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
-        super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
         return Ok(JobOutcome::Done);
     }
     let step = match extract_step(bytes, first_page, ctx.settings.pdf_pages_per_step) {
@@ -193,9 +202,8 @@ async fn extract_pages(
                 PdfError::Encrypted => error.to_string(),
                 _ => format!("unreadable: {error}"),
             };
-            store.document_failed(&document.id, &reason, &now(), None).await?;
+            give_up_reading(ctx, document, &reason, None).await?;
             let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
-            super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
             return Ok(JobOutcome::Done);
         }
     };

@@ -152,13 +152,12 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             let error = format!("meeting {}: {note}", listing.source_id);
             store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&error), &now()).await
         }
-        Job::FetchDocument { council_id, document_id } | Job::ExtractDocument { council_id, document_id, .. } => {
+        Job::FetchDocument { document_id, .. } | Job::ExtractDocument { document_id, .. } => {
             // The cause may have been transient (the site, R2 or D1 was down): read it again later.
             let retry_after = stamp(now_utc() + Duration::hours(ctx.settings.document_retry_hours));
             let reason = format!("{note}, or the extraction crashed; will be tried again after {retry_after}");
-            store.document_failed(document_id, &reason, &now(), Some(&retry_after)).await?;
             match store.document_record(document_id).await? {
-                Some(document) => super::summaries::request_summary(ctx, council_id, &document.meeting_id, 0).await,
+                Some(document) => super::documents::give_up_reading(ctx, &document, &reason, Some(&retry_after)).await,
                 None => Ok(()),
             }
         }
@@ -456,8 +455,9 @@ async fn refresh_meeting(
         };
         store.meeting_read_error(&meeting, &message).await?;
         store.meeting_done(run_id, &listing.source_id, outcome, Some(&message), &now()).await?;
+        // The recorded error shows on the meeting's page.
+        crate::storage::version::bump(ctx.env, council_id).await;
         if outcome == MeetingOutcome::New {
-            crate::storage::version::bump(ctx.env, council_id).await;
             super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, true).await?;
             super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
         }
