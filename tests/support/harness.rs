@@ -324,10 +324,21 @@ kill -KILL -- -$$ 2>/dev/null"#;
     /// Runs SQL against the worker's local D1 and answers the rows of the last statement.
     pub fn sql(&self, sql: &str) -> Vec<Value> {
         let persist = self.state_dir.to_str().unwrap().to_string();
-        let output =
-            wrangler(&["d1", "execute", "DB", "--local", "--persist-to", &persist, "--json", "--command", sql])
-                .output()
-                .expect("wrangler d1 execute");
+        let mut attempts = 0;
+        let output = loop {
+            let output =
+                wrangler(&["d1", "execute", "DB", "--local", "--persist-to", &persist, "--json", "--command", sql])
+                    .output()
+                    .expect("wrangler d1 execute");
+            // The running worker may hold the database for a moment: try again.
+            let said =
+                format!("{}{}", String::from_utf8_lossy(&output.stderr), String::from_utf8_lossy(&output.stdout));
+            attempts += 1;
+            if output.status.success() || !said.contains("SQLITE_BUSY") || attempts == 20 {
+                break output;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        };
         assert!(output.status.success(), "{sql}: {}", String::from_utf8_lossy(&output.stderr));
         let results: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
         results.as_array().and_then(|r| r.last()).and_then(|r| r["results"].as_array()).cloned().unwrap_or_default()
