@@ -12,6 +12,11 @@ DEMO_PORT="${DEMO_PORT:-8790}"
 bash scripts/setup.sh
 bash scripts/build.sh
 wrangler d1 migrations apply DB --local
+# Local queues do not outlive the dev server: runs left open by an earlier
+# session can never finish, so close them (deployed, the reaper does this).
+wrangler d1 execute DB --local --command "UPDATE scrape_runs SET status = 'failed', \
+  finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), error = 'closed when the local server restarted' \
+  WHERE finished_at IS NULL" >/dev/null
 cargo build --quiet --example fake_council
 ADMIN_TOKEN="$(grep -E '^ADMIN_TOKEN=' .dev.vars | cut -d= -f2-)"
 
