@@ -15,6 +15,19 @@ use support::fake_council::{
 use support::fake_llm::FABRICATED_QUOTE;
 use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN};
 
+/// Reads `path` until `done` holds for the answer, and returns that answer.
+fn poll_until(h: &Harness, path: &str, timeout: Duration, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let answer = h.get(path).json();
+        if done(&answer) {
+            return answer;
+        }
+        assert!(Instant::now() < deadline, "{path} never got there: {answer:#}\n{}", h.log_tail());
+        std::thread::sleep(Duration::from_millis(400));
+    }
+}
+
 fn count(run: &Value, field: &str) -> i64 {
     run[field].as_i64().unwrap_or_else(|| panic!("{field} missing in {run:#}"))
 }
@@ -121,18 +134,11 @@ fn a_second_scrape_changes_nothing() {
     let third = h.scrape("idem");
     assert_eq!(count(&third, "meetings_changed"), 1, "{third:#}");
     let meeting_id = format!("idem-{moved}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let meeting = h.get(&format!("/api/v1/meetings/{meeting_id}")).json();
-        // The changed flag is cleared only once the summary job has run.
-        if meeting["content_changed"] == 0 {
-            assert_eq!(meeting["location"], "Committee Room 2, Level 2, Town Hall Extension", "{meeting:#}");
-            assert_eq!(meeting["summary"]["version"], 1, "the summary is not remade: {meeting:#}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "the summary job did not run: {meeting:#}");
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    // The changed flag is cleared only once the summary job has run.
+    let path = format!("/api/v1/meetings/{meeting_id}");
+    let meeting = poll_until(h, &path, Duration::from_secs(60), |m| m["content_changed"] == 0);
+    assert_eq!(meeting["location"], "Committee Room 2, Level 2, Town Hall Extension", "{meeting:#}");
+    assert_eq!(meeting["summary"]["version"], 1, "the summary is not remade: {meeting:#}");
     assert_eq!(h.model.calls(), model_calls_before, "the input hash kept the model from being called");
 }
 
@@ -286,17 +292,10 @@ fn upkeep_closes_stuck_work_and_prunes_old_records() {
     let kept = h.admin("GET", &format!("/admin/runs/{latest_run}"), None);
     assert_eq!(kept.status, 200, "the council's latest run is kept");
     // The stuck document is taken up again and read to the end.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let again = h.get(&format!("/api/v1/documents/{document_id}")).json();
-        if again["text_status"] == "extracted" {
-            assert_eq!(again["page_count"], document["page_count"]);
-            assert!(!again["pages"].as_array().unwrap().is_empty());
-            break;
-        }
-        assert!(Instant::now() < deadline, "the document stayed {}", again["text_status"]);
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let path = format!("/api/v1/documents/{document_id}");
+    let again = poll_until(h, &path, Duration::from_secs(120), |d| d["text_status"] == "extracted");
+    assert_eq!(again["page_count"], document["page_count"]);
+    assert!(!again["pages"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -358,15 +357,8 @@ fn late_minutes_are_collected_and_the_summary_remade() {
     assert_eq!(count(&later, "meetings_changed"), 1, "{later:#}");
     let meeting = h.get(&format!("/api/v1/meetings/{late}")).json();
     assert_eq!(meeting["minutes_published"], 1, "{meeting:#}");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let remade = loop {
-        let summary = h.get(&format!("/api/v1/meetings/{late}")).json()["summary"].clone();
-        if summary["version"] == 2 {
-            break summary;
-        }
-        assert!(Instant::now() < deadline, "summary not remade: {summary:#}\n{}", h.log_tail());
-        std::thread::sleep(Duration::from_millis(500));
-    };
+    let path = format!("/api/v1/meetings/{late}");
+    let remade = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 2)["summary"].clone();
     let reason = remade["updated_reason"].as_str().unwrap_or_default().to_lowercase();
     assert!(reason.contains("minutes"), "the new version says why: {remade:#}");
 }

@@ -15,7 +15,8 @@ impl<'a> TextStore<'a> {
         Self { bucket }
     }
 
-    async fn put_json(&self, key: String, pages: &[StoredPage]) -> Result<()> {
+    /// Writes a document version's pages (or one part of them) under `key`.
+    pub async fn put_text(&self, key: String, pages: &[StoredPage]) -> Result<()> {
         let body = serde_json::to_vec(pages).map_err(|e| worker::Error::RustError(e.to_string()))?;
         self.bucket.put(key, body).execute().await.map(|_| ())
     }
@@ -30,10 +31,6 @@ impl<'a> TextStore<'a> {
             .map_err(|e| worker::Error::RustError(format!("stored text {key} is not readable: {e}")))
     }
 
-    pub async fn put_text(&self, key: String, pages: &[StoredPage]) -> Result<()> {
-        self.put_json(key, pages).await
-    }
-
     /// Writes one step's pages; writing the same step twice gives the same object.
     pub async fn put_part(
         &self,
@@ -42,7 +39,7 @@ impl<'a> TextStore<'a> {
         first_page: u32,
         pages: &[StoredPage],
     ) -> Result<()> {
-        self.put_json(part_key(document_id, content_hash, first_page), pages).await
+        self.put_text(part_key(document_id, content_hash, first_page), pages).await
     }
 
     /// Every part written for a document version, in page order.
