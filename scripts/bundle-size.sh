@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Validates the deployable bundle offline (wrangler deploy --dry-run) and prints
-# the wasm module's size, raw and gzipped.
+# Validates both deployable bundles offline (wrangler deploy --dry-run) and
+# prints each worker's wasm module size, raw and gzipped. The site worker's
+# budget is 400 KiB gzipped; the run fails if it is over.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 out="${1:-target/bundle}"
 rm -rf "$out"
-wrangler deploy --dry-run --outdir "$out" --env production >/dev/null
-wasm="$(find "$out" -name '*.wasm' | head -n 1)"
-raw=$(wc -c <"$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-awk -v out="$out" -v raw="$raw" -v gz="$gz" 'BEGIN {
-  printf "bundle: %s\nwasm raw:     %8d bytes (%.2f MiB)\nwasm gzipped: %8d bytes (%.2f MiB)\n", out, raw, raw / 1048576, gz, gz / 1048576
-}'
+site_gz=0
+for worker in site ingest; do
+  config=wrangler.toml
+  [[ "$worker" == site ]] && config=wrangler.site.toml
+  wrangler deploy --dry-run -c "$config" --outdir "$out/$worker" --env production >/dev/null
+  wasm="$(find "$out/$worker" -name '*.wasm' | head -n 1)"
+  raw=$(wc -c <"$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  [[ "$worker" == site ]] && site_gz=$gz
+  awk -v w="$worker" -v raw="$raw" -v gz="$gz" 'BEGIN {
+    printf "%-6s worker wasm: %8d bytes raw (%7.1f KiB), %8d bytes gzipped (%7.1f KiB)\n", w, raw, raw / 1024, gz, gz / 1024
+  }'
+done
+if (( site_gz > 400 * 1024 )); then
+  echo "the site worker is over its 400 KiB gzipped budget" >&2
+  exit 1
+fi

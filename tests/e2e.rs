@@ -9,8 +9,8 @@ use council_digest::jobs::{REFRESH_CRON, WEEKLY_CRON};
 use serde_json::{json, Value};
 use support::fake_council::FakeCouncil;
 use support::fake_council::{
-    coventry_like, Behaviour, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT, HOSTILE_TITLE, MEETINGS_IN_WINDOW,
-    TRUNCATED_MEETING, WINDOWS_1252_MEETING, XML_FORBIDDEN,
+    coventry_like, with_meeting_count, Behaviour, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT, HOSTILE_TITLE,
+    MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING, XML_FORBIDDEN,
 };
 use support::fake_llm::FABRICATED_QUOTE;
 use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN};
@@ -541,6 +541,72 @@ fn unknown_ids_answer_404() {
     assert_eq!(bad_dates.status, 400);
 }
 
+/// The site worker serves only public reads, the ingest worker only admin
+/// routes; list reads are bounded; a client over its limit is told to wait.
+#[test]
+fn the_public_edge_is_bounded_and_rate_limited() {
+    let h = Harness::shared();
+    for path in ["/admin/status", "/admin/faults", "/admin/runs/x"] {
+        let reply = ureq::get(&format!("{}{path}", h.base_url)).set("Authorization", "Bearer x").call();
+        let status = match reply {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(e) => panic!("{path}: {e}"),
+        };
+        assert_eq!(status, 404, "the site worker must not answer {path}");
+    }
+    let public_on_ingest = ureq::get(&format!("{}/councils/coventry", h.ingest_url)).call();
+    assert!(matches!(public_on_ingest, Err(ureq::Error::Status(404, _))), "the ingest worker serves no pages");
+    assert_eq!(h.get("/healthz").status, 200);
+
+    for path in [
+        "/api/v1/councils/coventry/meetings?from=2000-01-01&to=2100-01-01",
+        "/api/v1/councils/coventry/meetings?from=2026-02-01&to=2026-01-01",
+        "/api/v1/meetings?from=2024-01-01&to=2025-06-01",
+        "/api/v1/councils/coventry/meetings?limit=1001",
+    ] {
+        let reply = h.get(path);
+        assert_eq!(reply.status, 400, "{path}: {}", reply.body);
+        assert_eq!(reply.content_type, "application/problem+json");
+    }
+    let year = h.get("/api/v1/councils/coventry/meetings?from=2025-01-01&to=2026-01-02");
+    assert_eq!(year.status, 200, "{}", year.body);
+
+    // Pages that only change with a release are kept by browsers and the CDN for a day.
+    for path in ["/about", "/api/v1/openapi.json"] {
+        let first = h.get(path);
+        assert_eq!(first.header("Cache-Control"), Some("public, max-age=86400, stale-while-revalidate=604800"));
+        let again = h.get(path);
+        assert_eq!(again.header("Cache-Control"), first.header("Cache-Control"), "{path}");
+        assert!(again.header("ETag").is_some());
+    }
+
+    // Searches are limited most strictly (30 a minute): one client runs out,
+    // is answered 429 with Retry-After, on the API and on the search page;
+    // another client is unaffected.
+    let greedy = "203.0.113.77";
+    let mut statuses = Vec::new();
+    for n in 0..40 {
+        statuses.push(h.get_as(greedy, &format!("/api/v1/search?q=budget{n}")).status);
+    }
+    let first_refusal = statuses.iter().position(|s| *s == 429).expect("search was never rate limited");
+    assert!(first_refusal >= 25, "refused too early: {statuses:?}");
+    assert!(statuses[first_refusal..].iter().all(|s| *s == 429), "{statuses:?}");
+    let refused = h.get_as(greedy, "/api/v1/search?q=budget");
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.content_type, "application/problem+json");
+    assert_eq!(refused.header("Retry-After"), Some("60"));
+    assert_eq!(refused.json()["status"], 429);
+    let page = h.get_as(greedy, "/search?q=budget");
+    assert_eq!(page.status, 429);
+    assert!(page.content_type.starts_with("text/html"));
+    assert_eq!(page.header("Retry-After"), Some("60"));
+    assert!(page.body.contains("Too many requests"));
+    // Browsing is counted apart from searching.
+    assert_eq!(h.get_as(greedy, "/about").status, 200);
+    assert_eq!(h.get_as("203.0.113.78", "/api/v1/search?q=budget").status, 200);
+}
+
 /// Every document of every meeting of a council, once none is still being read.
 fn settled_documents(h: &Harness, council: &str, timeout: Duration) -> Vec<Value> {
     let deadline = Instant::now() + timeout;
@@ -629,6 +695,45 @@ fn documents_are_fetched_read_and_served_once() {
     assert_eq!(count(&rerun, "meetings_unchanged"), MEETINGS_IN_WINDOW as i64);
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(h.fake.document_requests("docs"), requests_before, "an unchanged rerun fetches no document");
+}
+
+/// A document is fetched only from the council's own host or a host it
+/// declares, and a redirect elsewhere is refused the same way; both are
+/// recorded on the document, and the council's other documents are read.
+#[test]
+fn documents_come_only_from_the_councils_own_or_declared_hosts() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let refused = h.admin(
+        "POST",
+        "/admin/councils",
+        Some(&json!({"id": "badhosts", "name": "x", "base_url": "http://127.0.0.1:1", "document_hosts": ["https://x.example/"]})),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for (council, declared) in [("foreign", json!([])), ("declared", json!(["localhost"]))] {
+        let mut site = with_meeting_count(Behaviour::Healthy, 2);
+        site.serve_documents = true;
+        site.foreign_documents = true;
+        let base = h.fake.add_site(council, site);
+        h.register(council, &base, json!({"document_hosts": declared}));
+        h.scrape(council);
+    }
+    let status = |d: &Value| d["text_status"].as_str().unwrap_or_default().to_string();
+    let foreign = settled_documents(h, "foreign", Duration::from_secs(120));
+    let elsewhere: Vec<&Value> =
+        foreign.iter().filter(|d| d["url"].as_str().unwrap().contains("mgConvert2PDF")).collect();
+    assert_eq!(elsewhere.len(), 4, "{foreign:#?}");
+    for document in &elsewhere {
+        assert_eq!(status(document), "failed", "{document:#?}");
+        let error = document["text_error"].as_str().unwrap();
+        assert!(error.contains("on localhost, which is not the council's host"), "{error}");
+    }
+    let read_here = foreign.iter().filter(|d| status(d) == "extracted").count();
+    assert_eq!(read_here, foreign.len() - 4, "{foreign:#?}");
+    // Declared, the same links (one of them through the redirect) are read.
+    let declared = settled_documents(h, "declared", Duration::from_secs(120));
+    assert!(declared.iter().all(|d| status(d) == "extracted"), "{declared:#?}");
+    assert_eq!(declared.len(), foreign.len());
 }
 
 fn squash(text: &str) -> String {
@@ -729,8 +834,7 @@ fn summaries_publish_only_verified_quotes_and_are_not_remade_for_nothing() {
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(h.model.calls(), calls, "an unchanged rerun makes no model call");
 
-    let week = h.get("/api/v1/councils/summ/meetings?from=2000-01-01&to=2100-01-01").json()["meetings"][0]
-        ["local_date"]
+    let week = h.meetings("summ")[0]["local_date"]
         .as_str()
         .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())
         .map(|d| {

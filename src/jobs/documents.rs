@@ -14,6 +14,7 @@ use crate::documents::stored::{
 };
 use crate::documents::structure::frontsheet_items;
 use crate::documents::{extract_step, pdf::PdfError};
+use crate::net::hosts::HostPolicy;
 use crate::net::{Fetcher, HttpRequest};
 use crate::sources::SourceError;
 use crate::storage::records::sha256_hex;
@@ -70,7 +71,12 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
     } else {
         Default::default()
     };
-    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_document_bytes);
+    // Only from the council's own host or those it declares, redirects included.
+    let hosts = match store.council(&document.council_id).await? {
+        Some(council) => HostPolicy::for_council(&council.base_url, &council.document_hosts),
+        None => return Ok(JobOutcome::Done),
+    };
+    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_document_bytes).only_hosts(hosts);
     let result = fetcher.get(&HttpRequest { url: document.url.clone(), validators }).await;
     store.log_fetches(None, &document.council_id, &fetcher.take_log()).await?;
     let response = match result {

@@ -11,8 +11,14 @@ pub mod upkeep;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Settings;
 use crate::model::MeetingListing;
 use crate::sources::moderngov::Mode;
+
+/// The ingest worker's settings, from its `[vars]`.
+pub fn settings(env: &worker::Env) -> Settings {
+    Settings::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
+}
 
 /// One unit of queued work.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

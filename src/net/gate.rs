@@ -5,8 +5,6 @@
 //! Councils that share a host share its gate. A holder that dies keeps the host
 //! only until its lease runs out.
 
-use std::cell::RefCell;
-
 use serde::{Deserialize, Serialize};
 
 /// What a gate remembers (kept in the object's storage, so a restarted
@@ -74,17 +72,20 @@ pub fn gate_name(url: &str) -> String {
         .unwrap_or_default()
 }
 
+#[cfg(any(feature = "ingest", not(target_arch = "wasm32")))]
 const STATE_KEY: &str = "gate";
 
+#[cfg(any(feature = "ingest", not(target_arch = "wasm32")))]
 #[worker::durable_object]
 pub struct HostGate {
     state: worker::State,
-    gate: RefCell<Option<GateState>>,
+    gate: std::cell::RefCell<Option<GateState>>,
 }
 
+#[cfg(any(feature = "ingest", not(target_arch = "wasm32")))]
 impl worker::DurableObject for HostGate {
     fn new(state: worker::State, _env: worker::Env) -> Self {
-        Self { state, gate: RefCell::new(None) }
+        Self { state, gate: std::cell::RefCell::new(None) }
     }
 
     async fn fetch(&self, req: worker::Request) -> worker::Result<worker::Response> {

@@ -3,6 +3,9 @@
 //! timeout, a size cap, per-host pacing and a log of every request.
 
 pub mod gate;
+pub mod hosts;
+
+pub use hosts::is_host_name;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -83,13 +86,22 @@ pub fn host_of(url: &str) -> String {
 pub struct WorkerFetcher {
     policy: FetchPolicy,
     gate: Option<gate::GateClient>,
+    /// When set, requests and redirects may only go to these hosts.
+    hosts: Option<hosts::HostPolicy>,
     last_request_by_host: RefCell<HashMap<String, f64>>,
     log: RefCell<Vec<FetchRecord>>,
 }
 
 impl WorkerFetcher {
     pub fn new(policy: FetchPolicy, gate: Option<gate::GateClient>) -> Self {
-        Self { policy, gate, last_request_by_host: RefCell::default(), log: RefCell::default() }
+        Self { policy, gate, hosts: None, last_request_by_host: RefCell::default(), log: RefCell::default() }
+    }
+
+    /// Fetches only from the policy's hosts, following redirects one by one
+    /// so that each is checked; anything else fails as `ForeignHost`.
+    pub fn only_hosts(mut self, policy: hosts::HostPolicy) -> Self {
+        self.hosts = Some(policy);
+        self
     }
 
     pub fn take_log(&self) -> Vec<FetchRecord> {
@@ -123,14 +135,33 @@ impl WorkerFetcher {
         if let Some(modified) = &request.validators.last_modified {
             set("If-Modified-Since", modified)?;
         }
-        let mut init = worker::RequestInit::new();
-        init.with_method(worker::Method::Get).with_headers(headers);
-        let outbound =
-            worker::Request::new_with_init(&request.url, &init).map_err(|e| SourceError::Network(e.to_string()))?;
-        let mut response = worker::Fetch::Request(outbound)
-            .send_with_signal(signal)
-            .await
-            .map_err(|e| SourceError::Network(e.to_string()))?;
+        let mut url = request.url.clone();
+        let mut redirects = 0;
+        let mut response = loop {
+            let mut init = worker::RequestInit::new();
+            init.with_method(worker::Method::Get).with_headers(headers.clone());
+            if self.hosts.is_some() {
+                init.with_redirect(worker::RequestRedirect::Manual);
+            }
+            let outbound =
+                worker::Request::new_with_init(&url, &init).map_err(|e| SourceError::Network(e.to_string()))?;
+            let response = worker::Fetch::Request(outbound)
+                .send_with_signal(signal)
+                .await
+                .map_err(|e| SourceError::Network(e.to_string()))?;
+            let Some(policy) = self.hosts.as_ref().filter(|_| hosts::is_redirect(response.status_code())) else {
+                break response;
+            };
+            let location = response.headers().get("Location").ok().flatten().unwrap_or_default();
+            let target = hosts::redirect_target(&url, &location)
+                .ok_or_else(|| SourceError::Http { status: response.status_code() })?;
+            policy.check(&target).map_err(|host| SourceError::ForeignHost { host })?;
+            redirects += 1;
+            if redirects > hosts::MAX_REDIRECTS {
+                return Err(SourceError::TooManyRedirects { limit: hosts::MAX_REDIRECTS });
+            }
+            url = target;
+        };
         let status = response.status_code();
         let header = |name: &str| response.headers().get(name).ok().flatten();
         let validators = Validators { etag: header("ETag"), last_modified: header("Last-Modified") };
@@ -161,6 +192,19 @@ impl WorkerFetcher {
 impl Fetcher for WorkerFetcher {
     async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
         use futures_util::future::{select, Either};
+        if let Some(Err(host)) = self.hosts.as_ref().map(|policy| policy.check(&request.url)) {
+            let error = SourceError::ForeignHost { host };
+            self.log.borrow_mut().push(FetchRecord {
+                url: request.url.clone(),
+                status: None,
+                duration_ms: 0,
+                bytes: 0,
+                outcome: "skipped",
+                error: Some(error.to_string()),
+                fetched_at: crate::time::stamp(crate::time::now_utc()),
+            });
+            return Err(error);
+        }
         let gate_name = gate::gate_name(&request.url);
         let holder = match &self.gate {
             Some(gate) => {

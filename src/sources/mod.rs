@@ -45,6 +45,13 @@ pub enum SourceError {
     },
     /// A page without the markup the parser relies on.
     UnexpectedPage(String),
+    /// A link or redirect to a host the council does not serve documents from.
+    ForeignHost {
+        host: String,
+    },
+    TooManyRedirects {
+        limit: usize,
+    },
 }
 
 impl SourceError {
@@ -91,6 +98,10 @@ impl fmt::Display for SourceError {
                 write!(f, "expected <{expected}> but the answer is <{found}>")
             }
             Self::UnexpectedPage(detail) => write!(f, "unexpected page: {detail}"),
+            Self::ForeignHost { host } => {
+                write!(f, "on {host}, which is not the council's host nor one it declares; not fetched")
+            }
+            Self::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
         }
     }
 }

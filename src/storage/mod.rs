@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Result};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1Result, Result};
 
 use crate::model::{Committee, MeetingDetail, MeetingListing};
 use crate::net::{FetchRecord, Validators};
@@ -61,6 +61,9 @@ pub struct CouncilRow {
     pub nation: Option<String>,
     pub https_note: Option<String>,
     pub notes: Option<String>,
+    /// Hosts besides the base URL's that documents may come from, space-separated.
+    #[serde(default)]
+    pub document_hosts: String,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -84,6 +87,9 @@ pub struct CouncilInput {
     pub gss_code: Option<String>,
     pub nation: Option<String>,
     pub notes: Option<String>,
+    /// Hosts besides the base URL's that the council serves documents from.
+    #[serde(default)]
+    pub document_hosts: Vec<String>,
 }
 
 fn default_platform() -> String {
@@ -127,6 +133,9 @@ impl CouncilInput {
         }
         if !["auto", "on", "off"].contains(&self.web_service.as_str()) {
             return Err("web_service must be auto, on or off".into());
+        }
+        if let Some(bad) = self.document_hosts.iter().find(|h| !crate::net::is_host_name(h)) {
+            return Err(format!("document_hosts must be host names such as documents.example.gov.uk, not {bad:?}"));
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err("time_zone is not a known zone".into());
@@ -204,13 +213,64 @@ impl MeetingOutcome {
     }
 }
 
+/// How often a read that failed for a transient cause is tried again.
+const READ_RETRIES: u32 = 4;
+
+/// Whether a D1 error is worth one more try of a read: the database busy or
+/// overloaded, its connection reset, or an internal error, as D1 advises.
+pub fn is_transient_d1_error(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    ["sqlite_busy", "database is locked", "internal error", "network connection lost", "overloaded", "reset because"]
+        .iter()
+        .any(|cause| message.contains(cause))
+}
+
+async fn pause_before_retry(attempt: u32) {
+    #[cfg(target_arch = "wasm32")]
+    worker::Delay::from(std::time::Duration::from_millis(25 << attempt)).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = attempt;
+}
+
+/// The database, or a read session on it.
+enum Connection {
+    Database(D1Database),
+    Session(D1DatabaseSession),
+}
+
+impl Connection {
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        match self {
+            Connection::Database(db) => db.prepare(sql),
+            Connection::Session(session) => session.prepare(sql),
+        }
+    }
+
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        match self {
+            Connection::Database(db) => db.batch(statements).await,
+            Connection::Session(session) => session.batch(statements).await,
+        }
+    }
+}
+
 pub struct Store {
-    db: D1Database,
+    db: Connection,
 }
 
 impl Store {
+    /// The store the ingest worker writes through: every query goes to the primary.
     pub fn new(db: D1Database) -> Self {
-        Self { db }
+        Self { db: Connection::Database(db) }
+    }
+
+    /// The store the site worker reads through: a D1 session that may start
+    /// on the nearest read replica (`first-unconstrained`). Reads in one
+    /// session are sequentially consistent; a page may trail the primary by
+    /// moments, which the cache's data versions already allow for.
+    pub fn reading(db: D1Database) -> Result<Self> {
+        let session = db.with_session(Some("first-unconstrained"))?;
+        Ok(Self { db: Connection::Session(session) })
     }
 
     pub fn statement(&self, sql: &str, params: &[Param<'_>]) -> Result<D1PreparedStatement> {
@@ -218,12 +278,33 @@ impl Store {
         self.db.prepare(sql).bind(&values)
     }
 
+    /// Rows of a read. A read that fails for a transient cause (the database
+    /// busy or briefly unreachable) is tried again, a few times, after a pause.
     pub async fn rows<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
-        self.statement(sql, params)?.all().await?.results::<T>()
+        let mut attempt = 0;
+        loop {
+            match self.statement(sql, params)?.all().await {
+                Ok(result) => return result.results::<T>(),
+                Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
+                    attempt += 1;
+                    pause_before_retry(attempt).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     pub async fn row<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
-        self.statement(sql, params)?.first::<T>(None).await
+        let mut attempt = 0;
+        loop {
+            match self.statement(sql, params)?.first::<T>(None).await {
+                Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
+                    attempt += 1;
+                    pause_before_retry(attempt).await;
+                }
+                result => return result,
+            }
+        }
     }
 
     pub async fn run(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
@@ -268,6 +349,7 @@ impl Store {
                 OptText(input.nation.as_deref()),
                 OptText(input.notes.as_deref()),
                 Text(now),
+                Text(&input.document_hosts.join(" ")),
             ],
         )
         .await
@@ -680,7 +762,7 @@ impl Store {
         let url = format!("/meetings/{meeting_id}");
         Ok([
             self.statement(q::INSERT_SEARCH_ROW, &[Text(meeting_id), Text(council_id), Text(kind), Text(&url)])?,
-            self.statement(q::INSERT_SEARCH_TEXT, &[Text(title), Text(body)])?,
+            self.statement(q::INSERT_SEARCH_TEXT, &[Text(title), Text(body), Text(council_id)])?,
         ])
     }
 
@@ -707,14 +789,23 @@ impl Store {
 
     /// Ranked full-text matches, with snippets, optionally for one council.
     pub async fn search(&self, query: &str, council: Option<&str>, limit: usize) -> Result<Vec<Value>> {
-        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
-        self.rows(q::SEARCH, &[Text(&fts), OptText(council), Int(limit as i64)]).await
+        let Some(fts) = fts_query(query, council) else { return Ok(Vec::new()) };
+        self.rows(q::SEARCH, &[Text(&fts), Int(limit.min(SEARCH_RESULT_CAP) as i64)]).await
     }
 
     // Reads
 
-    pub async fn council_meetings(&self, council_id: &str, from: &str, to: &str) -> Result<Vec<Value>> {
-        self.rows(q::COUNCIL_MEETINGS, &[Text(council_id), Text(from), Text(to)]).await
+    /// A council's meetings between two dates, in (date, id) order after the cursor.
+    pub async fn council_meetings(
+        &self,
+        council_id: &str,
+        (from, to): (&str, &str),
+        cursor: (&str, &str),
+        limit: usize,
+    ) -> Result<Vec<Value>> {
+        let params =
+            [Text(council_id), Text(from), Text(to), Text(cursor.0), Text(cursor.1), Int(limit.min(1000) as i64)];
+        self.rows(q::COUNCIL_MEETINGS, &params).await
     }
 
     /// A meeting with its agenda items (each with its documents), meeting-level documents and attendance.
@@ -751,21 +842,43 @@ impl Store {
 
 /// A user's words as an FTS5 query: each word quoted (so no operator syntax
 /// gets through), all required, the last one as a prefix.
-pub fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(12)
-        .map(|w| format!("\"{}\"", w.to_lowercase()))
-        .collect();
+pub fn fts_query(input: &str, council: Option<&str>) -> Option<String> {
+    let words: Vec<String> = search_words(input).iter().map(|w| format!("\"{w}\"")).collect();
     let (last, rest) = words.split_last()?;
-    let mut query = rest.join(" ");
-    if !query.is_empty() {
-        query.push(' ');
+    let mut terms = rest.join(" ");
+    if !terms.is_empty() {
+        terms.push(' ');
     }
-    query.push_str(last);
-    query.push('*');
-    Some(query)
+    terms.push_str(last);
+    terms.push('*');
+    // Only titles and bodies are searched for the words; the council column
+    // only narrows (a search for "thames" is not every row of Kingston upon Thames).
+    let words = format!("{{title body}} : ({terms})");
+    // Council ids are slugs (checked at registration); anything else names no council.
+    if council.is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')) {
+        return None;
+    }
+    Some(match council {
+        Some(council) => format!("{{council}} : \"{council}\" AND {words}"),
+        None => words,
+    })
+}
+
+/// The fewest characters a search word has; shorter words are left out, and
+/// the last word's prefix is served by the FTS5 prefix index (3 and 4).
+pub const MIN_SEARCH_WORD: usize = 3;
+/// The most results a search answers.
+pub const SEARCH_RESULT_CAP: usize = 30;
+
+/// The words of a search that take part in it: letters and digits, at least
+/// `MIN_SEARCH_WORD` long, lower-cased, at most twelve.
+pub fn search_words(input: &str) -> Vec<String> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= MIN_SEARCH_WORD)
+        .take(12)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -774,9 +887,33 @@ mod tests {
 
     #[test]
     fn user_words_become_a_safe_fts_query() {
-        assert_eq!(fts_query("Community safety").as_deref(), Some("\"community\" \"safety\"*"));
-        assert_eq!(fts_query("NEAR(\"x\") OR y*").as_deref(), Some("\"near\" \"x\" \"or\" \"y\"*"));
-        assert_eq!(fts_query("  ;;  "), None);
+        assert_eq!(fts_query("Community safety", None).as_deref(), Some("{title body} : (\"community\" \"safety\"*)"));
+        assert_eq!(fts_query("NEAR(\"xyz\") OR y*", None).as_deref(), Some("{title body} : (\"near\" \"xyz\"*)"));
+        assert_eq!(fts_query("  ;;  ", None), None);
+        assert_eq!(
+            fts_query("A45 roads", Some("west-sussex")).as_deref(),
+            Some("{council} : \"west-sussex\" AND {title body} : (\"a45\" \"roads\"*)")
+        );
+        assert_eq!(fts_query("budget", Some("x\" OR \"y")), None);
+    }
+
+    #[test]
+    fn only_transient_d1_errors_are_tried_again() {
+        assert!(is_transient_d1_error(
+            "D1_ERROR: Failed to parse body as JSON, got: Error: internal error; reference = 81irdak"
+        ));
+        assert!(is_transient_d1_error("D1_ERROR: database is locked: SQLITE_BUSY"));
+        assert!(is_transient_d1_error("Network connection lost."));
+        assert!(!is_transient_d1_error("D1_ERROR: no such table: meetings: SQLITE_ERROR"));
+        assert!(!is_transient_d1_error("D1_ERROR: UNIQUE constraint failed: councils.id"));
+    }
+
+    #[test]
+    fn search_words_have_a_minimum_length() {
+        assert_eq!(search_words("to be or not"), vec!["not"]);
+        assert!(search_words("a b c EV").is_empty());
+        assert_eq!(search_words("HS2 café"), vec!["hs2", "café"]);
+        assert_eq!(search_words(&"word ".repeat(20)).len(), 12);
     }
 
     fn input(base_url: &str) -> CouncilInput {

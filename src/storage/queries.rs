@@ -1,14 +1,14 @@
 //! Every SQL statement the worker runs. The schema lives in `migrations/`.
 
-pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, created_at, updated_at FROM councils ORDER BY name";
-pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
-pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, created_at, updated_at FROM councils WHERE id = ?1";
-pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, created_at, updated_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) \
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, created_at, updated_at FROM councils WHERE id = ?1";
+pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, created_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12, ?12) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
     time_zone = excluded.time_zone, coverage = excluded.coverage, enabled = excluded.enabled, web_service = excluded.web_service, \
     gss_code = COALESCE(excluded.gss_code, councils.gss_code), nation = COALESCE(excluded.nation, councils.nation), \
-    notes = COALESCE(excluded.notes, councils.notes), updated_at = excluded.updated_at";
+    notes = COALESCE(excluded.notes, councils.notes), document_hosts = excluded.document_hosts, updated_at = excluded.updated_at";
 
 /// Creates a run unless the council has one still open (one run per council at a time).
 pub const CREATE_RUN: &str =
@@ -160,7 +160,8 @@ pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_
     m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title, \
     EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
     FROM meetings m JOIN committees c ON c.id = m.committee_id \
-    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.local_time, m.id LIMIT 1000";
+    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 AND (m.local_date, m.id) > (?4, ?5) \
+    ORDER BY m.local_date, m.id LIMIT ?6";
 pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, m.local_date, m.local_time, m.time_zone, m.starts_at_utc, \
     m.status, m.is_special, m.location, m.agenda_published, m.minutes_published, m.decisions_published, m.web_url, m.source_mode, \
     m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.first_seen_at, m.updated_at, \
@@ -280,11 +281,14 @@ pub const DELETE_SUMMARY_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE meet
 pub const INSERT_SEARCH_ROW: &str =
     "INSERT INTO search_rows (meeting_id, council_id, kind, url) VALUES (?1, ?2, ?3, ?4)";
 pub const INSERT_SEARCH_TEXT: &str =
-    "INSERT INTO search_text (rowid, title, body) VALUES (last_insert_rowid(), ?1, ?2)";
-pub const SEARCH: &str =
-    "SELECT r.kind, r.meeting_id, r.council_id, r.url, t.title, snippet(search_text, 1, '', '', ' … ', 20) AS snippet \
-    FROM search_text t JOIN search_rows r ON r.id = t.rowid \
-    WHERE search_text MATCH ?1 AND (?2 IS NULL OR r.council_id = ?2) ORDER BY t.rank LIMIT ?3";
+    "INSERT INTO search_text (rowid, title, body, council) VALUES (last_insert_rowid(), ?1, ?2, ?3)";
+/// Ranked matches among the newest `SEARCH_CANDIDATES` (200): FTS5 walks
+/// the doclists in rowid order and stops there, so a word every council uses
+/// costs no more than a rare one; the best `?2` of those are answered.
+pub const SEARCH: &str = "SELECT r.kind, r.meeting_id, r.council_id, r.url, hits.title, hits.snippet FROM \
+    (SELECT rowid AS id, title, snippet(search_text, 1, '', '', ' … ', 20) AS snippet, bm25(search_text) AS score \
+    FROM search_text WHERE search_text MATCH ?1 ORDER BY rowid DESC LIMIT 200) hits \
+    JOIN search_rows r ON r.id = hits.id ORDER BY hits.score LIMIT ?2";
 pub const LATEST_SUMMARIES: &str = "SELECT m.id, m.title, co.name AS council FROM meetings m JOIN councils co ON co.id = m.council_id \
     WHERE m.id IN (SELECT meeting_id FROM summaries ORDER BY created_at DESC LIMIT 50) ORDER BY m.local_date DESC LIMIT 10";
 pub const GET_COMMITTEE: &str = "SELECT id, council_id, source_id, title, category FROM committees WHERE id = ?1";
@@ -300,11 +304,20 @@ pub const CALENDAR_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.start
     FROM meetings m WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date >= ?3 ORDER BY m.local_date, m.local_time LIMIT 500";
 pub const COUNCIL_COMMITTEES: &str = "SELECT id, source_id, title, category, is_deleted, is_expired, \
     (SELECT COUNT(*) FROM meetings m WHERE m.committee_id = committees.id) AS meetings FROM committees WHERE council_id = ?1 ORDER BY title";
-/// Meetings by filters, in (date, id) order after the cursor; one extra row tells whether there is a next page.
+/// Meetings of every council by filters, in (date, id) order after the
+/// cursor, walking the date index; one extra row tells whether there is a next page.
 pub const FIND_MEETINGS: &str =
     "SELECT m.id, m.council_id, m.committee_id, c.title AS committee_title, m.title, m.local_date, m.local_time, \
     m.starts_at_utc, m.status, m.location, m.web_url, m.minutes_published, m.listed, \
     EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
-    FROM meetings m JOIN committees c ON c.id = m.committee_id \
-    WHERE (?1 IS NULL OR m.council_id = ?1) AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date BETWEEN ?3 AND ?4 \
+    FROM meetings m INDEXED BY meetings_by_date JOIN committees c ON c.id = m.committee_id \
+    WHERE m.local_date BETWEEN ?3 AND ?4 AND (?2 IS NULL OR m.committee_id = ?2) \
+    AND (?5 IS NULL OR m.status = ?5) AND (m.local_date, m.id) > (?6, ?7) ORDER BY m.local_date, m.id LIMIT ?8";
+/// The same for one council (`?1`), walking that council's date index.
+pub const FIND_COUNCIL_MEETINGS: &str =
+    "SELECT m.id, m.council_id, m.committee_id, c.title AS committee_title, m.title, m.local_date, m.local_time, \
+    m.starts_at_utc, m.status, m.location, m.web_url, m.minutes_published, m.listed, \
+    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
+    FROM meetings m INDEXED BY meetings_by_council_date JOIN committees c ON c.id = m.committee_id \
+    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?3 AND ?4 AND (?2 IS NULL OR m.committee_id = ?2) \
     AND (?5 IS NULL OR m.status = ?5) AND (m.local_date, m.id) > (?6, ?7) ORDER BY m.local_date, m.id LIMIT ?8";

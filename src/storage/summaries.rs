@@ -169,8 +169,12 @@ impl Store {
         cursor: (&str, &str),
         limit: usize,
     ) -> Result<Vec<Value>> {
+        // A committee id begins with its council's id, so a committee filter
+        // alone still reads one council's slice of the index.
+        let council = council.or_else(|| committee.and_then(|c| c.rsplit_once('-')).map(|(council, _)| council));
+        let query = if council.is_some() { q::FIND_COUNCIL_MEETINGS } else { q::FIND_MEETINGS };
         self.rows(
-            q::FIND_MEETINGS,
+            query,
             &[
                 OptText(council),
                 OptText(committee),

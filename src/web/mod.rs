@@ -1,18 +1,21 @@
-//! The public site, the JSON API and the admin routes.
+//! The public site, the JSON API and the feeds (the site worker); the admin
+//! routes of the ingest worker are in `admin`.
 
+// Compiled natively for lints; in wasm only into the ingest worker.
+#[cfg(any(feature = "ingest", not(target_arch = "wasm32")))]
+pub mod admin;
 pub mod feeds;
 pub mod html;
+pub mod limits;
 pub mod pages;
 pub mod routes;
 
 use serde_json::{json, Value};
 use worker::{Env, Request, Response, Result};
 
-use crate::config::Settings;
-use crate::jobs::refresh::start_refresh;
-use crate::storage::{CouncilInput, Store};
-use crate::time::{local_date, now_utc, parse_time_zone, stamp};
-use routes::{query_value, route, Route};
+use crate::storage::Store;
+use crate::time::{local_date, now_utc, parse_time_zone};
+use routes::{query_value, route, site_route, Route};
 
 const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
@@ -21,7 +24,7 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("X-Frame-Options", "DENY"),
 ];
 
-fn with_headers(mut response: Response, content_type: &str) -> Result<Response> {
+pub(crate) fn with_headers(mut response: Response, content_type: &str) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("Content-Type", content_type)?;
     for (name, value) in SECURITY_HEADERS {
@@ -32,13 +35,6 @@ fn with_headers(mut response: Response, content_type: &str) -> Result<Response> 
 
 fn html_page(body: String, status: u16) -> Result<Response> {
     with_headers(Response::ok(body)?.with_status(status), "text/html; charset=utf-8")
-}
-
-fn json_response(value: &Value, status: u16) -> Result<Response> {
-    let response =
-        with_headers(Response::ok(value.to_string())?.with_status(status), "application/json; charset=utf-8")?;
-    response.headers().set("Access-Control-Allow-Origin", "*")?;
-    Ok(response)
 }
 
 /// A public read: cacheable for a minute, with an ETag over the body; a
@@ -88,44 +84,9 @@ fn contact(env: &Env) -> String {
 }
 
 /// RFC 9457 problem details.
-fn problem(status: u16, title: &str, detail: &str) -> Result<Response> {
+pub(crate) fn problem(status: u16, title: &str, detail: &str) -> Result<Response> {
     let body = json!({"type": "about:blank", "title": title, "status": status, "detail": detail});
     with_headers(Response::ok(body.to_string())?.with_status(status), "application/problem+json")
-}
-
-/// Compares the bearer token with ADMIN_TOKEN in constant time. Without a
-/// configured token every admin request is refused.
-fn authorised(req: &Request, env: &Env) -> bool {
-    let Ok(expected) =
-        env.secret("ADMIN_TOKEN").map(|s| s.to_string()).or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
-    else {
-        return false;
-    };
-    let header = req.headers().get("Authorization").ok().flatten().unwrap_or_default();
-    let Some(token) = header.strip_prefix("Bearer ") else {
-        return false;
-    };
-    !expected.is_empty() && constant_time_eq::constant_time_eq(token.trim().as_bytes(), expected.as_bytes())
-}
-
-/// The instance's WebAssembly linear memory, which only grows: its peak so far.
-fn linear_memory_bytes() -> usize {
-    #[cfg(target_arch = "wasm32")]
-    {
-        core::arch::wasm32::memory_size(0) * 65536
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        0
-    }
-}
-
-pub fn settings(env: &Env) -> Settings {
-    Settings::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
-}
-
-fn valid_date(text: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
 }
 
 /// Public reads are served from the edge cache when the data has not changed
@@ -135,8 +96,15 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let url = req.url()?;
     // The raw method: the typed one maps methods it does not know to GET.
     let method = req.inner().method();
-    let current = route(&method, url.path());
-    if method != "GET" || !is_public_read(&current) {
+    let current = site_route(&method, url.path());
+    if let Some(class) = limits::LimitClass::of(&current) {
+        if !within_limit(&req, &env, class).await {
+            return too_many_requests(&env, &url, class);
+        }
+    }
+    // EDGE_CACHE = "off" serves every read fresh (benchmarks of rendering; incidents).
+    let edge_cache = env.var("EDGE_CACHE").map(|v| v.to_string()).unwrap_or_default() != "off";
+    if method != "GET" || !is_public_read(&current) || !edge_cache {
         return respond(req, env, true).await;
     }
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
@@ -157,7 +125,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             // Responses from the cache have immutable headers: copy them.
             let headers = worker::Headers::from_iter(hit.headers().entries());
             let hit = hit.with_headers(headers);
-            hit.headers().set("Cache-Control", BROWSER_CACHE)?;
+            hit.headers().set("Cache-Control", routes::browser_cache(&current))?;
             hit.headers().set("X-Cache", "hit")?;
             hit
         }
@@ -168,6 +136,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
                 let stored = fresh.cloned()?;
                 stored.headers().set("Cache-Control", &format!("public, max-age={keep}"))?;
                 cache.put(key.as_str(), stored).await?;
+            }
+            if fresh.status_code() == 200 {
+                fresh.headers().set("Cache-Control", routes::browser_cache(&current))?;
             }
             fresh.headers().set("X-Cache", "miss")?;
             fresh
@@ -188,6 +159,45 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         return Ok(not_modified);
     }
+    Ok(response)
+}
+
+/// Asks the class's limiter whether this client may have another read. A
+/// limiter that is missing or fails lets the read through: availability first.
+async fn within_limit(req: &Request, env: &Env, class: limits::LimitClass) -> bool {
+    let client = req.headers().get("CF-Connecting-IP").ok().flatten();
+    let Ok(limiter) = env.rate_limiter(class.binding()) else {
+        return true;
+    };
+    match limiter.limit(class.key(client.as_deref())).await {
+        Ok(outcome) => outcome.success,
+        Err(error) => {
+            worker::console_error!("rate limiter {}: {error}", class.binding());
+            true
+        }
+    }
+}
+
+/// 429 with Retry-After: problem details for the API, a page for people.
+fn too_many_requests(env: &Env, url: &worker::Url, class: limits::LimitClass) -> Result<Response> {
+    let wait = limits::RETRY_AFTER_SECONDS;
+    let response = if url.path().starts_with("/api/") {
+        problem(
+            429,
+            "Too Many Requests",
+            &format!("this client has made too many requests; try again in {wait} seconds"),
+        )?
+    } else {
+        let what = if class == limits::LimitClass::Search { "searches" } else { "requests" };
+        error_page(
+            &public_origin(env, url),
+            429,
+            "Too many requests",
+            &format!("You have made a lot of {what} in a short time. Please try again in a minute."),
+        )?
+    };
+    response.headers().set("Retry-After", &wait.to_string())?;
+    response.headers().set("Cache-Control", "no-store")?;
     Ok(response)
 }
 
@@ -218,32 +228,16 @@ fn is_public_read(route: &Route) -> bool {
     )
 }
 
-async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Result<Response> {
+async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<Response> {
     let url = req.url()?;
     let method = req.inner().method();
-    let current = route(&method, url.path());
+    let current = site_route(&method, url.path());
     let is_api = url.path().starts_with("/api/") || url.path().starts_with("/admin");
     let origin = public_origin(&env, &url);
     let canonical = format!("{origin}{}", url.path());
     let if_none_match = req.headers().get("If-None-Match").ok().flatten().filter(|_| honour_if_none_match);
     let inm = if_none_match.as_deref();
-    match &current {
-        Route::AdminRegisterCouncil
-        | Route::AdminScrape(_)
-        | Route::AdminStatus
-        | Route::AdminRun(_)
-        | Route::AdminBenchParse
-        | Route::AdminBenchPdf
-        | Route::AdminDigest(_)
-            if !authorised(&req, &env) =>
-        {
-            let response = problem(401, "Unauthorized", "admin routes need Authorization: Bearer <ADMIN_TOKEN>")?;
-            response.headers().set("WWW-Authenticate", "Bearer")?;
-            return Ok(response);
-        }
-        _ => {}
-    }
-    let store = Store::new(env.d1("DB")?);
+    let store = Store::reading(env.d1("DB")?)?;
     const HTML: &str = "text/html; charset=utf-8";
     const JSON: &str = "application/json; charset=utf-8";
     match current {
@@ -282,12 +276,22 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
         Route::Search | Route::ApiSearch => {
             let query = query_value(url.query(), "q").unwrap_or_default();
             let council = query_value(url.query(), "council").filter(|c| !c.is_empty());
-            let rows =
-                if query.trim().is_empty() { Vec::new() } else { store.search(&query, council.as_deref(), 30).await? };
+            let too_short = !query.trim().is_empty() && crate::storage::search_words(&query).is_empty();
             if matches!(current, Route::ApiSearch) {
-                if query_value(url.query(), "q").is_none_or(|q| q.is_empty()) {
+                if query.is_empty() {
                     return problem(400, "Bad Request", "q is required");
                 }
+                if too_short {
+                    let min = crate::storage::MIN_SEARCH_WORD;
+                    return problem(400, "Bad Request", &format!("q needs a word of at least {min} letters or digits"));
+                }
+            }
+            let rows = if query.trim().is_empty() || too_short {
+                Vec::new()
+            } else {
+                store.search(&query, council.as_deref(), crate::storage::SEARCH_RESULT_CAP).await?
+            };
+            if matches!(current, Route::ApiSearch) {
                 return cached(json!({"query": query, "council": council, "results": rows}).to_string(), JSON, inm);
             }
             let results = rows
@@ -299,7 +303,8 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                     snippet: r["snippet"].as_str().unwrap_or_default().into(),
                 })
                 .collect();
-            cached(render(&pages::SearchPage { canonical, search_query: query, results })?, HTML, inm)
+            let page = pages::SearchPage { canonical, search_query: query, results, too_short };
+            cached(render(&page)?, HTML, inm)
         }
         Route::CouncilPage(id) => match store.council(&id).await? {
             None => error_page(&origin, 404, "Not found", "No council has that id."),
@@ -307,7 +312,7 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                 let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
                 let from = (today - chrono::Duration::days(28)).format("%Y-%m-%d").to_string();
                 let to = (today + chrono::Duration::days(28)).format("%Y-%m-%d").to_string();
-                let meetings = store.council_meetings(&id, &from, &to).await?;
+                let meetings = store.council_meetings(&id, (&from, &to), ("", ""), 1000).await?;
                 let week = crate::time::iso_week_label(today);
                 let digest = store.latest_digest(&id, &week).await?;
                 let page = pages::CouncilPage {
@@ -395,15 +400,22 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                 return problem(404, "Not Found", "no council has that id");
             };
             let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
-            let from = query_value(url.query(), "from")
-                .unwrap_or_else(|| (today - chrono::Duration::days(28)).format("%Y-%m-%d").to_string());
-            let to = query_value(url.query(), "to")
-                .unwrap_or_else(|| (today + chrono::Duration::days(28)).format("%Y-%m-%d").to_string());
-            if !valid_date(&from) || !valid_date(&to) {
-                return problem(400, "Bad Request", "from and to must be dates as YYYY-MM-DD");
-            }
-            let meetings = store.council_meetings(&id, &from, &to).await?;
-            cached(json!({"council_id": id, "from": from, "to": to, "meetings": meetings}).to_string(), JSON, inm)
+            let default = (today - chrono::Duration::days(28), today + chrono::Duration::days(28));
+            let query = url.query();
+            let window = routes::date_window(
+                query_value(query, "from").as_deref(),
+                query_value(query, "to").as_deref(),
+                default,
+            );
+            let ((from, to), (limit, cursor)) = match (window, routes::page_params(query, 500, 1000)) {
+                (Ok(window), Ok(page)) => (window, page),
+                (Err(message), _) | (_, Err(message)) => return problem(400, "Bad Request", &message),
+            };
+            let (from, to) = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
+            let mut meetings = store.council_meetings(&id, (&from, &to), (&cursor.0, &cursor.1), limit + 1).await?;
+            let next = routes::next_page(&mut meetings, limit);
+            let body = json!({"council_id": id, "from": from, "to": to, "meetings": meetings, "next_cursor": next});
+            cached(body.to_string(), JSON, inm)
         }
         Route::ApiMeeting(id) => match store.meeting_full(&id).await? {
             None => problem(404, "Not Found", "no meeting has that id"),
@@ -416,19 +428,6 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             None => problem(404, "Not Found", "no digest for that council and week yet"),
             Some(digest) => cached(digest.to_string(), JSON, inm),
         },
-        Route::AdminDigest(id) => {
-            let week = query_value(url.query(), "week")
-                .unwrap_or_else(|| crate::time::iso_week_label(local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE)));
-            if crate::time::parse_iso_week(&week).is_none() {
-                return problem(400, "Bad Request", "week must be an ISO week such as 2026-W05");
-            }
-            let made = crate::jobs::summaries::make_digest(&store, &id, &week).await?;
-            crate::storage::version::bump(&env, &id).await;
-            match made {
-                None => problem(404, "Not Found", "no council has that id"),
-                Some(digest) => json_response(&digest, 200),
-            }
-        }
         Route::ApiDocument(id) => match store
             .document_with_pages(&id, &crate::storage::text::TextStore::new(&env.bucket("DOCUMENT_STORE")?))
             .await?
@@ -436,67 +435,6 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             None => problem(404, "Not Found", "no document has that id"),
             Some(document) => cached(document.to_string(), JSON, inm),
         },
-        Route::AdminRegisterCouncil => {
-            let input: CouncilInput = match req.json().await {
-                Ok(input) => input,
-                Err(error) => return problem(400, "Bad Request", &format!("body must be a council as JSON: {error}")),
-            };
-            if let Err(message) = input.validate() {
-                return problem(422, "Unprocessable Content", &message);
-            }
-            store.upsert_council(&input, &stamp(now_utc())).await?;
-            crate::storage::version::bump(&env, &input.id).await;
-            let council = store.council(&input.id).await?;
-            json_response(&serde_json::to_value(council)?, 200)
-        }
-        Route::AdminScrape(id) => {
-            if store.council(&id).await?.is_none() {
-                return problem(404, "Not Found", "no council has that id");
-            }
-            let full = query_value(url.query(), "full").is_some_and(|v| v == "1" || v == "true");
-            match start_refresh(&store, &env.queue("JOBS")?, &id, "admin", full).await? {
-                Ok(run_id) => {
-                    json_response(&json!({"run_id": run_id, "council_id": id, "status": "queued", "full": full}), 202)
-                }
-                Err(open) => problem(409, "Conflict", &format!("run {open} of this council is still in progress")),
-            }
-        }
-        Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
-        Route::AdminFaults => json_response(&json!({"fired": crate::jobs::fault::fired(&env).await?}), 200),
-        Route::AdminRun(id) => match store.run_record(&id).await? {
-            None => problem(404, "Not Found", "no run has that id"),
-            Some(mut run) => {
-                run["fetches"] = Value::Array(store.run_fetches(&id).await?);
-                json_response(&run, 200)
-            }
-        },
-        Route::AdminBenchParse => {
-            let format = query_value(url.query(), "format").unwrap_or_default();
-            let iterations: u32 =
-                query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).min(10_000);
-            let body = req.bytes().await?;
-            match crate::sources::moderngov::bench_parse(&format, &body, iterations) {
-                Ok(items) => json_response(&json!({"format": format, "iterations": iterations, "items": items}), 200),
-                Err(error) => problem(422, "Unprocessable Content", &error),
-            }
-        }
-        Route::AdminBenchPdf => {
-            let iterations: u32 =
-                query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).clamp(1, 1000);
-            let body = req.bytes().await?;
-            let mut pages = Vec::new();
-            for _ in 0..iterations {
-                pages = match crate::documents::extract_all(&body) {
-                    Ok(pages) => pages,
-                    Err(error) => return problem(422, "Unprocessable Content", &error.to_string()),
-                };
-            }
-            let chars: usize = pages.iter().map(|p| crate::documents::pdf::text_chars(&p.text)).sum();
-            json_response(
-                &json!({"pages": pages.len(), "chars": chars, "wasm_memory_bytes": linear_memory_bytes()}),
-                200,
-            )
-        }
         Route::ApiOpenApi => {
             let mut document: Value = serde_json::from_str(include_str!("openapi.json"))?;
             document["servers"] = json!([{"url": format!("{origin}/api/v1")}]);
@@ -511,33 +449,27 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
             ),
         },
         Route::ApiMeetings => {
-            let q = |name: &str| query_value(url.query(), name).filter(|v| !v.is_empty());
-            let raw_from = query_value(url.query(), "from");
-            let raw_to = query_value(url.query(), "to");
-            if raw_from.as_deref().is_some_and(|d| !valid_date(d)) || raw_to.as_deref().is_some_and(|d| !valid_date(d))
-            {
-                return problem(400, "Bad Request", "from and to must be dates as YYYY-MM-DD");
-            }
-            let from = raw_from.unwrap_or_else(|| "0000-01-01".to_string());
-            let to = raw_to.unwrap_or_else(|| "9999-12-31".to_string());
-            // Present-but-empty values are invalid for these parameters, not absent.
-            let raw = |name: &str| query_value(url.query(), name);
-            let status = raw("status");
+            let query = url.query();
+            let q = |name: &str| query_value(query, name).filter(|v| !v.is_empty());
+            // One window of at most a year, ending four weeks ahead unless given.
+            let today = local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE);
+            let ahead = today + chrono::Duration::days(28);
+            let default = (ahead - chrono::Duration::days(routes::MAX_RANGE_DAYS), ahead);
+            let window = routes::date_window(
+                query_value(query, "from").as_deref(),
+                query_value(query, "to").as_deref(),
+                default,
+            );
+            let ((from, to), (limit, cursor)) = match (window, routes::page_params(query, 50, 200)) {
+                (Ok(window), Ok(page)) => (window, page),
+                (Err(message), _) | (_, Err(message)) => return problem(400, "Bad Request", &message),
+            };
+            let (from, to) = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
+            // Present-but-empty values are invalid for this parameter, not absent.
+            let status = query_value(query, "status");
             if status.as_deref().is_some_and(|s| !["confirmed", "cancelled", "postponed", "provisional"].contains(&s)) {
                 return problem(400, "Bad Request", "status must be confirmed, cancelled, postponed or provisional");
             }
-            let limit: usize = match raw("limit").map(|l| l.parse::<usize>()) {
-                None => 50,
-                Some(Ok(n)) if (1..=200).contains(&n) => n,
-                Some(_) => return problem(400, "Bad Request", "limit must be a number from 1 to 200"),
-            };
-            let cursor = match raw("cursor") {
-                None => (String::new(), String::new()),
-                Some(c) => match routes::parse_cursor(&c) {
-                    Some(cursor) => cursor,
-                    None => return problem(400, "Bad Request", "cursor is not one this API gave out"),
-                },
-            };
             let mut rows = store
                 .find_meetings(
                     q("council").as_deref(),
@@ -548,24 +480,21 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                     limit + 1,
                 )
                 .await?;
-            let next = (rows.len() > limit).then(|| {
-                rows.truncate(limit);
-                let last = rows.last().cloned().unwrap_or_default();
-                format!(
-                    "{}~{}",
-                    last["local_date"].as_str().unwrap_or_default(),
-                    last["id"].as_str().unwrap_or_default()
-                )
-            });
-            cached(json!({"meetings": rows, "next_cursor": next}).to_string(), JSON, inm)
+            let next = routes::next_page(&mut rows, limit);
+            cached(json!({"from": from, "to": to, "meetings": rows, "next_cursor": next}).to_string(), JSON, inm)
         }
-        Route::MethodNotAllowed => {
-            let allow = if route("GET", url.path()) == Route::MethodNotAllowed { "POST" } else { "GET, HEAD" };
-            let response = problem(405, "Method Not Allowed", &format!("this path takes {allow}"))?;
-            response.headers().set("Allow", allow)?;
-            Ok(response)
-        }
+        Route::MethodNotAllowed => method_not_allowed(url.path()),
         Route::NotFound if is_api => problem(404, "Not Found", "no such resource"),
         Route::NotFound => error_page(&origin, 404, "Not found", "There is no page at this address."),
+        // The site worker has no admin routes (`routes::site_route`).
+        _ => problem(404, "Not Found", "no such resource"),
     }
+}
+
+/// 405 with the methods the path takes.
+pub(crate) fn method_not_allowed(path: &str) -> Result<Response> {
+    let allow = if route("GET", path) == Route::MethodNotAllowed { "POST" } else { "GET, HEAD" };
+    let response = problem(405, "Method Not Allowed", &format!("this path takes {allow}"))?;
+    response.headers().set("Allow", allow)?;
+    Ok(response)
 }

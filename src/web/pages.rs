@@ -364,6 +364,8 @@ pub struct SearchPage {
     pub canonical: String,
     pub search_query: String,
     pub results: Vec<SearchResult>,
+    /// The query has no word long enough to search for.
+    pub too_short: bool,
 }
 
 #[derive(Template)]

@@ -1,5 +1,7 @@
 //! URL → route, with no runtime types, so routing is tested natively.
 
+use chrono::NaiveDate;
+
 use crate::storage::version::Scope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,18 @@ pub fn cache_scope(route: &Route) -> Scope {
         | Route::ApiWeek(id, _) => Scope::Council(id.clone()),
         Route::MeetingPage(id) | Route::ApiMeeting(id) | Route::ApiDocument(id) => Scope::Council(council_of(id)),
         _ => Scope::AllCouncils,
+    }
+}
+
+/// How long browsers and shared caches may reuse a public read. Pages that
+/// only change with a release are kept for a day; feeds and calendars, which
+/// readers poll, for a quarter of an hour; the rest for a minute, served stale
+/// for five while revalidating (the ETag makes that a 304).
+pub fn browser_cache(route: &Route) -> &'static str {
+    match route {
+        Route::About | Route::ApiOpenApi => "public, max-age=86400, stale-while-revalidate=604800",
+        Route::CouncilFeed(..) | Route::CouncilCalendar(..) => "public, max-age=900, stale-while-revalidate=3600",
+        _ => "public, max-age=60, stale-while-revalidate=300",
     }
 }
 
@@ -134,6 +148,102 @@ pub fn route(method: &str, path: &str) -> Route {
     }
 }
 
+impl Route {
+    /// Routes only the ingest worker answers.
+    pub fn is_admin(&self) -> bool {
+        matches!(
+            self,
+            Route::AdminDigest(_)
+                | Route::AdminRegisterCouncil
+                | Route::AdminScrape(_)
+                | Route::AdminStatus
+                | Route::AdminFaults
+                | Route::AdminRun(_)
+                | Route::AdminBenchParse
+                | Route::AdminBenchPdf
+        )
+    }
+}
+
+fn is_admin_path(path: &str) -> bool {
+    path.trim_start_matches('/').split('/').next() == Some("admin")
+}
+
+/// A route of the site worker: admin paths do not exist there.
+pub fn site_route(method: &str, path: &str) -> Route {
+    match route(method, path) {
+        found if found.is_admin() => Route::NotFound,
+        Route::MethodNotAllowed if is_admin_path(path) => Route::NotFound,
+        found => found,
+    }
+}
+
+/// A route of the ingest worker: the admin routes and the health check only.
+pub fn ingest_route(method: &str, path: &str) -> Route {
+    match route(method, path) {
+        found @ Route::Health => found,
+        found if found.is_admin() => found,
+        Route::MethodNotAllowed if is_admin_path(path) => Route::MethodNotAllowed,
+        _ => Route::NotFound,
+    }
+}
+
+/// The longest date range a list of meetings answers, so that every list
+/// read is bounded by the date index as well as by its LIMIT.
+pub const MAX_RANGE_DAYS: i64 = 366;
+
+/// The dates a meetings list covers: `from` and `to` as given, a missing end
+/// filled so the window keeps the default's length, both missing the default.
+/// Answers the client's mistake as a message for a 400.
+pub fn date_window(
+    from: Option<&str>,
+    to: Option<&str>,
+    default: (NaiveDate, NaiveDate),
+) -> Result<(NaiveDate, NaiveDate), String> {
+    let parse = |text: &str| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "from and to must be dates as YYYY-MM-DD".to_string())
+    };
+    let span = default.1 - default.0;
+    let (from, to) = match (from.map(parse).transpose()?, to.map(parse).transpose()?) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, from + span),
+        (None, Some(to)) => (to - span, to),
+        (None, None) => default,
+    };
+    if to < from {
+        return Err("to must not be before from".into());
+    }
+    if (to - from).num_days() > MAX_RANGE_DAYS {
+        return Err(format!("from and to may be at most {MAX_RANGE_DAYS} days apart; page through longer spans"));
+    }
+    Ok((from, to))
+}
+
+/// `limit` (1 to `max`, else `default`) and `cursor` (a position this API gave out).
+pub fn page_params(query: Option<&str>, default: usize, max: usize) -> Result<(usize, (String, String)), String> {
+    let limit = match query_value(query, "limit").map(|l| l.parse::<usize>()) {
+        None => default,
+        Some(Ok(n)) if (1..=max).contains(&n) => n,
+        Some(_) => return Err(format!("limit must be a number from 1 to {max}")),
+    };
+    let cursor = match query_value(query, "cursor") {
+        None => (String::new(), String::new()),
+        Some(c) => parse_cursor(&c).ok_or_else(|| "cursor is not one this API gave out".to_string())?,
+    };
+    Ok((limit, cursor))
+}
+
+/// Cuts a page fetched with one extra row to `limit`, and answers the cursor
+/// of the next page when there is one.
+pub fn next_page(rows: &mut Vec<serde_json::Value>, limit: usize) -> Option<String> {
+    if rows.len() <= limit {
+        return None;
+    }
+    rows.truncate(limit);
+    let last = rows.last()?;
+    Some(format!("{}~{}", last["local_date"].as_str().unwrap_or_default(), last["id"].as_str().unwrap_or_default()))
+}
+
 /// A page position in the meetings list: the last (date, id) seen, as `date~id`.
 pub fn parse_cursor(cursor: &str) -> Option<(String, String)> {
     let (date, id) = cursor.split_once('~')?;
@@ -173,6 +283,79 @@ fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn rarely_changing_pages_are_kept_longer() {
+        let max_age = |path: &str| {
+            let policy = browser_cache(&site_route("GET", path));
+            policy.split("max-age=").nth(1).unwrap().split(',').next().unwrap().parse::<u32>().unwrap()
+        };
+        assert_eq!(max_age("/about"), 86400);
+        assert_eq!(max_age("/api/v1/openapi.json"), 86400);
+        assert_eq!(max_age("/councils/coventry/feed.xml"), 900);
+        assert_eq!(max_age("/councils/coventry/meetings.ics"), 900);
+        assert_eq!(max_age("/councils/coventry"), 60);
+        assert_eq!(max_age("/meetings/coventry-1"), 60);
+    }
+
+    #[test]
+    fn date_windows_are_capped_and_filled() {
+        let default = (day("2026-10-31"), day("2026-12-26"));
+        assert_eq!(date_window(None, None, default), Ok(default));
+        assert_eq!(date_window(Some("2026-01-01"), None, default), Ok((day("2026-01-01"), day("2026-02-26"))));
+        assert_eq!(date_window(None, Some("2026-02-26"), default), Ok((day("2026-01-01"), day("2026-02-26"))));
+        assert_eq!(
+            date_window(Some("2025-01-01"), Some("2026-01-02"), default),
+            Ok((day("2025-01-01"), day("2026-01-02")))
+        );
+        assert!(date_window(Some("2025-01-01"), Some("2026-01-03"), default).unwrap_err().contains("366 days"));
+        assert!(date_window(Some("2000-01-01"), Some("2100-01-01"), default).is_err());
+        assert!(date_window(Some("2026-02-01"), Some("2026-01-01"), default).unwrap_err().contains("before"));
+        assert!(date_window(Some("yesterday"), None, default).unwrap_err().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn pages_carry_a_cursor_to_the_next() {
+        assert_eq!(page_params(None, 50, 200), Ok((50, (String::new(), String::new()))));
+        assert_eq!(page_params(Some("limit=200"), 50, 200).map(|p| p.0), Ok(200));
+        assert!(page_params(Some("limit=201"), 50, 200).is_err());
+        assert!(page_params(Some("limit=0"), 50, 200).is_err());
+        assert!(page_params(Some("cursor=garbage"), 50, 200).is_err());
+        let mut rows: Vec<serde_json::Value> = (1..=3)
+            .map(|n| serde_json::json!({"local_date": format!("2026-01-0{n}"), "id": format!("x-{n}")}))
+            .collect();
+        assert_eq!(next_page(&mut rows.clone(), 3), None);
+        let next = next_page(&mut rows, 2).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(parse_cursor(&next), Some(("2026-01-02".to_string(), "x-2".to_string())));
+    }
+
+    #[test]
+    fn admin_routes_exist_only_on_the_ingest_worker() {
+        for (method, path) in [
+            ("GET", "/admin/status"),
+            ("GET", "/admin/faults"),
+            ("POST", "/admin/councils"),
+            ("POST", "/admin/councils/coventry/scrape"),
+            ("GET", "/admin/councils/coventry/scrape"),
+        ] {
+            assert_eq!(site_route(method, path), Route::NotFound, "{method} {path}");
+            assert_ne!(ingest_route(method, path), Route::NotFound, "{method} {path}");
+        }
+        for path in ["/", "/councils/coventry", "/api/v1/councils", "/api/v1/search"] {
+            assert_ne!(site_route("GET", path), Route::NotFound, "{path}");
+            assert_eq!(ingest_route("GET", path), Route::NotFound, "{path}");
+        }
+        assert_eq!(site_route("GET", "/healthz"), Route::Health);
+        assert_eq!(ingest_route("GET", "/healthz"), Route::Health);
+        assert_eq!(ingest_route("GET", "/admin/councils/coventry/scrape"), Route::MethodNotAllowed);
+    }
+
     use super::*;
 
     #[test]

@@ -50,7 +50,7 @@ fn workerd_micros(h: &Harness, format: &str, body: &[u8]) -> f64 {
     let time = |iterations: u32| {
         let started = Instant::now();
         let reply = agent
-            .post(&format!("{}/admin/bench/parse?format={format}&iterations={iterations}", h.base_url))
+            .post(&format!("{}/admin/bench/parse?format={format}&iterations={iterations}", h.ingest_url))
             .set("Authorization", &format!("Bearer {ADMIN_TOKEN}"))
             .send_bytes(body)
             .expect("bench endpoint");

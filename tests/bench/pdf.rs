@@ -57,7 +57,7 @@ fn workerd_pages_per_second(h: &Harness, bytes: &[u8], pages: usize) -> (f64, u6
     let call = |iterations: u32| {
         let started = Instant::now();
         let reply = agent
-            .post(&format!("{}/admin/bench/pdf?iterations={iterations}", h.base_url))
+            .post(&format!("{}/admin/bench/pdf?iterations={iterations}", h.ingest_url))
             .set("Authorization", &format!("Bearer {ADMIN_TOKEN}"))
             .send_bytes(bytes);
         let elapsed = started.elapsed().as_secs_f64();

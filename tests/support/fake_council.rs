@@ -54,6 +54,9 @@ pub struct Site {
     pub document_requests: usize,
     /// Agenda text and an item title carrying markup and instructions aimed at the model.
     pub hostile: bool,
+    /// Each meeting's printed minutes link to another host, and its other
+    /// document redirects there (both `mgConvert2PDF` links of GetMeeting).
+    pub foreign_documents: bool,
 }
 
 const COMMITTEES: [(u32, &str, bool); 4] = [
@@ -146,12 +149,23 @@ struct Answer {
     content_type: &'static str,
     body: Vec<u8>,
     etag: Option<String>,
+    location: Option<String>,
 }
 
 impl Answer {
     fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, content_type, body: body.into(), etag: None }
+        Self { status, content_type, body: body.into(), etag: None, location: None }
     }
+
+    fn redirect(location: String) -> Self {
+        Self { location: Some(location), ..Self::new(302, "text/html", "<html><body>Moved</body></html>") }
+    }
+}
+
+/// The same server under another host name: what a council's link to a
+/// third-party host looks like, without leaving the loopback interface.
+fn foreign(base: &str) -> String {
+    base.replace("127.0.0.1", "localhost")
 }
 
 fn fixtures_dir() -> String {
@@ -215,6 +229,7 @@ impl Site {
             serve_documents: false,
             document_requests: 0,
             hostile: false,
+            foreign_documents: false,
         }
     }
 
@@ -284,6 +299,13 @@ impl Site {
             .replace("60860", &format!("{}61", meeting.id))
             .replace("60909", &format!("{}62", meeting.id))
             .replace("https://democracy.manchester.gov.uk", base);
+        if self.foreign_documents {
+            let minutes = format!("{base}/mgConvert2PDF.aspx?ID={}61", meeting.id);
+            let other = format!("{base}/mgConvert2PDF.aspx?ID={}62", meeting.id);
+            xml = xml
+                .replace(&minutes, &foreign(&minutes))
+                .replace(&other, &format!("{base}/moved/mgConvert2PDF.aspx?ID={}62", meeting.id));
+        }
         if !meeting.with_minutes {
             xml = blank_elements(&xml, "minutesnonemptyhtmlbody")
                 .replace("<minutepublished>True", "<minutepublished>False");
@@ -425,6 +447,9 @@ impl Site {
         let lower_path = path.to_ascii_lowercase();
         if lower_path.contains("documents/") || lower_path.contains("mgconvert2pdf") {
             self.document_requests += 1;
+            if let Some(rest) = path.strip_prefix("/moved/") {
+                return Answer::redirect(format!("{}/{rest}?{query}", foreign(base)));
+            }
             if self.serve_documents {
                 if let Some(answer) = self.document(path, query) {
                     return answer;
@@ -657,7 +682,7 @@ impl FakeCouncil {
         if answer.status == 200 && behaviour == Behaviour::Healthy && static_file {
             let etag = etag_of(&answer.body);
             if if_none_match.as_deref() == Some(etag.as_str()) {
-                answer = Answer { status: 304, content_type: answer.content_type, body: Vec::new(), etag: Some(etag) };
+                answer = Answer { status: 304, body: Vec::new(), etag: Some(etag), ..answer };
             } else {
                 answer.etag = Some(etag);
             }
@@ -681,6 +706,9 @@ fn respond(stream: &mut TcpStream, answer: Answer) {
     );
     if let Some(etag) = &answer.etag {
         head.push_str(&format!("ETag: {etag}\r\n"));
+    }
+    if let Some(location) = &answer.location {
+        head.push_str(&format!("Location: {location}\r\n"));
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());

@@ -1,5 +1,6 @@
-//! Runs the real worker in workerd (`wrangler dev`, local D1 and Queues) once
-//! per test binary, next to a fake council site, and drives it over HTTP.
+//! Runs the two real workers in workerd (`wrangler dev` for the site worker
+//! and for the ingest worker, on one local D1, KV and R2 state) once per test
+//! binary, next to a fake council site, and drives them over HTTP.
 //!
 //! Clean-up: wrangler runs under a watchdog shell in its own process group that
 //! kills the whole group when this process's end of its stdin pipe closes, which
@@ -43,13 +44,19 @@ pub const PUBLIC_ORIGIN: &str = "https://council-digest.test";
 pub const MIN_REQUEST_INTERVAL_MS: u64 = 40;
 
 pub struct Harness {
+    /// The site worker: pages, API, feeds, search.
     pub base_url: String,
+    /// The ingest worker: admin routes and the cron trigger.
+    pub ingest_url: String,
     pub fake: FakeCouncil,
     pub model: FakeLlm,
     pub state_dir: PathBuf,
-    log_path: PathBuf,
-    _watchdog: Mutex<Child>,
+    log_paths: Vec<PathBuf>,
+    _watchdogs: Mutex<Vec<Child>>,
     exclusive: Mutex<()>,
+    /// Each ordinary request comes from its own client address, so that the
+    /// site's rate limits only meet the tests that aim at them.
+    next_client: std::sync::atomic::AtomicU32,
 }
 
 pub struct Reply {
@@ -98,6 +105,55 @@ fn wrangler(args: &[&str]) -> Command {
     command
 }
 
+/// Starts `wrangler dev` for one worker on a free loopback port, on the shared
+/// local state, under a watchdog shell in its own process group that kills it
+/// when the test binary's pipe closes (pass, panic or kill).
+fn spawn_worker(state_dir: &std::path::Path, name: &str, config: &[&str], vars: &[String]) -> (u16, PathBuf, Child) {
+    let port = free_port();
+    let inspector = free_port();
+    let log_path = state_dir.join(format!("{name}.log"));
+    let log = fs::File::create(&log_path).unwrap();
+    let script = r#"source scripts/env.sh
+node_modules/.bin/wrangler dev "$@" </dev/null &
+read -r _
+kill -TERM -- -$$ 2>/dev/null
+sleep 2
+kill -KILL -- -$$ 2>/dev/null"#;
+    let mut command = Command::new("setsid");
+    command
+        .args(["bash", "-c", script, "watchdog"])
+        .args(config)
+        .args(["--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
+        .args(["--persist-to", state_dir.to_str().unwrap()])
+        .args(["--show-interactive-dev-session=false", "--log-level", "info"]);
+    for var in vars {
+        command.args(["--var", var]);
+    }
+    let child = command
+        .env("SKIP_WORKER_BUILD", "1")
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("start wrangler dev");
+    (port, log_path, child)
+}
+
+/// Waits for a worker's /healthz, twice in a row (wrangler restarts the
+/// runtime once just after it first answers).
+fn wait_until_healthy(base: &str, log: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let mut healthy_in_a_row = 0;
+    while healthy_in_a_row < 2 {
+        let healthy = ureq::get(&format!("{base}/healthz")).call().map(|r| r.status() == 200).unwrap_or(false);
+        healthy_in_a_row = if healthy { healthy_in_a_row + 1 } else { 0 };
+        let tail = fs::read_to_string(log).unwrap_or_default();
+        assert!(Instant::now() < deadline, "wrangler dev did not start:\n{tail}");
+        std::thread::sleep(Duration::from_millis(if healthy { 1500 } else { 300 }));
+    }
+}
+
 impl Harness {
     pub fn shared() -> &'static Harness {
         static HARNESS: OnceLock<Harness> = OnceLock::new();
@@ -136,21 +192,10 @@ impl Harness {
 
         let fake = FakeCouncil::start();
         let model = FakeLlm::start();
-        let port = free_port();
-        let inspector = free_port();
-        let log_path = state_dir.join("wrangler.log");
-        let log = fs::File::create(&log_path).unwrap();
-        let script = r#"source scripts/env.sh
-node_modules/.bin/wrangler dev "$@" </dev/null &
-read -r _
-kill -TERM -- -$$ 2>/dev/null
-sleep 2
-kill -KILL -- -$$ 2>/dev/null"#;
-        let vars = [
+        let ingest_vars = [
             format!("ADMIN_TOKEN:{ADMIN_TOKEN}"),
             "REQUEST_TIMEOUT_SECS:3".into(),
             format!("MIN_REQUEST_INTERVAL_MS:{MIN_REQUEST_INTERVAL_MS}"),
-            format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}"),
             // Two committees a part, so that every refresh is listed over several messages.
             "COMMITTEES_PER_PART:2".into(),
             format!(
@@ -167,53 +212,65 @@ kill -KILL -- -$$ 2>/dev/null"#;
             "SUMMARY_MODEL:fake-llama".into(),
             "SUMMARY_DELAY_SECONDS:1".into(),
         ];
-        let mut command = Command::new("setsid");
-        command
-            .args(["bash", "-c", script, "watchdog"])
-            .args(["--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
-            .args([
-                "--persist-to",
-                &persist,
-                "--test-scheduled",
-                "--show-interactive-dev-session=false",
-                "--log-level",
-                "info",
-            ]);
-        for var in &vars {
-            command.args(["--var", var]);
-        }
-        let child = command
-            .env("SKIP_WORKER_BUILD", "1")
-            .current_dir(root())
-            .stdin(Stdio::piped())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("start wrangler dev");
+        let site_vars = [format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}")];
+        // One after the other: two workerd processes opening the same local
+        // state at the same moment can fail to start.
+        let (site_port, site_log, site) = spawn_worker(&state_dir, "site", &["-c", "wrangler.site.toml"], &site_vars);
+        let site_url = format!("http://127.0.0.1:{site_port}");
+        wait_until_healthy(&site_url, &site_log);
+        let (ingest_port, ingest_log, ingest) =
+            spawn_worker(&state_dir, "ingest", &["-c", "wrangler.toml", "--test-scheduled"], &ingest_vars);
+        let ingest_url = format!("http://127.0.0.1:{ingest_port}");
+        wait_until_healthy(&ingest_url, &ingest_log);
         let harness = Harness {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url: site_url,
+            ingest_url,
             fake,
             model,
             state_dir,
-            log_path,
-            _watchdog: Mutex::new(child),
+            log_paths: vec![site_log, ingest_log],
+            _watchdogs: Mutex::new(vec![site, ingest]),
             exclusive: Mutex::new(()),
+            next_client: std::sync::atomic::AtomicU32::new(0),
         };
-        let deadline = Instant::now() + Duration::from_secs(180);
-        loop {
-            if harness.get_path("/healthz").map(|r| r.status == 200).unwrap_or(false) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "wrangler dev did not start:\n{}", harness.log_tail());
-            std::thread::sleep(Duration::from_millis(300));
-        }
         harness
     }
 
     pub fn log_tail(&self) -> String {
-        let text = fs::read_to_string(&self.log_path).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(60)..].join("\n")
+        let mut tail = String::new();
+        for path in &self.log_paths {
+            let text = fs::read_to_string(path).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            tail.push_str(&format!("--- {}\n", path.display()));
+            tail.push_str(&lines[lines.len().saturating_sub(40)..].join("\n"));
+            tail.push('\n');
+        }
+        tail
+    }
+
+    /// Another `wrangler dev` on the same local state (benchmarks): its base URL,
+    /// and the watchdog that stops it when dropped with its stdin.
+    pub fn start_worker(&self, name: &str, config: &[&str], vars: &[String]) -> (String, Child) {
+        let (port, log, child) = spawn_worker(&self.state_dir, name, config, vars);
+        let url = format!("http://127.0.0.1:{port}");
+        wait_until_healthy(&url, &log);
+        (url, child)
+    }
+
+    /// The worker a path belongs to: admin routes and the cron trigger are the ingest worker's.
+    pub fn url_for(&self, path: &str) -> String {
+        let base = if path.starts_with("/admin") || path.starts_with("/__scheduled") {
+            &self.ingest_url
+        } else {
+            &self.base_url
+        };
+        format!("{base}{path}")
+    }
+
+    /// A client address of its own (TEST-NET-2/3 space).
+    pub fn fresh_client(&self) -> String {
+        let n = self.next_client.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("198.18.{}.{}", (n / 250) % 250, n % 250 + 1)
     }
 
     pub fn request(
@@ -223,8 +280,25 @@ kill -KILL -- -$$ 2>/dev/null"#;
         body: Option<&Value>,
         token: Option<&str>,
     ) -> Result<Reply, String> {
+        self.request_from(&self.fresh_client(), method, path, body, token)
+    }
+
+    /// A GET from one client address, as the rate limits count it.
+    pub fn get_as(&self, client: &str, path: &str) -> Reply {
+        self.request_from(client, "GET", path, None, None)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", self.log_tail()))
+    }
+
+    fn request_from(
+        &self,
+        client: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> Result<Reply, String> {
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).redirects(0).build();
-        let mut request = agent.request(method, &format!("{}{path}", self.base_url));
+        let mut request = agent.request(method, &self.url_for(path)).set("CF-Connecting-IP", client);
         if let Some(token) = token {
             request = request.set("Authorization", &format!("Bearer {token}"));
         }
@@ -260,9 +334,22 @@ kill -KILL -- -$$ 2>/dev/null"#;
         self.get_path(path).unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", self.log_tail()))
     }
 
+    /// An admin request. Locally the two workers are two workerd processes on
+    /// one SQLite file, so a write can meet the other's lock (deployed, D1
+    /// serialises them): such an answer is tried again.
     pub fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Reply {
-        self.request(method, path, body, Some(ADMIN_TOKEN))
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}\n{}", self.log_tail()))
+        let mut attempts = 0;
+        loop {
+            let reply = self
+                .request(method, path, body, Some(ADMIN_TOKEN))
+                .unwrap_or_else(|e| panic!("{method} {path}: {e}\n{}", self.log_tail()));
+            let locked = reply.status == 500 && self.log_tail().contains("SQLITE_BUSY");
+            attempts += 1;
+            if !locked || attempts >= 5 {
+                return reply;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     pub fn register(&self, id: &str, base_url: &str, extra: Value) -> Value {
@@ -315,10 +402,21 @@ kill -KILL -- -$$ 2>/dev/null"#;
         status["councils"].as_array().unwrap().iter().find(|c| c["id"] == council).cloned().unwrap_or(Value::Null)
     }
 
+    /// Every stored meeting of a council in the last year and the next four
+    /// weeks, paged through the public API.
     pub fn meetings(&self, council: &str) -> Vec<Value> {
-        let reply = self.get(&format!("/api/v1/councils/{council}/meetings?from=2000-01-01&to=2100-01-01"));
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json()["meetings"].as_array().unwrap().clone()
+        let mut meetings = Vec::new();
+        let mut path = format!("/api/v1/meetings?council={council}&limit=200");
+        loop {
+            let reply = self.get(&path);
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let page = reply.json();
+            meetings.extend(page["meetings"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(cursor) => path = format!("/api/v1/meetings?council={council}&limit=200&cursor={cursor}"),
+                None => return meetings,
+            }
+        }
     }
 
     /// Runs SQL against the worker's local D1 and answers the rows of the last statement.

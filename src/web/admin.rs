@@ -1,0 +1,141 @@
+//! The admin routes, served only by the ingest worker: registering councils,
+//! starting scrapes and digests, run status and the parse benchmarks.
+
+use serde_json::{json, Value};
+use worker::{Env, Request, Response, Result};
+
+use super::routes::{ingest_route, query_value, Route};
+use super::{method_not_allowed, problem, with_headers};
+use crate::jobs::refresh::start_refresh;
+use crate::storage::{CouncilInput, Store};
+use crate::time::{local_date, now_utc, stamp};
+
+/// Compares the bearer token with ADMIN_TOKEN in constant time. Without a
+/// configured token every admin request is refused.
+fn authorised(req: &Request, env: &Env) -> bool {
+    let Ok(expected) =
+        env.secret("ADMIN_TOKEN").map(|s| s.to_string()).or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
+    else {
+        return false;
+    };
+    let header = req.headers().get("Authorization").ok().flatten().unwrap_or_default();
+    let Some(token) = header.strip_prefix("Bearer ") else {
+        return false;
+    };
+    !expected.is_empty() && constant_time_eq::constant_time_eq(token.trim().as_bytes(), expected.as_bytes())
+}
+
+/// The instance's WebAssembly linear memory, which only grows: its peak so far.
+fn linear_memory_bytes() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) * 65536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+fn json_response(value: &Value, status: u16) -> Result<Response> {
+    let response =
+        with_headers(Response::ok(value.to_string())?.with_status(status), "application/json; charset=utf-8")?;
+    response.headers().set("Access-Control-Allow-Origin", "*")?;
+    Ok(response)
+}
+
+pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
+    let url = req.url()?;
+    // The raw method: the typed one maps methods it does not know to GET.
+    let method = req.inner().method();
+    let current = ingest_route(&method, url.path());
+    match current {
+        Route::Health => return with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
+        Route::NotFound => return problem(404, "Not Found", "no such resource"),
+        Route::MethodNotAllowed => return method_not_allowed(url.path()),
+        _ if !authorised(&req, &env) => {
+            let response = problem(401, "Unauthorized", "admin routes need Authorization: Bearer <ADMIN_TOKEN>")?;
+            response.headers().set("WWW-Authenticate", "Bearer")?;
+            return Ok(response);
+        }
+        _ => {}
+    }
+    let store = Store::new(env.d1("DB")?);
+    match current {
+        Route::AdminDigest(id) => {
+            let week = query_value(url.query(), "week")
+                .unwrap_or_else(|| crate::time::iso_week_label(local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE)));
+            if crate::time::parse_iso_week(&week).is_none() {
+                return problem(400, "Bad Request", "week must be an ISO week such as 2026-W05");
+            }
+            let made = crate::jobs::summaries::make_digest(&store, &id, &week).await?;
+            crate::storage::version::bump(&env, &id).await;
+            match made {
+                None => problem(404, "Not Found", "no council has that id"),
+                Some(digest) => json_response(&digest, 200),
+            }
+        }
+        Route::AdminRegisterCouncil => {
+            let input: CouncilInput = match req.json().await {
+                Ok(input) => input,
+                Err(error) => return problem(400, "Bad Request", &format!("body must be a council as JSON: {error}")),
+            };
+            if let Err(message) = input.validate() {
+                return problem(422, "Unprocessable Content", &message);
+            }
+            store.upsert_council(&input, &stamp(now_utc())).await?;
+            crate::storage::version::bump(&env, &input.id).await;
+            let council = store.council(&input.id).await?;
+            json_response(&serde_json::to_value(council)?, 200)
+        }
+        Route::AdminScrape(id) => {
+            if store.council(&id).await?.is_none() {
+                return problem(404, "Not Found", "no council has that id");
+            }
+            let full = query_value(url.query(), "full").is_some_and(|v| v == "1" || v == "true");
+            match start_refresh(&store, &env.queue("JOBS")?, &id, "admin", full).await? {
+                Ok(run_id) => {
+                    json_response(&json!({"run_id": run_id, "council_id": id, "status": "queued", "full": full}), 202)
+                }
+                Err(open) => problem(409, "Conflict", &format!("run {open} of this council is still in progress")),
+            }
+        }
+        Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
+        Route::AdminFaults => json_response(&json!({"fired": crate::jobs::fault::fired(&env).await?}), 200),
+        Route::AdminRun(id) => match store.run_record(&id).await? {
+            None => problem(404, "Not Found", "no run has that id"),
+            Some(mut run) => {
+                run["fetches"] = Value::Array(store.run_fetches(&id).await?);
+                json_response(&run, 200)
+            }
+        },
+        Route::AdminBenchParse => {
+            let format = query_value(url.query(), "format").unwrap_or_default();
+            let iterations: u32 =
+                query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).min(10_000);
+            let body = req.bytes().await?;
+            match crate::sources::moderngov::bench_parse(&format, &body, iterations) {
+                Ok(items) => json_response(&json!({"format": format, "iterations": iterations, "items": items}), 200),
+                Err(error) => problem(422, "Unprocessable Content", &error),
+            }
+        }
+        Route::AdminBenchPdf => {
+            let iterations: u32 =
+                query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).clamp(1, 1000);
+            let body = req.bytes().await?;
+            let mut pages = Vec::new();
+            for _ in 0..iterations {
+                pages = match crate::documents::extract_all(&body) {
+                    Ok(pages) => pages,
+                    Err(error) => return problem(422, "Unprocessable Content", &error.to_string()),
+                };
+            }
+            let chars: usize = pages.iter().map(|p| crate::documents::pdf::text_chars(&p.text)).sum();
+            json_response(
+                &json!({"pages": pages.len(), "chars": chars, "wasm_memory_bytes": linear_memory_bytes()}),
+                200,
+            )
+        }
+        _ => problem(404, "Not Found", "no such resource"),
+    }
+}

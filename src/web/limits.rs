@@ -1,0 +1,74 @@
+//! Which rate limit a public read counts against. Pure, so tested natively;
+//! the limiter bindings themselves are in `wrangler.site.toml`.
+
+use super::routes::Route;
+
+/// The seconds a client over its limit is asked to wait: the limiters' period.
+pub const RETRY_AFTER_SECONDS: u32 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitClass {
+    /// Pages and feeds: mostly served from the cache.
+    Page,
+    /// The JSON API.
+    Api,
+    /// Search, page or API: every search reaches D1.
+    Search,
+}
+
+impl LimitClass {
+    pub fn of(route: &Route) -> Option<LimitClass> {
+        match route {
+            Route::Health => None,
+            Route::Search | Route::ApiSearch => Some(LimitClass::Search),
+            Route::ApiMeetings
+            | Route::ApiCommittees(_)
+            | Route::ApiOpenApi
+            | Route::ApiCouncils
+            | Route::ApiCouncil(_)
+            | Route::ApiCouncilMeetings(_)
+            | Route::ApiMeeting(_)
+            | Route::ApiDocument(_)
+            | Route::ApiWeek(..) => Some(LimitClass::Api),
+            _ => Some(LimitClass::Page),
+        }
+    }
+
+    pub fn binding(self) -> &'static str {
+        match self {
+            LimitClass::Page => "PAGE_LIMITER",
+            LimitClass::Api => "API_LIMITER",
+            LimitClass::Search => "SEARCH_LIMITER",
+        }
+    }
+
+    /// The key a client is counted under: its address, and the class, so that
+    /// browsing does not use up a client's searches.
+    pub fn key(self, client: Option<&str>) -> String {
+        format!("{}:{}", self.binding(), client.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("unknown"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::routes::site_route;
+
+    #[test]
+    fn search_and_api_count_against_their_own_limits() {
+        assert_eq!(LimitClass::of(&site_route("GET", "/search")), Some(LimitClass::Search));
+        assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/search")), Some(LimitClass::Search));
+        assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/councils/coventry")), Some(LimitClass::Api));
+        assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry")), Some(LimitClass::Page));
+        assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry/feed.xml")), Some(LimitClass::Page));
+        assert_eq!(LimitClass::of(&site_route("GET", "/no/such/page")), Some(LimitClass::Page));
+        assert_eq!(LimitClass::of(&site_route("GET", "/healthz")), None);
+    }
+
+    #[test]
+    fn clients_are_counted_apart() {
+        assert_ne!(LimitClass::Api.key(Some("192.0.2.1")), LimitClass::Api.key(Some("192.0.2.2")));
+        assert_ne!(LimitClass::Api.key(Some("192.0.2.1")), LimitClass::Search.key(Some("192.0.2.1")));
+        assert_eq!(LimitClass::Page.key(None), LimitClass::Page.key(Some(" ")));
+    }
+}
