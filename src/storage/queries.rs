@@ -299,7 +299,8 @@ pub const COMMITTEE_MEETINGS: &str =
 pub const FEED_SUMMARIES: &str =
     "SELECT s.meeting_id, s.version, s.created_at, m.title, json_extract(s.body, '$.headline') AS headline \
     FROM summaries s JOIN meetings m ON m.id = s.meeting_id \
-    WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) ORDER BY s.created_at DESC, s.id DESC LIMIT 30";
+    WHERE m.council_id = ?1 AND m.local_date >= ?3 AND (?2 IS NULL OR m.committee_id = ?2) \
+    ORDER BY s.created_at DESC, s.id DESC LIMIT 30";
 pub const CALENDAR_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.starts_at_utc, m.status, m.location, m.updated_at \
     FROM meetings m WHERE m.council_id = ?1 AND (?2 IS NULL OR m.committee_id = ?2) AND m.local_date >= ?3 ORDER BY m.local_date, m.local_time LIMIT 500";
 pub const COUNCIL_COMMITTEES: &str = "SELECT id, source_id, title, category, is_deleted, is_expired, \

@@ -201,8 +201,14 @@ impl Store {
         self.rows(q::COMMITTEE_MEETINGS, &[Text(committee_id)]).await
     }
 
-    pub async fn feed_summaries(&self, council_id: &str, committee_id: Option<&str>) -> Result<Vec<Value>> {
-        self.rows(q::FEED_SUMMARIES, &[Text(council_id), OptText(committee_id)]).await
+    /// The newest summaries of meetings held since `since`: the feed's items.
+    pub async fn feed_summaries(
+        &self,
+        council_id: &str,
+        committee_id: Option<&str>,
+        since: &str,
+    ) -> Result<Vec<Value>> {
+        self.rows(q::FEED_SUMMARIES, &[Text(council_id), OptText(committee_id), Text(since)]).await
     }
 
     pub async fn calendar_meetings(

@@ -43,9 +43,13 @@ impl LimitClass {
     }
 
     /// The key a client is counted under: its address, and the class, so that
-    /// browsing does not use up a client's searches.
-    pub fn key(self, client: Option<&str>) -> String {
-        format!("{}:{}", self.binding(), client.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("unknown"))
+    /// browsing does not use up a client's searches. At the edge every request
+    /// carries its client's address (`CF-Connecting-IP`, set by Cloudflare and
+    /// not forgeable by the client); a request without one never came through
+    /// the edge (local development, tests) and is not counted.
+    pub fn key(self, client: Option<&str>) -> Option<String> {
+        let client = client.map(str::trim).filter(|c| !c.is_empty())?;
+        Some(format!("{}:{client}", self.binding()))
     }
 }
 
@@ -69,6 +73,7 @@ mod tests {
     fn clients_are_counted_apart() {
         assert_ne!(LimitClass::Api.key(Some("192.0.2.1")), LimitClass::Api.key(Some("192.0.2.2")));
         assert_ne!(LimitClass::Api.key(Some("192.0.2.1")), LimitClass::Search.key(Some("192.0.2.1")));
-        assert_eq!(LimitClass::Page.key(None), LimitClass::Page.key(Some(" ")));
+        assert_eq!(LimitClass::Page.key(None), None);
+        assert_eq!(LimitClass::Page.key(Some(" ")), None);
     }
 }

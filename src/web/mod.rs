@@ -166,10 +166,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
 /// limiter that is missing or fails lets the read through: availability first.
 async fn within_limit(req: &Request, env: &Env, class: limits::LimitClass) -> bool {
     let client = req.headers().get("CF-Connecting-IP").ok().flatten();
-    let Ok(limiter) = env.rate_limiter(class.binding()) else {
+    let (Some(key), Ok(limiter)) = (class.key(client.as_deref()), env.rate_limiter(class.binding())) else {
         return true;
     };
-    match limiter.limit(class.key(client.as_deref())).await {
+    match limiter.limit(key).await {
         Ok(outcome) => outcome.success,
         Err(error) => {
             worker::console_error!("rate limiter {}: {error}", class.binding());
@@ -362,7 +362,12 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
         Route::CouncilFeed(council_id, committee) => match store.council(&council_id).await? {
             None => error_page(&origin, 404, "Not found", "No council has that id."),
             Some(council) => {
-                let items = store.feed_summaries(&council_id, committee.as_deref()).await?;
+                // A year of meetings bounds the read; a feed shows the newest 30 summaries.
+                let since = (local_date(now_utc(), parse_time_zone(&council.time_zone))
+                    - chrono::Duration::days(routes::MAX_RANGE_DAYS))
+                .format("%Y-%m-%d")
+                .to_string();
+                let items = store.feed_summaries(&council_id, committee.as_deref(), &since).await?;
                 let path = match &committee {
                     Some(c) => format!("/councils/{council_id}/committees/{c}"),
                     None => format!("/councils/{council_id}"),

@@ -194,7 +194,10 @@ pub const MAX_RANGE_DAYS: i64 = 366;
 
 /// The dates a meetings list covers: `from` and `to` as given, a missing end
 /// filled so the window keeps the default's length, both missing the default.
-/// Answers the client's mistake as a message for a 400.
+/// A longer range is cut to `MAX_RANGE_DAYS` from `from` (the answer states
+/// the dates it covers, so a client sees the cut and asks for the rest); a
+/// range that ends before it starts covers nothing. Answers the client's
+/// mistake as a message for a 400.
 pub fn date_window(
     from: Option<&str>,
     to: Option<&str>,
@@ -210,13 +213,8 @@ pub fn date_window(
         (None, Some(to)) => (to - span, to),
         (None, None) => default,
     };
-    if to < from {
-        return Err("to must not be before from".into());
-    }
-    if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(format!("from and to may be at most {MAX_RANGE_DAYS} days apart; page through longer spans"));
-    }
-    Ok((from, to))
+    let longest = from.checked_add_signed(chrono::Duration::days(MAX_RANGE_DAYS)).unwrap_or(NaiveDate::MAX);
+    Ok((from, to.min(longest)))
 }
 
 /// `limit` (1 to `max`, else `default`) and `cursor` (a position this API gave out).
@@ -313,9 +311,18 @@ mod tests {
             date_window(Some("2025-01-01"), Some("2026-01-02"), default),
             Ok((day("2025-01-01"), day("2026-01-02")))
         );
-        assert!(date_window(Some("2025-01-01"), Some("2026-01-03"), default).unwrap_err().contains("366 days"));
-        assert!(date_window(Some("2000-01-01"), Some("2100-01-01"), default).is_err());
-        assert!(date_window(Some("2026-02-01"), Some("2026-01-01"), default).unwrap_err().contains("before"));
+        // Longer ranges are cut to 366 days from `from`.
+        assert_eq!(
+            date_window(Some("2025-01-01"), Some("2026-01-03"), default),
+            Ok((day("2025-01-01"), day("2026-01-02")))
+        );
+        assert_eq!(
+            date_window(Some("2000-01-01"), Some("2100-01-01"), default),
+            Ok((day("2000-01-01"), day("2001-01-01")))
+        );
+        // A range that ends before it starts covers nothing.
+        let (from, to) = date_window(Some("2026-02-01"), Some("2026-01-01"), default).unwrap();
+        assert!(to < from);
         assert!(date_window(Some("yesterday"), None, default).unwrap_err().contains("YYYY-MM-DD"));
     }
 
