@@ -97,19 +97,33 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     // The raw method: the typed one maps methods it does not know to GET.
     let method = req.inner().method();
     let current = site_route(&method, url.path());
-    if let Some(class) = limits::LimitClass::of(&current) {
-        if !within_limit(&req, &env, class).await {
-            return too_many_requests(&env, &url, class);
-        }
-    }
     // EDGE_CACHE = "off" serves every read fresh (benchmarks of rendering; incidents).
     let edge_cache = env.var("EDGE_CACHE").map(|v| v.to_string()).unwrap_or_default() != "off";
-    if method != "GET" || !is_public_read(&current) || !edge_cache {
+    let cacheable = method == "GET" && is_public_read(&current) && edge_cache;
+    let scope = routes::cache_scope(&current);
+    // The rate limit and the data version are asked for side by side: both
+    // are on the path of every cached read.
+    let limit_class = limits::LimitClass::of(&current);
+    let allowed = async {
+        match limit_class {
+            Some(class) => within_limit(&req, &env, class).await,
+            None => true,
+        }
+    };
+    let version = async {
+        match cacheable {
+            true => crate::storage::version::current(&env, &scope).await.unwrap_or(0),
+            false => 0,
+        }
+    };
+    let (allowed, version) = futures_util::future::join(allowed, version).await;
+    if let (false, Some(class)) = (allowed, limit_class) {
+        return too_many_requests(&env, &url, class);
+    }
+    if !cacheable {
         return respond(req, env, true).await;
     }
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
-    let scope = routes::cache_scope(&current);
-    let version = crate::storage::version::current(&env, &scope).await.unwrap_or(0);
     let scope_name = match &scope {
         crate::storage::version::Scope::Council(id) => id.as_str(),
         crate::storage::version::Scope::AllCouncils => "*",
