@@ -5,6 +5,7 @@
 pub mod config;
 pub mod documents;
 pub mod jobs;
+pub mod lookup;
 pub mod model;
 pub mod net;
 pub mod sources;

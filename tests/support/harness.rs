@@ -222,7 +222,7 @@ impl Harness {
             spawn_worker(&state_dir, "ingest", &["-c", "wrangler.toml", "--test-scheduled"], &ingest_vars);
         let ingest_url = format!("http://127.0.0.1:{ingest_port}");
         wait_until_healthy(&ingest_url, &ingest_log);
-        let harness = Harness {
+        Harness {
             base_url: site_url,
             ingest_url,
             fake,
@@ -232,8 +232,7 @@ impl Harness {
             _watchdogs: Mutex::new(vec![site, ingest]),
             exclusive: Mutex::new(()),
             next_client: std::sync::atomic::AtomicU32::new(0),
-        };
-        harness
+        }
     }
 
     pub fn log_tail(&self) -> String {
