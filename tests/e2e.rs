@@ -541,6 +541,79 @@ fn unknown_ids_answer_404() {
     assert_eq!(bad_dates.status, 400);
 }
 
+/// A resident types a postcode (any case and spacing) and is shown the councils
+/// that govern it, matched to the registry by GSS code (by name for an
+/// outcode), and the ward; answers are kept, failures are not, and what cannot
+/// be a postcode is refused without asking the service.
+#[test]
+fn residents_find_their_councils_by_postcode_and_name() {
+    let h = Harness::shared();
+    let ids = |body: &Value| -> Vec<String> {
+        body["councils"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    let two_tier = h.get("/api/v1/postcodes/me141xq");
+    assert_eq!(two_tier.status, 200, "{}", two_tier.body);
+    let body = two_tier.json();
+    assert_eq!(body["postcode"], "ME14 1XQ");
+    assert_eq!(ids(&body), ["maidstone", "kent"]);
+    assert_eq!(
+        (body["councils"][0]["kind"].as_str(), body["councils"][1]["kind"].as_str()),
+        (Some("district"), Some("county"))
+    );
+    assert_eq!(body["councils"][1]["url"], format!("{PUBLIC_ORIGIN}/councils/kent"));
+    assert_eq!(body["wards"][0]["name"], "High Street");
+    assert_eq!(ids(&h.get("/api/v1/postcodes/CV1%205RR").json()), ["coventry"]);
+    let outcode = h.get("/api/v1/postcodes/cv7").json();
+    assert_eq!(outcode["outcode"], true);
+    assert_eq!(ids(&outcode), ["north-warwickshire", "coventry", "nuneaton-and-bedworth", "warwickshire"]);
+
+    // Asked again, however typed, the answer is the kept one.
+    let asked = h.postcodes.requests();
+    assert_eq!(ids(&h.get("/api/v1/postcodes/ME14%201XQ").json()), ["maidstone", "kent"]);
+    assert_eq!(h.postcodes.requests(), asked, "a known postcode is answered from KV");
+
+    // Not a postcode: refused, and the service is not asked.
+    for typed in ["hello", "CV1%205R", "%3Cscript%3E"] {
+        let reply = h.get(&format!("/api/v1/postcodes/{typed}"));
+        assert_eq!(reply.status, 400, "{typed}: {}", reply.body);
+        assert_eq!(reply.content_type, "application/problem+json");
+    }
+    let page = h.get("/postcode?q=not+a+postcode");
+    assert_eq!(page.status, 400);
+    assert!(page.body.contains("That is not a UK postcode"));
+    assert_eq!(h.postcodes.requests(), asked, "nothing is looked up for what cannot be a postcode");
+    let unknown = h.get("/api/v1/postcodes/ZZ99%209ZZ");
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+
+    // The service failing: said so, with the council list offered, and not kept.
+    h.postcodes.set_failing(true);
+    let failed = h.get("/api/v1/postcodes/CV34%204RL");
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    assert_eq!(failed.header("Retry-After"), Some("60"));
+    let failed_page = h.get("/postcode?q=CV34+4RL");
+    assert_eq!(failed_page.status, 503);
+    assert!(failed_page.body.contains("Choose your council from the list"), "{}", failed_page.body);
+    h.postcodes.set_failing(false);
+    let recovered = h.get("/api/v1/postcodes/cv344rl");
+    assert_eq!(recovered.status, 200, "a failure is never kept: {}", recovered.body);
+    assert_eq!(ids(&recovered.json()), ["warwick", "warwickshire"]);
+
+    let page = h.get("/postcode?q=me14+1xq");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Maidstone Borough Council") && page.body.contains("Kent County Council"));
+    assert!(page.body.contains("county council") && page.body.contains("High Street"));
+
+    // By name: the API over the whole registry, the home page over councils followed.
+    let named = h.get("/api/v1/councils?q=warwick").json();
+    let names: Vec<&str> = named["councils"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Warwickshire County Council") && names.contains(&"Warwick District Council"), "{names:?}");
+    assert!(names.iter().all(|n| n.to_lowercase().contains("warwick")), "{names:?}");
+    h.register("postcodeshire", "http://127.0.0.1:9", json!({"name": "Postcodeshire Test Council"}));
+    let home = h.get("/?q=postcodeshire");
+    assert!(home.body.contains("Postcodeshire Test Council"), "{}", home.body);
+    assert!(!home.body.contains("href=\"/councils/coventry\""));
+}
+
 /// The site worker serves only public reads, the ingest worker only admin
 /// routes; list reads are bounded; a client over its limit is told to wait.
 #[test]

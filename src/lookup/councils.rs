@@ -36,6 +36,18 @@ impl CouncilKind {
         }
     }
 
+    /// One council of the kind, in a sentence.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Self::County => "county council",
+            Self::District | Self::NorthernIrelandDistrict => "district council",
+            Self::Unitary => "unitary authority",
+            Self::MetropolitanBorough => "metropolitan borough council",
+            Self::LondonBorough => "London borough council",
+            Self::ScottishCouncil | Self::WelshCouncil | Self::Other => "council",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::County => "County councils",

@@ -20,7 +20,8 @@ impl LimitClass {
     pub fn of(route: &Route) -> Option<LimitClass> {
         match route {
             Route::Health => None,
-            Route::Search | Route::ApiSearch => Some(LimitClass::Search),
+            // Postcode look-ups may reach the postcode service: counted as searches.
+            Route::Search | Route::ApiSearch | Route::PostcodePage | Route::ApiPostcode(_) => Some(LimitClass::Search),
             Route::ApiMeetings
             | Route::ApiCommittees(_)
             | Route::ApiOpenApi
@@ -62,6 +63,8 @@ mod tests {
     fn search_and_api_count_against_their_own_limits() {
         assert_eq!(LimitClass::of(&site_route("GET", "/search")), Some(LimitClass::Search));
         assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/search")), Some(LimitClass::Search));
+        assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/postcodes/CV1%205RR")), Some(LimitClass::Search));
+        assert_eq!(LimitClass::of(&site_route("GET", "/postcode")), Some(LimitClass::Search));
         assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/councils/coventry")), Some(LimitClass::Api));
         assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry")), Some(LimitClass::Page));
         assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry/feed.xml")), Some(LimitClass::Page));

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod html;
 pub mod limits;
 pub mod pages;
+pub mod postcodes;
 pub mod routes;
 
 use serde_json::{json, Value};
@@ -239,6 +240,8 @@ fn is_public_read(route: &Route) -> bool {
             | Route::ApiMeetings
             | Route::ApiCommittees(_)
             | Route::ApiOpenApi
+            | Route::PostcodePage
+            | Route::ApiPostcode(_)
     )
 }
 
@@ -259,6 +262,7 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
         Route::Home => {
             let councils = store.councils().await?;
             let latest = store.latest_summaries().await?;
+            let name_query = query_value(url.query(), "q").unwrap_or_default();
             let page = pages::HomePage {
                 canonical,
                 search_query: String::new(),
@@ -270,17 +274,87 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                         council: r["council"].as_str().unwrap_or_default().into(),
                     })
                     .collect(),
-                councils: councils
-                    .iter()
-                    .filter(|c| c.enabled == 1)
-                    .map(|c| pages::CouncilLink {
-                        id: c.id.clone(),
-                        name: c.name.clone(),
-                        supported: c.coverage == "supported",
-                    })
-                    .collect(),
+                groups: pages::group_councils(&councils, &name_query),
+                name_query,
             };
             cached(render(&page)?, HTML, inm)
+        }
+        Route::PostcodePage => {
+            let query = query_value(url.query(), "q").unwrap_or_default();
+            let mut page = pages::PostcodePage {
+                canonical,
+                search_query: String::new(),
+                query: query.clone(),
+                postcode: String::new(),
+                councils: Vec::new(),
+                wards: Vec::new(),
+                message: None,
+            };
+            if query.trim().is_empty() {
+                return cached(render(&page)?, HTML, inm);
+            }
+            let Some(postcode) = crate::lookup::postcode::parse(&query) else {
+                page.message =
+                    Some("That is not a UK postcode. Try one like CV1 5RR, or the first half, like CV1.".into());
+                return html_page(render(&page)?, 400);
+            };
+            page.postcode = postcode.as_str().to_string();
+            match postcodes::look_up(&env, &postcode).await {
+                Ok(areas) => {
+                    let answer = postcodes::answer(&origin, &postcode, &areas, &store.councils().await?);
+                    page.councils = answer["councils"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|c| pages::PostcodeCouncil {
+                            id: c["id"].as_str().unwrap_or_default().into(),
+                            name: c["name"].as_str().unwrap_or_default().into(),
+                            kind: crate::lookup::councils::CouncilKind::of(c["gss_code"].as_str()).singular(),
+                        })
+                        .collect();
+                    page.wards = areas.wards.iter().map(|w| w.name.clone()).collect();
+                    if page.councils.is_empty() {
+                        page.message = Some("We do not know the councils for that postcode yet.".into());
+                    }
+                    cached(render(&page)?, HTML, inm)
+                }
+                Err(crate::lookup::postcodes_io::LookupError::NotFound) => {
+                    page.message = Some(format!("{} is not a postcode we can find.", page.postcode));
+                    html_page(render(&page)?, 404)
+                }
+                Err(error) => {
+                    worker::console_error!("postcode look-up: {error}");
+                    page.message =
+                        Some("The postcode service is not answering just now. Please try again later.".into());
+                    let response = html_page(render(&page)?, 503)?;
+                    response.headers().set("Retry-After", "60")?;
+                    Ok(response)
+                }
+            }
+        }
+        Route::ApiPostcode(typed) => {
+            let Some(postcode) = crate::lookup::postcode::parse(&typed) else {
+                return problem(400, "Bad Request", "not a UK postcode or outcode (such as CV1 5RR or CV1)");
+            };
+            match postcodes::look_up(&env, &postcode).await {
+                Ok(areas) => {
+                    let answer = postcodes::answer(&origin, &postcode, &areas, &store.councils().await?);
+                    cached(answer.to_string(), JSON, inm)
+                }
+                Err(crate::lookup::postcodes_io::LookupError::NotFound) => {
+                    problem(404, "Not Found", &format!("no postcode {} is known", postcode.as_str()))
+                }
+                Err(error) => {
+                    worker::console_error!("postcode look-up: {error}");
+                    let response = problem(
+                        503,
+                        "Service Unavailable",
+                        "the postcode service is not answering; try again later, or choose from /api/v1/councils",
+                    )?;
+                    response.headers().set("Retry-After", "60")?;
+                    Ok(response)
+                }
+            }
         }
         Route::About => cached(
             render(&pages::AboutPage { canonical, search_query: String::new(), contact: contact(&env) })?,
@@ -407,7 +481,11 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
             }
         },
         Route::ApiCouncils => {
-            let councils = store.councils().await?;
+            let mut councils = store.councils().await?;
+            // `?q=` keeps the councils whose name contains it.
+            if let Some(q) = query_value(url.query(), "q").filter(|q| !q.trim().is_empty()) {
+                councils.retain(|c| crate::lookup::councils::name_matches(&q, &c.name));
+            }
             cached(json!({"councils": councils}).to_string(), JSON, inm)
         }
         Route::ApiCouncil(id) => match store.council(&id).await? {

@@ -47,7 +47,80 @@ pub struct HomePage {
     pub canonical: String,
     pub search_query: String,
     pub latest: Vec<LinkRow>,
+    /// What was typed into the council-name box (`?q=`).
+    pub name_query: String,
+    pub groups: Vec<NationGroup>,
+}
+
+pub struct KindGroup {
+    pub label: &'static str,
     pub councils: Vec<CouncilLink>,
+}
+
+pub struct NationGroup {
+    pub nation: String,
+    pub kinds: Vec<KindGroup>,
+}
+
+/// Enabled councils whose name matches `query` (all when it is empty), by
+/// nation (England, Scotland, Wales, Northern Ireland) and kind, by name.
+pub fn group_councils(councils: &[crate::storage::CouncilRow], query: &str) -> Vec<NationGroup> {
+    use crate::lookup::councils::{name_matches, CouncilKind};
+    const NATIONS: [&str; 4] = ["England", "Scotland", "Wales", "Northern Ireland"];
+    let mut chosen: Vec<&crate::storage::CouncilRow> = councils
+        .iter()
+        .filter(|c| c.enabled == 1 && (query.trim().is_empty() || name_matches(query, &c.name)))
+        .collect();
+    let nation_rank = |c: &crate::storage::CouncilRow| {
+        let nation = c.nation.as_deref().unwrap_or_default();
+        NATIONS.iter().position(|n| *n == nation).unwrap_or(NATIONS.len())
+    };
+    chosen.sort_by(|a, b| {
+        (nation_rank(a), CouncilKind::of(a.gss_code.as_deref()), &a.name).cmp(&(
+            nation_rank(b),
+            CouncilKind::of(b.gss_code.as_deref()),
+            &b.name,
+        ))
+    });
+    let mut groups: Vec<NationGroup> = Vec::new();
+    for council in chosen {
+        let nation = council.nation.clone().unwrap_or_else(|| "Elsewhere".into());
+        if groups.last().is_none_or(|g| g.nation != nation) {
+            groups.push(NationGroup { nation, kinds: Vec::new() });
+        }
+        let kinds = &mut groups.last_mut().expect("pushed above").kinds;
+        let label = CouncilKind::of(council.gss_code.as_deref()).label();
+        if kinds.last().is_none_or(|k| k.label != label) {
+            kinds.push(KindGroup { label, councils: Vec::new() });
+        }
+        kinds.last_mut().expect("pushed above").councils.push(CouncilLink {
+            id: council.id.clone(),
+            name: council.name.clone(),
+            supported: council.coverage == "supported",
+        });
+    }
+    groups
+}
+
+pub struct PostcodeCouncil {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "postcode.html")]
+pub struct PostcodePage {
+    pub canonical: String,
+    pub search_query: String,
+    /// As typed.
+    pub query: String,
+    /// Normalised, when it is a postcode.
+    pub postcode: String,
+    pub councils: Vec<PostcodeCouncil>,
+    pub wards: Vec<String>,
+    /// Why there is no answer, when there is none.
+    pub message: Option<String>,
 }
 
 pub struct CouncilView {
@@ -388,6 +461,61 @@ pub struct ErrorPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn council(id: &str, name: &str, gss: &str, nation: &str, enabled: i64) -> crate::storage::CouncilRow {
+        serde_json::from_value(json!({
+            "id": id, "name": name, "platform": "moderngov", "base_url": "https://x.example", "time_zone": "Europe/London",
+            "coverage": "unsupported", "enabled": enabled, "web_service": "auto", "gss_code": gss, "nation": nation,
+            "https_note": null, "notes": null, "created_at": "", "updated_at": ""
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn councils_are_grouped_by_nation_and_kind() {
+        let councils = vec![
+            council("cardiff", "City of Cardiff Council", "W06000015", "Wales", 1),
+            council("warwickshire", "Warwickshire County Council", "E10000031", "England", 1),
+            council("warwick", "Warwick District Council", "E07000222", "England", 1),
+            council("edinburgh", "City of Edinburgh Council", "S12000036", "Scotland", 1),
+            council("coventry", "Coventry City Council", "E08000026", "England", 1),
+            council("old", "Old County Council", "E10000099", "England", 0),
+        ];
+        let groups = group_councils(&councils, "");
+        let nations: Vec<&str> = groups.iter().map(|g| g.nation.as_str()).collect();
+        assert_eq!(nations, ["England", "Scotland", "Wales"]);
+        let england: Vec<(&str, Vec<&str>)> =
+            groups[0].kinds.iter().map(|k| (k.label, k.councils.iter().map(|c| c.id.as_str()).collect())).collect();
+        assert_eq!(
+            england,
+            [
+                ("County councils", vec!["warwickshire"]),
+                ("District councils", vec!["warwick"]),
+                ("Metropolitan boroughs", vec!["coventry"])
+            ]
+        );
+        let found = group_councils(&councils, "warwick");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kinds.iter().map(|k| k.councils.len()).sum::<usize>(), 2);
+        assert!(group_councils(&councils, "atlantis").is_empty());
+    }
+
+    #[test]
+    fn postcode_pages_escape_what_was_typed() {
+        let page = PostcodePage {
+            canonical: "https://x/postcode".into(),
+            search_query: String::new(),
+            query: "\"><script>alert(1)</script>".into(),
+            postcode: String::new(),
+            councils: Vec::new(),
+            wards: vec!["<b>Ward</b>".into()],
+            message: Some("That is not a UK postcode.".into()),
+        };
+        let html = page.render().unwrap();
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("<b>Ward"));
+        assert!(html.contains("That is not a UK postcode."));
+    }
 
     #[test]
     fn meeting_pages_render_hostile_text_inert() {

@@ -26,6 +26,10 @@ pub enum Route {
     ApiMeeting(String),
     ApiDocument(String),
     ApiWeek(String, String),
+    /// The councils for a postcode typed into the home page (`?q=`).
+    PostcodePage,
+    /// The councils for a postcode or outcode, as typed (percent-encoded).
+    ApiPostcode(String),
     AdminDigest(String),
     AdminRegisterCouncil,
     AdminScrape(String),
@@ -122,6 +126,10 @@ pub fn route(method: &str, path: &str) -> Route {
             expect(get, Route::WeekPage(id.to_string(), week.to_string()))
         }
         ["api", "v1", "search"] => expect(get, Route::ApiSearch),
+        ["postcode"] => expect(get, Route::PostcodePage),
+        ["api", "v1", "postcodes", postcode] if postcode.len() <= 32 => {
+            expect(get, Route::ApiPostcode(percent_decode(postcode)))
+        }
         ["api", "v1", "meetings"] => expect(get, Route::ApiMeetings),
         ["api", "v1", "openapi.json"] => expect(get, Route::ApiOpenApi),
         ["api", "v1", "councils", id, "committees"] if is_id(id) => expect(get, Route::ApiCommittees(id.to_string())),

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 use super::fake_council::FakeCouncil;
 use super::fake_llm::FakeLlm;
+use super::fake_postcodes::FakePostcodes;
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token";
 /// Points where the worker fails once (see src/jobs/fault.rs), each for its
@@ -50,6 +51,7 @@ pub struct Harness {
     pub ingest_url: String,
     pub fake: FakeCouncil,
     pub model: FakeLlm,
+    pub postcodes: FakePostcodes,
     pub state_dir: PathBuf,
     log_paths: Vec<PathBuf>,
     _watchdogs: Mutex<Vec<Child>>,
@@ -212,7 +214,9 @@ impl Harness {
             "SUMMARY_MODEL:fake-llama".into(),
             "SUMMARY_DELAY_SECONDS:1".into(),
         ];
-        let site_vars = [format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}")];
+        let postcodes = FakePostcodes::start();
+        let site_vars =
+            [format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}"), format!("POSTCODES_BASE_URL:{}", postcodes.base_url())];
         // One after the other: two workerd processes opening the same local
         // state at the same moment can fail to start.
         let (site_port, site_log, site) = spawn_worker(&state_dir, "site", &["-c", "wrangler.site.toml"], &site_vars);
@@ -227,6 +231,7 @@ impl Harness {
             ingest_url,
             fake,
             model,
+            postcodes,
             state_dir,
             log_paths: vec![site_log, ingest_log],
             _watchdogs: Mutex::new(vec![site, ingest]),

@@ -1,0 +1,119 @@
+//! Postcode look-ups for the site worker: the postcode service (postcodes.io
+//! or any service answering as it does, at `POSTCODES_BASE_URL`) asked with a
+//! timeout, answers kept in KV (postcodes change rarely), failures never kept.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use worker::Env;
+
+use crate::lookup::councils::{governing, CouncilKind, CouncilRef};
+use crate::lookup::postcode::Postcode;
+use crate::lookup::postcodes_io::{parse_outcode, parse_postcode, Areas, LookupError};
+use crate::storage::CouncilRow;
+
+const DEFAULT_BASE_URL: &str = "https://api.postcodes.io";
+const TIMEOUT_MS: u64 = 5_000;
+/// How long an answer is kept: areas for 30 days, "no such postcode" for one.
+const KEEP_FOUND_SECONDS: u64 = 30 * 86_400;
+const KEEP_UNKNOWN_SECONDS: u64 = 86_400;
+
+#[derive(Serialize, Deserialize)]
+enum Kept {
+    Found(Areas),
+    Unknown,
+}
+
+fn cache_key(postcode: &Postcode) -> String {
+    let kind = if matches!(postcode, Postcode::Outcode(_)) { "outcode" } else { "postcode" };
+    format!("{kind}:v1:{}", postcode.as_str().replace(' ', ""))
+}
+
+/// The areas a postcode lies in, from KV when it was looked up before.
+pub async fn look_up(env: &Env, postcode: &Postcode) -> Result<Areas, LookupError> {
+    let kv = env.kv("CACHE").ok();
+    let key = cache_key(postcode);
+    if let Some(kv) = &kv {
+        if let Ok(Some(kept)) = kv.get(&key).json::<Kept>().await {
+            return match kept {
+                Kept::Found(areas) => Ok(areas),
+                Kept::Unknown => Err(LookupError::NotFound),
+            };
+        }
+    }
+    let answer = ask_service(env, postcode).await;
+    let kept = match &answer {
+        Ok(areas) => Some((Kept::Found(areas.clone()), KEEP_FOUND_SECONDS)),
+        Err(LookupError::NotFound) => Some((Kept::Unknown, KEEP_UNKNOWN_SECONDS)),
+        Err(LookupError::Service(_)) => None,
+    };
+    if let (Some(kv), Some((kept, ttl))) = (&kv, kept) {
+        // A failure to keep the answer only costs a later look-up.
+        if let Ok(put) = kv.put(&key, serde_json::to_string(&kept).unwrap_or_default()) {
+            let _ = put.expiration_ttl(ttl).execute().await;
+        }
+    }
+    answer
+}
+
+async fn ask_service(env: &Env, postcode: &Postcode) -> Result<Areas, LookupError> {
+    use futures_util::future::{select, Either};
+    let base = env
+        .var("POSTCODES_BASE_URL")
+        .map(|v| v.to_string())
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+    type Parse = fn(u16, &str) -> Result<Areas, LookupError>;
+    let (path, parse): (&str, Parse) = match postcode {
+        Postcode::Full(_) => ("postcodes", parse_postcode),
+        Postcode::Outcode(_) => ("outcodes", parse_outcode),
+    };
+    // Normalised postcodes are letters, digits and one space.
+    let url = format!("{}/{path}/{}", base.trim_end_matches('/'), postcode.as_str().replace(' ', "%20"));
+    let service = |e: worker::Error| LookupError::Service(e.to_string());
+    let controller = worker::AbortController::default();
+    let signal = controller.signal();
+    let request = worker::Request::new(&url, worker::Method::Get).map_err(service)?;
+    let exchange = async {
+        let mut response = worker::Fetch::Request(request).send_with_signal(&signal).await?;
+        let status = response.status_code();
+        let text = response.text().await?;
+        Ok::<_, worker::Error>((status, text))
+    };
+    let timeout = worker::Delay::from(std::time::Duration::from_millis(TIMEOUT_MS));
+    let outcome = match select(std::pin::pin!(exchange), timeout).await {
+        Either::Left((Ok((status, text)), _)) => parse(status, &text),
+        Either::Left((Err(error), _)) => Err(service(error)),
+        Either::Right(_) => Err(LookupError::Service(format!("no answer within {} s", TIMEOUT_MS / 1000))),
+    };
+    if outcome.is_err() {
+        controller.abort();
+    }
+    outcome
+}
+
+/// The councils and wards of a look-up, as the API answers them.
+pub fn answer(origin: &str, postcode: &Postcode, areas: &Areas, councils: &[CouncilRow]) -> Value {
+    let registry: Vec<CouncilRef> = councils
+        .iter()
+        .map(|c| CouncilRef { id: c.id.clone(), name: c.name.clone(), gss_code: c.gss_code.clone() })
+        .collect();
+    let found: Vec<Value> = governing(areas, &registry)
+        .into_iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "name": c.name,
+                "kind": CouncilKind::of(c.gss_code.as_deref()),
+                "gss_code": c.gss_code,
+                "url": format!("{origin}/councils/{}", c.id),
+            })
+        })
+        .collect();
+    json!({
+        "postcode": postcode.as_str(),
+        "outcode": matches!(postcode, Postcode::Outcode(_)),
+        "councils": found,
+        "wards": areas.wards,
+    })
+}

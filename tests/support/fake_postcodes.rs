@@ -1,0 +1,140 @@
+//! A local stand-in for postcodes.io, answering as its documentation shows:
+//! `GET /postcodes/{postcode}` with names and `codes` (GSS), `GET
+//! /outcodes/{outcode}` with lists of names, and 404 with an error for
+//! unknown ones. The postcodes are real council offices; districts and
+//! counties carry their real GSS codes (`uk_councils.csv`). Ward codes are
+//! illustrative.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+/// Coventry's Council House: a metropolitan borough, no county.
+pub const COVENTRY_POSTCODE: &str = "CV1 5RR";
+/// Kent's County Hall in Maidstone: a district and a county.
+pub const MAIDSTONE_POSTCODE: &str = "ME14 1XQ";
+
+fn postcode(code: &str) -> Option<Value> {
+    let (district, district_gss, county, county_gss, ward, ward_gss) = match code {
+        "CV1 5RR" => ("Coventry", "E08000026", Value::Null, "E99999999", "St Michael's", "E05001229"),
+        "ME14 1XQ" => ("Maidstone", "E07000110", json!("Kent"), "E10000016", "High Street", "E05015992"),
+        "CV34 4RL" => {
+            ("Warwick", "E07000222", json!("Warwickshire"), "E10000031", "Warwick All Saints & Woodloes", "E05012622")
+        }
+        _ => return None,
+    };
+    let (outcode, incode) = code.split_once(' ').unwrap();
+    Some(json!({
+        "status": 200,
+        "result": {
+            "postcode": code, "outcode": outcode, "incode": incode, "quality": 1,
+            "country": "England", "region": "West Midlands",
+            "admin_district": district, "admin_county": county, "admin_ward": ward,
+            "parish": format!("{district}, unparished area"),
+            "codes": {
+                "admin_district": district_gss, "admin_county": county_gss, "admin_ward": ward_gss,
+                "parish": "E43000001", "ced": "E99999999"
+            }
+        }
+    }))
+}
+
+fn outcode(code: &str) -> Option<Value> {
+    let (districts, counties, wards) = match code {
+        "CV1" => (vec!["Coventry"], vec![], vec!["St Michael's", "Foleshill"]),
+        "CV7" => (
+            vec!["North Warwickshire", "Coventry", "Nuneaton and Bedworth"],
+            vec!["Warwickshire"],
+            vec!["Fillongley", "Bablake"],
+        ),
+        _ => return None,
+    };
+    Some(json!({
+        "status": 200,
+        "result": {
+            "outcode": code, "admin_district": districts, "admin_county": counties,
+            "admin_ward": wards, "parish": [], "country": ["England"]
+        }
+    }))
+}
+
+#[derive(Clone)]
+pub struct FakePostcodes {
+    port: u16,
+    failing: Arc<AtomicBool>,
+    requests: Arc<AtomicUsize>,
+}
+
+impl FakePostcodes {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake postcodes");
+        let server =
+            Self { port: listener.local_addr().unwrap().port(), failing: Arc::default(), requests: Arc::default() };
+        let handler = server.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let handler = handler.clone();
+                thread::spawn(move || handler.serve(stream));
+            }
+        });
+        server
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// While set, every answer is a 502 from a proxy in front of the service.
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    fn serve(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return;
+        }
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
+                break;
+            }
+        }
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let decoded = target.replace("%20", " ");
+        let (status, body) = if self.failing.load(Ordering::SeqCst) {
+            (502, "<html><body><h1>502 Bad Gateway</h1></body></html>".to_string())
+        } else if let Some(code) = decoded.strip_prefix("/postcodes/") {
+            match postcode(&code.to_ascii_uppercase()) {
+                Some(answer) => (200, answer.to_string()),
+                None => (404, json!({"status": 404, "error": "Postcode not found"}).to_string()),
+            }
+        } else if let Some(code) = decoded.strip_prefix("/outcodes/") {
+            match outcode(&code.to_ascii_uppercase()) {
+                Some(answer) => (200, answer.to_string()),
+                None => (404, json!({"status": 404, "error": "Outcode not found"}).to_string()),
+            }
+        } else {
+            (404, json!({"status": 404, "error": "Resource not found"}).to_string())
+        };
+        let content_type = if status == 502 { "text/html" } else { "application/json; charset=utf-8" };
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body.as_bytes());
+    }
+}
