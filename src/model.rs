@@ -148,6 +148,20 @@ impl DocumentKind {
     }
 }
 
+/// A councillor as the council lists them (`GetCouncillorsByWard`): the
+/// council's own words, never generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Councillor {
+    /// The ModernGov member id, the same one attendance lists use.
+    pub source_id: String,
+    pub name: String,
+    pub ward: String,
+    pub party: Option<String>,
+    pub photo_url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendee {
     pub source_id: String,

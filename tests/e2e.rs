@@ -9,8 +9,8 @@ use council_digest::jobs::{REFRESH_CRON, WEEKLY_CRON};
 use serde_json::{json, Value};
 use support::fake_council::FakeCouncil;
 use support::fake_council::{
-    coventry_like, with_meeting_count, Behaviour, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT, HOSTILE_TITLE,
-    MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING, XML_FORBIDDEN,
+    coventry_like, with_meeting_count, Behaviour, CouncillorsAnswer, BAD_DOCUMENTS_MEETING, HOSTILE_TEXT,
+    HOSTILE_TITLE, MEETINGS_IN_WINDOW, TRUNCATED_MEETING, WINDOWS_1252_MEETING, XML_FORBIDDEN,
 };
 use support::fake_llm::FABRICATED_QUOTE;
 use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN};
@@ -539,6 +539,81 @@ fn unknown_ids_answer_404() {
     assert!(page.body.contains("Not found"));
     let bad_dates = h.get("/api/v1/councils/coventry/meetings?from=yesterday");
     assert_eq!(bad_dates.status, 400);
+}
+
+/// Councillors are read on registration, listed by ward, linked to the
+/// attendance of the meetings read later, kept when a later answer is not a
+/// list of councillors, and marked former (not deleted) when the council's
+/// list stops naming them.
+#[test]
+fn councillors_are_read_kept_and_linked_to_attendance() {
+    let h = Harness::shared();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.coventry_attendee = true;
+    let base = h.fake.add_site("people", site);
+    h.register("people", &base, json!({}));
+    let path = "/api/v1/councils/people/councillors";
+    let listed =
+        poll_until(h, path, Duration::from_secs(90), |b| b["councillors"].as_array().is_some_and(|c| c.len() == 53));
+    assert!(listed["read_error"].is_null(), "{listed:#}");
+    let councillors = listed["councillors"].as_array().unwrap();
+    let birdi = councillors.iter().find(|c| c["id"] == "people-m1726").expect("member 1726 listed");
+    assert_eq!(birdi["name"], "Councillor Jaswant Singh Birdi");
+    assert_eq!(birdi["ward"], "Bablake");
+    assert_eq!(birdi["party"], "Conservative");
+    assert_eq!(birdi["email"], "jaswant.birdi@coventry.gov.uk");
+    let page = h.get("/councils/people/councillors");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<h2>Bablake</h2>") && page.body.contains("Councillor Jaswant Singh Birdi"));
+
+    // The meetings read afterwards list member 1726: present at the one with minutes.
+    let run = h.scrape("people");
+    assert_eq!(run["status"], "succeeded", "{run:#}");
+    let councillor = h.get("/api/v1/councillors/people-m1726").json();
+    assert_eq!(councillor["current"], true, "{councillor:#}");
+    assert_eq!(councillor["attendance"]["attended"], 1, "{councillor:#}");
+    assert_eq!(councillor["attendance"]["missed"], 0);
+    assert_eq!(councillor["attendance"]["rate"], 1.0);
+    assert!(councillor["meetings"].as_array().unwrap().len() >= 10, "{councillor:#}");
+    let committees: Vec<&str> = councillor["attendance"]["committees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert!(committees.contains(&"Cabinet"), "{committees:?}");
+    let page = h.get("/councillors/people-m1726");
+    assert!(page.body.contains("Attended 1 and missed 0"), "{}", page.body);
+
+    // Answers that are not a list of councillors are recorded; the list stays.
+    for (answer, reason) in [
+        (CouncillorsAnswer::EmptyWards, "no councillors"),
+        (CouncillorsAnswer::RedirectStub, "JavaScript redirect stub"),
+        (CouncillorsAnswer::WrongHostErrorPage, "HTML page"),
+    ] {
+        h.fake.set_councillors("people", answer);
+        h.register("people", &base, json!({}));
+        let kept = poll_until(h, path, Duration::from_secs(60), |b| {
+            b["read_error"].as_str().is_some_and(|e| e.contains(reason))
+        });
+        let councillors = kept["councillors"].as_array().unwrap();
+        assert_eq!(councillors.len(), 53, "{reason}: the list read before stays");
+        assert!(councillors.iter().all(|c| c["former_since"].is_null()), "{reason}");
+    }
+    let page = h.get("/councils/people/councillors");
+    assert!(page.body.contains("could not be read the last time") && page.body.contains("Bablake"));
+
+    // A councillor the list stops naming becomes former, and keeps their attendance.
+    h.fake.set_councillors("people", CouncillorsAnswer::CoventryWithout(1726));
+    h.register("people", &base, json!({}));
+    let after = poll_until(h, path, Duration::from_secs(60), |b| b["read_error"].is_null());
+    let birdi = after["councillors"].as_array().unwrap().iter().find(|c| c["id"] == "people-m1726").cloned();
+    assert!(birdi.as_ref().is_some_and(|b| b["former_since"].is_string()), "{after:#}");
+    let former = h.get("/api/v1/councillors/people-m1726").json();
+    assert_eq!(former["current"], false);
+    assert_eq!(former["attendance"]["attended"], 1, "attendance outlives the listing");
+    assert!(h.get("/councils/people/councillors").body.contains("Former councillors"));
+    assert_eq!(h.get("/api/v1/councillors/people-m999999").status, 404);
 }
 
 /// A resident types a postcode (any case and spacing) and is shown the councils

@@ -2,6 +2,7 @@
 //! council; a refresh plans the window and enqueues one message per meeting;
 //! a meeting message fetches and stores that meeting.
 
+pub mod councillors;
 pub mod documents;
 pub mod fault;
 pub mod refresh;
@@ -70,6 +71,10 @@ pub enum Job {
         council_id: String,
         week: String,
     },
+    /// Read the council's councillors by ward (weekly, and on registration).
+    RefreshCouncillors {
+        council_id: String,
+    },
 }
 
 impl Job {
@@ -81,7 +86,8 @@ impl Job {
             | Self::FetchDocument { council_id, .. }
             | Self::ExtractDocument { council_id, .. }
             | Self::SummariseMeeting { council_id, .. }
-            | Self::MakeDigest { council_id, .. } => council_id,
+            | Self::MakeDigest { council_id, .. }
+            | Self::RefreshCouncillors { council_id } => council_id,
         }
     }
 }

@@ -94,6 +94,8 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
 }
 
 /// The weekly cron's work: one digest message per enabled council for the week just ended.
+/// The weekly work: each enabled council's digest of the week before, and a
+/// fresh read of its councillors.
 pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
     let last_week = local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - Duration::days(7);
     let week = crate::time::iso_week_label(last_week);
@@ -101,7 +103,12 @@ pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
         .enabled_councils()
         .await?
         .into_iter()
-        .map(|c| Job::MakeDigest { council_id: c.id, week: week.clone() })
+        .flat_map(|c| {
+            [
+                Job::MakeDigest { council_id: c.id.clone(), week: week.clone() },
+                Job::RefreshCouncillors { council_id: c.id },
+            ]
+        })
         .collect();
     for batch in batches(&jobs, 100) {
         queue.send_batch(batch).await?;
@@ -130,6 +137,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
             crate::storage::version::bump(ctx.env, council_id).await;
             Ok(JobOutcome::Done)
         }
+        Job::RefreshCouncillors { council_id } => super::councillors::refresh_councillors(ctx, council_id).await,
     }
 }
 
@@ -170,6 +178,7 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             worker::console_error!("digest of {council_id} {week}: {note}");
             Ok(())
         }
+        Job::RefreshCouncillors { council_id } => store.councillors_failed(council_id, note).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! D1 storage. SQL lives in `queries`; `records` prepares rows without I/O.
 
 mod documents;
+mod people;
 pub mod queries;
 pub mod records;
 mod summaries;
@@ -64,6 +65,11 @@ pub struct CouncilRow {
     /// Hosts besides the base URL's that documents may come from, space-separated.
     #[serde(default)]
     pub document_hosts: String,
+    /// When the council's councillors were last read, and why the last read failed.
+    #[serde(default)]
+    pub councillors_read_at: Option<String>,
+    #[serde(default)]
+    pub councillors_error: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }

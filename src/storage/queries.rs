@@ -1,8 +1,8 @@
 //! Every SQL statement the worker runs. The schema lives in `migrations/`.
 
-pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, created_at, updated_at FROM councils ORDER BY name";
-pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
-pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, created_at, updated_at FROM councils WHERE id = ?1";
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, created_at, updated_at FROM councils WHERE id = ?1";
 pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, created_at, updated_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12, ?12) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
@@ -322,3 +322,28 @@ pub const FIND_COUNCIL_MEETINGS: &str =
     FROM meetings m INDEXED BY meetings_by_council_date JOIN committees c ON c.id = m.committee_id \
     WHERE m.council_id = ?1 AND m.local_date BETWEEN ?3 AND ?4 AND (?2 IS NULL OR m.committee_id = ?2) \
     AND (?5 IS NULL OR m.status = ?5) AND (m.local_date, m.id) > (?6, ?7) ORDER BY m.local_date, m.id LIMIT ?8";
+
+// Councillors (GetCouncillorsByWard) in the people table attendance links to.
+pub const UPSERT_COUNCILLOR: &str =
+    "INSERT INTO people (id, council_id, name, party, ward, photo_url, email, phone, listed_since, former_since) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL) \
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, party = excluded.party, ward = excluded.ward, \
+    photo_url = excluded.photo_url, email = excluded.email, phone = excluded.phone, \
+    listed_since = COALESCE(people.listed_since, excluded.listed_since), former_since = NULL";
+/// Listed councillors the council's list no longer names (`?3`, a JSON array of ids) become former.
+pub const MARK_FORMER_COUNCILLORS: &str = "UPDATE people SET former_since = ?2 \
+    WHERE council_id = ?1 AND listed_since IS NOT NULL AND former_since IS NULL \
+    AND id NOT IN (SELECT value FROM json_each(?3))";
+pub const COUNCILLORS_READ: &str =
+    "UPDATE councils SET councillors_read_at = ?2, councillors_error = NULL WHERE id = ?1";
+pub const COUNCILLORS_FAILED: &str = "UPDATE councils SET councillors_error = ?2 WHERE id = ?1";
+pub const COUNCIL_COUNCILLORS: &str =
+    "SELECT id, name, party, ward, photo_url, email, phone, listed_since, former_since \
+    FROM people WHERE council_id = ?1 AND listed_since IS NOT NULL ORDER BY ward, name LIMIT 1000";
+pub const GET_PERSON: &str = "SELECT p.id, p.council_id, co.name AS council_name, p.name, p.party, p.ward, p.photo_url, \
+    p.email, p.phone, p.listed_since, p.former_since FROM people p JOIN councils co ON co.id = p.council_id WHERE p.id = ?1";
+/// A person's attendance at meetings held from `?2`, newest first.
+pub const PERSON_ATTENDANCE: &str = "SELECT a.meeting_id, a.role, a.attendance, m.title, m.local_date, m.status, \
+    c.id AS committee_id, c.title AS committee_title \
+    FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id \
+    WHERE a.person_id = ?1 AND m.local_date >= ?2 ORDER BY m.local_date DESC LIMIT 500";

@@ -85,6 +85,11 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             }
             store.upsert_council(&input, &stamp(now_utc())).await?;
             crate::storage::version::bump(&env, &input.id).await;
+            // A newly registered (or changed) council's councillors are read now, not only weekly.
+            if input.enabled && input.platform == "moderngov" {
+                let job = crate::jobs::Job::RefreshCouncillors { council_id: input.id.clone() };
+                env.queue("JOBS")?.send(job).await?;
+            }
             let council = store.council(&input.id).await?;
             json_response(&serde_json::to_value(council)?, 200)
         }

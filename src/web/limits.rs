@@ -30,7 +30,9 @@ impl LimitClass {
             | Route::ApiCouncilMeetings(_)
             | Route::ApiMeeting(_)
             | Route::ApiDocument(_)
-            | Route::ApiWeek(..) => Some(LimitClass::Api),
+            | Route::ApiWeek(..)
+            | Route::ApiCouncillors(_)
+            | Route::ApiCouncillor(_) => Some(LimitClass::Api),
             _ => Some(LimitClass::Page),
         }
     }

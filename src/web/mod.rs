@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod html;
 pub mod limits;
 pub mod pages;
+pub mod people;
 pub mod postcodes;
 pub mod routes;
 
@@ -242,6 +243,10 @@ fn is_public_read(route: &Route) -> bool {
             | Route::ApiOpenApi
             | Route::PostcodePage
             | Route::ApiPostcode(_)
+            | Route::CouncillorsPage(_)
+            | Route::ApiCouncillors(_)
+            | Route::CouncillorPage(_)
+            | Route::ApiCouncillor(_)
     )
 }
 
@@ -276,6 +281,81 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                     .collect(),
                 groups: pages::group_councils(&councils, &name_query),
                 name_query,
+            };
+            cached(render(&page)?, HTML, inm)
+        }
+        Route::CouncillorsPage(id) | Route::ApiCouncillors(id) => {
+            let Some(council) = store.council(&id).await? else {
+                return match is_api {
+                    true => problem(404, "Not Found", "no council has that id"),
+                    false => error_page(&origin, 404, "Not found", "No council has that id."),
+                };
+            };
+            let rows = store.council_councillors(&id).await?;
+            if is_api {
+                let body = json!({
+                    "council_id": id,
+                    "read_at": council.councillors_read_at,
+                    "read_error": council.councillors_error,
+                    "councillors": rows,
+                });
+                return cached(body.to_string(), JSON, inm);
+            }
+            let (wards, former) = pages::CouncillorsPage::group(&rows);
+            let page = pages::CouncillorsPage {
+                canonical,
+                search_query: String::new(),
+                council_id: id,
+                council_name: council.name,
+                wards,
+                former,
+                read_error: council.councillors_error,
+            };
+            cached(render(&page)?, HTML, inm)
+        }
+        Route::CouncillorPage(id) | Route::ApiCouncillor(id) => {
+            let Some(person) = store.person(&id).await? else {
+                return match is_api {
+                    true => problem(404, "Not Found", "no councillor has that id"),
+                    false => error_page(&origin, 404, "Not found", "No councillor has that id."),
+                };
+            };
+            // Twelve months of meetings, in the council's own calendar.
+            let since = (local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - chrono::Duration::days(365))
+                .format("%Y-%m-%d")
+                .to_string();
+            let rows = store.person_attendance(&id, &since).await?;
+            let record = people::attendance_record(&rows, &since);
+            let text = |field: &str| person[field].as_str().unwrap_or_default().to_string();
+            if is_api {
+                let mut body = person.clone();
+                body["current"] = json!(person["former_since"].is_null() && person["listed_since"].is_string());
+                body["attendance"] = json!(record);
+                body["meetings"] = json!(rows);
+                return cached(body.to_string(), JSON, inm);
+            }
+            let page = pages::CouncillorPage {
+                canonical,
+                search_query: String::new(),
+                council_id: text("council_id"),
+                council_name: text("council_name"),
+                name: text("name"),
+                ward: text("ward"),
+                party: text("party"),
+                email: text("email"),
+                phone: text("phone"),
+                former_since: text("former_since"),
+                rate: record.rate.map(|r| format!("{:.0}", r * 100.0)).unwrap_or_default(),
+                meetings: rows
+                    .iter()
+                    .map(|r| pages::AttendedMeeting {
+                        id: r["meeting_id"].as_str().unwrap_or_default().into(),
+                        title: r["title"].as_str().unwrap_or_default().into(),
+                        date: r["local_date"].as_str().unwrap_or_default().into(),
+                        attendance: r["attendance"].as_str().unwrap_or_default().into(),
+                    })
+                    .collect(),
+                record,
             };
             cached(render(&page)?, HTML, inm)
         }

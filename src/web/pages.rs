@@ -102,6 +102,78 @@ pub fn group_councils(councils: &[crate::storage::CouncilRow], query: &str) -> V
     groups
 }
 
+pub struct CouncillorLink {
+    pub id: String,
+    pub name: String,
+    pub party: String,
+}
+
+pub struct WardGroup {
+    pub ward: String,
+    pub councillors: Vec<CouncillorLink>,
+}
+
+#[derive(Template)]
+#[template(path = "councillors.html")]
+pub struct CouncillorsPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub wards: Vec<WardGroup>,
+    pub former: Vec<CouncillorLink>,
+    /// Why the last read failed, when it did (the list shown is the one read before).
+    pub read_error: Option<String>,
+}
+
+impl CouncillorsPage {
+    /// Rows in (ward, name) order: current councillors by ward, former apart.
+    pub fn group(rows: &[Value]) -> (Vec<WardGroup>, Vec<CouncillorLink>) {
+        let text = |row: &Value, field: &str| row[field].as_str().unwrap_or_default().to_string();
+        let mut wards: Vec<WardGroup> = Vec::new();
+        let mut former = Vec::new();
+        for row in rows {
+            let link = CouncillorLink { id: text(row, "id"), name: text(row, "name"), party: text(row, "party") };
+            if row["former_since"].is_string() {
+                former.push(link);
+                continue;
+            }
+            let ward = text(row, "ward");
+            if wards.last().is_none_or(|w| w.ward != ward) {
+                wards.push(WardGroup { ward, councillors: Vec::new() });
+            }
+            wards.last_mut().expect("pushed above").councillors.push(link);
+        }
+        (wards, former)
+    }
+}
+
+pub struct AttendedMeeting {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub attendance: String,
+}
+
+#[derive(Template)]
+#[template(path = "councillor.html")]
+pub struct CouncillorPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub name: String,
+    pub ward: String,
+    pub party: String,
+    pub email: String,
+    pub phone: String,
+    pub former_since: String,
+    pub record: super::people::AttendanceRecord,
+    /// The rate as a whole percentage, when there is one.
+    pub rate: String,
+    pub meetings: Vec<AttendedMeeting>,
+}
+
 pub struct PostcodeCouncil {
     pub id: String,
     pub name: String,

@@ -26,6 +26,10 @@ pub enum Route {
     ApiMeeting(String),
     ApiDocument(String),
     ApiWeek(String, String),
+    CouncillorsPage(String),
+    ApiCouncillors(String),
+    CouncillorPage(String),
+    ApiCouncillor(String),
     /// The councils for a postcode typed into the home page (`?q=`).
     PostcodePage,
     /// The councils for a postcode or outcode, as typed (percent-encoded).
@@ -57,8 +61,14 @@ pub fn cache_scope(route: &Route) -> Scope {
         | Route::ApiCommittees(id)
         | Route::ApiCouncil(id)
         | Route::ApiCouncilMeetings(id)
-        | Route::ApiWeek(id, _) => Scope::Council(id.clone()),
-        Route::MeetingPage(id) | Route::ApiMeeting(id) | Route::ApiDocument(id) => Scope::Council(council_of(id)),
+        | Route::ApiWeek(id, _)
+        | Route::CouncillorsPage(id)
+        | Route::ApiCouncillors(id) => Scope::Council(id.clone()),
+        Route::MeetingPage(id)
+        | Route::ApiMeeting(id)
+        | Route::ApiDocument(id)
+        | Route::CouncillorPage(id)
+        | Route::ApiCouncillor(id) => Scope::Council(council_of(id)),
         _ => Scope::AllCouncils,
     }
 }
@@ -127,6 +137,10 @@ pub fn route(method: &str, path: &str) -> Route {
         }
         ["api", "v1", "search"] => expect(get, Route::ApiSearch),
         ["postcode"] => expect(get, Route::PostcodePage),
+        ["councils", id, "councillors"] if is_id(id) => expect(get, Route::CouncillorsPage(id.to_string())),
+        ["api", "v1", "councils", id, "councillors"] if is_id(id) => expect(get, Route::ApiCouncillors(id.to_string())),
+        ["councillors", id] if is_id(id) => expect(get, Route::CouncillorPage(id.to_string())),
+        ["api", "v1", "councillors", id] if is_id(id) => expect(get, Route::ApiCouncillor(id.to_string())),
         ["api", "v1", "postcodes", postcode] if postcode.len() <= 32 => {
             expect(get, Route::ApiPostcode(percent_decode(postcode)))
         }

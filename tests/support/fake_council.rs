@@ -57,6 +57,22 @@ pub struct Site {
     /// Each meeting's printed minutes link to another host, and its other
     /// document redirects there (both `mgConvert2PDF` links of GetMeeting).
     pub foreign_documents: bool,
+    /// What GetCouncillorsByWard answers.
+    pub councillors: CouncillorsAnswer,
+    /// Meetings list Coventry's councillor 1726 as their attendee (present
+    /// at meetings with minutes), instead of the fixture's Manchester member.
+    pub coventry_attendee: bool,
+}
+
+/// The real GetCouncillorsByWard answers the fake can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CouncillorsAnswer {
+    Coventry,
+    /// Coventry's list with one councillor (by member id) gone.
+    CoventryWithout(u32),
+    EmptyWards,
+    RedirectStub,
+    WrongHostErrorPage,
 }
 
 const COMMITTEES: [(u32, &str, bool); 4] = [
@@ -230,6 +246,8 @@ impl Site {
             document_requests: 0,
             hostile: false,
             foreign_documents: false,
+            councillors: CouncillorsAnswer::Coventry,
+            coventry_attendee: false,
         }
     }
 
@@ -305,6 +323,15 @@ impl Site {
             xml = xml
                 .replace(&minutes, &foreign(&minutes))
                 .replace(&other, &format!("{base}/moved/mgConvert2PDF.aspx?ID={}62", meeting.id));
+        }
+        if self.coventry_attendee {
+            xml = xml.replace(
+                r#"memberid="192" name="Councillor Basil Curley""#,
+                r#"memberid="1726" name="Councillor Jaswant Singh Birdi""#,
+            );
+            if meeting.with_minutes {
+                xml = xml.replace(r#"attendance="Expected""#, r#"attendance="Present""#);
+            }
         }
         if !meeting.with_minutes {
             xml = blank_elements(&xml, "minutesnonemptyhtmlbody")
@@ -463,6 +490,37 @@ impl Site {
         if lower.ends_with("mgwebservice.asmx/getcommittees") && web_service_on {
             return Answer::new(200, "text/xml; charset=utf-8", self.get_committees());
         }
+        if lower.ends_with("mgwebservice.asmx/getcouncillorsbyward") && web_service_on {
+            return match self.councillors {
+                CouncillorsAnswer::Coventry => {
+                    Answer::new(200, "text/xml; charset=utf-8", fixture("coventry_GetCouncillorsByWard.xml"))
+                }
+                CouncillorsAnswer::CoventryWithout(member) => {
+                    let mut xml = fixture("coventry_GetCouncillorsByWard.xml");
+                    if let Some(at) = xml.find(&format!("<councillorid>{member}</councillorid>")) {
+                        let start = xml[..at].rfind("<councillor>").unwrap();
+                        let end = at + xml[at..].find("</councillor>").unwrap() + "</councillor>".len();
+                        xml.replace_range(start..end, "");
+                    }
+                    Answer::new(200, "text/xml; charset=utf-8", xml)
+                }
+                CouncillorsAnswer::EmptyWards => Answer::new(
+                    200,
+                    "text/xml; charset=utf-8",
+                    fixture("east-herts_GetCouncillorsByWard_empty-wards.xml"),
+                ),
+                CouncillorsAnswer::RedirectStub => Answer::new(
+                    200,
+                    "text/html",
+                    fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html"),
+                ),
+                CouncillorsAnswer::WrongHostErrorPage => Answer::new(
+                    200,
+                    "text/html",
+                    fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"),
+                ),
+            };
+        }
         if lower.ends_with("mgwebservice.asmx/getmeetings") && web_service_on {
             let committee = query_value(query, "lCommitteeId").and_then(|v| v.parse().ok()).unwrap_or(0);
             let date = |name| query_value(query, name).and_then(|v| NaiveDate::parse_from_str(&v, "%d/%m/%Y").ok());
@@ -572,6 +630,10 @@ impl FakeCouncil {
         } else {
             format!("http://127.0.0.1:{}/{prefix}", self.port)
         }
+    }
+
+    pub fn set_councillors(&self, prefix: &str, answer: CouncillorsAnswer) {
+        self.sites.lock().unwrap().get_mut(prefix).unwrap().councillors = answer;
     }
 
     pub fn edit_agenda(&self, prefix: &str, meeting_id: u32) {

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Committee, MeetingDetail, MeetingListing};
+use crate::model::{Committee, Councillor, MeetingDetail, MeetingListing};
 use crate::net::{Fetcher, HttpRequest, HttpResponse, Validators};
 use crate::sources::detect::decode_text;
 use crate::sources::SourceError;
@@ -105,6 +105,13 @@ impl fmt::Display for RefreshError {
 async fn get_text<F: Fetcher>(fetcher: &F, url: &str) -> Result<String, SourceError> {
     let response = fetcher.get(&HttpRequest::get(url)).await?;
     Ok(decode_text(&response.body)?.to_string())
+}
+
+/// The council's councillors by ward, from the web service (the HTML pages
+/// are not read for them).
+pub async fn list_councillors<F: Fetcher>(fetcher: &F, base_url: &str) -> Result<Vec<Councillor>, SourceError> {
+    let text = get_text(fetcher, &urls::get_councillors_by_ward(base_url)).await?;
+    xml::parse_councillors(&text, base_url)
 }
 
 /// Committees worth asking for meetings: current ones.

@@ -10,6 +10,10 @@ pub fn join(base_url: &str, path_and_query: &str) -> String {
     format!("{}/{}", base_url.trim_end_matches('/'), path_and_query.trim_start_matches('/'))
 }
 
+pub fn get_councillors_by_ward(base_url: &str) -> String {
+    join(base_url, "mgWebService.asmx/GetCouncillorsByWard")
+}
+
 pub fn get_committees(base_url: &str) -> String {
     join(base_url, "mgWebService.asmx/GetCommittees")
 }

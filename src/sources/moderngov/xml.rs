@@ -1,5 +1,5 @@
 //! The ModernGov XML web service (`mgWebService.asmx`): GetCommittees,
-//! GetMeetings and GetMeeting. Every field is optional and trimmed; booleans are
+//! GetMeetings, GetMeeting and GetCouncillorsByWard. Every field is optional and trimmed; booleans are
 //! `True`/`False`; HTML inside `agendatext` and minutes arrives escaped, or on
 //! some installs raw, and both become clean text.
 
@@ -7,7 +7,7 @@ use roxmltree::Node;
 
 use super::urls::{absolute_url, is_source_id};
 use crate::model::{
-    AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus,
+    AgendaItem, Attendee, Committee, Councillor, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus,
 };
 use crate::sources::detect::parse_xml;
 use crate::sources::text::{collapse_whitespace, decode_leftover_entities, html_to_text, non_empty};
@@ -189,6 +189,44 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
     })
 }
 
+/// Every councillor of every ward. A council always has councillors, so an
+/// answer with none (an install that lists no wards) is an error, not news
+/// that everyone left.
+pub fn parse_councillors(text: &str, base_url: &str) -> Result<Vec<Councillor>, SourceError> {
+    let document = parse_xml(text, "councillorsbyward")?;
+    let mut councillors = Vec::new();
+    let wards = child(document.root_element(), "wards").into_iter().flat_map(|w| children(w, "ward"));
+    for ward in wards {
+        let Some(ward_title) = text_of(ward, "wardtitle") else { continue };
+        let listed = child(ward, "councillors").into_iter().flat_map(|c| children(c, "councillor"));
+        for node in listed {
+            let (Some(source_id), Some(name)) = (id_of(node, "councillorid"), text_of(node, "fullusername")) else {
+                continue;
+            };
+            let work = child(node, "workaddress");
+            let home = child(node, "homeaddress");
+            let contact =
+                |field: &str| work.and_then(|w| text_of(w, field)).or_else(|| home.and_then(|h| text_of(h, field)));
+            councillors.push(Councillor {
+                source_id,
+                name,
+                ward: ward_title.clone(),
+                party: text_of(node, "politicalpartytitle"),
+                photo_url: text_of(node, "photobigurl")
+                    .or_else(|| text_of(node, "photosmallurl"))
+                    .and_then(|url| absolute_url(base_url, &url))
+                    .filter(|url| url.starts_with("https://") || url.starts_with("http://")),
+                email: contact("email").filter(|e| e.contains('@') && !e.contains(char::is_whitespace)),
+                phone: contact("phone").or_else(|| contact("mobile")),
+            });
+        }
+    }
+    if councillors.is_empty() {
+        return Err(SourceError::UnexpectedDocument { expected: "councillor", found: "no councillors".into() });
+    }
+    Ok(councillors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +237,41 @@ mod tests {
     }
 
     const BASE: &str = "https://democracy.manchester.gov.uk";
+
+    #[test]
+    fn councillors_are_read_from_every_fixture() {
+        for (name, expected, wards) in [
+            ("coventry_GetCouncillorsByWard.xml", 53, 18),
+            ("kirklees_GetCouncillorsByWard.xml", 69, 23),
+            ("sefton_GetCouncillorsByWard.xml", 66, 22),
+        ] {
+            let councillors = parse_councillors(&fixture(name), "https://x.gov.uk").unwrap();
+            assert_eq!(councillors.len(), expected, "{name}");
+            let mut seen: Vec<&str> = councillors.iter().map(|c| c.ward.as_str()).collect();
+            seen.dedup();
+            assert_eq!(seen.len(), wards, "{name}");
+            assert!(councillors.iter().all(|c| !c.name.is_empty() && c.source_id.chars().all(|d| d.is_ascii_digit())));
+        }
+        let coventry = parse_councillors(&fixture("coventry_GetCouncillorsByWard.xml"), "https://x.gov.uk").unwrap();
+        let birdi = coventry.iter().find(|c| c.source_id == "1726").unwrap();
+        assert_eq!(birdi.name, "Councillor Jaswant Singh Birdi");
+        assert_eq!(birdi.ward, "Bablake");
+        assert_eq!(birdi.party.as_deref(), Some("Conservative"));
+        assert_eq!(birdi.email.as_deref(), Some("jaswant.birdi@coventry.gov.uk"));
+        assert_eq!(birdi.phone.as_deref(), Some("024 7683 1101"));
+        assert!(birdi.photo_url.as_deref().unwrap().ends_with("Info00001726/bigpic.jpg"));
+    }
+
+    #[test]
+    fn councillor_answers_that_are_not_data_are_errors() {
+        let empty = parse_councillors(&fixture("east-herts_GetCouncillorsByWard_empty-wards.xml"), BASE);
+        assert!(matches!(empty, Err(SourceError::UnexpectedDocument { .. })), "{empty:?}");
+        let stub = parse_councillors(&fixture("denbighshire_GetCouncillorsByWard_http-js-redirect-stub.html"), BASE);
+        assert_eq!(stub.unwrap_err(), SourceError::JavaScriptRedirectStub);
+        let wrong_host =
+            parse_councillors(&fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"), BASE);
+        assert!(matches!(wrong_host, Err(SourceError::HtmlInsteadOfXml { .. })), "{wrong_host:?}");
+    }
 
     #[test]
     fn parses_committees_with_flags() {
