@@ -148,6 +148,37 @@ impl DocumentKind {
     }
 }
 
+/// A decision as a register lists it (`mgDelegatedDecisions.aspx`,
+/// `mgListOfficerDecisions.aspx`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionListing {
+    pub source_id: String,
+    pub title: String,
+    /// The date the register gives (made or published).
+    pub date: Option<chrono::NaiveDate>,
+    /// Call-in status as the register words it, when it has that column.
+    pub call_in: Option<String>,
+}
+
+/// A decision's own page (`ieDecisionDetails.aspx?ID=`): the council's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionDetail {
+    pub source_id: String,
+    pub title: String,
+    pub decision_maker: Option<String>,
+    pub status: Option<String>,
+    pub is_key: Option<bool>,
+    pub subject_to_call_in: Option<bool>,
+    pub call_in_deadline: Option<chrono::NaiveDate>,
+    pub purpose: Option<String>,
+    pub decision: Option<String>,
+    pub published_on: Option<chrono::NaiveDate>,
+    pub decided_on: Option<chrono::NaiveDate>,
+    /// The meeting it was taken at: committee and meeting ids on the council's site.
+    pub meeting: Option<(String, String)>,
+    pub documents: Vec<Document>,
+}
+
 /// A councillor as the council lists them (`GetCouncillorsByWard`): the
 /// council's own words, never generated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -616,6 +616,71 @@ fn councillors_are_read_kept_and_linked_to_attendance() {
     assert_eq!(h.get("/api/v1/councillors/people-m999999").status, 404);
 }
 
+/// The decisions register is read with the meetings: each decision's page in
+/// the council's own words, linked to our meeting when it was taken at one,
+/// listed with filters; a council without a register has that recorded.
+#[test]
+fn decisions_are_read_listed_and_filtered() {
+    let h = Harness::shared();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.decisions = true;
+    let base = h.fake.add_site("decide", site);
+    h.register("decide", &base, json!({}));
+    let run = h.scrape("decide");
+    assert_eq!(run["status"], "succeeded", "{run:#}");
+    let path = "/api/v1/councils/decide/decisions";
+    let listed = poll_until(h, path, Duration::from_secs(90), |b| {
+        b["decisions"].as_array().is_some_and(|d| d.len() == 2 && d.iter().all(|d| d["status"].is_string()))
+    });
+    assert!(listed["read_error"].is_null(), "{listed:#}");
+    let ids: Vec<&str> = listed["decisions"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["decide-d13567", "decide-d13149"], "newest first, the issue-history row left out");
+
+    let taken = h.get("/api/v1/decisions/decide-d13567").json();
+    assert_eq!(taken["title"], "Minutes of Previous Meeting");
+    assert_eq!(
+        taken["decision"],
+        "The Minutes of the Policy Committee meeting on 23 September 2015 were approved as a correct record."
+    );
+    assert_eq!(taken["meeting_id"], format!("decide-{}", h.fake.meetings("decide")[1].id), "{taken:#}");
+    assert_eq!(taken["documents"][0]["title"], "polc2 - 23.09.2015");
+    assert!(taken["documents"][0]["url"].as_str().unwrap().starts_with(&format!("{base}/documents/s7942/")));
+    let officer = h.get("/api/v1/decisions/decide-d13149").json();
+    assert_eq!(officer["decision_maker"], "Strategic Director for Environment");
+    assert_eq!((officer["is_key"].as_i64(), officer["subject_to_call_in"].as_i64()), (Some(1), Some(1)));
+
+    let key = h.get(&format!("{path}?key=1")).json();
+    assert_eq!(key["decisions"].as_array().unwrap().len(), 1);
+    assert_eq!(key["decisions"][0]["id"], "decide-d13149");
+    let by_maker = h.get(&format!("{path}?maker=Strategic+Director+for+Environment")).json();
+    assert_eq!(by_maker["decisions"].as_array().unwrap().len(), 1);
+    let long_ago = h.get(&format!("{path}?from=2001-01-01&to=2001-12-31")).json();
+    assert_eq!(long_ago["decisions"], json!([]));
+
+    let page = h.get("/councils/decide/decisions");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Settlement Agreement with Network Rail")
+            || page.body.contains("Minutes of Previous Meeting")
+    );
+    assert!(page.body.contains("key decision"));
+    let page = h.get("/decisions/decide-d13149");
+    assert!(page.body.contains("Strategic Director for Environment") && page.body.contains("That approval be given"));
+    let page = h.get("/decisions/decide-d13567");
+    assert!(page.body.contains(&format!("href=\"/meetings/decide-{}\"", h.fake.meetings("decide")[1].id)));
+    assert_eq!(h.get("/api/v1/decisions/decide-d1").status, 404);
+
+    // A council that publishes no register: recorded, nothing invented.
+    let base = h.fake.add_site("noregister", coventry_like(Behaviour::Healthy));
+    h.register("noregister", &base, json!({}));
+    h.scrape("noregister");
+    let none = poll_until(h, "/api/v1/councils/noregister/decisions", Duration::from_secs(60), |b| {
+        b["read_error"].is_string()
+    });
+    assert!(none["read_error"].as_str().unwrap().contains("HTTP status 404"), "{none:#}");
+    assert_eq!(none["decisions"], json!([]));
+}
+
 /// A resident types a postcode (any case and spacing) and is shown the councils
 /// that govern it, matched to the registry by GSS code (by name for an
 /// outcode), and the ward; answers are kept, failures are not, and what cannot

@@ -3,6 +3,7 @@
 //! a meeting message fetches and stores that meeting.
 
 pub mod councillors;
+pub mod decisions;
 pub mod documents;
 pub mod fault;
 pub mod refresh;
@@ -75,6 +76,17 @@ pub enum Job {
     RefreshCouncillors {
         council_id: String,
     },
+    /// Read the council's decisions registers for a date range.
+    ListDecisions {
+        council_id: String,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+    /// Read one decision's page.
+    FetchDecision {
+        council_id: String,
+        decision_id: String,
+    },
 }
 
 impl Job {
@@ -87,7 +99,9 @@ impl Job {
             | Self::ExtractDocument { council_id, .. }
             | Self::SummariseMeeting { council_id, .. }
             | Self::MakeDigest { council_id, .. }
-            | Self::RefreshCouncillors { council_id } => council_id,
+            | Self::RefreshCouncillors { council_id }
+            | Self::ListDecisions { council_id, .. }
+            | Self::FetchDecision { council_id, .. } => council_id,
         }
     }
 }

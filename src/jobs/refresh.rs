@@ -138,6 +138,10 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
             Ok(JobOutcome::Done)
         }
         Job::RefreshCouncillors { council_id } => super::councillors::refresh_councillors(ctx, council_id).await,
+        Job::ListDecisions { council_id, from, to } => {
+            super::decisions::list_decisions(ctx, council_id, (*from, *to)).await
+        }
+        Job::FetchDecision { decision_id, .. } => super::decisions::fetch_decision(ctx, decision_id).await,
     }
 }
 
@@ -179,6 +183,8 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             Ok(())
         }
         Job::RefreshCouncillors { council_id } => store.councillors_failed(council_id, note).await,
+        Job::ListDecisions { council_id, .. } => store.decisions_failed(council_id, note).await,
+        Job::FetchDecision { decision_id, .. } => store.decision_read_error(decision_id, note).await,
     }
 }
 
@@ -274,6 +280,13 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
     // Messages first, then the count: a part counted is a part whose work is queued.
     for batch in batches(&parts, 100) {
         ctx.queue.send_batch(batch).await?;
+    }
+    // The decisions registers, read at most every few hours (not part of the run's count).
+    if super::decisions::registers_due(council.decisions_read_at.as_deref(), now_instant) {
+        let (decisions_from, decisions_to) = (today - Duration::days(settings.window_days_back), today);
+        ctx.queue
+            .send(Job::ListDecisions { council_id: council.id.clone(), from: decisions_from, to: decisions_to })
+            .await?;
     }
     enqueue_visits(ctx, &council.id, run_id, list.mode, visits).await?;
     store.listing_part_done(run_id, 0, counts, None, &now()).await?;

@@ -1,5 +1,6 @@
 //! D1 storage. SQL lives in `queries`; `records` prepares rows without I/O.
 
+mod decisions;
 mod documents;
 mod people;
 pub mod queries;
@@ -9,6 +10,7 @@ pub mod text;
 pub mod upkeep;
 pub mod version;
 
+pub use decisions::{decision_id, DecisionRecord, DecisionToRead};
 pub use documents::DocumentRecord;
 pub use summaries::SummaryVersion;
 
@@ -70,6 +72,11 @@ pub struct CouncilRow {
     pub councillors_read_at: Option<String>,
     #[serde(default)]
     pub councillors_error: Option<String>,
+    /// When the council's decisions registers were last read.
+    #[serde(default)]
+    pub decisions_read_at: Option<String>,
+    #[serde(default)]
+    pub decisions_error: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }

@@ -1,8 +1,8 @@
 //! Every SQL statement the worker runs. The schema lives in `migrations/`.
 
-pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, created_at, updated_at FROM councils ORDER BY name";
-pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
-pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, created_at, updated_at FROM councils WHERE id = ?1";
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, created_at, updated_at FROM councils WHERE id = ?1";
 pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, created_at, updated_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12, ?12) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
@@ -347,3 +347,30 @@ pub const PERSON_ATTENDANCE: &str = "SELECT a.meeting_id, a.role, a.attendance, 
     c.id AS committee_id, c.title AS committee_title \
     FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id \
     WHERE a.person_id = ?1 AND m.local_date >= ?2 ORDER BY m.local_date DESC LIMIT 500";
+
+// The decisions register.
+pub const UPSERT_DECISION_LISTING: &str = "INSERT INTO decisions (id, council_id, source_id, register, title, listed_on, call_in, web_url, first_seen_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) \
+    ON CONFLICT (id) DO UPDATE SET title = excluded.title, listed_on = COALESCE(excluded.listed_on, decisions.listed_on), \
+    call_in = COALESCE(excluded.call_in, decisions.call_in), updated_at = excluded.updated_at";
+pub const SAVE_DECISION_DETAIL: &str = "UPDATE decisions SET title = ?2, decision_maker = ?3, status = ?4, is_key = ?5, \
+    subject_to_call_in = ?6, call_in_deadline = ?7, purpose = ?8, decision = ?9, published_on = ?10, decided_on = ?11, \
+    meeting_source_id = ?12, documents = ?13, detail_fetched_at = ?14, read_error = NULL, updated_at = ?14 WHERE id = ?1";
+pub const DECISION_READ_ERROR: &str = "UPDATE decisions SET read_error = ?2 WHERE id = ?1";
+/// Decisions of a council listed in `[?2, ?3]` whose page has not been read, or was read before `?4`.
+pub const DECISIONS_TO_READ: &str = "SELECT id, source_id FROM decisions \
+    WHERE council_id = ?1 AND listed_on BETWEEN ?2 AND ?3 AND (detail_fetched_at IS NULL OR detail_fetched_at < ?4) LIMIT 200";
+pub const GET_DECISION_RECORD: &str = "SELECT id, council_id, source_id, web_url FROM decisions WHERE id = ?1";
+pub const DECISIONS_READ: &str = "UPDATE councils SET decisions_read_at = ?2, decisions_error = NULL WHERE id = ?1";
+pub const DECISIONS_FAILED: &str = "UPDATE councils SET decisions_error = ?2 WHERE id = ?1";
+/// A council's decisions in a date range, newest first, optionally by decision maker or key decisions only.
+pub const COUNCIL_DECISIONS: &str =
+    "SELECT d.id, d.title, d.register, d.listed_on, d.decided_on, d.decision_maker, d.status, \
+    d.is_key, d.call_in, d.call_in_deadline FROM decisions d \
+    WHERE d.council_id = ?1 AND d.listed_on BETWEEN ?2 AND ?3 AND (?4 IS NULL OR d.decision_maker = ?4) \
+    AND (?5 = 0 OR d.is_key = 1) ORDER BY d.listed_on DESC, d.id DESC LIMIT 500";
+pub const GET_DECISION: &str = "SELECT d.id, d.council_id, co.name AS council_name, d.source_id, d.register, d.title, d.listed_on, \
+    d.call_in, d.decision_maker, d.status, d.is_key, d.subject_to_call_in, d.call_in_deadline, d.purpose, d.decision, \
+    d.published_on, d.decided_on, d.documents, d.web_url, d.read_error, d.detail_fetched_at, \
+    (SELECT m.id FROM meetings m WHERE m.council_id = d.council_id AND m.source_id = d.meeting_source_id) AS meeting_id \
+    FROM decisions d JOIN councils co ON co.id = d.council_id WHERE d.id = ?1";

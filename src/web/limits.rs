@@ -32,7 +32,9 @@ impl LimitClass {
             | Route::ApiDocument(_)
             | Route::ApiWeek(..)
             | Route::ApiCouncillors(_)
-            | Route::ApiCouncillor(_) => Some(LimitClass::Api),
+            | Route::ApiCouncillor(_)
+            | Route::ApiDecisions(_)
+            | Route::ApiDecision(_) => Some(LimitClass::Api),
             _ => Some(LimitClass::Page),
         }
     }

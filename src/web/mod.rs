@@ -247,6 +247,10 @@ fn is_public_read(route: &Route) -> bool {
             | Route::ApiCouncillors(_)
             | Route::CouncillorPage(_)
             | Route::ApiCouncillor(_)
+            | Route::DecisionsPage(_)
+            | Route::ApiDecisions(_)
+            | Route::DecisionPage(_)
+            | Route::ApiDecision(_)
     )
 }
 
@@ -281,6 +285,117 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                     .collect(),
                 groups: pages::group_councils(&councils, &name_query),
                 name_query,
+            };
+            cached(render(&page)?, HTML, inm)
+        }
+        Route::DecisionsPage(id) | Route::ApiDecisions(id) => {
+            let Some(council) = store.council(&id).await? else {
+                return match is_api {
+                    true => problem(404, "Not Found", "no council has that id"),
+                    false => error_page(&origin, 404, "Not found", "No council has that id."),
+                };
+            };
+            let query = url.query();
+            let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
+            let default = (today - chrono::Duration::days(90), today);
+            let window = routes::date_window(
+                query_value(query, "from").as_deref(),
+                query_value(query, "to").as_deref(),
+                default,
+            );
+            let (from, to) = match window {
+                Ok((from, to)) => (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string()),
+                Err(message) if is_api => return problem(400, "Bad Request", &message),
+                Err(_) => (default.0.format("%Y-%m-%d").to_string(), default.1.format("%Y-%m-%d").to_string()),
+            };
+            let maker = query_value(query, "maker").filter(|m| !m.trim().is_empty());
+            let key_only = query_value(query, "key").is_some_and(|k| k == "1" || k == "true");
+            let rows = store.council_decisions(&id, (&from, &to), maker.as_deref(), key_only).await?;
+            if is_api {
+                let body = json!({
+                    "council_id": id, "from": from, "to": to, "maker": maker, "key_only": key_only,
+                    "read_at": council.decisions_read_at, "read_error": council.decisions_error, "decisions": rows,
+                });
+                return cached(body.to_string(), JSON, inm);
+            }
+            let text = |row: &Value, field: &str| row[field].as_str().unwrap_or_default().to_string();
+            let mut makers: Vec<String> =
+                rows.iter().map(|r| text(r, "decision_maker")).filter(|m| !m.is_empty()).collect();
+            makers.sort();
+            makers.dedup();
+            let page = pages::DecisionsPage {
+                canonical,
+                search_query: String::new(),
+                council_id: id,
+                council_name: council.name,
+                from,
+                to,
+                maker: maker.unwrap_or_default(),
+                key_only,
+                makers,
+                decisions: rows
+                    .iter()
+                    .map(|r| pages::DecisionRow {
+                        id: text(r, "id"),
+                        title: text(r, "title"),
+                        date: r["decided_on"].as_str().or(r["listed_on"].as_str()).unwrap_or_default().to_string(),
+                        maker: text(r, "decision_maker"),
+                        is_key: r["is_key"] == 1,
+                    })
+                    .collect(),
+                read_error: council.decisions_error,
+            };
+            cached(render(&page)?, HTML, inm)
+        }
+        Route::DecisionPage(id) | Route::ApiDecision(id) => {
+            let Some(decision) = store.decision(&id).await? else {
+                return match is_api {
+                    true => problem(404, "Not Found", "no decision has that id"),
+                    false => error_page(&origin, 404, "Not found", "No decision has that id."),
+                };
+            };
+            if is_api {
+                return cached(decision.to_string(), JSON, inm);
+            }
+            let text = |field: &str| decision[field].as_str().unwrap_or_default().to_string();
+            let paragraphs = |field: &str| -> Vec<String> {
+                text(field).split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+            };
+            let yes_no = |field: &str| match decision[field].as_i64() {
+                Some(1) => "Yes".to_string(),
+                Some(0) => "No".to_string(),
+                _ => String::new(),
+            };
+            let call_in = match (text("call_in_deadline"), text("call_in")) {
+                (deadline, _) if !deadline.is_empty() => format!("deadline {deadline}"),
+                (_, words) => words,
+            };
+            let page = pages::DecisionPage {
+                canonical,
+                search_query: String::new(),
+                council_id: text("council_id"),
+                council_name: text("council_name"),
+                title: text("title"),
+                maker: text("decision_maker"),
+                status: text("status"),
+                is_key: yes_no("is_key"),
+                call_in,
+                decided_on: text("decided_on"),
+                published_on: text("published_on"),
+                purpose: paragraphs("purpose"),
+                decision: paragraphs("decision"),
+                meeting_id: text("meeting_id"),
+                web_url: pages::safe_href(&text("web_url")),
+                documents: decision["documents"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|d| {
+                        let title = d["title"].as_str().unwrap_or_default().to_string();
+                        (title, pages::safe_href(d["url"].as_str().unwrap_or_default()))
+                    })
+                    .collect(),
+                read_error: text("read_error"),
             };
             cached(render(&page)?, HTML, inm)
         }

@@ -102,6 +102,52 @@ pub fn group_councils(councils: &[crate::storage::CouncilRow], query: &str) -> V
     groups
 }
 
+pub struct DecisionRow {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub maker: String,
+    pub is_key: bool,
+}
+
+#[derive(Template)]
+#[template(path = "decisions.html")]
+pub struct DecisionsPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub from: String,
+    pub to: String,
+    pub maker: String,
+    pub key_only: bool,
+    pub makers: Vec<String>,
+    pub decisions: Vec<DecisionRow>,
+    pub read_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "decision.html")]
+pub struct DecisionPage {
+    pub canonical: String,
+    pub search_query: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub title: String,
+    pub maker: String,
+    pub status: String,
+    pub is_key: String,
+    pub call_in: String,
+    pub decided_on: String,
+    pub published_on: String,
+    pub purpose: Vec<String>,
+    pub decision: Vec<String>,
+    pub meeting_id: String,
+    pub web_url: String,
+    pub documents: Vec<(String, String)>,
+    pub read_error: String,
+}
+
 pub struct CouncillorLink {
     pub id: String,
     pub name: String,

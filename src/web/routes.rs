@@ -26,6 +26,10 @@ pub enum Route {
     ApiMeeting(String),
     ApiDocument(String),
     ApiWeek(String, String),
+    DecisionsPage(String),
+    ApiDecisions(String),
+    DecisionPage(String),
+    ApiDecision(String),
     CouncillorsPage(String),
     ApiCouncillors(String),
     CouncillorPage(String),
@@ -63,12 +67,16 @@ pub fn cache_scope(route: &Route) -> Scope {
         | Route::ApiCouncilMeetings(id)
         | Route::ApiWeek(id, _)
         | Route::CouncillorsPage(id)
-        | Route::ApiCouncillors(id) => Scope::Council(id.clone()),
+        | Route::ApiCouncillors(id)
+        | Route::DecisionsPage(id)
+        | Route::ApiDecisions(id) => Scope::Council(id.clone()),
         Route::MeetingPage(id)
         | Route::ApiMeeting(id)
         | Route::ApiDocument(id)
         | Route::CouncillorPage(id)
-        | Route::ApiCouncillor(id) => Scope::Council(council_of(id)),
+        | Route::ApiCouncillor(id)
+        | Route::DecisionPage(id)
+        | Route::ApiDecision(id) => Scope::Council(council_of(id)),
         _ => Scope::AllCouncils,
     }
 }
@@ -86,7 +94,8 @@ pub fn browser_cache(route: &Route) -> &'static str {
 }
 
 /// The query parameters public reads understand.
-const PUBLIC_PARAMETERS: &[&str] = &["committee", "council", "cursor", "from", "limit", "q", "status", "to"];
+const PUBLIC_PARAMETERS: &[&str] =
+    &["committee", "council", "cursor", "from", "key", "limit", "maker", "q", "status", "to"];
 
 /// The query as part of a cache key: only parameters public reads understand,
 /// in one order, so `?x=random` or a reordering cannot make a page miss the cache.
@@ -137,6 +146,10 @@ pub fn route(method: &str, path: &str) -> Route {
         }
         ["api", "v1", "search"] => expect(get, Route::ApiSearch),
         ["postcode"] => expect(get, Route::PostcodePage),
+        ["councils", id, "decisions"] if is_id(id) => expect(get, Route::DecisionsPage(id.to_string())),
+        ["api", "v1", "councils", id, "decisions"] if is_id(id) => expect(get, Route::ApiDecisions(id.to_string())),
+        ["decisions", id] if is_id(id) => expect(get, Route::DecisionPage(id.to_string())),
+        ["api", "v1", "decisions", id] if is_id(id) => expect(get, Route::ApiDecision(id.to_string())),
         ["councils", id, "councillors"] if is_id(id) => expect(get, Route::CouncillorsPage(id.to_string())),
         ["api", "v1", "councils", id, "councillors"] if is_id(id) => expect(get, Route::ApiCouncillors(id.to_string())),
         ["councillors", id] if is_id(id) => expect(get, Route::CouncillorPage(id.to_string())),

@@ -62,6 +62,9 @@ pub struct Site {
     /// Meetings list Coventry's councillor 1726 as their attendee (present
     /// at meetings with minutes), instead of the fixture's Manchester member.
     pub coventry_attendee: bool,
+    /// Publish a decisions register (Kirklees's real pages, dated in the last
+    /// fortnight; decision 13567 taken at this site's second meeting).
+    pub decisions: bool,
 }
 
 /// The real GetCouncillorsByWard answers the fake can give.
@@ -248,7 +251,38 @@ impl Site {
             foreign_documents: false,
             councillors: CouncillorsAnswer::Coventry,
             coventry_attendee: false,
+            decisions: false,
         }
+    }
+
+    fn decisions_page(&self, lower_path: &str, query: &str) -> Option<Answer> {
+        let html = |text: String| Some(Answer::new(200, "text/html; charset=utf-8", text));
+        let uk = |days: i64| (today() - chrono::Duration::days(days)).format("%d&#47;%m&#47;%Y").to_string();
+        if lower_path.ends_with("mgdelegateddecisions.aspx") {
+            return html(
+                fixture("kirklees_mgDelegatedDecisions_list_excerpt.html")
+                    .replace("01&#47;04&#47;2025", &uk(3))
+                    .replace("03&#47;11&#47;2025", &uk(10))
+                    .replace("04&#47;11&#47;2025", &uk(9)),
+            );
+        }
+        if lower_path.ends_with("mglistofficerdecisions.aspx") {
+            return html(
+                fixture("kirklees_mgListOfficerDecisions_list_excerpt.html").replace("03&#47;11&#47;2025", &uk(10)),
+            );
+        }
+        if lower_path.ends_with("iedecisiondetails.aspx") {
+            let meeting = self.meetings.get(1).map_or(0, |m| m.id);
+            return match query_value(query, "ID").as_deref() {
+                Some("13567") => html(
+                    fixture("kirklees_ieDecisionDetails_with-document_excerpt.html")
+                        .replace("MID=4832", &format!("MID={meeting}")),
+                ),
+                Some("13149") => html(fixture("kirklees_ieDecisionDetails_no-documents_excerpt.html")),
+                _ => None,
+            };
+        }
+        None
     }
 
     fn committee_title(&self, id: u32) -> &'static str {
@@ -489,6 +523,11 @@ impl Site {
         let not_found = || Answer::new(404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>");
         if lower.ends_with("mgwebservice.asmx/getcommittees") && web_service_on {
             return Answer::new(200, "text/xml; charset=utf-8", self.get_committees());
+        }
+        if self.decisions {
+            if let Some(answer) = self.decisions_page(&lower, query) {
+                return answer;
+            }
         }
         if lower.ends_with("mgwebservice.asmx/getcouncillorsbyward") && web_service_on {
             return match self.councillors {

@@ -1,5 +1,6 @@
 //! Civica ModernGov: the XML web service first, the HTML pages as fallback.
 
+pub mod decisions;
 pub mod html;
 pub mod urls;
 pub mod xml;
@@ -10,7 +11,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Committee, Councillor, MeetingDetail, MeetingListing};
+use crate::model::{Committee, Councillor, DecisionDetail, DecisionListing, MeetingDetail, MeetingListing};
 use crate::net::{Fetcher, HttpRequest, HttpResponse, Validators};
 use crate::sources::detect::decode_text;
 use crate::sources::SourceError;
@@ -112,6 +113,35 @@ async fn get_text<F: Fetcher>(fetcher: &F, url: &str) -> Result<String, SourceEr
 pub async fn list_councillors<F: Fetcher>(fetcher: &F, base_url: &str) -> Result<Vec<Councillor>, SourceError> {
     let text = get_text(fetcher, &urls::get_councillors_by_ward(base_url)).await?;
     xml::parse_councillors(&text, base_url)
+}
+
+/// The decisions registers for `[from, to]`: delegated and executive decisions,
+/// and officer decisions where the council publishes them (a council that
+/// does not answers 404 there, which is no error).
+pub async fn list_decisions<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<(Vec<DecisionListing>, Vec<DecisionListing>), SourceError> {
+    let delegated = get_text(fetcher, &urls::delegated_decisions(base_url, from, to))
+        .await
+        .and_then(|text| decisions::parse_decision_list(&text))?;
+    let officer = match get_text(fetcher, &urls::officer_decisions(base_url, from, to)).await {
+        Ok(text) => decisions::parse_decision_list(&text)?,
+        Err(SourceError::Http { status: 404 }) => Vec::new(),
+        Err(error) => return Err(error),
+    };
+    Ok((delegated, officer))
+}
+
+pub async fn fetch_decision<F: Fetcher>(
+    fetcher: &F,
+    base_url: &str,
+    decision_id: &str,
+) -> Result<DecisionDetail, SourceError> {
+    let url = urls::decision_page(base_url, decision_id);
+    let text = get_text(fetcher, &url).await?;
+    decisions::parse_decision(&text, &url, decision_id)
 }
 
 /// Committees worth asking for meetings: current ones.

@@ -14,6 +14,22 @@ pub fn get_councillors_by_ward(base_url: &str) -> String {
     join(base_url, "mgWebService.asmx/GetCouncillorsByWard")
 }
 
+/// The delegated (and executive) decisions register for a date range.
+pub fn delegated_decisions(base_url: &str, from: NaiveDate, to: NaiveDate) -> String {
+    let range = format!("{}-{}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")).replace('/', "%2F");
+    join(base_url, &format!("mgDelegatedDecisions.aspx?XXR=0&DR={range}&ACT=Find&RP=0&K=0&V=0&DM=0&HD=0&DS=2"))
+}
+
+/// The officer decisions register for a date range.
+pub fn officer_decisions(base_url: &str, from: NaiveDate, to: NaiveDate) -> String {
+    let range = format!("{}-{}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")).replace('/', "%2F");
+    join(base_url, &format!("mgListOfficerDecisions.aspx?XXR=0&DR={range}&ACT=Find"))
+}
+
+pub fn decision_page(base_url: &str, decision_id: &str) -> String {
+    join(base_url, &format!("ieDecisionDetails.aspx?ID={decision_id}"))
+}
+
 pub fn get_committees(base_url: &str) -> String {
     join(base_url, "mgWebService.asmx/GetCommittees")
 }

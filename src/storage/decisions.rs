@@ -1,0 +1,138 @@
+//! The decisions register: listings, each decision's page, and the reads.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::Result;
+
+use super::queries as q;
+use super::{Param::*, Store};
+use crate::model::{DecisionDetail, DecisionListing};
+
+/// A decision's id: its council and the council's decision id.
+pub fn decision_id(council_id: &str, source_id: &str) -> String {
+    format!("{council_id}-d{source_id}")
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DecisionToRead {
+    pub id: String,
+    pub source_id: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub council_id: String,
+    pub source_id: String,
+    pub web_url: String,
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+impl Store {
+    /// Stores what a register lists; answers how many.
+    pub async fn save_decision_listings(
+        &self,
+        council_id: &str,
+        register: &str,
+        listings: &[DecisionListing],
+        page_url: impl Fn(&str) -> String,
+        now: &str,
+    ) -> Result<usize> {
+        let mut statements = Vec::with_capacity(listings.len());
+        for listing in listings {
+            let listed_on = date(listing.date);
+            statements.push(self.statement(
+                q::UPSERT_DECISION_LISTING,
+                &[
+                    Text(&decision_id(council_id, &listing.source_id)),
+                    Text(council_id),
+                    Text(&listing.source_id),
+                    Text(register),
+                    Text(&listing.title),
+                    OptText(listed_on.as_deref()),
+                    OptText(listing.call_in.as_deref()),
+                    Text(&page_url(&listing.source_id)),
+                    Text(now),
+                ],
+            )?);
+        }
+        self.batch(statements).await?;
+        Ok(listings.len())
+    }
+
+    pub async fn decisions_to_read(
+        &self,
+        council_id: &str,
+        (from, to): (&str, &str),
+        read_before: &str,
+    ) -> Result<Vec<DecisionToRead>> {
+        self.rows(q::DECISIONS_TO_READ, &[Text(council_id), Text(from), Text(to), Text(read_before)]).await
+    }
+
+    pub async fn decision_record(&self, id: &str) -> Result<Option<DecisionRecord>> {
+        self.row(q::GET_DECISION_RECORD, &[Text(id)]).await
+    }
+
+    pub async fn save_decision(&self, id: &str, detail: &DecisionDetail, now: &str) -> Result<()> {
+        let documents: Vec<Value> = detail.documents.iter().map(|d| json!({"title": d.title, "url": d.url})).collect();
+        let documents = serde_json::to_string(&documents)?;
+        let flag = |value: Option<bool>| value.map_or(OptText(None), |v| Int(i64::from(v)));
+        let (deadline, published, decided) =
+            (date(detail.call_in_deadline), date(detail.published_on), date(detail.decided_on));
+        self.run(
+            q::SAVE_DECISION_DETAIL,
+            &[
+                Text(id),
+                Text(&detail.title),
+                OptText(detail.decision_maker.as_deref()),
+                OptText(detail.status.as_deref()),
+                flag(detail.is_key),
+                flag(detail.subject_to_call_in),
+                OptText(deadline.as_deref()),
+                OptText(detail.purpose.as_deref()),
+                OptText(detail.decision.as_deref()),
+                OptText(published.as_deref()),
+                OptText(decided.as_deref()),
+                OptText(detail.meeting.as_ref().map(|(_, meeting)| meeting.as_str())),
+                Text(&documents),
+                Text(now),
+            ],
+        )
+        .await
+    }
+
+    pub async fn decision_read_error(&self, id: &str, error: &str) -> Result<()> {
+        self.run(q::DECISION_READ_ERROR, &[Text(id), Text(error)]).await
+    }
+
+    pub async fn decisions_read(&self, council_id: &str, now: &str) -> Result<()> {
+        self.run(q::DECISIONS_READ, &[Text(council_id), Text(now)]).await
+    }
+
+    pub async fn decisions_failed(&self, council_id: &str, error: &str) -> Result<()> {
+        self.run(q::DECISIONS_FAILED, &[Text(council_id), Text(error)]).await
+    }
+
+    pub async fn council_decisions(
+        &self,
+        council_id: &str,
+        (from, to): (&str, &str),
+        maker: Option<&str>,
+        key_only: bool,
+    ) -> Result<Vec<Value>> {
+        self.rows(q::COUNCIL_DECISIONS, &[Text(council_id), Text(from), Text(to), OptText(maker), Bool(key_only)]).await
+    }
+
+    pub async fn decision(&self, id: &str) -> Result<Option<Value>> {
+        let Some(mut decision) = self.row::<Value>(q::GET_DECISION, &[Text(id)]).await? else {
+            return Ok(None);
+        };
+        // Stored as JSON text; answered as JSON.
+        let documents = decision["documents"].as_str().and_then(|d| serde_json::from_str::<Value>(d).ok());
+        decision["documents"] = documents.unwrap_or_else(|| json!([]));
+        Ok(Some(decision))
+    }
+}
