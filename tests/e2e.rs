@@ -681,6 +681,32 @@ fn decisions_are_read_listed_and_filtered() {
     assert_eq!(none["decisions"], json!([]));
 }
 
+/// A postcode's answer names the councillors of its ward, from the council's
+/// own list (St Michael's, Coventry, for the Council House).
+#[test]
+fn a_postcode_names_its_wards_councillors() {
+    let h = Harness::shared();
+    // Coventry is seeded; point it at the fake site, as the cron test does, and
+    // leave it disabled again so that no other test's cron refreshes it.
+    let _guard = h.exclusive();
+    let base = h.fake.add_site("", coventry_like(Behaviour::Healthy));
+    let coventry = json!({"name": "Coventry City Council", "coverage": "supported"});
+    h.register("coventry", &base, coventry.clone());
+    let answer = poll_until(h, "/api/v1/postcodes/CV1%205RR", Duration::from_secs(90), |b| {
+        b["councillors"].as_array().is_some_and(|c| !c.is_empty())
+    });
+    let mut disabled = coventry;
+    disabled["enabled"] = json!(false);
+    h.register("coventry", &base, disabled);
+    let councillors = answer["councillors"].as_array().unwrap();
+    assert_eq!(councillors.len(), 3, "{answer:#}");
+    assert!(councillors.iter().all(|c| c["ward"] == "St Michael's" && c["council_id"] == "coventry"), "{answer:#}");
+    assert!(councillors.iter().all(|c| c["id"].as_str().unwrap().starts_with("coventry-m")));
+    let page = h.get("/postcode?q=cv15rr");
+    assert!(page.body.contains("Your councillors"), "{}", page.body);
+    assert!(page.body.contains(&format!("href=\"/councillors/{}\"", councillors[0]["id"].as_str().unwrap())));
+}
+
 /// A resident types a postcode (any case and spacing) and is shown the councils
 /// that govern it, matched to the registry by GSS code (by name for an
 /// outcode), and the ward; answers are kept, failures are not, and what cannot

@@ -111,6 +111,26 @@ pub fn governing<'a>(areas: &Areas, registry: &'a [CouncilRef]) -> Vec<&'a Counc
     found
 }
 
+/// Whether two ward names are the same ward as councils and the postcode
+/// service spell them: case, punctuation, "&" for "and" and a trailing
+/// "Ward" do not matter.
+pub fn same_ward(a: &str, b: &str) -> bool {
+    let words = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = name
+            .replace('&', " and ")
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.last().is_some_and(|w| w == "ward") {
+            words.pop();
+        }
+        words
+    };
+    let (a, b) = (words(a), words(b));
+    !a.is_empty() && a == b
+}
+
 /// Whether a council's name contains what was typed (letters and digits only,
 /// any case), e.g. "warwick" finds Warwick District and Warwickshire County.
 pub fn name_matches(query: &str, name: &str) -> bool {
@@ -182,6 +202,15 @@ mod tests {
     fn unknown_areas_name_no_council() {
         let areas = Areas { districts: vec![area("Atlantis", Some("E07999999"))], ..Default::default() };
         assert!(governing(&areas, &registry()).is_empty());
+    }
+
+    #[test]
+    fn ward_names_match_however_spelt() {
+        assert!(same_ward("St Michael's", "St Michael's"));
+        assert!(same_ward("St. Michael's Ward", "st michael s"));
+        assert!(same_ward("Warwick All Saints & Woodloes", "Warwick All Saints and Woodloes"));
+        assert!(!same_ward("Bablake", "Binley and Willenhall"));
+        assert!(!same_ward("", ""));
     }
 
     #[test]

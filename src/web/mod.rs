@@ -483,6 +483,7 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                 postcode: String::new(),
                 councils: Vec::new(),
                 wards: Vec::new(),
+                councillors: Vec::new(),
                 message: None,
             };
             if query.trim().is_empty() {
@@ -497,6 +498,15 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
             match postcodes::look_up(&env, &postcode).await {
                 Ok(areas) => {
                     let answer = postcodes::answer(&origin, &postcode, &areas, &store.councils().await?);
+                    page.councillors = your_councillors(&store, &origin, &areas, &answer)
+                        .await?
+                        .iter()
+                        .map(|c| pages::CouncillorLink {
+                            id: c["id"].as_str().unwrap_or_default().into(),
+                            name: c["name"].as_str().unwrap_or_default().into(),
+                            party: c["party"].as_str().unwrap_or_default().into(),
+                        })
+                        .collect();
                     page.councils = answer["councils"]
                         .as_array()
                         .into_iter()
@@ -533,7 +543,8 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
             };
             match postcodes::look_up(&env, &postcode).await {
                 Ok(areas) => {
-                    let answer = postcodes::answer(&origin, &postcode, &areas, &store.councils().await?);
+                    let mut answer = postcodes::answer(&origin, &postcode, &areas, &store.councils().await?);
+                    answer["councillors"] = json!(your_councillors(&store, &origin, &areas, &answer).await?);
                     cached(answer.to_string(), JSON, inm)
                 }
                 Err(crate::lookup::postcodes_io::LookupError::NotFound) => {
@@ -781,6 +792,27 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
         // The site worker has no admin routes (`routes::site_route`).
         _ => problem(404, "Not Found", "no such resource"),
     }
+}
+
+/// The councillors of a postcode's ward, from the lists of the councils that
+/// govern it (wards are the district's or unitary council's; a county's
+/// divisions are not in the postcode answer).
+async fn your_councillors(
+    store: &Store,
+    origin: &str,
+    areas: &crate::lookup::postcodes_io::Areas,
+    answer: &Value,
+) -> Result<Vec<Value>> {
+    let mut lists = Vec::new();
+    for council in answer["councils"].as_array().into_iter().flatten() {
+        if council["kind"] == "county" {
+            continue;
+        }
+        let id = council["id"].as_str().unwrap_or_default().to_string();
+        let rows = store.council_councillors(&id).await?;
+        lists.push((id, rows));
+    }
+    Ok(postcodes::ward_councillors(origin, areas, &lists))
 }
 
 /// 405 with the methods the path takes.

@@ -237,6 +237,8 @@ pub struct PostcodePage {
     pub postcode: String,
     pub councils: Vec<PostcodeCouncil>,
     pub wards: Vec<String>,
+    /// The ward's current councillors, when the ward is matched.
+    pub councillors: Vec<CouncillorLink>,
     /// Why there is no answer, when there is none.
     pub message: Option<String>,
 }
@@ -627,6 +629,7 @@ mod tests {
             postcode: String::new(),
             councils: Vec::new(),
             wards: vec!["<b>Ward</b>".into()],
+            councillors: Vec::new(),
             message: Some("That is not a UK postcode.".into()),
         };
         let html = page.render().unwrap();

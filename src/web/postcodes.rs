@@ -92,6 +92,25 @@ async fn ask_service(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
     outcome
 }
 
+/// The current councillors of the postcode's ward, from the councils' own
+/// lists (`COUNCIL_COUNCILLORS` rows per council), matched by ward name.
+pub fn ward_councillors(origin: &str, areas: &Areas, lists: &[(String, Vec<Value>)]) -> Vec<Value> {
+    let mut found = Vec::new();
+    for (council_id, rows) in lists {
+        for row in rows {
+            let ward = row["ward"].as_str().unwrap_or_default();
+            let current = row["former_since"].is_null();
+            if current && areas.wards.iter().any(|w| crate::lookup::councils::same_ward(&w.name, ward)) {
+                found.push(json!({
+                    "id": row["id"], "name": row["name"], "party": row["party"], "ward": ward,
+                    "council_id": council_id, "url": format!("{origin}/councillors/{}", row["id"].as_str().unwrap_or_default()),
+                }));
+            }
+        }
+    }
+    found
+}
+
 /// The councils and wards of a look-up, as the API answers them.
 pub fn answer(origin: &str, postcode: &Postcode, areas: &Areas, councils: &[CouncilRow]) -> Value {
     let registry: Vec<CouncilRef> = councils
