@@ -670,6 +670,13 @@ fn decisions_are_read_listed_and_filtered() {
     assert!(page.body.contains(&format!("href=\"/meetings/decide-{}\"", h.fake.meetings("decide")[1].id)));
     assert_eq!(h.get("/api/v1/decisions/decide-d1").status, 404);
 
+    // In the council's feed, and in search.
+    let feed = h.get("/councils/decide/feed.xml");
+    assert!(feed.body.contains("/decisions/decide-d13149") && feed.body.contains("Decision: "), "{}", feed.body);
+    let found = h.get("/api/v1/search?q=alternative+processing&council=decide").json();
+    let urls: Vec<&str> = found["results"].as_array().unwrap().iter().map(|r| r["url"].as_str().unwrap()).collect();
+    assert!(urls.contains(&"/decisions/decide-d13149"), "{found:#}");
+
     // A council that publishes no register: recorded, nothing invented.
     let base = h.fake.add_site("noregister", coventry_like(Behaviour::Healthy));
     h.register("noregister", &base, json!({}));

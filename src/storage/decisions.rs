@@ -82,7 +82,7 @@ impl Store {
         let flag = |value: Option<bool>| value.map_or(OptText(None), |v| Int(i64::from(v)));
         let (deadline, published, decided) =
             (date(detail.call_in_deadline), date(detail.published_on), date(detail.decided_on));
-        self.run(
+        let saved = self.statement(
             q::SAVE_DECISION_DETAIL,
             &[
                 Text(id),
@@ -100,7 +100,23 @@ impl Store {
                 Text(&documents),
                 Text(now),
             ],
-        )
+        )?;
+        // The decision in search, its text replaced with what was read now.
+        let council_id = id.rsplit_once("-d").map_or(id, |(council, _)| council);
+        let body = [detail.decision_maker.as_deref(), detail.purpose.as_deref(), detail.decision.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let [row, text] =
+            self.search_statements_at(id, council_id, "decision", &format!("/decisions/{id}"), &detail.title, &body)?;
+        self.batch(vec![
+            saved,
+            self.statement(q::DELETE_DECISION_SEARCH_TEXT, &[Text(id)])?,
+            self.statement(q::DELETE_DECISION_SEARCH_ROWS, &[Text(id)])?,
+            row,
+            text,
+        ])
         .await
     }
 
@@ -124,6 +140,11 @@ impl Store {
         key_only: bool,
     ) -> Result<Vec<Value>> {
         self.rows(q::COUNCIL_DECISIONS, &[Text(council_id), Text(from), Text(to), OptText(maker), Bool(key_only)]).await
+    }
+
+    /// The council's newest decisions listed since `since`, as feed items.
+    pub async fn feed_decisions(&self, council_id: &str, since: &str) -> Result<Vec<Value>> {
+        self.rows(q::FEED_DECISIONS, &[Text(council_id), Text(since)]).await
     }
 
     pub async fn decision(&self, id: &str) -> Result<Option<Value>> {

@@ -772,9 +772,21 @@ impl Store {
         title: &str,
         body: &str,
     ) -> Result<[D1PreparedStatement; 2]> {
-        let url = format!("/meetings/{meeting_id}");
+        self.search_statements_at(meeting_id, council_id, kind, &format!("/meetings/{meeting_id}"), title, body)
+    }
+
+    /// A search row for any subject (a meeting, or a decision) and the page it leads to.
+    pub fn search_statements_at(
+        &self,
+        subject_id: &str,
+        council_id: &str,
+        kind: &str,
+        url: &str,
+        title: &str,
+        body: &str,
+    ) -> Result<[D1PreparedStatement; 2]> {
         Ok([
-            self.statement(q::INSERT_SEARCH_ROW, &[Text(meeting_id), Text(council_id), Text(kind), Text(&url)])?,
+            self.statement(q::INSERT_SEARCH_ROW, &[Text(subject_id), Text(council_id), Text(kind), Text(url)])?,
             self.statement(q::INSERT_SEARCH_TEXT, &[Text(title), Text(body), Text(council_id)])?,
         ])
     }

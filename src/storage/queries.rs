@@ -277,6 +277,10 @@ pub const DELETE_MEETING_SEARCH_ROWS: &str =
 pub const DELETE_SUMMARY_SEARCH_TEXT: &str =
     "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind = 'summary')";
 pub const DELETE_SUMMARY_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind = 'summary'";
+/// A decision's search row is keyed by the decision's id in `meeting_id` (the row's subject).
+pub const DELETE_DECISION_SEARCH_TEXT: &str =
+    "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind = 'decision')";
+pub const DELETE_DECISION_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind = 'decision'";
 /// A search row's key; the text follows with the same rowid (`INSERT_SEARCH_TEXT`, in the same batch).
 pub const INSERT_SEARCH_ROW: &str =
     "INSERT INTO search_rows (meeting_id, council_id, kind, url) VALUES (?1, ?2, ?3, ?4)";
@@ -374,3 +378,7 @@ pub const GET_DECISION: &str = "SELECT d.id, d.council_id, co.name AS council_na
     d.published_on, d.decided_on, d.documents, d.web_url, d.read_error, d.detail_fetched_at, \
     (SELECT m.id FROM meetings m WHERE m.council_id = d.council_id AND m.source_id = d.meeting_source_id) AS meeting_id \
     FROM decisions d JOIN councils co ON co.id = d.council_id WHERE d.id = ?1";
+/// A council's newest decisions listed since `?2`, as feed items.
+pub const FEED_DECISIONS: &str = "SELECT id AS decision_id, title, COALESCE(decision, purpose, '') AS headline, \
+    COALESCE(detail_fetched_at, first_seen_at) AS created_at FROM decisions \
+    WHERE council_id = ?1 AND listed_on >= ?2 ORDER BY listed_on DESC, id DESC LIMIT 30";

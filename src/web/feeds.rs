@@ -13,7 +13,9 @@ fn rfc2822(stamp: &str) -> String {
     DateTime::parse_from_rfc3339(stamp).map(|t| t.to_rfc2822()).unwrap_or_default()
 }
 
-/// An RSS 2.0 channel; `items` rows carry meeting_id, title, headline, created_at, version.
+/// An RSS 2.0 channel. `items` rows are summaries (meeting_id, title,
+/// headline, created_at, version) or decisions (decision_id, title, headline
+/// holding the decision's text, created_at).
 pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>");
     out.push_str(&format!(
@@ -24,19 +26,41 @@ pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String 
         escape(&format!("Meeting summaries: {title}"))
     ));
     for item in items {
-        let link = format!("{site}/meetings/{}", text(&item["meeting_id"]));
+        let (link, guid, item_title, description) = match text(&item["decision_id"]) {
+            "" => (
+                format!("{site}/meetings/{}", text(&item["meeting_id"])),
+                format!("{}-v{}", text(&item["meeting_id"]), item["version"].as_i64().unwrap_or(1)),
+                text(&item["title"]).to_string(),
+                text(&item["headline"]).to_string(),
+            ),
+            decision => (
+                format!("{site}/decisions/{decision}"),
+                format!("{decision}-decision"),
+                format!("Decision: {}", text(&item["title"])),
+                excerpt(text(&item["headline"]), 400),
+            ),
+        };
         out.push_str(&format!(
-            "<item><title>{}</title><link>{}</link><guid isPermaLink=\"false\">{}-v{}</guid><pubDate>{}</pubDate><description>{}</description></item>",
-            escape(text(&item["title"])),
+            "<item><title>{}</title><link>{}</link><guid isPermaLink=\"false\">{}</guid><pubDate>{}</pubDate><description>{}</description></item>",
+            escape(&item_title),
             escape(&link),
-            escape(text(&item["meeting_id"])),
-            item["version"].as_i64().unwrap_or(1),
+            escape(&guid),
             rfc2822(text(&item["created_at"])),
-            escape(text(&item["headline"])),
+            escape(&description),
         ));
     }
     out.push_str("</channel></rss>\n");
     out
+}
+
+/// The first `limit` characters of a text, cut at a word, with an ellipsis when cut.
+fn excerpt(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut} …")
 }
 
 /// Escapes a TEXT value (RFC 5545 3.3.11). Every line break (CR LF, bare CR
@@ -177,6 +201,19 @@ mod tests {
         assert!(cal.lines().all(|l| l.len() <= 75));
         let long = fold(&"é".repeat(100));
         assert!(long.split("\r\n").all(|l| l.len() <= 75));
+    }
+
+    #[test]
+    fn decisions_are_feed_items_of_their_own() {
+        let decision = json!({"decision_id": "k-d13149", "title": "Admission of the Public",
+            "headline": "That approval be given to enable the contractor to consult on alternative processing arrangements.",
+            "created_at": "2026-11-20T10:00:00Z"});
+        let feed = rss("https://cd.example", "Kirklees", "/councils/k", &[decision]);
+        assert!(feed.contains("<title>Decision: Admission of the Public</title>"), "{feed}");
+        assert!(feed.contains("<link>https://cd.example/decisions/k-d13149</link>"));
+        assert!(feed.contains("<guid isPermaLink=\"false\">k-d13149-decision</guid>"));
+        assert_eq!(excerpt("one two three", 8), "one two …");
+        assert_eq!(excerpt("short", 8), "short");
     }
 
     #[test]

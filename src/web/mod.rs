@@ -661,7 +661,13 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                     - chrono::Duration::days(routes::MAX_RANGE_DAYS))
                 .format("%Y-%m-%d")
                 .to_string();
-                let items = store.feed_summaries(&council_id, committee.as_deref(), &since).await?;
+                let mut items = store.feed_summaries(&council_id, committee.as_deref(), &since).await?;
+                // A council's feed also carries its decisions register; a committee's does not.
+                if committee.is_none() {
+                    items.extend(store.feed_decisions(&council_id, &since).await?);
+                    items.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
+                    items.truncate(30);
+                }
                 let path = match &committee {
                     Some(c) => format!("/councils/{council_id}/committees/{c}"),
                     None => format!("/councils/{council_id}"),
