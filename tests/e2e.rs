@@ -670,6 +670,20 @@ fn decisions_are_read_listed_and_filtered() {
     assert!(page.body.contains(&format!("href=\"/meetings/decide-{}\"", h.fake.meetings("decide")[1].id)));
     assert_eq!(h.get("/api/v1/decisions/decide-d1").status, 404);
 
+    // In the week's digest ("decided this week"), and on its page.
+    let week = {
+        use chrono::Datelike;
+        let day = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive()
+            - chrono::Duration::days(3);
+        format!("{}-W{:02}", day.iso_week().year(), day.iso_week().week())
+    };
+    let digest = h.admin("POST", &format!("/admin/councils/decide/digest?week={week}"), None);
+    assert_eq!(digest.status, 200, "{}", digest.body);
+    let decided: Vec<Value> = digest.json()["body"]["decided"].as_array().cloned().unwrap_or_default();
+    assert!(decided.iter().any(|d| d["decision_id"] == "decide-d13567"), "{}", digest.body);
+    let page = h.get(&format!("/councils/decide/weeks/{week}"));
+    assert!(page.body.contains("Decided this week") && page.body.contains("/decisions/decide-d13567"), "{}", page.body);
+
     // In the council's feed, and in search.
     let feed = h.get("/councils/decide/feed.xml");
     assert!(feed.body.contains("/decisions/decide-d13149") && feed.body.contains("Decision: "), "{}", feed.body);

@@ -219,11 +219,14 @@ pub async fn make_digest(store: &Store, council_id: &str, week: &str) -> Result<
     let meetings = store
         .week_meetings(council_id, &monday.format("%Y-%m-%d").to_string(), &sunday.format("%Y-%m-%d").to_string())
         .await?;
+    let decided = store
+        .week_decisions(council_id, &monday.format("%Y-%m-%d").to_string(), &sunday.format("%Y-%m-%d").to_string())
+        .await?;
     let name = council.name.trim_end_matches(" Council").trim_end_matches(" City").to_string();
-    let hash = digest::input_hash(&name, week, &meetings);
+    let hash = digest::input_hash(&name, week, &meetings, &decided);
     let latest = store.latest_digest(council_id, week).await?;
     if latest.as_ref().and_then(|d| d["input_hash"].as_str()) != Some(hash.as_str()) {
-        let built = digest::build(&name, week, &meetings);
+        let built = digest::build(&name, week, &meetings, &decided);
         store.save_digest(council_id, week, &hash, &serde_json::to_string(&built)?, &now()).await?;
     }
     store.latest_digest(council_id, week).await

@@ -142,6 +142,15 @@ impl Store {
         self.rows(q::COUNCIL_DECISIONS, &[Text(council_id), Text(from), Text(to), OptText(maker), Bool(key_only)]).await
     }
 
+    pub async fn week_decisions(
+        &self,
+        council_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<crate::summarise::digest::WeekDecision>> {
+        self.rows(q::WEEK_DECISIONS, &[Text(council_id), Text(from), Text(to)]).await
+    }
+
     /// The council's newest decisions listed since `since`, as feed items.
     pub async fn feed_decisions(&self, council_id: &str, since: &str) -> Result<Vec<Value>> {
         self.rows(q::FEED_DECISIONS, &[Text(council_id), Text(since)]).await

@@ -382,3 +382,6 @@ pub const GET_DECISION: &str = "SELECT d.id, d.council_id, co.name AS council_na
 pub const FEED_DECISIONS: &str = "SELECT id AS decision_id, title, COALESCE(decision, purpose, '') AS headline, \
     COALESCE(detail_fetched_at, first_seen_at) AS created_at FROM decisions \
     WHERE council_id = ?1 AND listed_on >= ?2 ORDER BY listed_on DESC, id DESC LIMIT 30";
+/// Decisions the register listed in a week, for the digest.
+pub const WEEK_DECISIONS: &str = "SELECT id AS decision_id, title, decision_maker, listed_on FROM decisions \
+    WHERE council_id = ?1 AND listed_on BETWEEN ?2 AND ?3 ORDER BY listed_on, id LIMIT 200";

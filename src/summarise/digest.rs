@@ -32,21 +32,34 @@ pub struct DigestPoint {
     pub decisions: Vec<String>,
 }
 
+/// A decision from the register published in the week, in the council's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekDecision {
+    pub decision_id: String,
+    pub title: String,
+    pub decision_maker: Option<String>,
+    pub listed_on: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
     pub council: String,
     pub week: String,
     pub headline: String,
     pub points: Vec<DigestPoint>,
+    /// "Decided this week": the register's decisions (digests made before it existed have none).
+    #[serde(default)]
+    pub decided: Vec<WeekDecision>,
 }
 
-pub fn input_hash(council: &str, week: &str, meetings: &[WeekMeeting]) -> String {
-    let material =
-        serde_json::json!({"version": DIGEST_VERSION, "council": council, "week": week, "meetings": meetings});
+pub fn input_hash(council: &str, week: &str, meetings: &[WeekMeeting], decided: &[WeekDecision]) -> String {
+    let material = serde_json::json!({
+        "version": DIGEST_VERSION, "council": council, "week": week, "meetings": meetings, "decided": decided,
+    });
     sha256_hex(material.to_string().as_bytes())
 }
 
-pub fn build(council: &str, week: &str, meetings: &[WeekMeeting]) -> Digest {
+pub fn build(council: &str, week: &str, meetings: &[WeekMeeting], decided: &[WeekDecision]) -> Digest {
     let held: Vec<&WeekMeeting> = meetings.iter().filter(|m| m.status != "cancelled").collect();
     let cancelled = meetings.len() - held.len();
     let decisions: usize = held.iter().map(|m| m.decisions.len()).sum();
@@ -65,6 +78,11 @@ pub fn build(council: &str, week: &str, meetings: &[WeekMeeting]) -> Digest {
     if cancelled > 0 {
         headline.push_str(&format!(" {cancelled} cancelled."));
     }
+    match decided.len() {
+        0 => {}
+        1 => headline.push_str(" 1 decision published in the decisions register."),
+        n => headline.push_str(&format!(" {n} decisions published in the decisions register.")),
+    }
     let points = meetings
         .iter()
         .map(|m| DigestPoint {
@@ -81,7 +99,7 @@ pub fn build(council: &str, week: &str, meetings: &[WeekMeeting]) -> Digest {
             decisions: m.decisions.clone(),
         })
         .collect();
-    Digest { council: council.to_string(), week: week.to_string(), headline, points }
+    Digest { council: council.to_string(), week: week.to_string(), headline, points, decided: decided.to_vec() }
 }
 
 #[cfg(test)]
@@ -107,11 +125,31 @@ mod tests {
             meeting("c-1", "Cabinet", "confirmed", Some("Cabinet approved the budget.")),
             meeting("c-2", "Planning Committee", "cancelled", None),
         ];
-        let digest = build("Coventry", "2026-W02", &meetings);
+        let digest = build("Coventry", "2026-W02", &meetings, &[]);
         assert_eq!(digest.headline, "One Coventry meeting in 2026-W02: Cabinet. 1 recorded decision. 1 cancelled.");
         assert_eq!(digest.points.len(), 2);
         assert_eq!(digest.points[0].url, "/meetings/c-1");
         assert_eq!(digest.points[1].text, "This meeting was cancelled.");
-        assert_ne!(input_hash("Coventry", "2026-W02", &meetings), input_hash("Coventry", "2026-W03", &meetings));
+        assert_ne!(
+            input_hash("Coventry", "2026-W02", &meetings, &[]),
+            input_hash("Coventry", "2026-W03", &meetings, &[])
+        );
+    }
+
+    #[test]
+    fn the_registers_decisions_are_part_of_the_week() {
+        let decided = vec![WeekDecision {
+            decision_id: "k-d13149".into(),
+            title: "Admission of the Public".into(),
+            decision_maker: Some("Strategic Director for Environment".into()),
+            listed_on: "2026-01-06".into(),
+        }];
+        let digest = build("Kirklees", "2026-W02", &[], &decided);
+        assert_eq!(
+            digest.headline,
+            "No Kirklees meetings took place in 2026-W02. 1 decision published in the decisions register."
+        );
+        assert_eq!(digest.decided, decided);
+        assert_ne!(input_hash("Kirklees", "2026-W02", &[], &decided), input_hash("Kirklees", "2026-W02", &[], &[]));
     }
 }

@@ -647,6 +647,7 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                         week,
                         headline: view.headline,
                         points: view.points,
+                        decided: view.decided,
                     };
                     cached(render(&page)?, HTML, inm)
                 }

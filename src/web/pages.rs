@@ -282,6 +282,8 @@ pub struct DigestView {
     pub week: String,
     pub headline: String,
     pub points: Vec<PointView>,
+    /// The register's decisions of the week: (id, title, decision maker).
+    pub decided: Vec<(String, String, String)>,
 }
 
 impl DigestView {
@@ -300,6 +302,12 @@ impl DigestView {
                     text: text(&p["text"]),
                     decisions: p["decisions"].as_array().into_iter().flatten().map(text).collect(),
                 })
+                .collect(),
+            decided: body["decided"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| (text(&d["decision_id"]), text(&d["title"]), text(&d["decision_maker"])))
                 .collect(),
         }
     }
@@ -542,6 +550,7 @@ pub struct DigestPage {
     pub week: String,
     pub headline: String,
     pub points: Vec<PointView>,
+    pub decided: Vec<(String, String, String)>,
 }
 
 pub struct SearchResult {
