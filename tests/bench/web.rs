@@ -111,6 +111,40 @@ fn write_floor_worker(dir: &Path, page: &str) -> std::path::PathBuf {
     floor
 }
 
+/// Postcode look-ups through the site worker with the edge cache off: the
+/// first asking of a postcode goes to the (local) postcode service and is
+/// kept in KV; asked again, it is answered from KV.
+fn postcode_latency(site: &str) {
+    // Each request from its own client address, so that the search limit is not met.
+    let time = |path: &str, client: usize| {
+        let started = Instant::now();
+        let address = format!("10.9.{}.{}", client / 250, client % 250 + 1);
+        let status = match ureq::get(&format!("{site}{path}")).set("CF-Connecting-IP", &address).call() {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(e) => panic!("{path}: {e}"),
+        };
+        (started.elapsed().as_secs_f64() * 1000.0, status)
+    };
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for n in 0..25 {
+        // Postcodes the service does not know: each is a fresh look-up (404, kept for a day).
+        let path = format!("/api/v1/postcodes/ZZ{}%20{}ZZ", n / 10 + 1, n % 10);
+        let (ms, status) = time(&path, 2 * n);
+        assert!(status == 404 || status == 200, "{path}: {status}");
+        cold.push(ms);
+        warm.push(time(&path, 2 * n + 1).0);
+    }
+    let stats = |samples: &mut Vec<f64>| {
+        samples.sort_by(f64::total_cmp);
+        (samples[samples.len() / 2], samples[samples.len() * 9 / 10])
+    };
+    let ((cold_p50, cold_p90), (warm_p50, warm_p90)) = (stats(&mut cold), stats(&mut warm));
+    println!("postcode look-up, service asked (KV miss): p50 {cold_p50:.1} ms, p90 {cold_p90:.1} ms");
+    println!("postcode look-up, kept answer (KV hit):    p50 {warm_p50:.1} ms, p90 {warm_p90:.1} ms");
+    println!("(25 postcodes, one request at a time, edge cache off; the postcode service is a local fake)\n");
+}
+
 fn main() {
     let h = Harness::shared();
     let base = h.fake.add_site("web", coventry_like(Behaviour::Healthy));
@@ -147,7 +181,11 @@ fn main() {
     let (fresh_url, mut fresh) = h.start_worker(
         "site-uncached",
         &["-c", "wrangler.site.toml"],
-        &["EDGE_CACHE:off".to_string(), "PUBLIC_ORIGIN:https://council-digest.test".to_string()],
+        &[
+            "EDGE_CACHE:off".to_string(),
+            "PUBLIC_ORIGIN:https://council-digest.test".to_string(),
+            format!("POSTCODES_BASE_URL:{}", h.postcodes.base_url()),
+        ],
     );
 
     let page_path = format!("/meetings/{meeting}");
@@ -168,6 +206,8 @@ fn main() {
         }
         println!("{label:<36} {:>9.0} {:>8.2} {:>8.2} {:>12.2}", m.rps, m.p50_ms, m.p99_ms, m.p99_ms / floor_p99);
     }
+    println!("(wrk -t2 -c16 -d8s on this machine; wrangler dev is a development server, not the edge)\n");
+    postcode_latency(&fresh_url);
     let _ = nginx.kill();
     let _ = nginx.wait();
     // Closing a watchdog's stdin stops its wrangler and everything under it.
@@ -175,7 +215,6 @@ fn main() {
         drop(watchdog.stdin.take());
         let _ = watchdog.wait();
     }
-    println!("(wrk -t2 -c16 -d8s on this machine; wrangler dev is a development server, not the edge)\n");
 
     // Cold start of each bundle (and of any extra bundles named in COLD_START_EXTRA, label=dir).
     let root = env!("CARGO_MANIFEST_DIR");
