@@ -309,7 +309,12 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                 Err(_) => (default.0.format("%Y-%m-%d").to_string(), default.1.format("%Y-%m-%d").to_string()),
             };
             let maker = query_value(query, "maker").filter(|m| !m.trim().is_empty());
-            let key_only = query_value(query, "key").is_some_and(|k| k == "1" || k == "true");
+            let key_only = match query_value(query, "key").as_deref() {
+                None | Some("" | "0" | "false") => false,
+                Some("1" | "true") => true,
+                Some(_) if is_api => return problem(400, "Bad Request", "key must be 1 or 0"),
+                Some(_) => false,
+            };
             let rows = store.council_decisions(&id, (&from, &to), maker.as_deref(), key_only).await?;
             if is_api {
                 let body = json!({
