@@ -848,6 +848,13 @@ fn the_public_edge_is_bounded_and_rate_limited() {
         assert!(again.header("ETag").is_some());
     }
 
+    // Words under three characters are not searched for: nothing is found, and the answer says why.
+    let short = h.get("/api/v1/search?q=of+an");
+    assert_eq!(short.status, 200, "{}", short.body);
+    assert_eq!(short.json()["results"], json!([]));
+    assert!(short.json()["notice"].as_str().unwrap().contains("at least 3"));
+    assert!(h.get("/search?q=of+an").body.contains("at least three letters or digits"));
+
     // Searches are limited most strictly (30 a minute): one client runs out,
     // is answered 429 with Retry-After, on the API and on the search page;
     // another client is unaffected.

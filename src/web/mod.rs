@@ -580,10 +580,6 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                 if query.is_empty() {
                     return problem(400, "Bad Request", "q is required");
                 }
-                if too_short {
-                    let min = crate::storage::MIN_SEARCH_WORD;
-                    return problem(400, "Bad Request", &format!("q needs a word of at least {min} letters or digits"));
-                }
             }
             let rows = if query.trim().is_empty() || too_short {
                 Vec::new()
@@ -591,7 +587,13 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                 store.search(&query, council.as_deref(), crate::storage::SEARCH_RESULT_CAP).await?
             };
             if matches!(current, Route::ApiSearch) {
-                return cached(json!({"query": query, "council": council, "results": rows}).to_string(), JSON, inm);
+                let mut body = json!({"query": query, "council": council, "results": rows});
+                if too_short {
+                    // Nothing to search for: no results, and why.
+                    let min = crate::storage::MIN_SEARCH_WORD;
+                    body["notice"] = json!(format!("q needs a word of at least {min} letters or digits"));
+                }
+                return cached(body.to_string(), JSON, inm);
             }
             let results = rows
                 .iter()
