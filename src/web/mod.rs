@@ -576,10 +576,8 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
             let query = query_value(url.query(), "q").unwrap_or_default();
             let council = query_value(url.query(), "council").filter(|c| !c.is_empty());
             let too_short = !query.trim().is_empty() && crate::storage::search_words(&query).is_empty();
-            if matches!(current, Route::ApiSearch) {
-                if query.is_empty() {
-                    return problem(400, "Bad Request", "q is required");
-                }
+            if matches!(current, Route::ApiSearch) && query.is_empty() {
+                return problem(400, "Bad Request", "q is required");
             }
             let rows = if query.trim().is_empty() || too_short {
                 Vec::new()
