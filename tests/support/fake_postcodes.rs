@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -68,13 +68,18 @@ pub struct FakePostcodes {
     port: u16,
     failing: Arc<AtomicBool>,
     requests: Arc<AtomicUsize>,
+    targets: Arc<Mutex<Vec<String>>>,
 }
 
 impl FakePostcodes {
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake postcodes");
-        let server =
-            Self { port: listener.local_addr().unwrap().port(), failing: Arc::default(), requests: Arc::default() };
+        let server = Self {
+            port: listener.local_addr().unwrap().port(),
+            failing: Arc::default(),
+            requests: Arc::default(),
+            targets: Arc::default(),
+        };
         let handler = server.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -98,6 +103,13 @@ impl FakePostcodes {
         self.requests.load(Ordering::SeqCst)
     }
 
+    /// Requests whose path contains `needle` (any case, spaces as `%20`), so
+    /// that tests running side by side count only their own.
+    pub fn requests_for(&self, needle: &str) -> usize {
+        let needle = needle.to_ascii_uppercase().replace(' ', "%20");
+        self.targets.lock().unwrap().iter().filter(|t| t.to_ascii_uppercase().contains(&needle)).count()
+    }
+
     fn serve(&self, mut stream: TcpStream) {
         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
         let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
@@ -113,6 +125,7 @@ impl FakePostcodes {
         }
         self.requests.fetch_add(1, Ordering::SeqCst);
         let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        self.targets.lock().unwrap().push(target.clone());
         let decoded = target.replace("%20", " ");
         let (status, body) = if self.failing.load(Ordering::SeqCst) {
             (502, "<html><body><h1>502 Bad Gateway</h1></body></html>".to_string())
