@@ -226,8 +226,9 @@ impl MeetingOutcome {
     }
 }
 
-/// How often a read that failed for a transient cause is tried again.
-const READ_RETRIES: u32 = 4;
+/// How often a read that failed for a transient cause is tried again, the
+/// pauses doubling from 50 ms to at most half a second (about 3 s in all).
+const READ_RETRIES: u32 = 8;
 
 /// Whether a D1 error is worth one more try of a read: the database busy or
 /// overloaded, its connection reset, or an internal error, as D1 advises.
@@ -240,7 +241,7 @@ pub fn is_transient_d1_error(message: &str) -> bool {
 
 async fn pause_before_retry(attempt: u32) {
     #[cfg(target_arch = "wasm32")]
-    worker::Delay::from(std::time::Duration::from_millis(25 << attempt)).await;
+    worker::Delay::from(std::time::Duration::from_millis((25u64 << attempt.min(5)).min(500))).await;
     #[cfg(not(target_arch = "wasm32"))]
     let _ = attempt;
 }
