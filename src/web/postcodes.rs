@@ -16,6 +16,7 @@ const TIMEOUT_MS: u64 = 5_000;
 /// How long an answer is kept: areas for 30 days, "no such postcode" for one.
 const KEEP_FOUND_SECONDS: u64 = 30 * 86_400;
 const KEEP_UNKNOWN_SECONDS: u64 = 86_400;
+const KV_TRIES: usize = 3;
 
 #[derive(Serialize, Deserialize)]
 enum Kept {
@@ -33,11 +34,14 @@ pub async fn look_up(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
     let kv = env.kv("CACHE").ok();
     let key = cache_key(postcode);
     if let Some(kv) = &kv {
-        if let Ok(Some(kept)) = kv.get(&key).json::<Kept>().await {
-            return match kept {
-                Kept::Found(areas) => Ok(areas),
-                Kept::Unknown => Err(LookupError::NotFound),
-            };
+        // KV errors are transient: asked again before the service is asked instead.
+        for _ in 0..KV_TRIES {
+            match kv.get(&key).json::<Kept>().await {
+                Ok(Some(Kept::Found(areas))) => return Ok(areas),
+                Ok(Some(Kept::Unknown)) => return Err(LookupError::NotFound),
+                Ok(None) => break,
+                Err(_) => continue,
+            }
         }
     }
     let answer = ask_service(env, postcode).await;
@@ -47,9 +51,13 @@ pub async fn look_up(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
         Err(LookupError::Service(_)) => None,
     };
     if let (Some(kv), Some((kept, ttl))) = (&kv, kept) {
-        // A failure to keep the answer only costs a later look-up.
-        if let Ok(put) = kv.put(&key, serde_json::to_string(&kept).unwrap_or_default()) {
-            let _ = put.expiration_ttl(ttl).execute().await;
+        // A failure to keep the answer only costs a later look-up; it is tried a few times.
+        let value = serde_json::to_string(&kept).unwrap_or_default();
+        for _ in 0..KV_TRIES {
+            let Ok(put) = kv.put(&key, value.as_str()) else { break };
+            if put.expiration_ttl(ttl).execute().await.is_ok() {
+                break;
+            }
         }
     }
     answer
