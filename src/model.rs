@@ -105,6 +105,8 @@ pub enum DocumentKind {
     Supplement,
     Decisions,
     ItemDocument,
+    /// A document of a decision in the decisions register.
+    DecisionDocument,
     Other,
 }
 
@@ -117,6 +119,7 @@ impl DocumentKind {
             Self::Supplement => "supplement",
             Self::Decisions => "decisions",
             Self::ItemDocument => "item_document",
+            Self::DecisionDocument => "decision_document",
             Self::Other => "other",
         }
     }

@@ -624,6 +624,7 @@ fn decisions_are_read_listed_and_filtered() {
     let h = Harness::shared();
     let mut site = coventry_like(Behaviour::Healthy);
     site.decisions = true;
+    site.serve_documents = true;
     let base = h.fake.add_site("decide", site);
     h.register("decide", &base, json!({}));
     let run = h.scrape("decide");
@@ -645,6 +646,17 @@ fn decisions_are_read_listed_and_filtered() {
     assert_eq!(taken["meeting_id"], format!("decide-{}", h.fake.meetings("decide")[1].id), "{taken:#}");
     assert_eq!(taken["documents"][0]["title"], "polc2 - 23.09.2015");
     assert!(taken["documents"][0]["url"].as_str().unwrap().starts_with(&format!("{base}/documents/s7942/")));
+    // Its document goes through the document reader, like a meeting's.
+    let taken = poll_until(h, "/api/v1/decisions/decide-d13567", Duration::from_secs(90), |b| {
+        b["documents"][0]["text_status"] == "extracted"
+    });
+    let document_id = taken["documents"][0]["id"].as_str().unwrap().to_string();
+    let document = h.get(&format!("/api/v1/documents/{document_id}")).json();
+    assert_eq!((document["decision_id"].as_str(), document["meeting_id"].as_str()), (Some("decide-d13567"), None));
+    assert_eq!(document["kind"], "decision_document");
+    assert!(document["pages"].as_array().is_some_and(|p| !p.is_empty() && p[0]["text"].as_str().unwrap().len() > 100));
+    let page = h.get("/decisions/decide-d13567");
+    assert!(page.body.contains("text read: ") && page.body.contains(&format!("/api/v1/documents/{document_id}")));
     let officer = h.get("/api/v1/decisions/decide-d13149").json();
     assert_eq!(officer["decision_maker"], "Strategic Director for Environment");
     assert_eq!((officer["is_key"].as_i64(), officer["subject_to_call_in"].as_i64()), (Some(1), Some(1)));

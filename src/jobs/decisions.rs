@@ -74,7 +74,16 @@ pub async fn fetch_decision(ctx: &JobContext<'_>, id: &str) -> Result<JobOutcome
     let result = moderngov::fetch_decision(&fetcher, &council.base_url, &record.source_id).await;
     store.log_fetches(None, &record.council_id, &fetcher.take_log()).await?;
     match result {
-        Ok(detail) => store.save_decision(id, &detail, &now()).await?,
+        Ok(detail) => {
+            let removed_text = store.save_decision(id, &detail, &now()).await?;
+            let texts = crate::storage::text::TextStore::new(ctx.bucket);
+            for key in removed_text {
+                texts.delete(&key).await;
+            }
+            // Every document again (a conditional GET when unchanged): the
+            // page is read again only weekly, and a report may be replaced.
+            super::documents::enqueue_decision_documents(ctx, &record.council_id, id, true).await?;
+        }
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("decision {id}: {error}"))),
         // What was read before stays; the error is shown with it.
         Err(error) => store.decision_read_error(id, &format!("decision page not read: {error}")).await?,

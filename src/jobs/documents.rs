@@ -41,6 +41,21 @@ pub async fn enqueue_meeting_documents(
     all: bool,
 ) -> Result<usize> {
     let ids = ctx.store.documents_to_fetch(meeting_id, !all, &now()).await?;
+    enqueue_documents(ctx, council_id, ids).await
+}
+
+/// Enqueues a decision's documents in the same way.
+pub async fn enqueue_decision_documents(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    decision_id: &str,
+    all: bool,
+) -> Result<usize> {
+    let ids = ctx.store.decision_documents_to_fetch(decision_id, !all, &now()).await?;
+    enqueue_documents(ctx, council_id, ids).await
+}
+
+async fn enqueue_documents(ctx: &JobContext<'_>, council_id: &str, ids: Vec<String>) -> Result<usize> {
     let jobs: Vec<Job> = ids
         .into_iter()
         .map(|document_id| Job::FetchDocument { council_id: council_id.to_string(), document_id })
@@ -141,14 +156,15 @@ pub async fn continue_extraction(
     extract_pages(ctx, &document, content_hash, &bytes, first_page).await
 }
 
-/// The first-read pages of the meeting's other documents, to recognise pages they already hold.
+/// The first-read pages of the other documents of the same meeting (or
+/// decision), to recognise pages they already hold.
 async fn other_documents_pages(
     ctx: &JobContext<'_>,
     texts: &TextStore<'_>,
     document: &DocumentRecord,
 ) -> Result<HashMap<String, PagePointer>> {
     let mut documents = Vec::new();
-    for (id, key) in ctx.store.meeting_text_keys(&document.meeting_id, &document.id).await? {
+    for (id, key) in ctx.store.sibling_text_keys(document).await? {
         if let Some(pages) = texts.pages(&key).await? {
             documents.push((id, pages));
         }
@@ -167,7 +183,15 @@ pub async fn give_up_reading(
 ) -> Result<()> {
     ctx.store.document_failed(&document.id, reason, &now(), retry_after).await?;
     crate::storage::version::bump(ctx.env, &document.council_id).await;
-    super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await
+    summary_may_be_due(ctx, document).await
+}
+
+/// A meeting's summary waits for its documents; a decision has no summary.
+async fn summary_may_be_due(ctx: &JobContext<'_>, document: &DocumentRecord) -> Result<()> {
+    match &document.meeting_id {
+        Some(meeting_id) => super::summaries::request_summary(ctx, &document.council_id, meeting_id, 0).await,
+        None => Ok(()),
+    }
 }
 
 /// Queues the step of a document's reading that starts at `first_page`.
@@ -255,8 +279,8 @@ async fn extract_pages(
     let key = text_key(&document.id, content_hash);
     texts.put_text(key.clone(), &all_pages).await?;
     fault::point(ctx.env, ctx.settings, &document.council_id, "after_text_saved").await?;
-    if let Some(items) = frontsheet {
-        store.save_item_pages(&document.meeting_id, &document.id, &items).await?;
+    if let (Some(items), Some(meeting_id)) = (frontsheet, &document.meeting_id) {
+        store.save_item_pages(meeting_id, &document.id, &items).await?;
     }
     let previous_key = document.text_key.clone().filter(|previous| *previous != key);
     store
@@ -270,6 +294,6 @@ async fn extract_pages(
         texts.delete_parts(&document.id, content_hash).await;
         let _ = ctx.bucket.delete(store_key(&document.id, content_hash)).await;
     }
-    super::summaries::request_summary(ctx, &document.council_id, &document.meeting_id, 0).await?;
+    summary_may_be_due(ctx, document).await?;
     Ok(JobOutcome::Done)
 }

@@ -13,6 +13,12 @@ pub fn decision_id(council_id: &str, source_id: &str) -> String {
     format!("{council_id}-d{source_id}")
 }
 
+/// A decision's document: ModernGov's decision pages link documents by URL
+/// alone, and the same report may also be a meeting's, read there separately.
+pub fn decision_document_id(decision_id: &str, url: &str) -> String {
+    format!("{decision_id}-u{}", &super::records::short_hash(url)[..12])
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct DecisionToRead {
     pub id: String,
@@ -76,7 +82,9 @@ impl Store {
         self.row(q::GET_DECISION_RECORD, &[Text(id)]).await
     }
 
-    pub async fn save_decision(&self, id: &str, detail: &DecisionDetail, now: &str) -> Result<()> {
+    /// Saves what the decision's page says; answers the text objects of
+    /// documents it no longer lists, for the caller to remove.
+    pub async fn save_decision(&self, id: &str, detail: &DecisionDetail, now: &str) -> Result<Vec<String>> {
         let documents: Vec<Value> = detail.documents.iter().map(|d| json!({"title": d.title, "url": d.url})).collect();
         let documents = serde_json::to_string(&documents)?;
         let flag = |value: Option<bool>| value.map_or(OptText(None), |v| Int(i64::from(v)));
@@ -110,14 +118,60 @@ impl Store {
             .join("\n\n");
         let [row, text] =
             self.search_statements_at(id, council_id, "decision", &format!("/decisions/{id}"), &detail.title, &body)?;
-        self.batch(vec![
+        let mut statements = vec![
             saved,
             self.statement(q::DELETE_DECISION_SEARCH_TEXT, &[Text(id)])?,
             self.statement(q::DELETE_DECISION_SEARCH_ROWS, &[Text(id)])?,
             row,
             text,
-        ])
-        .await
+        ];
+        // Its documents, for the document reader; those it no longer lists go.
+        let mut document_ids: Vec<String> = Vec::new();
+        for document in &detail.documents {
+            let document_id = decision_document_id(id, &document.url);
+            if document_ids.contains(&document_id) {
+                continue;
+            }
+            statements.push(self.statement(
+                q::UPSERT_DECISION_DOCUMENT,
+                &[
+                    Text(&document_id),
+                    Text(council_id),
+                    Text(id),
+                    Int(document_ids.len() as i64),
+                    Text(&document.url),
+                    Text(&document.title),
+                    Text(document.kind.as_str()),
+                ],
+            )?);
+            document_ids.push(document_id);
+        }
+        let kept = serde_json::to_string(&document_ids)?;
+        #[derive(Deserialize)]
+        struct TextKey {
+            text_key: String,
+        }
+        let removed: Vec<TextKey> = self.rows(q::REMOVED_DECISION_DOCUMENT_TEXT, &[Text(id), Text(&kept)]).await?;
+        statements.push(self.statement(q::DELETE_OTHER_DECISION_DOCUMENTS, &[Text(id), Text(&kept)])?);
+        self.batch(statements).await?;
+        Ok(removed.into_iter().map(|r| r.text_key).collect())
+    }
+
+    /// The decision's documents with how far their reading got.
+    pub async fn decision_documents(&self, id: &str) -> Result<Vec<Value>> {
+        self.rows(q::DECISION_DOCUMENTS, &[Text(id)]).await
+    }
+
+    /// Documents of a decision to fetch: all, or only those never fetched and
+    /// those whose transient failure may be tried again by `now`.
+    pub async fn decision_documents_to_fetch(&self, id: &str, only_unfetched: bool, now: &str) -> Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let rows: Vec<Row> =
+            self.rows(q::DECISION_DOCUMENTS_TO_FETCH, &[Text(id), Int(i64::from(only_unfetched)), Text(now)]).await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
     pub async fn decision_read_error(&self, id: &str, error: &str) -> Result<()> {
@@ -160,9 +214,46 @@ impl Store {
         let Some(mut decision) = self.row::<Value>(q::GET_DECISION, &[Text(id)]).await? else {
             return Ok(None);
         };
-        // Stored as JSON text; answered as JSON.
-        let documents = decision["documents"].as_str().and_then(|d| serde_json::from_str::<Value>(d).ok());
-        decision["documents"] = documents.unwrap_or_else(|| json!([]));
+        // The council's list (stored as JSON text), each with what the document
+        // reader made of it: its id for the text, and how far reading got.
+        let listed: Vec<Value> =
+            decision["documents"].as_str().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+        let read = self.decision_documents(id).await?;
+        decision["documents"] = Value::Array(
+            listed
+                .into_iter()
+                .map(|listed| {
+                    let found = read.iter().find(|r| r["url"] == listed["url"]);
+                    let field = |name: &str| found.map_or(Value::Null, |r| r[name].clone());
+                    json!({
+                        "title": listed["title"],
+                        "url": listed["url"],
+                        "id": field("id"),
+                        "text_status": field("text_status"),
+                        "text_error": field("text_error"),
+                        "page_count": field("page_count"),
+                    })
+                })
+                .collect(),
+        );
         Ok(Some(decision))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decisions_documents_are_its_own() {
+        let url = "https://democracy.kirklees.gov.uk/documents/s7942/polc2.pdf";
+        let id = decision_document_id("kirklees-d13567", url);
+        assert!(id.starts_with("kirklees-d13567-u") && id.len() == "kirklees-d13567-u".len() + 12, "{id}");
+        assert_eq!(id, decision_document_id("kirklees-d13567", url), "stable");
+        assert_ne!(
+            id,
+            decision_document_id("kirklees-d13568", url),
+            "the same report under two decisions is two documents"
+        );
     }
 }

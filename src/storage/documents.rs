@@ -13,7 +13,9 @@ use crate::documents::structure::FrontsheetItem;
 #[derive(Debug, Clone, Deserialize)]
 pub struct DocumentRecord {
     pub id: String,
-    pub meeting_id: String,
+    /// The meeting or the decision (exactly one) the document belongs to.
+    pub meeting_id: Option<String>,
+    pub decision_id: Option<String>,
     pub council_id: String,
     pub url: String,
     pub title: String,
@@ -67,14 +69,19 @@ impl Store {
         Ok(row.map_or(0, |r| r.extraction_attempts))
     }
 
-    /// The R2 keys of the meeting's other documents' text.
-    pub async fn meeting_text_keys(&self, meeting_id: &str, except: &str) -> Result<Vec<(String, String)>> {
+    /// The R2 keys of the text of the other documents of the same meeting or decision.
+    pub async fn sibling_text_keys(&self, document: &DocumentRecord) -> Result<Vec<(String, String)>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,
             text_key: String,
         }
-        let rows: Vec<Row> = self.rows(q::MEETING_TEXT_KEYS, &[Text(meeting_id), Text(except)]).await?;
+        let (query, owner) = match (&document.meeting_id, &document.decision_id) {
+            (Some(meeting), _) => (q::MEETING_TEXT_KEYS, meeting),
+            (None, Some(decision)) => (q::DECISION_TEXT_KEYS, decision),
+            (None, None) => return Ok(Vec::new()),
+        };
+        let rows: Vec<Row> = self.rows(query, &[Text(owner), Text(&document.id)]).await?;
         Ok(rows.into_iter().map(|r| (r.id, r.text_key)).collect())
     }
 

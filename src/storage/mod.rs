@@ -10,7 +10,7 @@ pub mod text;
 pub mod upkeep;
 pub mod version;
 
-pub use decisions::{decision_id, DecisionRecord, DecisionToRead};
+pub use decisions::{decision_document_id, decision_id, DecisionRecord, DecisionToRead};
 pub use documents::DocumentRecord;
 pub use summaries::SummaryVersion;
 
@@ -677,6 +677,7 @@ impl Store {
                     Text(doc.kind.as_str()),
                     OptText(published.as_deref()),
                     Bool(doc.is_restricted),
+                    Text(council_id),
                 ],
             )?);
             position += 1;

@@ -67,11 +67,11 @@ pub const RUN_RECOUNT: &str = "UPDATE scrape_runs SET \
 pub const REAP_RUNS: &str = "UPDATE scrape_runs SET status = 'failed', finished_at = ?2, \
     error = COALESCE(error || '; ', '') || ?3 WHERE finished_at IS NULL AND progress_at < ?1 RETURNING id";
 /// Documents left partial with no progress since ?1.
-pub const STALE_DOCUMENTS: &str = "SELECT d.id, m.council_id, d.extraction_attempts FROM documents d \
-    JOIN meetings m ON m.id = d.meeting_id WHERE d.text_status = 'partial' AND d.progress_at < ?1 ORDER BY d.progress_at LIMIT ?2";
+pub const STALE_DOCUMENTS: &str = "SELECT d.id, d.council_id, d.extraction_attempts FROM documents d \
+    WHERE d.text_status = 'partial' AND d.progress_at < ?1 ORDER BY d.progress_at LIMIT ?2";
 /// Documents whose transient failure may be tried again now.
-pub const DOCUMENTS_TO_RETRY: &str = "SELECT d.id, m.council_id, d.extraction_attempts FROM documents d \
-    JOIN meetings m ON m.id = d.meeting_id WHERE d.text_status = 'failed' AND d.retry_after IS NOT NULL \
+pub const DOCUMENTS_TO_RETRY: &str = "SELECT d.id, d.council_id, d.extraction_attempts FROM documents d \
+    WHERE d.text_status = 'failed' AND d.retry_after IS NOT NULL \
     AND d.retry_after <= ?1 ORDER BY d.retry_after LIMIT ?2";
 /// Taken up again by the reaper: not stale again until ?2, and the reason is recorded.
 pub const DOCUMENT_RESUMED: &str =
@@ -144,8 +144,8 @@ pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_
     title = excluded.title, agenda_text = excluded.agenda_text, minutes_text = excluded.minutes_text, is_restricted = excluded.is_restricted";
 pub const DELETE_OTHER_ITEMS: &str =
     "DELETE FROM agenda_items WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
-pub const UPSERT_DOCUMENT: &str = "INSERT INTO documents (id, meeting_id, agenda_item_id, position, url, title, kind, published_on, is_restricted) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+pub const UPSERT_DOCUMENT: &str = "INSERT INTO documents (id, meeting_id, agenda_item_id, position, url, title, kind, published_on, is_restricted, council_id) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
     ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, agenda_item_id = excluded.agenda_item_id, position = excluded.position, \
     url = excluded.url, title = excluded.title, kind = excluded.kind, published_on = excluded.published_on, is_restricted = excluded.is_restricted";
 pub const DELETE_OTHER_DOCUMENTS: &str =
@@ -193,8 +193,8 @@ pub const RUN_FETCHES: &str =
 pub const REMOVED_DOCUMENT_TEXT: &str =
     "SELECT text_key FROM documents WHERE meeting_id = ?1 AND text_key IS NOT NULL \
     AND id NOT IN (SELECT value FROM json_each(?2))";
-pub const DOCUMENT_FOR_FETCH: &str = "SELECT d.id, d.meeting_id, d.url, d.title, d.kind, d.is_restricted, d.text_status, d.content_hash, \
-    d.extraction_attempts, d.pages_done, d.text_key, d.retry_after, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
+pub const DOCUMENT_FOR_FETCH: &str = "SELECT d.id, d.meeting_id, d.decision_id, d.url, d.title, d.kind, d.is_restricted, d.text_status, \
+    d.content_hash, d.extraction_attempts, d.pages_done, d.text_key, d.retry_after, d.council_id FROM documents d WHERE d.id = ?1";
 /// Public documents of a meeting; with ?2 = 1 only those never fetched, and
 /// those whose transient failure may be tried again (?3 = now).
 pub const MEETING_DOCUMENTS_TO_FETCH: &str = "SELECT id FROM documents WHERE meeting_id = ?1 AND is_restricted = 0 \
@@ -207,6 +207,9 @@ pub const DOCUMENT_FAILED: &str = "UPDATE documents SET text_status = 'failed', 
     fetched_at = COALESCE(fetched_at, ?3), progress_at = ?3, retry_after = ?4 WHERE id = ?1";
 /// Extracted text of the meeting's other documents, for recognising pages they already hold.
 pub const MEETING_TEXT_KEYS: &str = "SELECT id, text_key FROM documents WHERE meeting_id = ?1 AND id != ?2 \
+    AND text_key IS NOT NULL ORDER BY id";
+/// The same for a decision's other documents.
+pub const DECISION_TEXT_KEYS: &str = "SELECT id, text_key FROM documents WHERE decision_id = ?1 AND id != ?2 \
     AND text_key IS NOT NULL ORDER BY id";
 pub const DOCUMENT_ATTEMPT: &str =
     "UPDATE documents SET extraction_attempts = extraction_attempts + 1 WHERE id = ?1 RETURNING extraction_attempts";
@@ -224,9 +227,10 @@ pub const MEETING_ITEM_NUMBERS: &str = "SELECT id, number FROM agenda_items WHER
 pub const DELETE_ITEM_PAGES: &str = "DELETE FROM agenda_item_pages WHERE meeting_id = ?1";
 pub const INSERT_ITEM_PAGES: &str = "INSERT OR REPLACE INTO agenda_item_pages (agenda_item_id, meeting_id, frontsheet_id, first_printed_page, last_printed_page) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
-pub const GET_DOCUMENT: &str = "SELECT d.id, d.meeting_id, d.agenda_item_id, d.url, d.title, d.kind, d.published_on, d.is_restricted, \
-    d.text_status, d.text_error, d.content_hash, d.byte_size, d.page_count, d.text_chars, d.fetched_at, d.extracted_at, d.text_key, \
-    m.title AS meeting_title, m.council_id FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = ?1";
+pub const GET_DOCUMENT: &str = "SELECT d.id, d.meeting_id, d.decision_id, d.agenda_item_id, d.url, d.title, d.kind, d.published_on, \
+    d.is_restricted, d.text_status, d.text_error, d.content_hash, d.byte_size, d.page_count, d.text_chars, d.fetched_at, d.extracted_at, \
+    d.text_key, m.title AS meeting_title, de.title AS decision_title, d.council_id FROM documents d \
+    LEFT JOIN meetings m ON m.id = d.meeting_id LEFT JOIN decisions de ON de.id = d.decision_id WHERE d.id = ?1";
 pub const MEETING_ITEM_PAGES: &str = "SELECT p.agenda_item_id, i.number, i.title, p.first_printed_page, p.last_printed_page \
     FROM agenda_item_pages p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE p.meeting_id = ?1 ORDER BY p.first_printed_page";
 pub const DELETE_PAGES_OF_REMOVED_ITEMS: &str =
@@ -360,6 +364,23 @@ pub const UPSERT_DECISION_LISTING: &str = "INSERT INTO decisions (id, council_id
 pub const SAVE_DECISION_DETAIL: &str = "UPDATE decisions SET title = ?2, decision_maker = ?3, status = ?4, is_key = ?5, \
     subject_to_call_in = ?6, call_in_deadline = ?7, purpose = ?8, decision = ?9, published_on = ?10, decided_on = ?11, \
     meeting_source_id = ?12, documents = ?13, detail_fetched_at = ?14, read_error = NULL, updated_at = ?14 WHERE id = ?1";
+/// A decision's documents, read like a meeting's (?7: their kind).
+pub const UPSERT_DECISION_DOCUMENT: &str =
+    "INSERT INTO documents (id, council_id, decision_id, position, url, title, kind) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+    ON CONFLICT (id) DO UPDATE SET position = excluded.position, url = excluded.url, title = excluded.title";
+/// The text objects of documents a decision no longer lists, to remove from R2.
+pub const REMOVED_DECISION_DOCUMENT_TEXT: &str =
+    "SELECT text_key FROM documents WHERE decision_id = ?1 AND text_key IS NOT NULL \
+    AND id NOT IN (SELECT value FROM json_each(?2))";
+pub const DELETE_OTHER_DECISION_DOCUMENTS: &str =
+    "DELETE FROM documents WHERE decision_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
+pub const DECISION_DOCUMENTS: &str = "SELECT id, url, title, text_status, text_error, page_count FROM documents \
+    WHERE decision_id = ?1 ORDER BY position";
+/// Documents of a decision; with ?2 = 1 only those never fetched and those whose
+/// transient failure may be tried again (?3 = now).
+pub const DECISION_DOCUMENTS_TO_FETCH: &str = "SELECT id FROM documents WHERE decision_id = ?1 AND is_restricted = 0 \
+    AND (?2 = 0 OR text_status IS NULL OR (text_status = 'failed' AND retry_after <= ?3)) ORDER BY position";
 pub const DECISION_READ_ERROR: &str = "UPDATE decisions SET read_error = ?2 WHERE id = ?1";
 /// Decisions of a council listed in `[?2, ?3]` whose page has not been read, or was read before `?4`.
 pub const DECISIONS_TO_READ: &str = "SELECT id, source_id FROM decisions \

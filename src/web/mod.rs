@@ -396,8 +396,17 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
                     .into_iter()
                     .flatten()
                     .map(|d| {
-                        let title = d["title"].as_str().unwrap_or_default().to_string();
-                        (title, pages::safe_href(d["url"].as_str().unwrap_or_default()))
+                        let field = |name: &str| d[name].as_str().unwrap_or_default().to_string();
+                        pages::DecisionDocument {
+                            title: field("title"),
+                            url: pages::safe_href(&field("url")),
+                            id: field("id"),
+                            reading: pages::reading_note(
+                                d["text_status"].as_str(),
+                                d["page_count"].as_u64(),
+                                d["text_error"].as_str(),
+                            ),
+                        }
                     })
                     .collect(),
                 read_error: text("read_error"),

@@ -144,8 +144,31 @@ pub struct DecisionPage {
     pub decision: Vec<String>,
     pub meeting_id: String,
     pub web_url: String,
-    pub documents: Vec<(String, String)>,
+    pub documents: Vec<DecisionDocument>,
     pub read_error: String,
+}
+
+pub struct DecisionDocument {
+    pub title: String,
+    pub url: String,
+    /// Our id for its text; empty until the reader has it.
+    pub id: String,
+    pub reading: String,
+}
+
+/// What the document reader made of a document, in a few words.
+pub fn reading_note(status: Option<&str>, pages: Option<u64>, error: Option<&str>) -> String {
+    match status {
+        Some("extracted") => match pages {
+            Some(1) => "text read: 1 page".to_string(),
+            Some(n) => format!("text read: {n} pages"),
+            None => "text read".to_string(),
+        },
+        Some("no_text_layer") => "scanned: no text to read".to_string(),
+        Some("failed") => format!("not read: {}", error.unwrap_or("the file could not be read")),
+        Some("partial") => "being read".to_string(),
+        _ => "not read yet".to_string(),
+    }
 }
 
 pub struct CouncillorLink {
@@ -590,6 +613,18 @@ pub struct ErrorPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_documents_reading_is_told_in_a_few_words() {
+        assert_eq!(reading_note(Some("extracted"), Some(12), None), "text read: 12 pages");
+        assert_eq!(reading_note(Some("extracted"), Some(1), None), "text read: 1 page");
+        assert_eq!(
+            reading_note(Some("failed"), None, Some("download failed: HTTP 404")),
+            "not read: download failed: HTTP 404"
+        );
+        assert_eq!(reading_note(Some("no_text_layer"), Some(3), None), "scanned: no text to read");
+        assert_eq!(reading_note(None, None, None), "not read yet");
+    }
 
     fn council(id: &str, name: &str, gss: &str, nation: &str, enabled: i64) -> crate::storage::CouncilRow {
         serde_json::from_value(json!({

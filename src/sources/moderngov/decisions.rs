@@ -130,7 +130,7 @@ pub fn parse_decision(page: &str, page_url: &str, source_id: &str) -> Result<Dec
             Some(Document {
                 source_id: None,
                 url,
-                kind: DocumentKind::Other,
+                kind: DocumentKind::DecisionDocument,
                 title,
                 published_on: None,
                 is_restricted: false,
