@@ -29,6 +29,9 @@ pub struct Settings {
     /// Model tokens (input and output) one council may use in a calendar month.
     pub council_monthly_token_budget: usize,
     pub max_output_tokens: u32,
+    /// Send the answer's JSON schema with each request (JSON mode), for
+    /// providers that hold the model to it; off for servers that refuse it.
+    pub model_json_schema: bool,
     pub model_timeout_ms: u64,
     pub prices: crate::summarise::Prices,
     /// Wait after a meeting changes before summarising, so its documents are read first.
@@ -66,6 +69,7 @@ impl Default for Settings {
             meeting_token_budget: 24_000,
             council_monthly_token_budget: 2_000_000,
             max_output_tokens: 2_000,
+            model_json_schema: true,
             model_timeout_ms: 120_000,
             prices: crate::summarise::DEFAULT_PRICES,
             summary_delay_seconds: 120,
@@ -86,6 +90,13 @@ impl Settings {
         let number = |name: &str, default: u64| -> u64 {
             lookup(name).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default)
         };
+        let summary_model =
+            lookup("SUMMARY_MODEL").filter(|v| !v.trim().is_empty()).unwrap_or(defaults.summary_model.clone());
+        let known = crate::summarise::models::facts(&summary_model);
+        // A model in the table brings its list price; prices set in config win.
+        let known_prices = known.map_or(defaults.prices, |m| m.prices);
+        let max_output_tokens = number("MAX_OUTPUT_TOKENS", u64::from(defaults.max_output_tokens)) as u32;
+        let requested_budget = number("MEETING_TOKEN_BUDGET", defaults.meeting_token_budget as u64) as usize;
         Self {
             window_days_back: number("WINDOW_DAYS_BACK", defaults.window_days_back as u64).min(3650) as i64,
             window_days_ahead: number("WINDOW_DAYS_AHEAD", defaults.window_days_ahead as u64).min(3650) as i64,
@@ -99,22 +110,27 @@ impl Settings {
                 as u32,
             summary_provider: lookup("SUMMARY_PROVIDER")
                 .map_or(defaults.summary_provider, |v| crate::summarise::ProviderKind::parse(&v)),
-            summary_model: lookup("SUMMARY_MODEL").filter(|v| !v.trim().is_empty()).unwrap_or(defaults.summary_model),
+            summary_model,
             openai_base_url: lookup("OPENAI_BASE_URL").unwrap_or_default(),
-            meeting_token_budget: number("MEETING_TOKEN_BUDGET", defaults.meeting_token_budget as u64) as usize,
+            // Never more than the model's window can take beside its answer.
+            meeting_token_budget: known.map_or(requested_budget, |m| {
+                crate::summarise::models::fitting_budget(requested_budget, m.context_window, max_output_tokens)
+            }),
             council_monthly_token_budget: number(
                 "COUNCIL_MONTHLY_TOKEN_BUDGET",
                 defaults.council_monthly_token_budget as u64,
             ) as usize,
-            max_output_tokens: number("MAX_OUTPUT_TOKENS", u64::from(defaults.max_output_tokens)) as u32,
+            max_output_tokens,
+            model_json_schema: lookup("MODEL_JSON_SCHEMA")
+                .map_or(defaults.model_json_schema, |v| !matches!(v.trim(), "0" | "false" | "off" | "no")),
             model_timeout_ms: number("MODEL_TIMEOUT_SECS", defaults.model_timeout_ms / 1000).max(1) * 1000,
             prices: crate::summarise::Prices {
                 input_per_million: lookup("PRICE_INPUT_PER_MILLION")
                     .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(defaults.prices.input_per_million),
+                    .unwrap_or(known_prices.input_per_million),
                 output_per_million: lookup("PRICE_OUTPUT_PER_MILLION")
                     .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(defaults.prices.output_per_million),
+                    .unwrap_or(known_prices.output_per_million),
             },
             summary_delay_seconds: number("SUMMARY_DELAY_SECONDS", u64::from(defaults.summary_delay_seconds)) as u32,
             backfill_days: number("BACKFILL_DAYS", defaults.backfill_days as u64).min(3650) as i64,
@@ -155,6 +171,26 @@ mod tests {
         assert_eq!(settings.window_days_ahead, 28);
         assert_eq!(settings.request_timeout_ms, 3000);
         assert_eq!(settings.min_request_interval_ms, 1000);
+    }
+
+    #[test]
+    fn a_known_model_brings_its_price_and_caps_the_budget_to_its_window() {
+        let settings = Settings::from_lookup(|name| match name {
+            "SUMMARY_MODEL" => Some("@cf/meta/llama-3.3-70b-instruct-fp8-fast".into()),
+            _ => None,
+        });
+        assert_eq!(settings.meeting_token_budget, 18_700, "24,000 would not fit its 24,000-token window");
+        assert_eq!(settings.prices.output_per_million, 2.253);
+        let priced = Settings::from_lookup(|name| match name {
+            "SUMMARY_MODEL" => Some("@cf/meta/llama-3.3-70b-instruct-fp8-fast".into()),
+            "PRICE_OUTPUT_PER_MILLION" => Some("1.5".into()),
+            "MEETING_TOKEN_BUDGET" => Some("8000".into()),
+            _ => None,
+        });
+        assert_eq!((priced.prices.output_per_million, priced.meeting_token_budget), (1.5, 8000));
+        let local = Settings::from_lookup(|name| (name == "SUMMARY_MODEL").then(|| "llama3:8b".to_string()));
+        assert_eq!(local.meeting_token_budget, 24_000, "a model not in the table keeps the budget asked for");
+        assert_eq!(Settings::default().summary_model, crate::summarise::DEFAULT_MODEL);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct MeetingListing {
     pub date: NaiveDate,
     pub time_text: Option<String>,
     pub status: MeetingStatus,
+    /// The meeting's page where the platform links it rather than building it from ids (CMIS).
+    #[serde(default)]
+    pub page_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]

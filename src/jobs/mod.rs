@@ -2,6 +2,7 @@
 //! council; a refresh plans the window and enqueues one message per meeting;
 //! a meeting message fetches and stores that meeting.
 
+pub mod cmis;
 pub mod councillors;
 pub mod decisions;
 pub mod documents;
@@ -50,6 +51,18 @@ pub enum Job {
         committee_title: String,
         listing: MeetingListing,
     },
+    /// List one month of a CMIS council's calendar (one part of a refresh) and read those due.
+    ListCalendarMonth {
+        council_id: String,
+        run_id: String,
+        site: crate::sources::cmis::CalendarSite,
+        /// 1-based; part 0 is the refresh itself.
+        part: u32,
+        month: chrono::NaiveDate,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        full: bool,
+    },
     /// Download one document and start reading its text.
     FetchDocument {
         council_id: String,
@@ -95,6 +108,7 @@ impl Job {
             Self::RefreshCouncil { council_id, .. }
             | Self::ListMeetings { council_id, .. }
             | Self::FetchMeeting { council_id, .. }
+            | Self::ListCalendarMonth { council_id, .. }
             | Self::FetchDocument { council_id, .. }
             | Self::ExtractDocument { council_id, .. }
             | Self::SummariseMeeting { council_id, .. }
@@ -141,6 +155,7 @@ mod tests {
                 date: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
                 time_text: None,
                 status: MeetingStatus::Cancelled,
+                page_url: None,
             },
         };
         let json = serde_json::to_string(&job).unwrap();

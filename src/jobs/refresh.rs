@@ -13,7 +13,7 @@ use crate::sources::moderngov::{
     self, fetch_meeting, list_committees, list_meetings, meeting_urls, MeetingFetch, Mode, WebServiceSetting,
 };
 use crate::sources::SourceError;
-use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint};
+use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint, MeetingRow};
 use crate::storage::text::TextStore;
 use crate::storage::{CouncilRow, ListingCounts, MeetingOutcome, Store};
 use crate::time::{local_date, now_utc, parse_time_zone, stamp};
@@ -39,7 +39,7 @@ fn new_run_id(council_id: &str) -> String {
     format!("{council_id}-{}-{random:09}", now_utc().timestamp_millis())
 }
 
-fn fetcher(ctx: &JobContext<'_>) -> WorkerFetcher {
+pub(super) fn fetcher(ctx: &JobContext<'_>) -> WorkerFetcher {
     fetcher_with_cap(ctx, ctx.settings.max_page_bytes)
 }
 
@@ -125,6 +125,9 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         Job::FetchMeeting { council_id, run_id, mode, committee_title, listing } => {
             refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await
         }
+        Job::ListCalendarMonth { council_id, run_id, site, part, month, from, to, full } => {
+            super::cmis::list_month(ctx, council_id, run_id, site, *part, *month, (*from, *to), *full).await
+        }
         Job::FetchDocument { document_id, .. } => super::documents::fetch_document(ctx, document_id).await,
         Job::ExtractDocument { document_id, content_hash, first_page, .. } => {
             super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
@@ -158,6 +161,10 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
         Job::ListMeetings { run_id, part, committees, .. } => {
             let ids: Vec<&str> = committees.iter().map(|(id, _)| id.as_str()).collect();
             let error = format!("committees {}: {note}", ids.join(", "));
+            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
+        }
+        Job::ListCalendarMonth { run_id, part, month, .. } => {
+            let error = format!("calendar for {}: {note}", month.format("%B %Y"));
             store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
         }
         Job::FetchMeeting { run_id, listing, .. } => {
@@ -196,7 +203,7 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
         store.run_failed(run_id, "council is not registered", &now()).await?;
         return Ok(JobOutcome::Done);
     };
-    if council.platform != "moderngov" {
+    if !matches!(council.platform.as_str(), "moderngov" | "cmis") {
         store.run_failed(run_id, &format!("no adapter for platform {}", council.platform), &now()).await?;
         return Ok(JobOutcome::Done);
     }
@@ -212,6 +219,9 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
         first_refresh,
         settings.backfill_days,
     );
+    if council.platform == "cmis" {
+        return super::cmis::refresh_council(ctx, &council, run_id, (from, to), full).await;
+    }
     let fetcher = fetcher(ctx);
     let setting = WebServiceSetting::parse(&council.web_service);
     let listed = list_committees(&fetcher, &council.base_url, setting).await;
@@ -253,10 +263,39 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
         .run_listing(run_id, list.mode.as_str(), (&window.0, &window.1), list.committees.len(), parts.len() + 1, &now())
         .await?;
 
-    // Past meetings outside the listing window still waiting for minutes.
+    let (visits, counts) = tracked_visits(store, &council.id, today, from, full).await?;
+    // Messages first, then the count: a part counted is a part whose work is queued.
+    for batch in batches(&parts, 100) {
+        ctx.queue.send_batch(batch).await?;
+    }
+    // The decisions registers, read at most every few hours (not part of the run's count).
+    if super::decisions::registers_due(council.decisions_read_at.as_deref(), now_utc()) {
+        let (decisions_from, decisions_to) = (today - Duration::days(settings.window_days_back), today);
+        ctx.queue
+            .send(Job::ListDecisions { council_id: council.id.clone(), from: decisions_from, to: decisions_to })
+            .await?;
+    }
+    enqueue_visits(ctx, &council.id, run_id, list.mode, visits).await?;
+    store.listing_part_done(run_id, 0, counts, None, &now()).await?;
+    Ok(JobOutcome::Done)
+}
+
+pub(super) fn day_text(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// Past meetings before the listing window (from `from`) still waiting for
+/// minutes, those of them due a visit, and the counts for the run.
+pub(super) async fn tracked_visits(
+    store: &Store,
+    council_id: &str,
+    today: chrono::NaiveDate,
+    from: chrono::NaiveDate,
+    full: bool,
+) -> Result<(Vec<(MeetingListing, String)>, ListingCounts)> {
     let now_instant = now_utc();
     let tracked_from = day_text(today - Duration::days(schedule::LATE_MINUTES_DAYS));
-    let tracked = store.tracked_meetings(&council.id, &tracked_from, &day_text(from - Duration::days(1))).await?;
+    let tracked = store.tracked_meetings(council_id, &tracked_from, &day_text(from - Duration::days(1))).await?;
     let tracked_count = tracked.len();
     let mut visits: Vec<(MeetingListing, String)> = Vec::new();
     for meeting in tracked {
@@ -272,32 +311,16 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
                 date: state.date,
                 time_text: meeting.local_time,
                 status: crate::model::MeetingStatus::parse(&meeting.status),
+                page_url: Some(meeting.web_url),
             };
             visits.push((listing, meeting.committee_title));
         }
     }
     let counts = ListingCounts { planned: visits.len(), skipped: tracked_count - visits.len(), missing: 0 };
-    // Messages first, then the count: a part counted is a part whose work is queued.
-    for batch in batches(&parts, 100) {
-        ctx.queue.send_batch(batch).await?;
-    }
-    // The decisions registers, read at most every few hours (not part of the run's count).
-    if super::decisions::registers_due(council.decisions_read_at.as_deref(), now_instant) {
-        let (decisions_from, decisions_to) = (today - Duration::days(settings.window_days_back), today);
-        ctx.queue
-            .send(Job::ListDecisions { council_id: council.id.clone(), from: decisions_from, to: decisions_to })
-            .await?;
-    }
-    enqueue_visits(ctx, &council.id, run_id, list.mode, visits).await?;
-    store.listing_part_done(run_id, 0, counts, None, &now()).await?;
-    Ok(JobOutcome::Done)
+    Ok((visits, counts))
 }
 
-fn day_text(day: chrono::NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
-async fn enqueue_visits(
+pub(super) async fn enqueue_visits(
     ctx: &JobContext<'_>,
     council_id: &str,
     run_id: &str,
@@ -382,11 +405,26 @@ async fn list_part(
         lists.committee_errors.iter().map(|(id, error)| format!("committee {id}: {error}")).collect();
     let error = (!errors.is_empty()).then(|| errors.join("; "));
 
-    // Read only what is due.
+    let visits = due_visits(store, &council.id, &listed, today, full, title_of).await?;
+    let counts = ListingCounts { planned: visits.len(), skipped: listed.len() - visits.len(), missing };
+    enqueue_visits(ctx, &council.id, run_id, mode, visits).await?;
+    store.listing_part_done(run_id, part, counts, error.as_deref(), &now()).await?;
+    Ok(JobOutcome::Done)
+}
+
+/// The listed meetings due a visit now: never read, or due by the schedule.
+pub(super) async fn due_visits(
+    store: &Store,
+    council_id: &str,
+    listed: &[(MeetingListing, MeetingRow, String)],
+    today: chrono::NaiveDate,
+    full: bool,
+    title_of: impl Fn(&str) -> String,
+) -> Result<Vec<(MeetingListing, String)>> {
     let now_instant = now_utc();
     let meeting_ids: Vec<&str> = listed.iter().map(|(_, row, _)| row.id.as_str()).collect();
-    let states = store.visit_states(&council.id, &meeting_ids).await?;
-    let visits: Vec<(MeetingListing, String)> = listed
+    let states = store.visit_states(council_id, &meeting_ids).await?;
+    Ok(listed
         .iter()
         .filter(|(_, row, _)| {
             states
@@ -397,11 +435,7 @@ async fn list_part(
                 .is_none_or(|state| schedule::is_due(&state, today, now_instant, full))
         })
         .map(|(listing, _, _)| (listing.clone(), title_of(&listing.committee_source_id)))
-        .collect();
-    let counts = ListingCounts { planned: visits.len(), skipped: listed.len() - visits.len(), missing };
-    enqueue_visits(ctx, &council.id, run_id, mode, visits).await?;
-    store.listing_part_done(run_id, part, counts, error.as_deref(), &now()).await?;
-    Ok(JobOutcome::Done)
+        .collect())
 }
 
 fn parse_stamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -437,12 +471,26 @@ async fn refresh_meeting(
             .await?;
         return Ok(JobOutcome::Done);
     };
-    let urls = meeting_urls(&council.base_url, mode, &listing.committee_source_id, &listing.source_id);
-    let known = store.validators(&urls).await?;
     let fetcher = fetcher(ctx);
-    let fetched =
-        fetch_meeting(&fetcher, &council.base_url, mode, &listing.committee_source_id, &listing.source_id, &known)
-            .await;
+    let fetched = match (mode, &listing.page_url) {
+        // CMIS: the page the calendar links, with every page of its attendance grid.
+        (Mode::Cmis, Some(page_url)) => {
+            let read = crate::sources::cmis::fetch_meeting(&fetcher, page_url, &listing.source_id).await;
+            read.map(|read| {
+                if let Some(note) = read.note {
+                    worker::console_log!("meeting {}: {note}", listing.source_id);
+                }
+                MeetingFetch::Fetched { detail: read.detail, validators: Vec::new(), page_error: None }
+            })
+        }
+        (Mode::Cmis, None) => Err(SourceError::UnexpectedPage("no page address for this CMIS meeting".into())),
+        _ => {
+            let urls = meeting_urls(&council.base_url, mode, &listing.committee_source_id, &listing.source_id);
+            let known = store.validators(&urls).await?;
+            fetch_meeting(&fetcher, &council.base_url, mode, &listing.committee_source_id, &listing.source_id, &known)
+                .await
+        }
+    };
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
     let meeting = meeting_id(council_id, &listing.source_id);
     let (detail, validators, page_error) = match fetched {

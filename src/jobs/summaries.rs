@@ -8,8 +8,8 @@ use super::refresh::{now, JobContext};
 use super::{Job, JobOutcome};
 use crate::storage::{Store, SummaryVersion};
 use crate::summarise::input::{build_prompt, input_hash, plan, PromptPlan, PROMPT_VERSION};
-use crate::summarise::providers::{ChatModel, ChatRequest, OpenAiCompatible, WorkersAi};
-use crate::summarise::schema::{publish, validate, PublishedSummary};
+use crate::summarise::providers::{ChatModel, ChatRequest, ModelError, OpenAiCompatible, WorkersAi};
+use crate::summarise::schema::{answer_schema, publish, validate, PublishedSummary};
 use crate::summarise::{digest, extractive, input::MeetingInput, ProviderKind};
 use crate::time::{now_utc, parse_iso_week};
 
@@ -32,13 +32,24 @@ async fn run_model<M: ChatModel>(
     model: &M,
     meeting: &MeetingInput,
     plan: &PromptPlan,
-    max_output: u32,
+    settings: &crate::config::Settings,
 ) -> std::result::Result<ModelRun, String> {
     let (system, user) = build_prompt(meeting, plan);
     let mut run = ModelRun { summary: None, input_tokens: 0, output_tokens: 0, calls: 0, notes: Vec::new() };
-    let mut request = ChatRequest { system, user: user.clone(), max_output_tokens: max_output };
+    let schema = settings.model_json_schema.then(|| answer_schema(meeting, plan));
+    let mut request = ChatRequest { system, user: user.clone(), max_output_tokens: settings.max_output_tokens, schema };
     for attempt in 1..=2 {
-        let answer = model.complete(&request).await?;
+        let answer = match model.complete(&request).await {
+            Ok(answer) => answer,
+            // Like a malformed answer: counted, tried once more, then the extractive summary.
+            Err(error @ ModelError::SchemaNotMet(_)) => {
+                run.calls += 1;
+                run.input_tokens += plan.input_tokens;
+                run.notes.push(format!("attempt {attempt}: {error}"));
+                continue;
+            }
+            Err(ModelError::Unreachable(why)) => return Err(why),
+        };
         run.calls += 1;
         run.input_tokens += answer.input_tokens.unwrap_or(plan.input_tokens);
         run.output_tokens +=
@@ -56,7 +67,7 @@ async fn run_model<M: ChatModel>(
             }
         }
     }
-    run.notes.push("model output invalid twice: extractive summary used".into());
+    run.notes.push("no valid model output in two attempts: extractive summary used".into());
     Ok(run)
 }
 
@@ -92,6 +103,28 @@ pub async fn summarise_meeting(
         crate::storage::version::bump(ctx.env, council_id).await;
         return Ok(JobOutcome::Done);
     }
+    if let Some(earlier) = store.summary_with_hash(meeting_id, &hash).await? {
+        // The inputs went back to what an earlier version was made from: that
+        // summary is published again, without asking the model.
+        if let Ok(summary) = serde_json::from_str::<PublishedSummary>(&earlier) {
+            let reason = store.meeting_change_note(meeting_id).await?.map_or_else(
+                || "the meeting's papers are back as before".to_string(),
+                |note| format!("{note} (back as before)"),
+            );
+            store
+                .republish_summary(
+                    meeting_id,
+                    council_id,
+                    (&meeting.title, &search_body(&summary)),
+                    &hash,
+                    &reason,
+                    &now(),
+                )
+                .await?;
+            crate::storage::version::bump(ctx.env, council_id).await;
+            return Ok(JobOutcome::Done);
+        }
+    }
 
     let month = now_utc().format("%Y-%m").to_string();
     let mut notes: Vec<String> = Vec::new();
@@ -120,7 +153,7 @@ pub async fn summarise_meeting(
             ProviderKind::WorkersAi => {
                 let model = WorkersAi { ai: ctx.env.ai("AI")?, model: settings.summary_model.clone() };
                 model_name = Some(model.model().to_string());
-                run_model(&model, &meeting, &plan, settings.max_output_tokens).await
+                run_model(&model, &meeting, &plan, settings).await
             }
             _ => {
                 let model = OpenAiCompatible {
@@ -130,7 +163,7 @@ pub async fn summarise_meeting(
                     timeout_ms: settings.model_timeout_ms,
                 };
                 model_name = Some(model.model().to_string());
-                run_model(&model, &meeting, &plan, settings.max_output_tokens).await
+                run_model(&model, &meeting, &plan, settings).await
             }
         };
         match result {
@@ -177,10 +210,8 @@ pub async fn summarise_meeting(
     body["label"] = json!(label);
     let body = body.to_string();
     let notes = (!notes.is_empty()).then(|| notes.join("; "));
-    let search_body = std::iter::once(summary.headline.clone())
-        .chain(summary.sections.iter().map(|s| format!("{} {}", s.title, s.summary)))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let search_body = search_body(&summary);
+    let dropped_reasons = (!summary.dropped.is_empty()).then(|| serde_json::to_string(&summary.dropped)).transpose()?;
     store
         .save_summary(
             meeting_id,
@@ -200,6 +231,9 @@ pub async fn summarise_meeting(
                 quotes_kept: summary.quotes_kept,
                 quotes_dropped: summary.quotes_dropped,
                 decisions_dropped: summary.decisions_dropped,
+                sentences_dropped: summary.sentences_dropped,
+                dropped_reasons: dropped_reasons.as_deref(),
+                claims_checked: summary.claims_checked,
                 notes: notes.as_deref(),
                 updated_reason: updated_reason.as_deref(),
                 body: &body,
@@ -209,6 +243,14 @@ pub async fn summarise_meeting(
         .await?;
     crate::storage::version::bump(ctx.env, council_id).await;
     Ok(JobOutcome::Done)
+}
+
+/// What search finds a summary by: its headline and each section's title and text.
+fn search_body(summary: &PublishedSummary) -> String {
+    std::iter::once(summary.headline.clone())
+        .chain(summary.sections.iter().map(|s| format!("{} {}", s.title, s.summary)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Composes (or keeps, when nothing changed) a council's digest for an ISO week.

@@ -1,6 +1,7 @@
 //! Council meeting platforms. One module per platform; each turns a council's
 //! answers into `crate::model` values or a `SourceError` saying why it could not.
 
+pub mod cmis;
 pub mod detect;
 pub mod moderngov;
 pub mod text;

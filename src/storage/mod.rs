@@ -179,6 +179,7 @@ pub struct TrackedMeeting {
     pub status: String,
     pub visited_at: Option<String>,
     pub minutes_published: i64,
+    pub web_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -404,6 +405,11 @@ impl Store {
 
     pub async fn run_record(&self, run_id: &str) -> Result<Option<Value>> {
         self.row(q::GET_RUN, &[Text(run_id)]).await
+    }
+
+    /// Each failed meeting and listing part of a run, with its error.
+    pub async fn run_errors(&self, run_id: &str) -> Result<Vec<Value>> {
+        self.rows(q::RUN_ERRORS, &[Text(run_id)]).await
     }
 
     /// Records how the council's committees were read and how many listing parts follow.

@@ -118,7 +118,7 @@ pub const VISIT_STATES: &str = "SELECT id, local_date, visited_at, minutes_publi
 /// Past meetings outside the listing window still waiting for minutes (?2..?3), with what a visit needs.
 pub const TRACKED_MEETINGS: &str =
     "SELECT m.id, m.source_id, c.source_id AS committee_source_id, c.title AS committee_title, \
-    m.local_date, m.local_time, m.status, m.visited_at, m.minutes_published FROM meetings m \
+    m.local_date, m.local_time, m.status, m.visited_at, m.minutes_published, m.web_url FROM meetings m \
     JOIN committees c ON c.id = m.committee_id WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 \
     AND m.listed = 1 AND m.minutes_published = 0 AND m.status != 'cancelled' ORDER BY m.local_date";
 pub const VALIDATORS_FOR: &str =
@@ -184,6 +184,10 @@ pub const COUNCIL_STATUS: &str = "SELECT co.id, co.name, co.enabled, co.coverage
     (SELECT error FROM scrape_runs WHERE council_id = co.id AND error IS NOT NULL ORDER BY started_at DESC LIMIT 1) AS last_error \
     FROM councils co LEFT JOIN scrape_runs r ON r.id = (SELECT id FROM scrape_runs WHERE council_id = co.id ORDER BY started_at DESC, id DESC LIMIT 1) \
     WHERE co.enabled = 1 OR r.id IS NOT NULL ORDER BY co.id";
+/// Every error of a run, not only its last: each failed meeting and listing part.
+pub const RUN_ERRORS: &str = "SELECT 'meeting ' || meeting_id AS subject, error FROM run_meetings \
+    WHERE run_id = ?1 AND error IS NOT NULL \
+    UNION ALL SELECT 'listing part ' || part AS subject, error FROM run_listings WHERE run_id = ?1 AND error IS NOT NULL";
 pub const RUN_FETCHES: &str =
     "SELECT url, status, duration_ms, bytes, outcome, error, fetched_at FROM fetch_log WHERE run_id = ?1 ORDER BY id";
 
@@ -252,9 +256,15 @@ pub const ITEM_PAGE_RANGES: &str =
 pub const LATEST_SUMMARY: &str = "SELECT * FROM summaries WHERE meeting_id = ?1 ORDER BY version DESC LIMIT 1";
 pub const INSERT_SUMMARY: &str = "INSERT OR IGNORE INTO summaries (meeting_id, version, method, provider, model, prompt_version, input_hash, \
     input_tokens, output_tokens, naive_tokens, estimated_cost_usd, model_calls, quotes_kept, quotes_dropped, decisions_dropped, notes, \
-    updated_reason, body, created_at) \
+    updated_reason, body, created_at, sentences_dropped, dropped_reasons, claims_checked) \
     VALUES (?1, (SELECT COALESCE(MAX(version), 0) + 1 FROM summaries WHERE meeting_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
-    ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+    ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+/// An earlier version made from the same inputs (the inputs went A, B, A).
+pub const SUMMARY_WITH_HASH: &str = "SELECT version, body FROM summaries WHERE meeting_id = ?1 AND input_hash = ?2";
+/// Publishes that earlier version again, as the newest, saying why.
+pub const REPUBLISH_SUMMARY: &str =
+    "UPDATE summaries SET version = (SELECT MAX(version) + 1 FROM summaries WHERE meeting_id = ?1), \
+    updated_reason = ?3, created_at = ?4 WHERE meeting_id = ?1 AND input_hash = ?2";
 pub const CLEAR_CONTENT_CHANGED: &str = "UPDATE meetings SET content_changed = 0 WHERE id = ?1";
 pub const MONTH_USAGE: &str = "SELECT COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens FROM model_usage WHERE council_id = ?1 AND month = ?2";
 pub const ADD_USAGE: &str = "INSERT INTO model_usage (council_id, month, input_tokens, output_tokens, cost_usd, calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \

@@ -111,7 +111,15 @@ pub fn fingerprint(council: &str, row: &MeetingRow, detail: &MeetingDetail) -> F
     let mut documents = BTreeMap::new();
     let mut add_document = |document: &Document| {
         let id = document_id(council, document);
-        documents.insert(id, (document.title.clone(), hash_json(document)));
+        // CMIS's opaque `Document.ashx` links change while the document does
+        // not: such a document is compared without its link.
+        let opaque_link = document.source_id.is_some() && document.url.to_ascii_lowercase().contains("/document.ashx?");
+        let hash = if opaque_link {
+            hash_json(&(&document.title, document.kind, &document.published_on, document.is_restricted))
+        } else {
+            hash_json(document)
+        };
+        documents.insert(id, (document.title.clone(), hash));
     };
     for document in &detail.documents {
         add_document(document);
@@ -186,6 +194,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2026, 6, 10).unwrap(),
             time_text: Some("10.00 am".into()),
             status: MeetingStatus::Confirmed,
+            page_url: None,
         }
     }
 

@@ -28,6 +28,10 @@ pub struct SummaryVersion<'a> {
     pub quotes_kept: usize,
     pub quotes_dropped: usize,
     pub decisions_dropped: usize,
+    pub sentences_dropped: usize,
+    /// JSON: why each left-out sentence was left out.
+    pub dropped_reasons: Option<&'a str>,
+    pub claims_checked: bool,
     pub notes: Option<&'a str>,
     pub updated_reason: Option<&'a str>,
     pub body: &'a str,
@@ -227,7 +231,44 @@ impl Store {
         if let Some(body) = row["body"].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
             row["body"] = body;
         }
+        // For operators only: a left-out sentence may name someone the papers do not.
+        if let Some(object) = row.as_object_mut() {
+            object.remove("dropped_reasons");
+        }
         Ok(Some(row))
+    }
+
+    /// The body of an earlier version made from these inputs, if there is one.
+    pub async fn summary_with_hash(&self, meeting_id: &str, input_hash: &str) -> Result<Option<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            body: String,
+        }
+        let row: Option<Row> = self.row(q::SUMMARY_WITH_HASH, &[Text(meeting_id), Text(input_hash)]).await?;
+        Ok(row.map(|r| r.body))
+    }
+
+    /// Publishes the version made from these inputs again, as the newest, with its search text.
+    pub async fn republish_summary(
+        &self,
+        meeting_id: &str,
+        council_id: &str,
+        search: (&str, &str),
+        input_hash: &str,
+        reason: &str,
+        now: &str,
+    ) -> Result<()> {
+        let [search_row, search_text] =
+            self.search_statements(meeting_id, council_id, "summary", search.0, search.1)?;
+        self.batch(vec![
+            self.statement(q::DELETE_SUMMARY_SEARCH_TEXT, &[Text(meeting_id)])?,
+            self.statement(q::DELETE_SUMMARY_SEARCH_ROWS, &[Text(meeting_id)])?,
+            search_row,
+            search_text,
+            self.statement(q::REPUBLISH_SUMMARY, &[Text(meeting_id), Text(input_hash), Text(reason), Text(now)])?,
+            self.statement(q::CLEAR_CONTENT_CHANGED, &[Text(meeting_id)])?,
+        ])
+        .await
     }
 
     pub async fn meeting_change_note(&self, meeting_id: &str) -> Result<Option<String>> {
@@ -276,6 +317,9 @@ impl Store {
                     OptText(version.updated_reason),
                     Text(version.body),
                     Text(now),
+                    Int(version.sentences_dropped as i64),
+                    OptText(version.dropped_reasons),
+                    Int(i64::from(version.claims_checked)),
                 ],
             )?,
             self.statement(q::CLEAR_CONTENT_CHANGED, &[Text(meeting_id)])?,

@@ -57,6 +57,7 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
                 summary: "No text has been published for this item yet.".into(),
                 decisions: Vec::new(),
                 quotes: Vec::new(),
+                extractive: true,
             });
             continue;
         };
@@ -75,19 +76,25 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
             summary: if text.is_empty() { "See the source document.".into() } else { text },
             decisions,
             quotes: Vec::new(),
+            extractive: true,
         });
     }
-    let titles: Vec<&str> = plan.substantive.iter().map(|i| meeting.items[*i].title.as_str()).collect();
-    summary.headline = match titles.len() {
-        0 => format!("{} met on {}; only procedural business was listed.", meeting.committee, meeting.date),
-        1 => format!("{} met on {} and considered one item: {}.", meeting.committee, meeting.date, titles[0]),
-        n => format!("{} met on {} and considered {n} items: {}.", meeting.committee, meeting.date, titles.join("; ")),
-    };
+    summary.headline = headline(meeting, plan);
     if !plan.procedural.is_empty() {
         let names: Vec<&str> = plan.procedural.iter().map(|i| meeting.items[*i].title.as_str()).collect();
         summary.procedural = Some(format!("Procedural items: {}.", names.join("; ")));
     }
     summary
+}
+
+/// The headline made from the agenda alone: the committee, the date, the items.
+pub fn headline(meeting: &MeetingInput, plan: &PromptPlan) -> String {
+    let titles: Vec<&str> = plan.substantive.iter().map(|i| meeting.items[*i].title.as_str()).collect();
+    match titles.len() {
+        0 => format!("{} met on {}; only procedural business was listed.", meeting.committee, meeting.date),
+        1 => format!("{} met on {} and considered one item: {}.", meeting.committee, meeting.date, titles[0]),
+        n => format!("{} met on {} and considered {n} items: {}.", meeting.committee, meeting.date, titles.join("; ")),
+    }
 }
 
 #[cfg(test)]

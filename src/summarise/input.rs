@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::storage::records::sha256_hex;
 
 /// Bumped whenever the prompt or schema changes, so summaries are remade.
-pub const PROMPT_VERSION: &str = "meeting-v1";
+pub const PROMPT_VERSION: &str = "meeting-v2";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourcePage {
@@ -63,6 +63,16 @@ pub struct PromptPlan {
     pub input_tokens: usize,
     /// What sending every item's text and every report page would cost.
     pub naive_tokens: usize,
+}
+
+/// How the prompt names an item and the model's answer must name it: its
+/// number as the council prints it, or, for an item without one, its place
+/// in the agenda ("p3"), which is stable for as long as the agenda is.
+pub fn item_key(meeting: &MeetingInput, index: usize) -> String {
+    match meeting.items[index].number.as_deref().map(|n| n.trim().trim_end_matches('.').trim()) {
+        Some(number) if !number.is_empty() => number.to_string(),
+        _ => format!("p{}", index + 1),
+    }
 }
 
 /// A rough token count for English prose: four characters a token.
@@ -200,10 +210,14 @@ pub fn plan(meeting: &MeetingInput, budget: usize) -> PromptPlan {
 
 /// Identifies the inputs: the same hash means the same summary would be made.
 pub fn input_hash(meeting: &MeetingInput, plan: &PromptPlan) -> String {
+    // What the model reads, not where footnotes point: a document under a new
+    // link (CMIS's opaque links change) is not summarised again.
+    let sources: Vec<_> =
+        plan.sources.iter().map(|s| (&s.id, &s.item_id, &s.label, &s.document_id, s.page, &s.text)).collect();
     let material = serde_json::json!({
         "prompt": PROMPT_VERSION,
         "title": meeting.title,
-        "sources": plan.sources,
+        "sources": sources,
         "procedural": plan.procedural.iter().map(|i| &meeting.items[*i].title).collect::<Vec<_>>(),
     });
     sha256_hex(material.to_string().as_bytes())
@@ -239,7 +253,7 @@ pub fn build_prompt(meeting: &MeetingInput, plan: &PromptPlan) -> (String, Strin
         let ids: Vec<&str> = plan.sources.iter().filter(|s| s.item_id == item.item_id).map(|s| s.id.as_str()).collect();
         user.push_str(&format!(
             "- item {}: {} (sources: {})\n",
-            item.number.as_deref().unwrap_or("?"),
+            item_key(meeting, *index),
             defuse(&item.title),
             if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
         ));

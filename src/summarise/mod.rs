@@ -3,9 +3,11 @@
 //! sources (`quotes`), the no-model summariser (`extractive`), the providers
 //! behind one trait (`providers`) and the weekly digest (`digest`).
 
+pub mod claims;
 pub mod digest;
 pub mod extractive;
 pub mod input;
+pub mod models;
 pub mod providers;
 pub mod quotes;
 pub mod schema;
@@ -52,6 +54,6 @@ impl Prices {
     }
 }
 
-/// Workers AI list price of @cf/meta/llama-3.1-8b-instruct-fp8-fast (per million tokens).
-pub const DEFAULT_PRICES: Prices = Prices { input_per_million: 0.045, output_per_million: 0.384 };
-pub const DEFAULT_MODEL: &str = "@cf/meta/llama-3.1-8b-instruct-fp8-fast";
+/// The default model and its list price (see `models`).
+pub const DEFAULT_MODEL: &str = models::DEFAULT_MODEL;
+pub const DEFAULT_PRICES: Prices = Prices { input_per_million: 0.051, output_per_million: 0.335 };

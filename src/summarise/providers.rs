@@ -10,6 +10,54 @@ pub struct ChatRequest {
     pub system: String,
     pub user: String,
     pub max_output_tokens: u32,
+    /// The answer's JSON schema, for providers that hold the model to one;
+    /// `None` asks for any JSON object.
+    pub schema: Option<serde_json::Value>,
+}
+
+/// Why a model call gave no answer to check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelError {
+    /// Not reached, timed out, or answered with a server error: try again later.
+    Unreachable(String),
+    /// The provider says the model could not produce an answer that meets the
+    /// schema: treated like a malformed answer.
+    SchemaNotMet(String),
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreachable(why) => write!(f, "{why}"),
+            Self::SchemaNotMet(why) => write!(f, "the provider could not meet the schema: {why}"),
+        }
+    }
+}
+
+/// A provider's refusal to meet the schema, told from its error text
+/// (Workers AI: "JSON Mode couldn't be met"; OpenAI-compatible servers: a 400
+/// or 422 naming the schema or the response format).
+pub fn is_schema_failure(status: Option<u16>, message: &str) -> bool {
+    let lower = message.to_lowercase();
+    let names_schema = lower.contains("json mode") || lower.contains("schema") || lower.contains("response_format");
+    let refused = lower.contains("couldn't be met")
+        || lower.contains("could not be met")
+        || lower.contains("cannot be met")
+        || matches!(status, Some(400 | 422));
+    names_schema && refused
+}
+
+/// The `response_format` of a request: a JSON schema when there is one.
+fn response_format(request: &ChatRequest, openai_style: bool) -> serde_json::Value {
+    match (&request.schema, openai_style) {
+        (Some(schema), true) => json!({
+            "type": "json_schema",
+            "json_schema": {"name": "meeting_summary", "strict": true, "schema": schema},
+        }),
+        // Workers AI takes the schema itself under `json_schema`.
+        (Some(schema), false) => json!({"type": "json_schema", "json_schema": schema}),
+        (None, _) => json!({"type": "json_object"}),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +72,7 @@ pub struct ChatAnswer {
 pub trait ChatModel {
     fn provider(&self) -> &'static str;
     fn model(&self) -> &str;
-    async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, String>;
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, ModelError>;
 }
 
 /// The chat-completions request body.
@@ -33,7 +81,7 @@ pub fn chat_completions_body(model: &str, request: &ChatRequest) -> serde_json::
         "model": model,
         "temperature": 0,
         "max_tokens": request.max_output_tokens,
-        "response_format": {"type": "json_object"},
+        "response_format": response_format(request, true),
         "messages": [
             {"role": "system", "content": request.system},
             {"role": "user", "content": request.user},
@@ -96,34 +144,43 @@ impl ChatModel for OpenAiCompatible {
         &self.model
     }
 
-    async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, String> {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, ModelError> {
         use futures_util::future::{select, Either};
+        let unreachable = |e: worker::Error| ModelError::Unreachable(e.to_string());
         let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
         let headers = worker::Headers::new();
-        headers.set("Content-Type", "application/json").map_err(|e| e.to_string())?;
+        headers.set("Content-Type", "application/json").map_err(unreachable)?;
         if let Some(key) = &self.api_key {
-            headers.set("Authorization", &format!("Bearer {key}")).map_err(|e| e.to_string())?;
+            headers.set("Authorization", &format!("Bearer {key}")).map_err(unreachable)?;
         }
         let body = chat_completions_body(&self.model, request).to_string();
         let mut init = worker::RequestInit::new();
         init.with_method(worker::Method::Post).with_headers(headers).with_body(Some(body.into()));
-        let outbound = worker::Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;
+        let outbound = worker::Request::new_with_init(&url, &init).map_err(unreachable)?;
         let controller = worker::AbortController::default();
         let signal = controller.signal();
         let call = async {
-            let mut response =
-                worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(|e| e.to_string())?;
+            let mut response = worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(unreachable)?;
             let status = response.status_code();
-            let text = response.text().await.map_err(|e| e.to_string())?;
+            let text = response.text().await.map_err(unreachable)?;
             if status != 200 {
-                return Err(format!("model endpoint answered HTTP {status}"));
+                // The first part of the error body says why; never more.
+                let why: String = text.chars().take(300).collect();
+                return Err(if is_schema_failure(Some(status), &why) {
+                    ModelError::SchemaNotMet(why)
+                } else {
+                    ModelError::Unreachable(format!("model endpoint answered HTTP {status}"))
+                });
             }
-            parse_chat_completion(&text)
+            parse_chat_completion(&text).map_err(ModelError::Unreachable)
         };
         let timeout = worker::Delay::from(std::time::Duration::from_millis(self.timeout_ms));
         let result = match select(std::pin::pin!(call), timeout).await {
             Either::Left((result, _)) => result,
-            Either::Right(_) => Err(format!("model endpoint gave no answer within {} s", self.timeout_ms / 1000)),
+            Either::Right(_) => Err(ModelError::Unreachable(format!(
+                "model endpoint gave no answer within {} s",
+                self.timeout_ms / 1000
+            ))),
         };
         if result.is_err() {
             controller.abort();
@@ -154,7 +211,7 @@ impl ChatModel for WorkersAi {
         &self.model
     }
 
-    async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, String> {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, ModelError> {
         let input = json!({
             "messages": [
                 {"role": "system", "content": request.system},
@@ -162,13 +219,20 @@ impl ChatModel for WorkersAi {
             ],
             "max_tokens": request.max_output_tokens,
             "temperature": 0,
-            "response_format": {"type": "json_object"},
+            "response_format": response_format(request, false),
         });
-        let output: WorkersAiOutput = self.ai.run(&self.model, input).await.map_err(|e| e.to_string())?;
+        let output: WorkersAiOutput = self.ai.run(&self.model, input).await.map_err(|e| {
+            let why = e.to_string();
+            if is_schema_failure(None, &why) {
+                ModelError::SchemaNotMet(why)
+            } else {
+                ModelError::Unreachable(why)
+            }
+        })?;
         let text = match output.response {
             Some(serde_json::Value::String(text)) => text,
             Some(other) => other.to_string(),
-            None => return Err("Workers AI answered without a response".into()),
+            None => return Err(ModelError::Unreachable("Workers AI answered without a response".into())),
         };
         let usage = output.usage.unwrap_or_default();
         Ok(ChatAnswer { text, input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens })
@@ -181,10 +245,15 @@ mod tests {
 
     #[test]
     fn speaks_the_chat_completions_wire_format() {
-        let request = ChatRequest { system: "s".into(), user: "u".into(), max_output_tokens: 100 };
+        let mut request = ChatRequest { system: "s".into(), user: "u".into(), max_output_tokens: 100, schema: None };
         let body = chat_completions_body("llama", &request);
         assert_eq!(body["messages"][1]["content"], "u");
         assert_eq!(body["response_format"]["type"], "json_object");
+        request.schema = Some(json!({"type": "object"}));
+        let body = chat_completions_body("llama", &request);
+        assert_eq!(body["response_format"]["type"], "json_schema");
+        assert_eq!(body["response_format"]["json_schema"]["schema"], json!({"type": "object"}));
+        assert_eq!(response_format(&request, false)["json_schema"], json!({"type": "object"}), "Workers AI's shape");
         let answer = parse_chat_completion(
             r#"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#,
         )
@@ -192,5 +261,18 @@ mod tests {
         assert_eq!(answer, ChatAnswer { text: "{}".into(), input_tokens: Some(12), output_tokens: Some(3) });
         assert!(parse_chat_completion("<html>").is_err());
         assert!(parse_chat_completion(r#"{"choices":[]}"#).is_err());
+    }
+
+    #[test]
+    fn a_provider_refusing_the_schema_is_told_from_an_outage() {
+        assert!(is_schema_failure(None, "AiError: JSON Mode couldn't be met"));
+        assert!(is_schema_failure(
+            Some(400),
+            "{\"error\": \"response_format json_schema: grammar could not be compiled\"}"
+        ));
+        assert!(is_schema_failure(Some(422), "the output did not match the schema"));
+        assert!(!is_schema_failure(Some(500), "internal error"));
+        assert!(!is_schema_failure(Some(400), "context length exceeded"));
+        assert!(!is_schema_failure(None, "network connection lost"));
     }
 }

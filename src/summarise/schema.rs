@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{MeetingInput, PromptPlan};
+use super::claims::{keep_supported, unsupported, Evidence};
+use super::input::{item_key, MeetingInput, PromptPlan};
 use super::quotes::appears_in;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,7 +46,8 @@ const MAX_HEADLINE: usize = 800;
 const MAX_SUMMARY: usize = 3000;
 const MAX_QUOTE: usize = 400;
 
-fn item_key(value: &serde_json::Value) -> String {
+/// The item a section names, as `input::item_key` writes it ("item 5." and 5 are "5").
+fn section_key(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.trim().trim_start_matches("item").trim().trim_end_matches('.').to_string(),
         other => other.to_string(),
@@ -72,17 +74,44 @@ fn json_object(raw: &str) -> Option<&str> {
     (end > start).then(|| &raw[start..=end])
 }
 
+/// The answer's JSON schema for this meeting, sent to providers that can hold
+/// a model to it: items and sources are named by what the prompt lists.
+/// Every property is required and none other allowed (what strict modes ask);
+/// our own validation still runs on whatever comes back.
+pub fn answer_schema(meeting: &MeetingInput, plan: &PromptPlan) -> serde_json::Value {
+    let items: Vec<String> = plan.substantive.iter().map(|i| item_key(meeting, *i)).collect();
+    let sources: Vec<&str> = plan.sources.iter().map(|s| s.id.as_str()).collect();
+    let text = |max: usize| serde_json::json!({"type": "string", "maxLength": max});
+    let source = serde_json::json!({"type": "string", "enum": sources});
+    let object = |properties: serde_json::Value| {
+        let required: Vec<String> = properties.as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
+        serde_json::json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+    };
+    object(serde_json::json!({
+        "headline": text(MAX_HEADLINE),
+        "sections": {"type": "array", "items": object(serde_json::json!({
+            "item": {"type": "string", "enum": items},
+            "title": text(300),
+            "summary": text(MAX_SUMMARY),
+            "decisions": {"type": "array", "items": object(serde_json::json!({
+                "text": text(1000), "source": source, "evidence": text(1000)
+            }))},
+            "quotes": {"type": "array", "items": object(serde_json::json!({"text": text(MAX_QUOTE), "source": source}))},
+        }))},
+        "procedural": text(600),
+    }))
+}
+
 /// Parses and validates a model answer against the schema and the plan.
 pub fn validate(raw: &str, meeting: &MeetingInput, plan: &PromptPlan) -> Result<ModelSummary, String> {
     let json = json_object(raw).ok_or("the answer holds no JSON object")?;
     let summary: ModelSummary =
         serde_json::from_str(json).map_err(|e| format!("the JSON does not match the schema: {e}"))?;
     check_text("headline", &summary.headline, MAX_HEADLINE)?;
-    let expected: Vec<String> =
-        plan.substantive.iter().map(|i| meeting.items[*i].number.clone().unwrap_or_default()).collect();
+    let expected: Vec<String> = plan.substantive.iter().map(|i| item_key(meeting, *i)).collect();
     let mut seen: Vec<String> = Vec::new();
     for section in &summary.sections {
-        let key = item_key(&section.item);
+        let key = section_key(&section.item);
         if !expected.contains(&key) {
             return Err(format!("section for item {key:?}, which is not a listed substantive item"));
         }
@@ -151,6 +180,18 @@ pub struct PublishedSection {
     pub summary: String,
     pub decisions: Vec<PublishedDecision>,
     pub quotes: Vec<PublishedQuote>,
+    /// The council's own text stands here: the model's account of the item
+    /// kept nothing the sources bear out.
+    #[serde(default)]
+    pub extractive: bool,
+}
+
+/// Why a sentence (or a decision, or a title) of the model's was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedClaim {
+    /// "headline", "item 5", "item 5 decision", "procedural".
+    pub place: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +203,15 @@ pub struct PublishedSummary {
     pub quotes_kept: usize,
     pub quotes_dropped: usize,
     pub decisions_dropped: usize,
+    /// Sentences of the model's prose left out because a figure, date or name
+    /// in them is not in the sources; why is kept with the version, not shown.
+    #[serde(default)]
+    pub sentences_dropped: usize,
+    #[serde(default, skip_serializing)]
+    pub dropped: Vec<DroppedClaim>,
+    /// Every quote, figure, date and name left in was found in the sources.
+    #[serde(default)]
+    pub claims_checked: bool,
 }
 
 impl PublishedSummary {
@@ -174,6 +224,9 @@ impl PublishedSummary {
             quotes_kept: 0,
             quotes_dropped: 0,
             decisions_dropped: 0,
+            sentences_dropped: 0,
+            dropped: Vec::new(),
+            claims_checked: false,
         }
     }
 
@@ -195,27 +248,78 @@ impl PublishedSummary {
     }
 }
 
+/// What a meeting's prose may draw on beyond an item's sources: the meeting's
+/// own particulars and its agenda (titles and numbers are the council's words).
+fn meeting_evidence(meeting: &MeetingInput) -> Evidence {
+    let mut evidence = Evidence::new([
+        meeting.title.as_str(),
+        meeting.committee.as_str(),
+        meeting.council.as_str(),
+        meeting.date.as_str(),
+    ]);
+    for item in &meeting.items {
+        evidence.add(&format!("item {} {}", item.number.as_deref().unwrap_or_default(), item.title));
+    }
+    evidence
+}
+
 /// Keeps what the sources bear out: quotes found verbatim in the cited source,
-/// decisions whose evidence is found there. Everything else is dropped and counted.
+/// decisions whose evidence is found there, and sentences whose every figure,
+/// date and name is found in the sources they may draw on (the headline: any
+/// source of the meeting; a section: its item's sources). Everything else is
+/// dropped and counted; a section left with nothing falls back to the
+/// council's own text for the item.
 pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary {
-    let mut published = PublishedSummary::new(
-        model.headline.trim().to_string(),
-        model.procedural.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
-    );
+    let base = meeting_evidence(meeting);
+    let mut whole = base.clone();
+    for source in &plan.sources {
+        whole.add(&source.text);
+    }
+    let mut procedural_evidence = base.clone();
+    for index in &plan.procedural {
+        let item = &meeting.items[*index];
+        for text in [item.minutes_text.as_deref(), item.agenda_text.as_deref()].into_iter().flatten() {
+            procedural_evidence.add(text);
+        }
+    }
+    let mut dropped: Vec<DroppedClaim> = Vec::new();
+    let checked = |dropped: &mut Vec<DroppedClaim>, place: &str, text: &str, evidence: &Evidence| -> String {
+        let (kept, left_out) = keep_supported(text.trim(), evidence);
+        dropped.extend(left_out.into_iter().map(|d| DroppedClaim { place: place.to_string(), reason: d.reason }));
+        kept
+    };
+    let headline = checked(&mut dropped, "headline", &model.headline, &whole);
+    let procedural = model.procedural.as_deref().map(|p| checked(&mut dropped, "procedural", p, &procedural_evidence));
+    let mut published = PublishedSummary::new(headline, procedural.filter(|p| !p.is_empty()));
+    let mut fallback_items = Vec::new();
     for index in &plan.substantive {
         let item = &meeting.items[*index];
-        let number = item.number.clone().unwrap_or_default();
-        let Some(section) = model.sections.iter().find(|s| item_key(&s.item) == number) else { continue };
+        let key = item_key(meeting, *index);
+        let Some(section) = model.sections.iter().find(|s| section_key(&s.item) == key) else { continue };
+        let item_sources: Vec<&super::input::Source> =
+            plan.sources.iter().filter(|s| s.item_id == item.item_id).collect();
+        let mut evidence = base.clone();
+        for source in &item_sources {
+            evidence.add(&source.text);
+        }
+        let place = format!("item {key}");
+        let summary = checked(&mut dropped, &place, &section.summary, &evidence);
+        let title = section
+            .title
+            .clone()
+            .filter(|t| !t.trim().is_empty() && unsupported(t, &evidence).is_empty())
+            .unwrap_or_else(|| item.title.clone());
         let mut out = PublishedSection {
             item_id: item.item_id.clone(),
             number: item.number.clone(),
-            title: section.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| item.title.clone()),
-            summary: section.summary.trim().to_string(),
+            title,
+            summary,
             decisions: Vec::new(),
             quotes: Vec::new(),
+            extractive: false,
         };
         for quote in &section.quotes {
-            let source = plan.sources.iter().find(|s| s.id == quote.source && s.item_id == item.item_id);
+            let source = item_sources.iter().find(|s| s.id == quote.source);
             match source {
                 Some(source) if appears_in(&quote.text, &source.text) => {
                     let footnote = published.footnote_for(source);
@@ -226,9 +330,10 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
             }
         }
         for decision in &section.decisions {
-            let source = plan.sources.iter().find(|s| s.id == decision.source && s.item_id == item.item_id);
+            let source = item_sources.iter().find(|s| s.id == decision.source);
+            let unbacked = unsupported(&decision.text, &evidence);
             match source {
-                Some(source) if appears_in(&decision.evidence, &source.text) => {
+                Some(source) if appears_in(&decision.evidence, &source.text) && unbacked.is_empty() => {
                     let footnote = published.footnote_for(source);
                     out.decisions.push(PublishedDecision {
                         text: decision.text.trim().to_string(),
@@ -236,11 +341,39 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
                         footnote,
                     });
                 }
-                _ => published.decisions_dropped += 1,
+                _ => {
+                    published.decisions_dropped += 1;
+                    if !unbacked.is_empty() {
+                        dropped.push(DroppedClaim { place: format!("{place} decision"), reason: unbacked.join("; ") });
+                    }
+                }
             }
+        }
+        if out.summary.is_empty() {
+            fallback_items.push(published.sections.len());
         }
         published.sections.push(out);
     }
+    // A section the checks emptied says what the council's own text says instead.
+    if !fallback_items.is_empty() {
+        let council_text = super::extractive::summarise(meeting, plan);
+        for at in fallback_items {
+            let item_id = published.sections[at].item_id.clone();
+            if let Some(own) = council_text.sections.iter().find(|s| s.item_id == item_id) {
+                published.sections[at].summary = own.summary.clone();
+                published.sections[at].extractive = true;
+            }
+            if let Some(source) = plan.sources.iter().find(|s| s.item_id == item_id) {
+                published.footnote_for(source);
+            }
+        }
+    }
+    if published.headline.is_empty() {
+        published.headline = super::extractive::headline(meeting, plan);
+    }
+    published.sentences_dropped = dropped.iter().filter(|d| !d.place.ends_with(" decision")).count();
+    published.dropped = dropped;
+    published.claims_checked = true;
     published
 }
 
@@ -336,5 +469,91 @@ mod tests {
             answer("\"This plan is a  robust\nframework for the city\"", "Community Safety Plan 2024-2027 be approved");
         let published = publish(validate(&raw, &input, &plan).unwrap(), &input, &plan);
         assert_eq!((published.quotes_kept, published.quotes_dropped, published.decisions_dropped), (1, 0, 0));
+    }
+
+    fn answer_with(headline: &str, summary: &str, decision: &str) -> String {
+        serde_json::json!({
+            "headline": headline,
+            "sections": [{"item": "5", "title": "Community Safety Plan", "summary": summary,
+                "decisions": [{"text": decision, "source": "S1", "evidence": "the Community Safety Plan 2024-2027 be approved"}],
+                "quotes": []}],
+            "procedural": ""
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn sentences_with_figures_dates_or_names_not_in_the_sources_are_dropped() {
+        let input = meeting();
+        let plan = plan(&input, 5000);
+        let raw = answer_with(
+            "The Cabinet approved the Community Safety Plan on 26 June 2024. It will cost \u{a3}2.4m.",
+            "The Chair called the plan a robust framework. Councillor Jane Smith said it runs to 2030. The plan covers 2024 to 2027.",
+            "Approved the Community Safety Plan 2024-2027",
+        );
+        let published = publish(validate(&raw, &input, &plan).unwrap(), &input, &plan);
+        assert_eq!(published.headline, "The Cabinet approved the Community Safety Plan on 26 June 2024.");
+        assert_eq!(
+            published.sections[0].summary,
+            "The Chair called the plan a robust framework. The plan covers 2024 to 2027."
+        );
+        assert_eq!(published.sentences_dropped, 2);
+        assert!(published.claims_checked && !published.sections[0].extractive);
+        let reasons: Vec<&str> = published.dropped.iter().map(|d| d.reason.as_str()).collect();
+        assert!(reasons[0].contains("\u{a3}2.4m") && published.dropped[0].place == "headline", "{reasons:?}");
+        assert!(reasons[1].contains("Jane Smith") && reasons[1].contains("2030"), "{reasons:?}");
+        assert_eq!(published.sections[0].decisions.len(), 1);
+        // Why is kept with the version, never in the published body.
+        assert!(!serde_json::to_string(&published).unwrap().contains("Jane Smith"));
+    }
+
+    #[test]
+    fn a_section_left_empty_falls_back_to_the_councils_text() {
+        let input = meeting();
+        let plan = plan(&input, 5000);
+        let raw = answer_with(
+            "Spending of \u{a3}24m was approved.",
+            "The plan will cost \u{a3}24m over 12 years.",
+            "Approved \u{a3}24m of spending",
+        );
+        let published = publish(validate(&raw, &input, &plan).unwrap(), &input, &plan);
+        let section = &published.sections[0];
+        assert!(section.extractive, "{section:?}");
+        assert!(section.summary.starts_with("RESOLVED that the Community Safety Plan"), "{}", section.summary);
+        assert_eq!(published.decisions_dropped, 1, "a decision with a figure the sources lack goes too");
+        assert!(published.headline.starts_with("Cabinet met on 2024-06-26"), "the agenda's own headline instead");
+        assert_eq!(published.footnotes.len(), 1, "the section's source is cited");
+    }
+
+    #[test]
+    fn items_without_numbers_have_a_key_the_model_is_given() {
+        let mut input = meeting();
+        input.items[1].number = None;
+        let plan = plan(&input, 5000);
+        let (_, user) = crate::summarise::input::build_prompt(&input, &plan);
+        assert!(user.contains("- item p2: Community Safety Plan"), "{user}");
+        let raw =
+            answer("this plan is a robust framework for the city", "the Community Safety Plan 2024-2027 be approved")
+                .replace("\"item\":\"5\"", "\"item\":\"p2\"");
+        let published = publish(validate(&raw, &input, &plan).unwrap(), &input, &plan);
+        assert_eq!(published.sections.len(), 1);
+        assert_eq!(published.quotes_kept, 1);
+    }
+
+    #[test]
+    fn the_schema_sent_names_the_items_and_sources_the_prompt_lists() {
+        let input = meeting();
+        let plan = plan(&input, 5000);
+        let schema = answer_schema(&input, &plan);
+        let section = &schema["properties"]["sections"]["items"];
+        assert_eq!(section["properties"]["item"]["enum"], serde_json::json!(["5"]));
+        assert_eq!(section["properties"]["quotes"]["items"]["properties"]["source"]["enum"], serde_json::json!(["S1"]));
+        assert_eq!(schema["additionalProperties"], false);
+        let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        assert_eq!(required, ["headline", "procedural", "sections"]);
+        // An answer made to the schema passes our own validation.
+        let raw =
+            answer("this plan is a robust framework for the city", "the Community Safety Plan 2024-2027 be approved");
+        assert!(validate(&raw, &input, &plan).is_ok());
     }
 }

@@ -111,6 +111,7 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             None => problem(404, "Not Found", "no run has that id"),
             Some(mut run) => {
                 run["fetches"] = Value::Array(store.run_fetches(&id).await?);
+                run["errors"] = Value::Array(store.run_errors(&id).await?);
                 json_response(&run, 200)
             }
         },

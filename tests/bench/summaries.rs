@@ -12,13 +12,17 @@ mod fake_llm;
 use council_digest::documents::extract_all;
 use council_digest::documents::structure::frontsheet_items;
 use council_digest::sources::moderngov::{html, xml};
+use council_digest::summarise::claims::sentences;
 use council_digest::summarise::input::{build_prompt, estimate_tokens, plan, ItemInput, MeetingInput, SourcePage};
+use council_digest::summarise::models::{fitting_budget, WORKERS_AI_MODELS};
 use council_digest::summarise::schema::{publish, validate};
 use council_digest::summarise::{DEFAULT_MODEL, DEFAULT_PRICES};
 
 const BUDGET: usize = 24_000;
 /// Output tokens assumed per summary for the cost estimate.
 const OUTPUT_TOKENS: usize = 800;
+/// The largest answer a summary may take (MAX_OUTPUT_TOKENS), kept free in each model's window.
+const MAX_OUTPUT_TOKENS: u32 = 2_000;
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -233,4 +237,96 @@ fn main() {
         );
     }
     println!("(naive: every item's agenda and minutes text and every document page in full; sent: the prompt we build, system message included)");
+
+    model_table(&meetings);
+    claim_checks(&meetings);
+}
+
+/// Workers AI models that take a JSON schema: window, list price, the budget
+/// that fits, and what a fixture meeting costs at that budget.
+fn model_table(meetings: &[MeetingInput]) {
+    println!("\nWorkers AI models with JSON mode (list prices in US$ per million tokens; {OUTPUT_TOKENS} output tokens a summary)");
+    println!(
+        "{:<42} {:>8} {:>7} {:>7} {:>8} {:>11} {:>11} {:>11}",
+        "model", "window", "in $/M", "out $/M", "budget", "mean $/mtg", "max $/mtg", "$/1000 mtg"
+    );
+    for model in WORKERS_AI_MODELS {
+        let budget = fitting_budget(BUDGET, model.context_window, MAX_OUTPUT_TOKENS);
+        let costs: Vec<f64> = meetings
+            .iter()
+            .map(|meeting| {
+                let planned = plan(meeting, budget);
+                let (system, user) = build_prompt(meeting, &planned);
+                model.prices.cost(estimate_tokens(&system) + estimate_tokens(&user), OUTPUT_TOKENS)
+            })
+            .collect();
+        let mean = costs.iter().sum::<f64>() / costs.len() as f64;
+        let max = costs.iter().cloned().fold(0.0, f64::max);
+        let marker = if model.name == DEFAULT_MODEL { " (default)" } else { "" };
+        println!(
+            "{:<42} {:>8} {:>7.3} {:>7.3} {:>8} {:>11.5} {:>11.5} {:>11.2}{marker}",
+            model.name,
+            model.context_window,
+            model.prices.input_per_million,
+            model.prices.output_per_million,
+            budget,
+            mean,
+            max,
+            mean * 1000.0,
+        );
+        println!("{:<42} {}", "", model.note);
+    }
+}
+
+/// The fake model states three wrong claims in every section and one in the
+/// headline; the share of its sentences the checks drop, and whether any
+/// correct sentence went with them.
+fn claim_checks(meetings: &[MeetingInput]) {
+    println!("\nclaim checks against the fake model's known errors (3 wrong sentences a section, 1 in the headline)");
+    println!(
+        "{:<58} {:>9} {:>7} {:>13} {:>15} {:>9}",
+        "meeting", "sentences", "wrong", "wrong dropped", "correct dropped", "share"
+    );
+    let (mut all, mut all_dropped) = (0, 0);
+    for meeting in meetings {
+        let planned = plan(meeting, BUDGET);
+        let (_, user) = build_prompt(meeting, &planned);
+        let answer = fake_llm::answer_with_wrong_claims(&user);
+        let Ok(model) = validate(&answer, meeting, &planned) else { continue };
+        let written = sentences(&model.headline).len()
+            + model.sections.iter().map(|s| sentences(&s.summary).len()).sum::<usize>();
+        let wrong = 1 + 3 * model.sections.len();
+        let published = publish(model, meeting, &planned);
+        let wrong_left = [
+            fake_llm::WRONG_HEADLINE,
+            fake_llm::WRONG_SENTENCES[0],
+            fake_llm::WRONG_SENTENCES[1],
+            fake_llm::WRONG_SENTENCES[2],
+        ]
+        .iter()
+        .map(|w| {
+            std::iter::once(&published.headline)
+                .chain(published.sections.iter().map(|s| &s.summary))
+                .filter(|text| text.contains(*w))
+                .count()
+        })
+        .sum::<usize>();
+        let dropped = published.sentences_dropped;
+        all += written;
+        all_dropped += dropped;
+        println!(
+            "{:<58} {:>9} {:>7} {:>9}/{:<3} {:>15} {:>8.0}%",
+            meeting.title.chars().take(58).collect::<String>(),
+            written,
+            wrong,
+            wrong - wrong_left,
+            wrong,
+            dropped.saturating_sub(wrong - wrong_left),
+            100.0 * dropped as f64 / written.max(1) as f64,
+        );
+    }
+    println!(
+        "all fixture meetings: {all_dropped} of {all} sentences dropped ({:.0}%)",
+        100.0 * all_dropped as f64 / all.max(1) as f64
+    );
 }

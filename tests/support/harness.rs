@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use super::fake_cmis::FakeCmis;
 use super::fake_council::FakeCouncil;
 use super::fake_llm::FakeLlm;
 use super::fake_postcodes::FakePostcodes;
@@ -52,6 +53,8 @@ pub struct Harness {
     pub fake: FakeCouncil,
     pub model: FakeLlm,
     pub postcodes: FakePostcodes,
+    /// A Civica CMIS site.
+    pub cmis: FakeCmis,
     pub state_dir: PathBuf,
     log_paths: Vec<PathBuf>,
     _watchdogs: Mutex<Vec<Child>>,
@@ -232,6 +235,7 @@ impl Harness {
             fake,
             model,
             postcodes,
+            cmis: FakeCmis::start(),
             state_dir,
             log_paths: vec![site_log, ingest_log],
             _watchdogs: Mutex::new(vec![site, ingest]),

@@ -76,6 +76,7 @@ pub fn parse_meeting_list(page: &str, committee_id: &str) -> Result<Vec<MeetingL
             date,
             time_text: time.map(|t| t.format("%-I.%M %P").to_string()),
             status: MeetingStatus::parse(&context),
+            page_url: None,
         });
     }
     if !saw_meeting_markup && !page.contains("mgBulletList") && !page.contains("modgov") {

@@ -22,6 +22,9 @@ use crate::sources::SourceError;
 pub enum Mode {
     WebService,
     Html,
+    /// A CMIS site's pages (`sources::cmis`): meetings come from its calendar
+    /// a month at a time, each read from the page the calendar links.
+    Cmis,
 }
 
 impl Mode {
@@ -29,6 +32,7 @@ impl Mode {
         match self {
             Self::WebService => "web_service",
             Self::Html => "html",
+            Self::Cmis => "cmis",
         }
     }
 }
@@ -66,7 +70,7 @@ impl CommitteeList {
     pub fn to_read(&self) -> Vec<Committee> {
         match self.mode {
             Mode::WebService => active(&self.committees).cloned().collect(),
-            Mode::Html => self.committees.clone(),
+            Mode::Html | Mode::Cmis => self.committees.clone(),
         }
     }
 }
@@ -200,6 +204,7 @@ pub async fn list_meetings<F: Fetcher>(
             Mode::Html => get_text(fetcher, &urls::meeting_list_page(base_url, committee_id))
                 .await
                 .and_then(|text| html::parse_meeting_list(&text, committee_id)),
+            Mode::Cmis => Err(SourceError::UnexpectedPage("a CMIS calendar is read by month, not by committee".into())),
         };
         match listed {
             Ok(listings) => {
@@ -235,7 +240,7 @@ pub fn meeting_urls(base_url: &str, mode: Mode, committee_id: &str, meeting_id: 
     let page = urls::meeting_page(base_url, committee_id, meeting_id);
     match mode {
         Mode::WebService => vec![urls::get_meeting(base_url, meeting_id), page],
-        Mode::Html => vec![page],
+        Mode::Html | Mode::Cmis => vec![page],
     }
 }
 
@@ -284,6 +289,7 @@ pub async fn fetch_meeting<F: Fetcher>(
     };
     let (detail, page_error) = match (mode, page) {
         (Mode::Html, page) => (page?, None),
+        (Mode::Cmis, _) => return Err(SourceError::UnexpectedPage("a CMIS meeting is read by sources::cmis".into())),
         (Mode::WebService, page) => {
             let answer = responses[0].as_ref().map_err(Clone::clone)?;
             let mut detail = xml::parse_meeting(decode_text(&answer.body)?, base_url)?;

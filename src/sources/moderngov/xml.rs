@@ -93,6 +93,7 @@ pub fn parse_meetings(text: &str) -> Result<Vec<MeetingListing>, SourceError> {
                 time_text: text_of(meeting, "meetingtime"),
                 status: text_of(meeting, "meetingstatus")
                     .map_or(MeetingStatus::Confirmed, |s| MeetingStatus::parse(&s)),
+                page_url: None,
             });
         }
     }
