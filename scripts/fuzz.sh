@@ -10,10 +10,13 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 export RUSTC_BOOTSTRAP=1
-for target in moderngov_xml moderngov_html; do
+for target in moderngov_xml moderngov_html cmis_html claims; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
-  cp tests/fixtures/moderngov/* "$corpus/"
+  case "$target" in
+    cmis_html) cp tests/fixtures/cmis/*.html "$corpus/" ;;
+    *) cp tests/fixtures/moderngov/* "$corpus/" ;;
+  esac
   cargo fuzz run "$target" "$corpus" -- -max_total_time="$SECONDS_EACH" -max_len=262144 -rss_limit_mb=4096
 done
 echo "fuzzing found no crash"

@@ -86,6 +86,9 @@ pub struct AgendaItem {
     pub minutes_text: Option<String>,
     pub is_restricted: bool,
     pub documents: Vec<Document>,
+    /// The council's own record of the decision on this item, where it links one (CMIS).
+    #[serde(default)]
+    pub decision_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

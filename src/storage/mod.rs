@@ -707,6 +707,7 @@ impl Store {
                     OptText(item.agenda_text.as_deref()),
                     OptText(item.minutes_text.as_deref()),
                     Bool(item.is_restricted),
+                    OptText(item.decision_url.as_deref()),
                 ],
             )?);
             for doc in &item.documents {

@@ -138,10 +138,11 @@ pub const MEETING_VISITED: &str = "UPDATE meetings SET visited_at = ?2 WHERE id 
 pub const MEETING_READ_ERROR: &str = "UPDATE meetings SET read_error = ?2, visited_at = NULL WHERE id = ?1";
 pub const INSERT_CHANGE: &str =
     "INSERT INTO meeting_changes (meeting_id, run_id, changed_at, what) VALUES (?1, ?2, ?3, ?4)";
-pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_id, position, number, title, agenda_text, minutes_text, is_restricted) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_id, position, number, title, agenda_text, minutes_text, is_restricted, decision_url) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
     ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, position = excluded.position, number = excluded.number, \
-    title = excluded.title, agenda_text = excluded.agenda_text, minutes_text = excluded.minutes_text, is_restricted = excluded.is_restricted";
+    title = excluded.title, agenda_text = excluded.agenda_text, minutes_text = excluded.minutes_text, is_restricted = excluded.is_restricted, \
+    decision_url = excluded.decision_url";
 pub const DELETE_OTHER_ITEMS: &str =
     "DELETE FROM agenda_items WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
 pub const UPSERT_DOCUMENT: &str = "INSERT INTO documents (id, meeting_id, agenda_item_id, position, url, title, kind, published_on, is_restricted, council_id) \
@@ -167,7 +168,7 @@ pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, 
     m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.first_seen_at, m.updated_at, \
     c.id AS committee_id, c.title AS committee_title, co.name AS council_name \
     FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN councils co ON co.id = m.council_id WHERE m.id = ?1";
-pub const MEETING_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted FROM agenda_items WHERE meeting_id = ?1 ORDER BY position";
+pub const MEETING_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted, decision_url FROM agenda_items WHERE meeting_id = ?1 ORDER BY position";
 pub const MEETING_DOCUMENTS: &str =
     "SELECT id, agenda_item_id, url, title, kind, published_on, is_restricted, text_status, text_error, \
     page_count FROM documents WHERE meeting_id = ?1 ORDER BY position";

@@ -209,6 +209,7 @@ mod tests {
                 minutes_text: None,
                 is_restricted: false,
                 documents: vec![],
+                decision_url: None,
             }],
             documents: vec![Document {
                 source_id: None,

@@ -44,7 +44,7 @@ pub const WORKERS_AI_MODELS: &[ModelFacts] = &[
 /// The default for supported councils. Its window takes the whole 24,000-token
 /// meeting budget with room for the answer (the 70B's 24,000 does not); it
 /// costs about what the 8B does per meeting (a tenth of a US cent at the
-/// fixtures' sizes) and a fifth of gpt-oss-20b; and a larger model copies
+/// fixtures' sizes) and a third of gpt-oss-20b; and a larger model copies
 /// figures, dates and names more faithfully, so the claim checks drop fewer
 /// of its sentences.
 pub const DEFAULT_MODEL: &str = "@cf/qwen/qwen3-30b-a3b-fp8";

@@ -120,7 +120,7 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             let iterations: u32 =
                 query_value(url.query(), "iterations").and_then(|n| n.parse().ok()).unwrap_or(1).min(10_000);
             let body = req.bytes().await?;
-            match crate::sources::moderngov::bench_parse(&format, &body, iterations) {
+            match crate::sources::bench_parse(&format, &body, iterations) {
                 Ok(items) => json_response(&json!({"format": format, "iterations": iterations, "items": items}), 200),
                 Err(error) => problem(422, "Unprocessable Content", &error),
             }

@@ -48,7 +48,9 @@ pub fn parse_calendar_site(page: &str) -> Result<CalendarSite, SourceError> {
             let rest = &page[at + prefix.len()..];
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let after = &rest[digits.len()..];
-            (!digits.is_empty() && after[1.min(after.len())..].starts_with("MeetingCalendar")).then_some(digits)
+            // One separator (`$` or `_`) between the module id and the control's name.
+            let control = after.get(1..).unwrap_or_default();
+            (!digits.is_empty() && control.starts_with("MeetingCalendar")).then_some(digits)
         })
     });
     let link_module = page.match_indices("/ctl/ViewMeetingPublic/mid/").find_map(|(at, _)| {
@@ -456,6 +458,11 @@ fn parse_item(
             collapse_whitespace(&whole)
         })
         .unwrap_or_default();
+    let decision_url = title_element
+        .and_then(|t| t.select(&selector("a[href]")).next())
+        .and_then(|a| a.value().attr("href"))
+        .filter(|href| href.to_ascii_lowercase().contains("viewcmis_decisiondetails"))
+        .and_then(|href| absolute_url(page_url, href));
     let details = item.select(&selector("div.Details")).next().map(|d| html_to_text(&d.inner_html()));
     let minutes = item.select(&selector("div.MinuteDetails")).next().map(|d| html_to_text(&d.inner_html()));
     let documents = item
@@ -481,6 +488,7 @@ fn parse_item(
         minutes_text: minutes.and_then(|m| non_empty(&m)),
         is_restricted: private,
         documents: unique,
+        decision_url,
     }
 }
 
@@ -608,6 +616,11 @@ mod tests {
         assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]);
         assert_eq!(detail.items[0].title, "Notice of Recording");
         assert_eq!(detail.items[2].title, "Minutes");
+        let decided: Vec<&str> = detail.items.iter().filter_map(|i| i.decision_url.as_deref()).collect();
+        assert_eq!(decided.len(), 5, "{decided:?}");
+        assert!(decided[0]
+            .ends_with("/ViewCMIS_DecisionDetails/mid/391/Id/ac91323b-caac-4892-a483-deba019a9eac/Default.aspx"));
+        assert_eq!(detail.items[0].decision_url, None);
         assert!(detail.items[1].agenda_text.as_deref().unwrap().contains("Members are reminded they must declare"));
         let all_documents = detail.documents.len() + detail.items.iter().map(|i| i.documents.len()).sum::<usize>();
         assert_eq!(all_documents, 13);
@@ -650,6 +663,7 @@ mod tests {
         let seven_b = detail.items.iter().find(|i| i.number.as_deref() == Some("7b")).unwrap();
         assert_eq!(seven_b.title, "Appointment of Director, Law & Governance (Monitoring Officer)");
         assert_eq!(seven_b.source_id, "14080n7b");
+        assert_eq!(detail.items.iter().filter(|i| i.decision_url.is_some()).count(), 9);
         assert_eq!(seven_b.documents.len(), 1, "the exempt appendix has no link and is not a document");
         let all_documents = detail.documents.len() + detail.items.iter().map(|i| i.documents.len()).sum::<usize>();
         assert_eq!(all_documents, 16);

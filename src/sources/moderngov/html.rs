@@ -266,6 +266,7 @@ fn parse_item_row(number_cell: ElementRef<'_>, body_cell: ElementRef<'_>, page_u
         agenda_text: non_empty(&agenda_parts.join("\n")),
         minutes_text: non_empty(&minutes_parts.join("\n")),
         documents,
+        decision_url: None,
     }
 }
 

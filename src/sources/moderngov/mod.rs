@@ -325,23 +325,6 @@ fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     }
 }
 
-/// Parses a body `iterations` times and answers how many agenda items it held.
-/// Used by the benchmark to time parsing inside workerd against native code.
-pub fn bench_parse(format: &str, body: &[u8], iterations: u32) -> Result<usize, String> {
-    let text = decode_text(body).map_err(|e| e.to_string())?;
-    let parse = || match format {
-        "get_meeting" => xml::parse_meeting(text, "http://127.0.0.1").map(|m| m.items.len()),
-        "meeting_page" => html::parse_meeting_page(text, "http://127.0.0.1/ieListDocuments.aspx?CId=1&MId=2", "2")
-            .map(|m| m.items.len()),
-        _ => Err(SourceError::UnexpectedPage(format!("unknown format {format:?}"))),
-    };
-    let items = parse().map_err(|e| e.to_string())?;
-    for _ in 1..iterations {
-        std::hint::black_box(parse().map_err(|e| e.to_string())?);
-    }
-    Ok(items)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,6 +147,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
                             .or_else(|| html_field(item, "minuteshtmlbody")),
                         is_restricted: flag(item, "isrestricted"),
                         documents: parse_linked_documents(item, base_url, true),
+                        decision_url: None,
                     })
                 })
                 .collect()
