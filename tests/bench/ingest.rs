@@ -94,8 +94,8 @@ fn main() {
     }
     // CPU: the pure part of a refresh (parse + fingerprint of 50 meetings) natively;
     // workerd's wall time above is an upper bound that includes local D1 and queue latency.
-    let xml_body = fixture("manchester_GetMeeting_4967_with-minutes.xml");
-    let page_body = fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html");
+    let xml_body = fixture("moderngov/manchester_GetMeeting_4967_with-minutes.xml");
+    let page_body = fixture("moderngov/redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html");
     let per_meeting = native_micros("get_meeting", &xml_body) + native_micros("meeting_page", &page_body);
     let workerd_per_meeting =
         workerd_micros(h, "get_meeting", &xml_body) + workerd_micros(h, "meeting_page", &page_body);
