@@ -47,6 +47,11 @@ if ! python3 -c "import feedparser, icalendar, openapi_spec_validator" 2>/dev/nu
   say "installing feedparser, icalendar, openapi-spec-validator and schemathesis for the tests"
   python3 -m pip install --quiet --disable-pip-version-check feedparser icalendar openapi-spec-validator schemathesis
 fi
+# The official MCP client, for the test of the /mcp endpoint.
+if ! python3 -c "import mcp.client.streamable_http" 2>/dev/null; then
+  say "installing the MCP Python SDK for the tests"
+  python3 -m pip install --quiet --disable-pip-version-check "mcp==2.3.0"
+fi
 
 if [[ ! -f .dev.vars ]]; then
   cp .dev.vars.example .dev.vars

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod lookup;
 pub mod model;
 pub mod net;
+pub mod notify;
 pub mod sources;
 pub mod storage;
 pub mod summarise;

@@ -887,27 +887,36 @@ fn the_public_edge_is_bounded_and_rate_limited() {
     // Searches are limited most strictly (30 a minute): one client runs out,
     // is answered 429 with Retry-After, on the API and on the search page;
     // another client is unaffected.
-    let greedy = "203.0.113.77";
-    let mut statuses = Vec::new();
-    for n in 0..40 {
-        statuses.push(h.get_as(greedy, &format!("/api/v1/search?q=budget{n}")).status);
-    }
-    let first_refusal = statuses.iter().position(|s| *s == 429).expect("search was never rate limited");
-    assert!(first_refusal >= 25, "refused too early: {statuses:?}");
-    assert!(statuses[first_refusal..].iter().all(|s| *s == 429), "{statuses:?}");
-    let refused = h.get_as(greedy, "/api/v1/search?q=budget");
-    assert_eq!(refused.status, 429);
-    assert_eq!(refused.content_type, "application/problem+json");
-    assert_eq!(refused.header("Retry-After"), Some("60"));
-    assert_eq!(refused.json()["status"], 429);
-    let page = h.get_as(greedy, "/search?q=budget");
-    assert_eq!(page.status, 429);
-    assert!(page.content_type.starts_with("text/html"));
-    assert_eq!(page.header("Retry-After"), Some("60"));
-    assert!(page.body.contains("Too many requests"));
+    // The limiter counts in fixed one-minute windows: a burst that straddles a
+    // window's end starts counting again, so it is tried again from a new client.
+    let mut burst = 0;
+    let greedy = loop {
+        burst += 1;
+        let greedy = format!("203.0.113.{}", 76 + burst);
+        let mut statuses = Vec::new();
+        for n in 0..40 {
+            statuses.push(h.get_as(&greedy, &format!("/api/v1/search?q=budget{n}")).status);
+        }
+        let first_refusal = statuses.iter().position(|s| *s == 429).expect("search was never rate limited");
+        assert!(first_refusal >= 25, "refused too early: {statuses:?}");
+        let refused = h.get_as(&greedy, "/api/v1/search?q=budget");
+        let page = h.get_as(&greedy, "/search?q=budget");
+        let held = statuses[first_refusal..].iter().all(|s| *s == 429) && refused.status == 429 && page.status == 429;
+        if !held {
+            assert!(burst < 3, "the limit did not hold within a window: {statuses:?}");
+            continue;
+        }
+        assert_eq!(refused.content_type, "application/problem+json");
+        assert_eq!(refused.header("Retry-After"), Some("60"));
+        assert_eq!(refused.json()["status"], 429);
+        assert!(page.content_type.starts_with("text/html"));
+        assert_eq!(page.header("Retry-After"), Some("60"));
+        assert!(page.body.contains("Too many requests"));
+        break greedy;
+    };
     // Browsing is counted apart from searching.
-    assert_eq!(h.get_as(greedy, "/about").status, 200);
-    assert_eq!(h.get_as("203.0.113.78", "/api/v1/search?q=budget").status, 200);
+    assert_eq!(h.get_as(&greedy, "/about").status, 200);
+    assert_eq!(h.get_as("203.0.113.99", "/api/v1/search?q=budget").status, 200);
 }
 
 /// Every document of every meeting of a council, once none is still being read.
@@ -1577,4 +1586,194 @@ fn a_cmis_council_is_read_like_a_moderngov_one() {
     let kept = h.get(&format!("/api/v1/meetings/bham-{FULL_MEETING}")).json();
     assert_eq!(kept["agenda_items"].as_array().unwrap().len(), 11, "the stored agenda is kept");
     assert_eq!(kept["summary"]["body"], summarised["summary"]["body"], "and so is its summary");
+}
+
+/// The MCP endpoint, driven by the official MCP Python SDK's client: it lists
+/// the tools and calls each; every answer carries the council's own addresses.
+#[test]
+fn assistants_read_councils_through_the_mcp_endpoint() {
+    let h = Harness::shared();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.decisions = true;
+    site.serve_documents = true;
+    let base = h.fake.add_site("mcpc", site);
+    h.register("mcpc", &base, json!({"name": "Mcpc City Council"}));
+    h.scrape("mcpc");
+    let documents = settled_documents(h, "mcpc", Duration::from_secs(240));
+    let meetings = settled_summaries(h, "mcpc", 13, Duration::from_secs(240));
+    let meeting_id = meetings[0]["id"].as_str().unwrap().to_string();
+    let document_id =
+        documents.iter().find(|d| d["text_status"] == "extracted").unwrap()["id"].as_str().unwrap().to_string();
+    poll_until(h, "/api/v1/councils/mcpc/decisions", Duration::from_secs(90), |b| {
+        b["decisions"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    assert_eq!(h.get("/mcp").status, 405, "the endpoint answers POST only");
+
+    let calls = json!([
+        ["find_councils", {"query": "Mcpc"}],
+        ["find_councils", {"postcode": "CV1 5RR"}],
+        ["list_meetings", {"council_id": "mcpc"}],
+        ["get_meeting", {"meeting_id": meeting_id}],
+        ["search", {"query": "work programme", "council_id": "mcpc"}],
+        ["get_document_pages", {"document_id": document_id, "from_page": 1, "to_page": 2}],
+        ["list_decisions", {"council_id": "mcpc"}],
+        ["get_meeting", {"meeting_id": "mcpc-0"}],
+    ]);
+    let output = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/mcp_client.py"))
+        .arg(format!("{}/mcp", h.base_url))
+        .arg(calls.to_string())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let session: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(session["server"], "council-digest");
+    let tools: Vec<&str> = session["tools"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(
+        tools,
+        ["find_councils", "list_meetings", "get_meeting", "search", "get_document_pages", "list_decisions"]
+    );
+    let calls = session["calls"].as_array().unwrap();
+    for call in &calls[..7] {
+        assert_eq!(call["is_error"], false, "{call:#}");
+        eprintln!("mcp {}: {} bytes", call["name"], call["bytes"]);
+    }
+    let data = |n: usize| &calls[n]["data"];
+    assert_eq!(data(0)["councils"][0]["id"], "mcpc");
+    assert_eq!(data(0)["councils"][0]["source_url"], base.as_str(), "the council's own site");
+    assert!(data(1)["councils"].as_array().is_some_and(|c| !c.is_empty()), "{:#}", data(1));
+    assert!(data(2)["meetings"].as_array().is_some_and(|m| m.len() >= 13));
+    let meeting = data(3);
+    assert!(meeting["source_url"].as_str().unwrap().starts_with(&base), "{meeting:#}");
+    assert!(meeting["summary"]["headline"].is_string() && meeting["summary"]["label"].is_string());
+    assert!(meeting["documents"].as_array().unwrap().iter().all(|d| d["url"].as_str().unwrap().starts_with(&base)));
+    assert!(data(4)["results"].as_array().is_some_and(|r| !r.is_empty()));
+    let pages = data(5)["pages"].as_array().unwrap();
+    assert!(!pages.is_empty() && pages.len() <= 2);
+    assert!(pages[0]["source_url"].as_str().unwrap().ends_with("#page=1") && pages[0]["text"].is_string());
+    assert!(data(6)["decisions"].as_array().is_some_and(|d| !d.is_empty()));
+    assert_eq!(calls[7]["is_error"], true, "an unknown meeting is the tool's error, said to the model");
+    assert!(calls[7]["text"].as_str().unwrap().contains("no meeting"));
+}
+
+/// Integrators' webhooks: deliveries signed as Standard Webhooks says, retried
+/// with backoff, an endpoint that keeps failing switched off with the reason,
+/// deliveries listed and replayed.
+#[test]
+fn webhooks_are_signed_retried_disabled_and_replayed() {
+    use council_digest::notify::webhooks::signature;
+    use support::fake_receiver::FakeReceiver;
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let receiver = FakeReceiver::start();
+    let base = h.fake.add_site("hooks", coventry_like(Behaviour::Healthy));
+    h.register("hooks", &base, json!({}));
+    let register = |path: &str, events: Value| {
+        let reply = h.admin(
+            "POST",
+            "/admin/webhooks",
+            Some(&json!({"url": receiver.url(path), "council_id": "hooks", "events": events})),
+        );
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json()
+    };
+    let good = register("/ok", json!(["meeting.updated", "summary.published"]));
+    let failing = register("/fail", json!(["meeting.updated"]));
+    let flaky = register("/flaky", json!(["digest.published"]));
+    let refused = h.admin("POST", "/admin/webhooks", Some(&json!({"url": "http://news.example/hook"})));
+    assert_eq!(refused.status, 422, "plain http is for loopback only: {}", refused.body);
+    let unknown =
+        h.admin("POST", "/admin/webhooks", Some(&json!({"url": receiver.url("/ok"), "events": ["meeting.deleted"]})));
+    assert_eq!(unknown.status, 422);
+
+    h.scrape("hooks");
+    settled_summaries(h, "hooks", 13, Duration::from_secs(240));
+    // Every new meeting and every summary reaches the good endpoint, signed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let delivered = loop {
+        let delivered = receiver.received("/ok");
+        let summaries = delivered.iter().filter(|r| r.body.contains("\"summary.published\"")).count();
+        if delivered.len() >= MEETINGS_IN_WINDOW + 13 && summaries >= 13 {
+            break delivered;
+        }
+        assert!(Instant::now() < deadline, "{} deliveries", delivered.len());
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let secret = good["secret"].as_str().unwrap();
+    for request in &delivered {
+        let id = &request.headers["webhook-id"];
+        let timestamp: i64 = request.headers["webhook-timestamp"].parse().unwrap();
+        assert_eq!(
+            signature(secret, id, timestamp, &request.body).as_deref(),
+            Some(request.headers["webhook-signature"].as_str()),
+            "signed over id.timestamp.body"
+        );
+        let event: Value = serde_json::from_str(&request.body).unwrap();
+        assert_eq!(event["data"]["council_id"], "hooks");
+        assert!(event["data"]["url"].as_str().unwrap().contains("/meetings/hooks-"));
+    }
+    assert!(!delivered.iter().any(|r| r.body.contains("secret")), "no secret in a payload");
+
+    // The failing endpoint: tried, then switched off with the reason; its deliveries say so.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let endpoint = loop {
+        let endpoints = h.admin("GET", "/admin/webhooks", None).json();
+        let endpoint =
+            endpoints["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == failing["id"]).cloned().unwrap();
+        if endpoint["enabled"] == 0 {
+            break endpoint;
+        }
+        assert!(Instant::now() < deadline, "{endpoint:#}");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(endpoint["disabled_reason"].as_str().unwrap().contains("HTTP 500"), "{endpoint:#}");
+    assert!(endpoint.get("secret").is_none(), "secrets are never listed");
+    let attempts = receiver.received("/fail").len();
+    assert!((5..=MEETINGS_IN_WINDOW).contains(&attempts), "{attempts} attempts before it was switched off");
+    let deliveries =
+        h.admin("GET", &format!("/admin/webhooks/{}/deliveries", failing["id"].as_str().unwrap()), None).json();
+    assert!(deliveries["deliveries"].as_array().unwrap().iter().all(|d| d["status"] != "delivered"));
+
+    // The flaky endpoint: the weekly digest's event fails once and is delivered on the retry.
+    assert_eq!(h.trigger_cron(WEEKLY_CRON).status, 200);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let got = receiver.received("/flaky");
+        if got.iter().any(|r| r.status == 200) {
+            let first = &got[0];
+            assert_eq!(first.status, 500);
+            let again: Vec<_> = got.iter().filter(|r| r.headers["webhook-id"] == first.headers["webhook-id"]).collect();
+            assert!(again.len() >= 2, "the same message again");
+            let last = again.last().unwrap();
+            let timestamp: i64 = last.headers["webhook-timestamp"].parse().unwrap();
+            let expected =
+                signature(flaky["secret"].as_str().unwrap(), &last.headers["webhook-id"], timestamp, &last.body);
+            assert_eq!(
+                expected.as_deref(),
+                Some(last.headers["webhook-signature"].as_str()),
+                "each endpoint its own secret"
+            );
+            assert!(last.body.contains("\"digest.published\""));
+            break;
+        }
+        assert!(Instant::now() < deadline, "{got:?}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    // A delivery replayed: the same message id arrives again.
+    let listed = h.admin("GET", &format!("/admin/webhooks/{}/deliveries", good["id"].as_str().unwrap()), None).json();
+    let one = listed["deliveries"][0]["id"].as_str().unwrap().to_string();
+    let before = receiver.received("/ok").iter().filter(|r| r.headers["webhook-id"] == one).count();
+    assert_eq!(h.admin("POST", &format!("/admin/webhooks/deliveries/{one}/replay"), None).status, 202);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while receiver.received("/ok").iter().filter(|r| r.headers["webhook-id"] == one).count() == before {
+        assert!(Instant::now() < deadline, "the replay never arrived");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    eprintln!(
+        "webhooks: {} deliveries to the good endpoint for {} meetings ({} summaries)",
+        receiver.received("/ok").len(),
+        MEETINGS_IN_WINDOW,
+        13
+    );
 }

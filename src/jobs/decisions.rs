@@ -83,6 +83,14 @@ pub async fn fetch_decision(ctx: &JobContext<'_>, id: &str) -> Result<JobOutcome
             // Every document again (a conditional GET when unchanged): the
             // page is read again only weekly, and a report may be replaced.
             super::documents::enqueue_decision_documents(ctx, &record.council_id, id, true).await?;
+            if record.detail_fetched_at.is_none() {
+                let data = serde_json::json!({
+                    "council_id": record.council_id, "decision_id": id, "title": detail.title,
+                    "decision_maker": detail.decision_maker, "decided_on": detail.decided_on.map(|d| d.to_string()),
+                    "url": super::webhooks::public_link(ctx, &format!("/decisions/{id}")), "source_url": record.web_url,
+                });
+                super::webhooks::emit(ctx, &record.council_id, "decision.published", data).await?;
+            }
         }
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("decision {id}: {error}"))),
         // What was read before stays; the error is shown with it.

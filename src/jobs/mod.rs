@@ -11,6 +11,7 @@ pub mod refresh;
 pub mod schedule;
 pub mod summaries;
 pub mod upkeep;
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
@@ -100,6 +101,11 @@ pub enum Job {
         council_id: String,
         decision_id: String,
     },
+    /// Send one webhook delivery (on the webhooks queue).
+    DeliverWebhook {
+        council_id: String,
+        delivery_id: String,
+    },
 }
 
 impl Job {
@@ -115,7 +121,8 @@ impl Job {
             | Self::MakeDigest { council_id, .. }
             | Self::RefreshCouncillors { council_id }
             | Self::ListDecisions { council_id, .. }
-            | Self::FetchDecision { council_id, .. } => council_id,
+            | Self::FetchDecision { council_id, .. }
+            | Self::DeliverWebhook { council_id, .. } => council_id,
         }
     }
 }

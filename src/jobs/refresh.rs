@@ -136,8 +136,16 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
             super::summaries::summarise_meeting(ctx, council_id, meeting_id, None).await
         }
         Job::MakeDigest { council_id, week } => {
-            super::summaries::make_digest(ctx.store, council_id, week).await?;
+            let (digest, new) = super::summaries::make_digest(ctx.store, council_id, week).await?;
             crate::storage::version::bump(ctx.env, council_id).await;
+            if let (Some(digest), true) = (digest, new) {
+                let data = serde_json::json!({
+                    "council_id": council_id, "week": week, "version": digest["version"],
+                    "url": super::webhooks::public_link(ctx, &format!("/councils/{council_id}/weeks/{week}")),
+                    "headline": digest["body"]["headline"],
+                });
+                super::webhooks::emit(ctx, council_id, "digest.published", data).await?;
+            }
             Ok(JobOutcome::Done)
         }
         Job::RefreshCouncillors { council_id } => super::councillors::refresh_councillors(ctx, council_id).await,
@@ -145,6 +153,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
             super::decisions::list_decisions(ctx, council_id, (*from, *to)).await
         }
         Job::FetchDecision { decision_id, .. } => super::decisions::fetch_decision(ctx, decision_id).await,
+        Job::DeliverWebhook { delivery_id, .. } => super::webhooks::deliver(ctx, delivery_id).await,
     }
 }
 
@@ -192,6 +201,19 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
         Job::RefreshCouncillors { council_id } => store.councillors_failed(council_id, note).await,
         Job::ListDecisions { council_id, .. } => store.decisions_failed(council_id, note).await,
         Job::FetchDecision { decision_id, .. } => store.decision_read_error(decision_id, note).await,
+        Job::DeliverWebhook { delivery_id, .. } => match store.webhook_delivery(delivery_id).await? {
+            Some(delivery) => store
+                .webhook_attempt_failed(
+                    &delivery,
+                    (None, note),
+                    true,
+                    crate::notify::webhooks::DISABLE_AFTER_FAILURES,
+                    &now(),
+                )
+                .await
+                .map(|_| ()),
+            None => Ok(()),
+        },
     }
 }
 
@@ -535,6 +557,15 @@ async fn refresh_meeting(
     }
     let outcome = store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
     fault::point(ctx.env, ctx.settings, council_id, "after_meeting_saved").await?;
+    if matches!(outcome, MeetingOutcome::New | MeetingOutcome::Changed) {
+        let data = serde_json::json!({
+            "council_id": council_id, "meeting_id": meeting, "outcome": outcome.as_str(),
+            "date": listing.date.to_string(), "committee": committee_title,
+            "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting}")),
+            "source_url": listing.page_url.clone().unwrap_or_else(|| moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id)),
+        });
+        super::webhooks::emit(ctx, council_id, "meeting.updated", data).await?;
+    }
     // A summary still owed (an earlier delivery stored the meeting but stopped
     // before asking for it) is asked for again; the input hash keeps it cheap.
     let summary_owed = outcome == MeetingOutcome::Unchanged

@@ -242,6 +242,12 @@ pub async fn summarise_meeting(
         )
         .await?;
     crate::storage::version::bump(ctx.env, council_id).await;
+    let data = json!({
+        "council_id": council_id, "meeting_id": meeting_id, "method": method, "headline": summary.headline,
+        "updated_reason": updated_reason,
+        "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting_id}")),
+    });
+    super::webhooks::emit(ctx, council_id, "summary.published", data).await?;
     Ok(JobOutcome::Done)
 }
 
@@ -253,10 +259,11 @@ fn search_body(summary: &PublishedSummary) -> String {
         .join("\n")
 }
 
-/// Composes (or keeps, when nothing changed) a council's digest for an ISO week.
-pub async fn make_digest(store: &Store, council_id: &str, week: &str) -> Result<Option<Value>> {
-    let Some(monday) = parse_iso_week(week) else { return Ok(None) };
-    let Some(council) = store.council(council_id).await? else { return Ok(None) };
+/// Composes (or keeps, when nothing changed) a council's digest for an ISO
+/// week; answers it, and whether it is a new version.
+pub async fn make_digest(store: &Store, council_id: &str, week: &str) -> Result<(Option<Value>, bool)> {
+    let Some(monday) = parse_iso_week(week) else { return Ok((None, false)) };
+    let Some(council) = store.council(council_id).await? else { return Ok((None, false)) };
     let sunday = monday + chrono::Duration::days(6);
     let meetings = store
         .week_meetings(council_id, &monday.format("%Y-%m-%d").to_string(), &sunday.format("%Y-%m-%d").to_string())
@@ -267,9 +274,10 @@ pub async fn make_digest(store: &Store, council_id: &str, week: &str) -> Result<
     let name = council.name.trim_end_matches(" Council").trim_end_matches(" City").to_string();
     let hash = digest::input_hash(&name, week, &meetings, &decided);
     let latest = store.latest_digest(council_id, week).await?;
-    if latest.as_ref().and_then(|d| d["input_hash"].as_str()) != Some(hash.as_str()) {
+    let new = latest.as_ref().and_then(|d| d["input_hash"].as_str()) != Some(hash.as_str());
+    if new {
         let built = digest::build(&name, week, &meetings, &decided);
         store.save_digest(council_id, week, &hash, &serde_json::to_string(&built)?, &now()).await?;
     }
-    store.latest_digest(council_id, week).await
+    Ok((store.latest_digest(council_id, week).await?, new))
 }

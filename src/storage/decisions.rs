@@ -31,6 +31,9 @@ pub struct DecisionRecord {
     pub council_id: String,
     pub source_id: String,
     pub web_url: String,
+    pub title: String,
+    /// When its page was last read; none until the first time.
+    pub detail_fetched_at: Option<String>,
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {

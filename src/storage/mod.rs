@@ -9,6 +9,7 @@ mod summaries;
 pub mod text;
 pub mod upkeep;
 pub mod version;
+mod webhooks;
 
 pub use decisions::{decision_document_id, decision_id, DecisionRecord, DecisionToRead};
 pub use documents::DocumentRecord;

@@ -396,7 +396,8 @@ pub const DECISION_READ_ERROR: &str = "UPDATE decisions SET read_error = ?2 WHER
 /// Decisions of a council listed in `[?2, ?3]` whose page has not been read, or was read before `?4`.
 pub const DECISIONS_TO_READ: &str = "SELECT id, source_id FROM decisions \
     WHERE council_id = ?1 AND listed_on BETWEEN ?2 AND ?3 AND (detail_fetched_at IS NULL OR detail_fetched_at < ?4) LIMIT 200";
-pub const GET_DECISION_RECORD: &str = "SELECT id, council_id, source_id, web_url FROM decisions WHERE id = ?1";
+pub const GET_DECISION_RECORD: &str =
+    "SELECT id, council_id, source_id, web_url, title, detail_fetched_at FROM decisions WHERE id = ?1";
 pub const DECISIONS_READ: &str = "UPDATE councils SET decisions_read_at = ?2, decisions_error = NULL WHERE id = ?1";
 pub const DECISIONS_FAILED: &str = "UPDATE councils SET decisions_error = ?2 WHERE id = ?1";
 /// A council's decisions in a date range, newest first, optionally by decision maker or key decisions only.
@@ -417,3 +418,44 @@ pub const FEED_DECISIONS: &str = "SELECT id AS decision_id, title, COALESCE(deci
 /// Decisions the register listed in a week, for the digest.
 pub const WEEK_DECISIONS: &str = "SELECT id AS decision_id, title, decision_maker, listed_on FROM decisions \
     WHERE council_id = ?1 AND listed_on BETWEEN ?2 AND ?3 ORDER BY listed_on, id LIMIT 200";
+
+// Webhooks.
+
+pub const INSERT_WEBHOOK_ENDPOINT: &str =
+    "INSERT INTO webhook_endpoints (id, url, council_id, events, secret, created_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+/// Endpoints, without their secrets.
+pub const LIST_WEBHOOK_ENDPOINTS: &str =
+    "SELECT id, url, council_id, events, enabled, disabled_reason, consecutive_failures, \
+    created_at, updated_at FROM webhook_endpoints ORDER BY created_at LIMIT 1000";
+/// Enabled endpoints for an event of a council (?1 the event, ?2 the council).
+pub const ENDPOINTS_FOR_EVENT: &str = "SELECT id FROM webhook_endpoints WHERE enabled = 1 \
+    AND (council_id IS NULL OR council_id = ?2) \
+    AND (events = '[]' OR EXISTS (SELECT 1 FROM json_each(webhook_endpoints.events) WHERE value = ?1)) LIMIT 1000";
+pub const INSERT_WEBHOOK_DELIVERY: &str =
+    "INSERT INTO webhook_deliveries (id, endpoint_id, event, payload, created_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5)";
+pub const GET_WEBHOOK_DELIVERY: &str = "SELECT d.id, d.endpoint_id, d.event, d.payload, d.status, d.attempts, \
+    e.url, e.secret, e.enabled FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ?1";
+pub const WEBHOOK_DELIVERED: &str = "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, \
+    last_status = ?2, last_error = NULL, delivered_at = ?3 WHERE id = ?1";
+/// A failed attempt: ?4 = 1 when no attempt is left.
+pub const WEBHOOK_ATTEMPT_FAILED: &str =
+    "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?2, last_error = ?3, \
+    status = CASE WHEN ?4 = 1 THEN 'failed' ELSE status END WHERE id = ?1";
+pub const WEBHOOK_ENDPOINT_SUCCEEDED: &str =
+    "UPDATE webhook_endpoints SET consecutive_failures = 0, updated_at = ?2 WHERE id = ?1";
+/// Counts a failure; the endpoint is switched off at ?3 failures in a row, saying why (?4).
+pub const WEBHOOK_ENDPOINT_FAILED: &str =
+    "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, \
+    enabled = CASE WHEN consecutive_failures + 1 >= ?3 THEN 0 ELSE enabled END, \
+    disabled_reason = CASE WHEN consecutive_failures + 1 >= ?3 THEN ?4 ELSE disabled_reason END, updated_at = ?2 \
+    WHERE id = ?1 RETURNING enabled";
+pub const ENDPOINT_DELIVERIES: &str =
+    "SELECT id, event, status, attempts, last_status, last_error, created_at, delivered_at \
+    FROM webhook_deliveries WHERE endpoint_id = ?1 ORDER BY created_at DESC LIMIT 200";
+/// A delivery sent again: pending, its endpoint switched on again.
+pub const REPLAY_WEBHOOK_DELIVERY: &str =
+    "UPDATE webhook_deliveries SET status = 'pending', attempts = 0 WHERE id = ?1 RETURNING endpoint_id";
+pub const ENABLE_WEBHOOK_ENDPOINT: &str = "UPDATE webhook_endpoints SET enabled = 1, disabled_reason = NULL, \
+    consecutive_failures = 0, updated_at = ?2 WHERE id = ?1";

@@ -68,7 +68,7 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             if crate::time::parse_iso_week(&week).is_none() {
                 return problem(400, "Bad Request", "week must be an ISO week such as 2026-W05");
             }
-            let made = crate::jobs::summaries::make_digest(&store, &id, &week).await?;
+            let (made, _) = crate::jobs::summaries::make_digest(&store, &id, &week).await?;
             crate::storage::version::bump(&env, &id).await;
             match made {
                 None => problem(404, "Not Found", "no council has that id"),
@@ -106,6 +106,62 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             }
         }
         Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
+        Route::AdminWebhooks if req.method() == worker::Method::Get => {
+            json_response(&json!({"endpoints": store.webhook_endpoints().await?}), 200)
+        }
+        Route::AdminWebhooks => {
+            #[derive(serde::Deserialize)]
+            struct EndpointInput {
+                url: String,
+                #[serde(default)]
+                council_id: Option<String>,
+                #[serde(default)]
+                events: Vec<String>,
+            }
+            let input: EndpointInput = match req.json().await {
+                Ok(input) => input,
+                Err(error) => {
+                    return problem(400, "Bad Request", &format!("body must be an endpoint as JSON: {error}"))
+                }
+            };
+            use crate::notify::webhooks::{check_endpoint, check_events, new_secret};
+            if let Err(message) = check_endpoint(&input.url).and_then(|_| check_events(&input.events)) {
+                return problem(422, "Unprocessable Content", &message);
+            }
+            if let Some(council) = &input.council_id {
+                if store.council(council).await?.is_none() {
+                    return problem(422, "Unprocessable Content", "no council has that id");
+                }
+            }
+            let random = match crate::jobs::webhooks::random_secret() {
+                Ok(random) => random,
+                Err(message) => return problem(500, "Internal Server Error", &message),
+            };
+            let secret = new_secret(&random);
+            let id = format!("ep_{}", &crate::storage::records::sha256_hex(&random)[..16]);
+            let now = stamp(now_utc());
+            store
+                .add_webhook_endpoint((&id, &input.url, input.council_id.as_deref()), &input.events, &secret, &now)
+                .await?;
+            // The secret is shown this once, to the one who registered the endpoint.
+            json_response(
+                &json!({"id": id, "url": input.url, "council_id": input.council_id, "events": input.events, "secret": secret}),
+                201,
+            )
+        }
+        Route::AdminWebhookDeliveries(id) => {
+            json_response(&json!({"endpoint_id": id, "deliveries": store.endpoint_deliveries(&id).await?}), 200)
+        }
+        Route::AdminWebhookReplay(id) => {
+            if !store.replay_webhook_delivery(&id, &stamp(now_utc())).await? {
+                return problem(404, "Not Found", "no delivery has that id");
+            }
+            let council_id = String::new();
+            env.queue("WEBHOOKS")?
+                .send(crate::jobs::Job::DeliverWebhook { council_id, delivery_id: id.clone() })
+                .await?;
+            json_response(&json!({"delivery_id": id, "status": "queued"}), 202)
+        }
         Route::AdminFaults => json_response(&json!({"fired": crate::jobs::fault::fired(&env).await?}), 200),
         Route::AdminRun(id) => match store.run_record(&id).await? {
             None => problem(404, "Not Found", "no run has that id"),

@@ -34,7 +34,8 @@ impl LimitClass {
             | Route::ApiCouncillors(_)
             | Route::ApiCouncillor(_)
             | Route::ApiDecisions(_)
-            | Route::ApiDecision(_) => Some(LimitClass::Api),
+            | Route::ApiDecision(_)
+            | Route::Mcp => Some(LimitClass::Api),
             _ => Some(LimitClass::Page),
         }
     }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod feeds;
 pub mod html;
 pub mod limits;
+pub mod mcp;
 pub mod pages;
 pub mod people;
 pub mod postcodes;
@@ -254,7 +255,7 @@ fn is_public_read(route: &Route) -> bool {
     )
 }
 
-async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<Response> {
+async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Result<Response> {
     let url = req.url()?;
     let method = req.inner().method();
     let current = site_route(&method, url.path());
@@ -268,6 +269,21 @@ async fn respond(req: Request, env: Env, honour_if_none_match: bool) -> Result<R
     const JSON: &str = "application/json; charset=utf-8";
     match current {
         Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
+        Route::Mcp => {
+            let body = req.text().await.unwrap_or_default();
+            let reply = match mcp::read_message(&body) {
+                Ok(call) => mcp::answer(call, &store, &env, &origin).await?,
+                Err(reply) => reply,
+            };
+            match reply {
+                mcp::Reply::Accepted => Ok(Response::empty()?.with_status(202)),
+                mcp::Reply::Json(status, body) => {
+                    let response = Response::ok(body.to_string())?.with_status(status);
+                    response.headers().set("Cache-Control", "no-store")?;
+                    with_headers(response, JSON)
+                }
+            }
+        }
         Route::Home => {
             let councils = store.councils().await?;
             let latest = store.latest_summaries().await?;

@@ -38,6 +38,8 @@ pub enum Route {
     PostcodePage,
     /// The councils for a postcode or outcode, as typed (percent-encoded).
     ApiPostcode(String),
+    /// The Model Context Protocol endpoint (JSON-RPC over POST).
+    Mcp,
     AdminDigest(String),
     AdminRegisterCouncil,
     AdminScrape(String),
@@ -47,6 +49,10 @@ pub enum Route {
     AdminRun(String),
     AdminBenchParse,
     AdminBenchPdf,
+    /// GET: the webhook endpoints; POST: register one.
+    AdminWebhooks,
+    AdminWebhookDeliveries(String),
+    AdminWebhookReplay(String),
     NotFound,
     MethodNotAllowed,
 }
@@ -158,6 +164,7 @@ pub fn route(method: &str, path: &str) -> Route {
             expect(get, Route::ApiPostcode(percent_decode(postcode)))
         }
         ["api", "v1", "meetings"] => expect(get, Route::ApiMeetings),
+        ["mcp"] => expect(post, Route::Mcp),
         ["api", "v1", "openapi.json"] => expect(get, Route::ApiOpenApi),
         ["api", "v1", "councils", id, "committees"] if is_id(id) => expect(get, Route::ApiCommittees(id.to_string())),
         ["meetings", id] if is_id(id) => expect(get, Route::MeetingPage(id.to_string())),
@@ -179,6 +186,13 @@ pub fn route(method: &str, path: &str) -> Route {
         ["admin", "runs", id] if is_id(id) => expect(get, Route::AdminRun(id.to_string())),
         ["admin", "bench", "parse"] => expect(post, Route::AdminBenchParse),
         ["admin", "bench", "pdf"] => expect(post, Route::AdminBenchPdf),
+        ["admin", "webhooks"] => expect(get || post, Route::AdminWebhooks),
+        ["admin", "webhooks", id, "deliveries"] if is_id(id) => {
+            expect(get, Route::AdminWebhookDeliveries(id.to_string()))
+        }
+        ["admin", "webhooks", "deliveries", id, "replay"] if is_id(id) => {
+            expect(post, Route::AdminWebhookReplay(id.to_string()))
+        }
         _ => Route::NotFound,
     }
 }
@@ -196,6 +210,9 @@ impl Route {
                 | Route::AdminRun(_)
                 | Route::AdminBenchParse
                 | Route::AdminBenchPdf
+                | Route::AdminWebhooks
+                | Route::AdminWebhookDeliveries(_)
+                | Route::AdminWebhookReplay(_)
         )
     }
 }

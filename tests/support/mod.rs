@@ -3,4 +3,5 @@ pub mod fake_cmis;
 pub mod fake_council;
 pub mod fake_llm;
 pub mod fake_postcodes;
+pub mod fake_receiver;
 pub mod harness;

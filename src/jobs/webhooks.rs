@@ -1,0 +1,143 @@
+//! Webhook events: recorded as one delivery per subscribed endpoint, each sent
+//! by its own message on the webhooks queue (one per invocation, so a slow
+//! endpoint holds up nothing else), signed, retried with the queue's
+//! exponential backoff, and the endpoint switched off after a run of failures.
+
+use serde_json::{json, Value};
+use worker::Result;
+
+use super::refresh::{now, JobContext};
+use super::{Job, JobOutcome};
+use crate::notify::webhooks::{payload, signature, DISABLE_AFTER_FAILURES};
+use crate::time::now_utc;
+
+/// Attempts per delivery before it is given up.
+pub const MAX_ATTEMPTS: i64 = 6;
+/// How long an endpoint has to answer.
+const TIMEOUT_MS: u64 = 10_000;
+
+fn random_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 12];
+    for byte in &mut bytes {
+        *byte = (worker::js_sys::Math::random() * 256.0) as u8;
+    }
+    format!("{prefix}_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// 32 random bytes for a signing secret, from the platform's CSPRNG.
+pub fn random_secret() -> std::result::Result<[u8; 32], String> {
+    let mut bytes = [0u8; 32];
+    let crypto = worker::js_sys::Reflect::get(&worker::js_sys::global(), &"crypto".into())
+        .map_err(|_| "no crypto in this runtime".to_string())?;
+    let array = worker::js_sys::Uint8Array::new_with_length(32);
+    let get_random = worker::js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+        .map_err(|_| "no getRandomValues".to_string())?;
+    let function: worker::js_sys::Function = get_random.into();
+    function.call1(&crypto, &array).map_err(|_| "getRandomValues failed".to_string())?;
+    array.copy_to(&mut bytes);
+    Ok(bytes)
+}
+
+/// Records the event for every endpoint that follows it, and queues their deliveries.
+pub async fn emit(ctx: &JobContext<'_>, council_id: &str, event: &str, data: Value) -> Result<()> {
+    let endpoints = ctx.store.endpoints_for_event(event, council_id).await?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let body = payload(event, &now(), data).to_string();
+    let deliveries: Vec<(String, String)> = endpoints.into_iter().map(|e| (random_id("msg"), e)).collect();
+    ctx.store.add_webhook_deliveries(&deliveries, event, &body, &now()).await?;
+    let jobs: Vec<Job> = deliveries
+        .into_iter()
+        .map(|(delivery_id, _)| Job::DeliverWebhook { council_id: council_id.to_string(), delivery_id })
+        .collect();
+    let queue = ctx.env.queue("WEBHOOKS")?;
+    for batch in super::batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    Ok(())
+}
+
+/// Where our pages are, for links in events.
+pub fn public_link(ctx: &JobContext<'_>, path: &str) -> Value {
+    match ctx.env.var("PUBLIC_ORIGIN").map(|v| v.to_string()) {
+        Ok(origin) if !origin.is_empty() => json!(format!("{}{path}", origin.trim_end_matches('/'))),
+        _ => json!(path),
+    }
+}
+
+/// Sends one delivery.
+pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let Some(delivery) = store.webhook_delivery(delivery_id).await? else { return Ok(JobOutcome::Done) };
+    if delivery.status != "pending" {
+        // Delivered already (a message delivered twice) or given up.
+        return Ok(JobOutcome::Done);
+    }
+    if delivery.enabled == 0 {
+        store.webhook_attempt_failed(&delivery, (None, "the endpoint is disabled"), true, i64::MAX, &now()).await?;
+        return Ok(JobOutcome::Done);
+    }
+    let timestamp = now_utc().timestamp();
+    let Some(signed) = signature(&delivery.secret, &delivery.id, timestamp, &delivery.payload) else {
+        store.webhook_attempt_failed(&delivery, (None, "the endpoint's secret is unusable"), true, 1, &now()).await?;
+        return Ok(JobOutcome::Done);
+    };
+    let sent = post(&delivery.url, &delivery.id, timestamp, &signed, &delivery.payload).await;
+    match sent {
+        Ok(status) if (200..300).contains(&status) => {
+            store.webhook_delivered(&delivery, status, &now()).await?;
+            Ok(JobOutcome::Done)
+        }
+        failure => {
+            let (status, error) = match failure {
+                Ok(status) => (Some(status), format!("the endpoint answered HTTP {status}")),
+                Err(error) => (None, error),
+            };
+            let last = delivery.attempts + 1 >= MAX_ATTEMPTS;
+            let still_on =
+                store.webhook_attempt_failed(&delivery, (status, &error), last, DISABLE_AFTER_FAILURES, &now()).await?;
+            if last || !still_on {
+                if !still_on && !last {
+                    store
+                        .webhook_attempt_failed(&delivery, (None, "the endpoint was disabled"), true, i64::MAX, &now())
+                        .await?;
+                }
+                return Ok(JobOutcome::Done);
+            }
+            Ok(JobOutcome::Retry(format!("webhook {}: {error}", delivery.id)))
+        }
+    }
+}
+
+async fn post(url: &str, id: &str, timestamp: i64, signed: &str, body: &str) -> std::result::Result<u16, String> {
+    use futures_util::future::{select, Either};
+    let headers = worker::Headers::new();
+    for (name, value) in [
+        ("Content-Type", "application/json"),
+        ("webhook-id", id),
+        ("webhook-timestamp", &timestamp.to_string()),
+        ("webhook-signature", signed),
+        ("User-Agent", "council-digest-webhooks"),
+    ] {
+        headers.set(name, value).map_err(|e| e.to_string())?;
+    }
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post).with_headers(headers).with_body(Some(body.to_string().into()));
+    let request = worker::Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    let controller = worker::AbortController::default();
+    let signal = controller.signal();
+    let call = async {
+        let response = worker::Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| e.to_string())?;
+        Ok(response.status_code())
+    };
+    let timeout = worker::Delay::from(std::time::Duration::from_millis(TIMEOUT_MS));
+    let result = match select(std::pin::pin!(call), timeout).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(format!("the endpoint gave no answer within {} s", TIMEOUT_MS / 1000)),
+    };
+    if result.is_err() {
+        controller.abort();
+    }
+    result
+}

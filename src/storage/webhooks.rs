@@ -1,0 +1,126 @@
+//! D1 access for webhook endpoints and their deliveries.
+
+use serde::Deserialize;
+use serde_json::Value;
+use worker::Result;
+
+use super::queries as q;
+use super::{Param::*, Store};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeliveryRecord {
+    pub id: String,
+    pub endpoint_id: String,
+    pub event: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub url: String,
+    pub secret: String,
+    pub enabled: i64,
+}
+
+impl Store {
+    pub async fn add_webhook_endpoint(
+        &self,
+        (id, url, council_id): (&str, &str, Option<&str>),
+        events: &[String],
+        secret: &str,
+        now: &str,
+    ) -> Result<()> {
+        let events = serde_json::to_string(events)?;
+        self.run(
+            q::INSERT_WEBHOOK_ENDPOINT,
+            &[Text(id), Text(url), OptText(council_id), Text(&events), Text(secret), Text(now)],
+        )
+        .await
+    }
+
+    pub async fn webhook_endpoints(&self) -> Result<Vec<Value>> {
+        let mut rows: Vec<Value> = self.rows(q::LIST_WEBHOOK_ENDPOINTS, &[]).await?;
+        for row in &mut rows {
+            let events = row["events"].as_str().and_then(|e| serde_json::from_str::<Value>(e).ok());
+            row["events"] = events.unwrap_or(Value::Array(Vec::new()));
+        }
+        Ok(rows)
+    }
+
+    pub async fn endpoints_for_event(&self, event: &str, council_id: &str) -> Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let rows: Vec<Row> = self.rows(q::ENDPOINTS_FOR_EVENT, &[Text(event), Text(council_id)]).await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    /// Records one delivery per endpoint, in one batch.
+    pub async fn add_webhook_deliveries(
+        &self,
+        deliveries: &[(String, String)],
+        event: &str,
+        payload: &str,
+        now: &str,
+    ) -> Result<()> {
+        let mut statements = Vec::with_capacity(deliveries.len());
+        for (id, endpoint) in deliveries {
+            statements.push(self.statement(
+                q::INSERT_WEBHOOK_DELIVERY,
+                &[Text(id), Text(endpoint), Text(event), Text(payload), Text(now)],
+            )?);
+        }
+        self.batch(statements).await
+    }
+
+    pub async fn webhook_delivery(&self, id: &str) -> Result<Option<DeliveryRecord>> {
+        self.row(q::GET_WEBHOOK_DELIVERY, &[Text(id)]).await
+    }
+
+    pub async fn webhook_delivered(&self, delivery: &DeliveryRecord, status: u16, now: &str) -> Result<()> {
+        self.batch(vec![
+            self.statement(q::WEBHOOK_DELIVERED, &[Text(&delivery.id), Int(i64::from(status)), Text(now)])?,
+            self.statement(q::WEBHOOK_ENDPOINT_SUCCEEDED, &[Text(&delivery.endpoint_id), Text(now)])?,
+        ])
+        .await
+    }
+
+    /// Records a failed attempt; answers whether the endpoint is still enabled.
+    pub async fn webhook_attempt_failed(
+        &self,
+        delivery: &DeliveryRecord,
+        (status, error): (Option<u16>, &str),
+        last_attempt: bool,
+        disable_after: i64,
+        now: &str,
+    ) -> Result<bool> {
+        let status = status.map_or(OptText(None), |s| Int(i64::from(s)));
+        self.run(q::WEBHOOK_ATTEMPT_FAILED, &[Text(&delivery.id), status, Text(error), Bool(last_attempt)]).await?;
+        #[derive(Deserialize)]
+        struct Row {
+            enabled: i64,
+        }
+        let reason = format!("disabled after {disable_after} failed deliveries in a row; the last: {error}");
+        let row: Option<Row> = self
+            .row(
+                q::WEBHOOK_ENDPOINT_FAILED,
+                &[Text(&delivery.endpoint_id), Text(now), Int(disable_after), Text(&reason)],
+            )
+            .await?;
+        Ok(row.is_some_and(|r| r.enabled == 1))
+    }
+
+    pub async fn endpoint_deliveries(&self, endpoint_id: &str) -> Result<Vec<Value>> {
+        self.rows(q::ENDPOINT_DELIVERIES, &[Text(endpoint_id)]).await
+    }
+
+    /// Makes a delivery pending again and switches its endpoint back on; answers whether it exists.
+    pub async fn replay_webhook_delivery(&self, id: &str, now: &str) -> Result<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            endpoint_id: String,
+        }
+        let Some(row) = self.row::<Row>(q::REPLAY_WEBHOOK_DELIVERY, &[Text(id)]).await? else { return Ok(false) };
+        self.run(q::ENABLE_WEBHOOK_ENDPOINT, &[Text(&row.endpoint_id), Text(now)]).await?;
+        Ok(true)
+    }
+}
