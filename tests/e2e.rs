@@ -636,6 +636,8 @@ fn councillors_are_read_kept_and_linked_to_attendance() {
 #[test]
 fn decisions_are_read_listed_and_filtered() {
     let h = Harness::shared();
+    // Exclusive: its council's documents are read, and other tests count theirs exactly.
+    let _guard = h.exclusive();
     let mut site = coventry_like(Behaviour::Healthy);
     site.decisions = true;
     site.serve_documents = true;
@@ -1593,6 +1595,8 @@ fn a_cmis_council_is_read_like_a_moderngov_one() {
 #[test]
 fn assistants_read_councils_through_the_mcp_endpoint() {
     let h = Harness::shared();
+    // Exclusive: reading a council's documents is heavy, and other tests count theirs exactly.
+    let _guard = h.exclusive();
     let mut site = coventry_like(Behaviour::Healthy);
     site.decisions = true;
     site.serve_documents = true;
