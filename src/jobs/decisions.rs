@@ -89,7 +89,7 @@ pub async fn fetch_decision(ctx: &JobContext<'_>, id: &str) -> Result<JobOutcome
                     "decision_maker": detail.decision_maker, "decided_on": detail.decided_on.map(|d| d.to_string()),
                     "url": super::webhooks::public_link(ctx, &format!("/decisions/{id}")), "source_url": record.web_url,
                 });
-                super::webhooks::emit(ctx, &record.council_id, "decision.published", data).await?;
+                super::webhooks::emit(ctx, &record.council_id, ("decision.published", id), data).await?;
             }
         }
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("decision {id}: {error}"))),

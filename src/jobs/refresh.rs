@@ -144,7 +144,8 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
                     "url": super::webhooks::public_link(ctx, &format!("/councils/{council_id}/weeks/{week}")),
                     "headline": digest["body"]["headline"],
                 });
-                super::webhooks::emit(ctx, council_id, "digest.published", data).await?;
+                let key = format!("{council_id}:{week}:{}", digest["version"]);
+                super::webhooks::emit(ctx, council_id, ("digest.published", &key), data).await?;
             }
             Ok(JobOutcome::Done)
         }
@@ -564,7 +565,7 @@ async fn refresh_meeting(
             "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting}")),
             "source_url": listing.page_url.clone().unwrap_or_else(|| moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id)),
         });
-        super::webhooks::emit(ctx, council_id, "meeting.updated", data).await?;
+        super::webhooks::emit(ctx, council_id, ("meeting.updated", &format!("{meeting}:{run_id}")), data).await?;
     }
     // A summary still owed (an earlier delivery stored the meeting but stopped
     // before asking for it) is asked for again; the input hash keeps it cheap.

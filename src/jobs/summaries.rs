@@ -99,8 +99,11 @@ pub async fn summarise_meeting(
     if latest.as_ref().and_then(|l| l["input_hash"].as_str()) == Some(hash.as_str()) {
         // The meeting changed in ways its summary does not read (a room, the
         // attendance): the summary is current, so nothing is owed any more.
+        // Its announcement is told again, in case an earlier try failed after
+        // the summary was saved (the deliveries' ids keep it from being sent twice).
         store.clear_content_changed(meeting_id).await?;
         crate::storage::version::bump(ctx.env, council_id).await;
+        announce_summary(ctx, council_id, meeting_id, &hash).await?;
         return Ok(JobOutcome::Done);
     }
     if let Some(earlier) = store.summary_with_hash(meeting_id, &hash).await? {
@@ -122,6 +125,7 @@ pub async fn summarise_meeting(
                 )
                 .await?;
             crate::storage::version::bump(ctx.env, council_id).await;
+            announce_summary(ctx, council_id, meeting_id, &format!("{hash}:again")).await?;
             return Ok(JobOutcome::Done);
         }
     }
@@ -242,13 +246,20 @@ pub async fn summarise_meeting(
         )
         .await?;
     crate::storage::version::bump(ctx.env, council_id).await;
+    announce_summary(ctx, council_id, meeting_id, &hash).await?;
+    Ok(JobOutcome::Done)
+}
+
+/// Tells webhook endpoints that the meeting's latest summary is published
+/// (keyed by its inputs, so telling it again delivers nothing twice).
+async fn announce_summary(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str, input_hash: &str) -> Result<()> {
+    let Some(latest) = ctx.store.latest_summary(meeting_id).await? else { return Ok(()) };
     let data = json!({
-        "council_id": council_id, "meeting_id": meeting_id, "method": method, "headline": summary.headline,
-        "updated_reason": updated_reason,
+        "council_id": council_id, "meeting_id": meeting_id, "version": latest["version"], "method": latest["method"],
+        "headline": latest["body"]["headline"], "updated_reason": latest["updated_reason"],
         "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting_id}")),
     });
-    super::webhooks::emit(ctx, council_id, "summary.published", data).await?;
-    Ok(JobOutcome::Done)
+    super::webhooks::emit(ctx, council_id, ("summary.published", &format!("{meeting_id}:{input_hash}")), data).await
 }
 
 /// What search finds a summary by: its headline and each section's title and text.

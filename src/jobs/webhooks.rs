@@ -16,14 +16,6 @@ pub const MAX_ATTEMPTS: i64 = 6;
 /// How long an endpoint has to answer.
 const TIMEOUT_MS: u64 = 10_000;
 
-fn random_id(prefix: &str) -> String {
-    let mut bytes = [0u8; 12];
-    for byte in &mut bytes {
-        *byte = (worker::js_sys::Math::random() * 256.0) as u8;
-    }
-    format!("{prefix}_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
-}
-
 /// 32 random bytes for a signing secret, from the platform's CSPRNG.
 pub fn random_secret() -> std::result::Result<[u8; 32], String> {
     let mut bytes = [0u8; 32];
@@ -38,14 +30,24 @@ pub fn random_secret() -> std::result::Result<[u8; 32], String> {
     Ok(bytes)
 }
 
-/// Records the event for every endpoint that follows it, and queues their deliveries.
-pub async fn emit(ctx: &JobContext<'_>, council_id: &str, event: &str, data: Value) -> Result<()> {
+/// Records the event for every endpoint that follows it, and queues their
+/// deliveries. `key` names this happening of the event (a meeting's run, a
+/// summary's version): each delivery's id is derived from it, so an event
+/// told again (its job redelivered, or retold after a failure) is recorded
+/// once and delivered once.
+pub async fn emit(ctx: &JobContext<'_>, council_id: &str, (event, key): (&str, &str), data: Value) -> Result<()> {
     let endpoints = ctx.store.endpoints_for_event(event, council_id).await?;
     if endpoints.is_empty() {
         return Ok(());
     }
     let body = payload(event, &now(), data).to_string();
-    let deliveries: Vec<(String, String)> = endpoints.into_iter().map(|e| (random_id("msg"), e)).collect();
+    let deliveries: Vec<(String, String)> = endpoints
+        .into_iter()
+        .map(|endpoint| {
+            let digest = crate::storage::records::sha256_hex(format!("{endpoint}|{event}|{key}").as_bytes());
+            (format!("msg_{}", &digest[..24]), endpoint)
+        })
+        .collect();
     ctx.store.add_webhook_deliveries(&deliveries, event, &body, &now()).await?;
     let jobs: Vec<Job> = deliveries
         .into_iter()
