@@ -8,6 +8,14 @@ pub mod text;
 
 use std::fmt;
 
+use crate::net::{Fetcher, HttpRequest};
+
+/// A page or XML answer as text (a plain GET, decoded as UTF-8).
+pub(crate) async fn get_text<F: Fetcher>(fetcher: &F, url: &str) -> Result<String, SourceError> {
+    let response = fetcher.get(&HttpRequest::get(url)).await?;
+    Ok(detect::decode_text(&response.body)?.to_string())
+}
+
 /// Why an answer from a council site is not data. Every variant is recorded
 /// against the council or meeting it concerns; none of them is ever stored as data.
 #[derive(Debug, Clone, PartialEq, Eq)]

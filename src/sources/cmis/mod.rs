@@ -8,18 +8,12 @@ pub mod parse;
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::model::{Attendee, MeetingDetail, MeetingListing, MeetingStatus};
-use crate::net::{Fetcher, HttpRequest};
-use crate::sources::detect::decode_text;
-use crate::sources::SourceError;
+use crate::net::Fetcher;
+use crate::sources::{get_text, SourceError};
 pub use parse::{CalendarMeeting, CalendarSite};
 
 /// The attendance grid shows 25 a page; a council of more than 250 members is not expected.
 const MAX_ATTENDANCE_PAGES: usize = 10;
-
-async fn get_text<F: Fetcher>(fetcher: &F, url: &str) -> Result<String, SourceError> {
-    let response = fetcher.get(&HttpRequest::get(url)).await?;
-    Ok(decode_text(&response.body)?.to_string())
-}
 
 /// The site's root (where `Document.ashx` and the DNN pages live) and the
 /// registered page's name: `https://x/birmingham/Meetings.aspx` gives

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Committee, Councillor, DecisionDetail, DecisionListing, MeetingDetail, MeetingListing};
 use crate::net::{Fetcher, HttpRequest, HttpResponse, Validators};
 use crate::sources::detect::decode_text;
-use crate::sources::SourceError;
+use crate::sources::{get_text, SourceError};
 
 /// How a council's data is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,11 +105,6 @@ impl fmt::Display for RefreshError {
             (None, None) => write!(f, "unknown failure"),
         }
     }
-}
-
-async fn get_text<F: Fetcher>(fetcher: &F, url: &str) -> Result<String, SourceError> {
-    let response = fetcher.get(&HttpRequest::get(url)).await?;
-    Ok(decode_text(&response.body)?.to_string())
 }
 
 /// The council's councillors by ward, from the web service (the HTML pages
