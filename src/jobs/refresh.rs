@@ -202,19 +202,7 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
         Job::RefreshCouncillors { council_id } => store.councillors_failed(council_id, note).await,
         Job::ListDecisions { council_id, .. } => store.decisions_failed(council_id, note).await,
         Job::FetchDecision { decision_id, .. } => store.decision_read_error(decision_id, note).await,
-        Job::DeliverWebhook { delivery_id, .. } => match store.webhook_delivery(delivery_id).await? {
-            Some(delivery) => store
-                .webhook_attempt_failed(
-                    &delivery,
-                    (None, note),
-                    true,
-                    crate::notify::webhooks::DISABLE_AFTER_FAILURES,
-                    &now(),
-                )
-                .await
-                .map(|_| ()),
-            None => Ok(()),
-        },
+        Job::DeliverWebhook { delivery_id, .. } => store.webhook_given_up(delivery_id, note).await,
     }
 }
 

@@ -103,7 +103,9 @@ pub async fn summarise_meeting(
         // the summary was saved (the deliveries' ids keep it from being sent twice).
         store.clear_content_changed(meeting_id).await?;
         crate::storage::version::bump(ctx.env, council_id).await;
-        announce_summary(ctx, council_id, meeting_id, &hash).await?;
+        if let Some(latest) = latest.as_ref().filter(|l| recently_made(l)) {
+            announce_summary(ctx, council_id, meeting_id, latest, &hash).await?;
+        }
         return Ok(JobOutcome::Done);
     }
     if let Some(earlier) = store.summary_with_hash(meeting_id, &hash).await? {
@@ -125,7 +127,7 @@ pub async fn summarise_meeting(
                 )
                 .await?;
             crate::storage::version::bump(ctx.env, council_id).await;
-            announce_summary(ctx, council_id, meeting_id, &format!("{hash}:again")).await?;
+            announce_latest(ctx, council_id, meeting_id, &format!("{hash}:again")).await?;
             return Ok(JobOutcome::Done);
         }
     }
@@ -246,20 +248,45 @@ pub async fn summarise_meeting(
         )
         .await?;
     crate::storage::version::bump(ctx.env, council_id).await;
-    announce_summary(ctx, council_id, meeting_id, &hash).await?;
+    announce_latest(ctx, council_id, meeting_id, &hash).await?;
     Ok(JobOutcome::Done)
 }
 
-/// Tells webhook endpoints that the meeting's latest summary is published
-/// (keyed by its inputs, so telling it again delivers nothing twice).
-async fn announce_summary(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str, input_hash: &str) -> Result<()> {
-    let Some(latest) = ctx.store.latest_summary(meeting_id).await? else { return Ok(()) };
+/// Tells webhook endpoints that the meeting's latest summary (as stored, read
+/// again after a save) is published.
+async fn announce_latest(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str, key: &str) -> Result<()> {
+    match ctx.store.latest_summary(meeting_id).await? {
+        Some(latest) => announce_summary(ctx, council_id, meeting_id, &latest, key).await,
+        None => Ok(()),
+    }
+}
+
+/// Tells webhook endpoints that `latest` is published; `key` names this
+/// publication, so telling it again delivers nothing twice.
+async fn announce_summary(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    meeting_id: &str,
+    latest: &Value,
+    key: &str,
+) -> Result<()> {
     let data = json!({
         "council_id": council_id, "meeting_id": meeting_id, "version": latest["version"], "method": latest["method"],
         "headline": latest["body"]["headline"], "updated_reason": latest["updated_reason"],
         "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting_id}")),
     });
-    super::webhooks::emit(ctx, council_id, ("summary.published", &format!("{meeting_id}:{input_hash}")), data).await
+    super::webhooks::emit(ctx, council_id, ("summary.published", &format!("{meeting_id}:{key}")), data).await
+}
+
+/// A summary saved this recently may have been saved by a try that failed
+/// before announcing it: a later try tells it again (and only then, so that
+/// the frequent "nothing changed" visits do no webhook work).
+const RETELL_WITHIN_MINUTES: i64 = 60;
+
+fn recently_made(latest: &Value) -> bool {
+    latest["created_at"].as_str().and_then(|made| chrono::DateTime::parse_from_rfc3339(made).ok()).is_some_and(|made| {
+        now_utc() - made.with_timezone(&chrono::Utc) < chrono::Duration::minutes(RETELL_WITHIN_MINUTES)
+    })
 }
 
 /// What search finds a summary by: its headline and each section's title and text.

@@ -77,12 +77,12 @@ pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutco
         return Ok(JobOutcome::Done);
     }
     if delivery.enabled == 0 {
-        store.webhook_attempt_failed(&delivery, (None, "the endpoint is disabled"), true, i64::MAX, &now()).await?;
+        store.webhook_given_up(&delivery.id, "the endpoint is disabled").await?;
         return Ok(JobOutcome::Done);
     }
     let timestamp = now_utc().timestamp();
     let Some(signed) = signature(&delivery.secret, &delivery.id, timestamp, &delivery.payload) else {
-        store.webhook_attempt_failed(&delivery, (None, "the endpoint's secret is unusable"), true, 1, &now()).await?;
+        store.webhook_given_up(&delivery.id, "the endpoint's secret is unusable").await?;
         return Ok(JobOutcome::Done);
     };
     let sent = post(&delivery.url, &delivery.id, timestamp, &signed, &delivery.payload).await;
@@ -97,14 +97,9 @@ pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutco
                 Err(error) => (None, error),
             };
             let last = delivery.attempts + 1 >= MAX_ATTEMPTS;
-            let still_on =
+            let try_again =
                 store.webhook_attempt_failed(&delivery, (status, &error), last, DISABLE_AFTER_FAILURES, &now()).await?;
-            if last || !still_on {
-                if !still_on && !last {
-                    store
-                        .webhook_attempt_failed(&delivery, (None, "the endpoint was disabled"), true, i64::MAX, &now())
-                        .await?;
-                }
+            if !try_again {
                 return Ok(JobOutcome::Done);
             }
             Ok(JobOutcome::Retry(format!("webhook {}: {error}", delivery.id)))

@@ -84,7 +84,10 @@ impl Store {
         .await
     }
 
-    /// Records a failed attempt; answers whether the endpoint is still enabled.
+    /// Records a failed attempt and counts it against the endpoint (switched
+    /// off at `disable_after` failures in a row); the delivery is closed when
+    /// it was the last attempt or the endpoint is now off. Answers whether it
+    /// should be tried again.
     pub async fn webhook_attempt_failed(
         &self,
         delivery: &DeliveryRecord,
@@ -93,8 +96,6 @@ impl Store {
         disable_after: i64,
         now: &str,
     ) -> Result<bool> {
-        let status = status.map_or(OptText(None), |s| Int(i64::from(s)));
-        self.run(q::WEBHOOK_ATTEMPT_FAILED, &[Text(&delivery.id), status, Text(error), Bool(last_attempt)]).await?;
         #[derive(Deserialize)]
         struct Row {
             enabled: i64,
@@ -106,7 +107,15 @@ impl Store {
                 &[Text(&delivery.endpoint_id), Text(now), Int(disable_after), Text(&reason)],
             )
             .await?;
-        Ok(row.is_some_and(|r| r.enabled == 1))
+        let try_again = !last_attempt && row.is_some_and(|r| r.enabled == 1);
+        let status = status.map_or(OptText(None), |s| Int(i64::from(s)));
+        self.run(q::WEBHOOK_ATTEMPT_FAILED, &[Text(&delivery.id), status, Text(error), Bool(!try_again)]).await?;
+        Ok(try_again)
+    }
+
+    /// Closes a delivery that is not sent at all (its endpoint is off, or it was given up on).
+    pub async fn webhook_given_up(&self, delivery_id: &str, reason: &str) -> Result<()> {
+        self.run(q::WEBHOOK_GIVEN_UP, &[Text(delivery_id), Text(reason)]).await
     }
 
     pub async fn endpoint_deliveries(&self, endpoint_id: &str) -> Result<Vec<Value>> {
