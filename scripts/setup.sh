@@ -57,3 +57,8 @@ if [[ ! -f .dev.vars ]]; then
   cp .dev.vars.example .dev.vars
   say "created .dev.vars from .dev.vars.example (local secrets)"
 fi
+# A .dev.vars from before email alerts lacks their secret.
+if ! grep -q '^EMAIL_TOKEN_SECRET=' .dev.vars; then
+  grep '^EMAIL_TOKEN_SECRET=' .dev.vars.example >> .dev.vars
+  say "added EMAIL_TOKEN_SECRET to .dev.vars"
+fi

@@ -2,6 +2,7 @@
 //! council; a refresh plans the window and enqueues one message per meeting;
 //! a meeting message fetches and stores that meeting.
 
+pub mod alerts;
 pub mod cmis;
 pub mod councillors;
 pub mod decisions;
@@ -106,6 +107,18 @@ pub enum Job {
         council_id: String,
         delivery_id: String,
     },
+    /// Record and queue the emails of those following what was published, a
+    /// page of subscribers (after id `after`) a message.
+    AlertSubscribers {
+        council_id: String,
+        published: alerts::Published,
+        after: String,
+    },
+    /// Send one email (on a worker's emails queue).
+    SendEmail {
+        council_id: String,
+        delivery_id: String,
+    },
 }
 
 impl Job {
@@ -122,7 +135,9 @@ impl Job {
             | Self::RefreshCouncillors { council_id }
             | Self::ListDecisions { council_id, .. }
             | Self::FetchDecision { council_id, .. }
-            | Self::DeliverWebhook { council_id, .. } => council_id,
+            | Self::DeliverWebhook { council_id, .. }
+            | Self::AlertSubscribers { council_id, .. }
+            | Self::SendEmail { council_id, .. } => council_id,
         }
     }
 }

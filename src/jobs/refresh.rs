@@ -146,6 +146,9 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
                 });
                 let key = format!("{council_id}:{week}:{}", digest["version"]);
                 super::webhooks::emit(ctx, council_id, ("digest.published", &key), data).await?;
+                if let Some(version) = digest["version"].as_i64() {
+                    super::alerts::digest_published(ctx, council_id, week, version).await?;
+                }
             }
             Ok(JobOutcome::Done)
         }
@@ -155,6 +158,10 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         }
         Job::FetchDecision { decision_id, .. } => super::decisions::fetch_decision(ctx, decision_id).await,
         Job::DeliverWebhook { delivery_id, .. } => super::webhooks::deliver(ctx, delivery_id).await,
+        Job::AlertSubscribers { council_id, published, after } => {
+            super::alerts::fan_out(ctx, council_id, published, after).await
+        }
+        Job::SendEmail { delivery_id, .. } => super::alerts::send(ctx.store, ctx.env, delivery_id).await,
     }
 }
 
@@ -203,6 +210,11 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
         Job::ListDecisions { council_id, .. } => store.decisions_failed(council_id, note).await,
         Job::FetchDecision { decision_id, .. } => store.decision_read_error(decision_id, note).await,
         Job::DeliverWebhook { delivery_id, .. } => store.webhook_given_up(delivery_id, note).await,
+        Job::AlertSubscribers { council_id, published, after } => {
+            worker::console_error!("alerts of {council_id} {published:?} after {after:?}: {note}");
+            Ok(())
+        }
+        Job::SendEmail { delivery_id, .. } => store.email_closed(delivery_id, "failed", note).await,
     }
 }
 

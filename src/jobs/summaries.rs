@@ -261,8 +261,8 @@ async fn announce_latest(ctx: &JobContext<'_>, council_id: &str, meeting_id: &st
     }
 }
 
-/// Tells webhook endpoints that `latest` is published; `key` names this
-/// publication, so telling it again delivers nothing twice.
+/// Tells webhook endpoints and email subscribers that `latest` is published;
+/// `key` names this publication, so telling it again delivers nothing twice.
 async fn announce_summary(
     ctx: &JobContext<'_>,
     council_id: &str,
@@ -275,7 +275,11 @@ async fn announce_summary(
         "headline": latest["body"]["headline"], "updated_reason": latest["updated_reason"],
         "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting_id}")),
     });
-    super::webhooks::emit(ctx, council_id, ("summary.published", &format!("{meeting_id}:{key}")), data).await
+    super::webhooks::emit(ctx, council_id, ("summary.published", &format!("{meeting_id}:{key}")), data).await?;
+    match latest["version"].as_i64() {
+        Some(version) => super::alerts::summary_published(ctx, council_id, meeting_id, version).await,
+        None => Ok(()),
+    }
 }
 
 /// A summary saved this recently may have been saved by a try that failed

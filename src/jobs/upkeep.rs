@@ -25,6 +25,8 @@ pub struct UpkeepReport {
     pub documents_retried: usize,
     pub fetch_log_pruned: usize,
     pub runs_pruned: usize,
+    pub unconfirmed_subscriptions_expired: usize,
+    pub email_records_pruned: usize,
 }
 
 pub async fn upkeep(store: &Store, documents: &Queue, settings: &Settings) -> Result<UpkeepReport> {
@@ -71,5 +73,10 @@ pub async fn upkeep(store: &Store, documents: &Queue, settings: &Settings) -> Re
             break;
         }
     }
+    // Unconfirmed subscriptions go when their confirmation link has expired.
+    let unconfirmed_cutoff = stamp(started - Duration::hours(crate::notify::alerts::CONFIRM_HOURS));
+    let (expired, pruned) = store.expire_email_records(&unconfirmed_cutoff, &retention_cutoff, PRUNE_BATCH).await?;
+    report.unconfirmed_subscriptions_expired = expired;
+    report.email_records_pruned = pruned;
     Ok(report)
 }

@@ -108,33 +108,17 @@ pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutco
 }
 
 async fn post(url: &str, id: &str, timestamp: i64, signed: &str, body: &str) -> std::result::Result<u16, String> {
-    use futures_util::future::{select, Either};
-    let headers = worker::Headers::new();
-    for (name, value) in [
+    let timestamp = timestamp.to_string();
+    let headers = [
         ("Content-Type", "application/json"),
         ("webhook-id", id),
-        ("webhook-timestamp", &timestamp.to_string()),
+        ("webhook-timestamp", timestamp.as_str()),
         ("webhook-signature", signed),
         ("User-Agent", "council-digest-webhooks"),
-    ] {
-        headers.set(name, value).map_err(|e| e.to_string())?;
+    ];
+    match crate::net::post_with_timeout(url, &headers, body, TIMEOUT_MS).await {
+        Ok((status, _)) => Ok(status),
+        Err(error) if error.starts_with("no answer within") => Err(format!("the endpoint gave {error}")),
+        Err(error) => Err(error),
     }
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post).with_headers(headers).with_body(Some(body.to_string().into()));
-    let request = worker::Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
-    let controller = worker::AbortController::default();
-    let signal = controller.signal();
-    let call = async {
-        let response = worker::Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| e.to_string())?;
-        Ok(response.status_code())
-    };
-    let timeout = worker::Delay::from(std::time::Duration::from_millis(TIMEOUT_MS));
-    let result = match select(std::pin::pin!(call), timeout).await {
-        Either::Left((result, _)) => result,
-        Either::Right(_) => Err(format!("the endpoint gave no answer within {} s", TIMEOUT_MS / 1000)),
-    };
-    if result.is_err() {
-        controller.abort();
-    }
-    result
 }

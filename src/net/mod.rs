@@ -264,6 +264,50 @@ impl Fetcher for WorkerFetcher {
     }
 }
 
+/// POSTs `body` to a service of ours (a webhook endpoint, an email
+/// provider): its status and body (at most 64 KB read), or why not, within
+/// `timeout_ms`. Not for council sites, which go through `WorkerFetcher`.
+pub async fn post_with_timeout(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    timeout_ms: u64,
+) -> Result<(u16, String), String> {
+    use futures_util::future::{select, Either};
+    let request_headers = worker::Headers::new();
+    for (name, value) in headers {
+        request_headers.set(name, value).map_err(|e| e.to_string())?;
+    }
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post).with_headers(request_headers).with_body(Some(body.to_string().into()));
+    let request = worker::Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    let controller = worker::AbortController::default();
+    let signal = controller.signal();
+    let call = async {
+        let mut response =
+            worker::Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| e.to_string())?;
+        let status = response.status_code();
+        let mut text = response.text().await.unwrap_or_default();
+        if text.len() > 65_536 {
+            let mut end = 65_536;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+        }
+        Ok((status, text))
+    };
+    let timeout = worker::Delay::from(std::time::Duration::from_millis(timeout_ms));
+    let result = match select(std::pin::pin!(call), timeout).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(format!("no answer within {} s", timeout_ms.div_ceil(1000))),
+    };
+    if result.is_err() {
+        controller.abort();
+    }
+    result
+}
+
 #[cfg(test)]
 pub mod testing {
     //! A `Fetcher` that answers from a table, for native tests of the adapters.

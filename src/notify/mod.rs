@@ -1,5 +1,9 @@
-//! Telling integrators what changed: webhook events, their payloads and
-//! signatures (Standard Webhooks), and which endpoints may receive them.
-//! Pure; sending is `jobs::webhooks`.
+//! Telling people and programs what changed: webhook events and their
+//! signatures (integrators), and email alerts (residents): who follows what,
+//! signed links, the emails themselves and each provider's request. Pure;
+//! sending is `jobs::webhooks` and `jobs::alerts`.
 
+pub mod alerts;
+pub mod compose;
+pub mod email;
 pub mod webhooks;

@@ -1,5 +1,6 @@
 //! D1 storage. SQL lives in `queries`; `records` prepares rows without I/O.
 
+pub mod alerts;
 mod decisions;
 mod documents;
 mod people;

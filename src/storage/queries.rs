@@ -460,3 +460,64 @@ pub const REPLAY_WEBHOOK_DELIVERY: &str =
     "UPDATE webhook_deliveries SET status = 'pending', attempts = 0 WHERE id = ?1 RETURNING endpoint_id";
 pub const ENABLE_WEBHOOK_ENDPOINT: &str = "UPDATE webhook_endpoints SET enabled = 1, disabled_reason = NULL, \
     consecutive_failures = 0, updated_at = ?2 WHERE id = ?1";
+
+// Email alerts. The address is read only by the query that sends.
+
+/// A subscription asked for: new and pending, or (when one is pending for the
+/// address and council) its choices replaced. An active one is left as it is.
+pub const REQUEST_SUBSCRIPTION: &str = "INSERT INTO email_subscriptions \
+    (id, address, address_key, council_id, committees, keywords, frequency, created_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+    ON CONFLICT (address_key, council_id) DO UPDATE SET address = excluded.address, committees = excluded.committees, \
+    keywords = excluded.keywords, frequency = excluded.frequency WHERE email_subscriptions.status = 'pending'";
+pub const SUBSCRIPTION_FOR_ADDRESS: &str =
+    "SELECT id, status FROM email_subscriptions WHERE address_key = ?1 AND council_id = ?2";
+/// Claims the hour's confirmation email: none sent for the subscription since ?3.
+pub const CLAIM_CONFIRMATION: &str = "UPDATE email_subscriptions SET confirmation_sent_at = ?2 \
+    WHERE id = ?1 AND (confirmation_sent_at IS NULL OR confirmation_sent_at <= ?3) RETURNING id";
+/// Confirmation and manage-link emails recorded for an address since ?2.
+pub const CONFIRMATIONS_SINCE: &str = "SELECT COUNT(*) AS n FROM email_deliveries \
+    WHERE address_key = ?1 AND created_at > ?2 AND kind IN ('confirmation', 'manage')";
+/// Alerts and digests sent (or being sent) to an address since ?2, for the daily cap.
+pub const ALERTS_SENT_SINCE: &str = "SELECT COUNT(*) AS n FROM email_deliveries \
+    WHERE address_key = ?1 AND created_at > ?2 AND kind IN ('meeting', 'digest') AND status = 'sent'";
+pub const GET_SUBSCRIPTION: &str = "SELECT s.id, s.council_id, s.committees, s.keywords, s.frequency, s.status, \
+    s.created_at, s.confirmed_at, co.name AS council_name \
+    FROM email_subscriptions s JOIN councils co ON co.id = s.council_id WHERE s.id = ?1";
+pub const CONFIRM_SUBSCRIPTION: &str =
+    "UPDATE email_subscriptions SET status = 'active', confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1";
+pub const UPDATE_SUBSCRIPTION: &str = "UPDATE email_subscriptions SET committees = ?2, keywords = ?3, frequency = ?4 \
+    WHERE id = ?1 AND status = 'active'";
+pub const DELETE_SUBSCRIPTION_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE subscription_id = ?1";
+pub const DELETE_SUBSCRIPTION: &str = "DELETE FROM email_subscriptions WHERE id = ?1";
+/// Everything about the address of subscription ?1: its emails, then its subscriptions.
+pub const DELETE_ADDRESS_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE address_key = \
+    (SELECT address_key FROM email_subscriptions WHERE id = ?1)";
+pub const DELETE_ADDRESS_SUBSCRIPTIONS: &str = "DELETE FROM email_subscriptions WHERE address_key = \
+    (SELECT address_key FROM email_subscriptions WHERE id = ?1)";
+/// A page of a council's confirmed subscribers of one frequency, after id ?3.
+pub const SUBSCRIBERS_PAGE: &str = "SELECT id, address_key, committees, keywords, frequency \
+    FROM email_subscriptions WHERE council_id = ?1 AND status = 'active' AND frequency = ?2 AND id > ?3 \
+    ORDER BY id LIMIT ?4";
+pub const INSERT_EMAIL_DELIVERY: &str = "INSERT OR IGNORE INTO email_deliveries \
+    (id, subscription_id, address_key, kind, subject_id, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+pub const GET_EMAIL_DELIVERY: &str = "SELECT d.id, d.subscription_id, d.address_key, d.kind, d.subject_id, d.detail, \
+    d.status, d.attempts, s.address, s.council_id, s.committees, s.keywords, s.frequency, \
+    s.status AS subscription_status, co.name AS council_name \
+    FROM email_deliveries d JOIN email_subscriptions s ON s.id = d.subscription_id \
+    JOIN councils co ON co.id = s.council_id WHERE d.id = ?1";
+pub const EMAIL_SENT: &str = "UPDATE email_deliveries SET status = 'sent', attempts = attempts + 1, \
+    provider_message_id = ?2, last_error = NULL, sent_at = ?3 WHERE id = ?1";
+/// A failed attempt; ?3 = 1 closes the delivery as failed.
+pub const EMAIL_ATTEMPT_FAILED: &str = "UPDATE email_deliveries SET attempts = attempts + 1, last_error = ?2, \
+    status = CASE WHEN ?3 = 1 THEN 'failed' ELSE status END WHERE id = ?1";
+/// Closed unsent: 'failed' or 'capped', with why.
+pub const EMAIL_CLOSED: &str = "UPDATE email_deliveries SET status = ?2, last_error = ?3 WHERE id = ?1";
+/// Unconfirmed subscriptions made before ?1, and their confirmation emails' records.
+pub const EXPIRED_PENDING_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE subscription_id IN \
+    (SELECT id FROM email_subscriptions WHERE status = 'pending' AND created_at < ?1)";
+pub const EXPIRE_PENDING_SUBSCRIPTIONS: &str =
+    "DELETE FROM email_subscriptions WHERE status = 'pending' AND created_at < ?1";
+/// Up to ?2 email records older than ?1.
+pub const DELETE_OLD_EMAIL_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE id IN \
+    (SELECT id FROM email_deliveries WHERE created_at < ?1 LIMIT ?2)";

@@ -14,6 +14,8 @@ pub enum LimitClass {
     Api,
     /// Search, page or API: every search reaches D1.
     Search,
+    /// Asking for email alerts: each may send an email.
+    Subscribe,
 }
 
 impl LimitClass {
@@ -22,6 +24,7 @@ impl LimitClass {
             Route::Health => None,
             // Postcode look-ups may reach the postcode service: counted as searches.
             Route::Search | Route::ApiSearch | Route::PostcodePage | Route::ApiPostcode(_) => Some(LimitClass::Search),
+            Route::Subscribe(_) => Some(LimitClass::Subscribe),
             Route::ApiMeetings
             | Route::ApiCommittees(_)
             | Route::ApiOpenApi
@@ -45,6 +48,7 @@ impl LimitClass {
             LimitClass::Page => "PAGE_LIMITER",
             LimitClass::Api => "API_LIMITER",
             LimitClass::Search => "SEARCH_LIMITER",
+            LimitClass::Subscribe => "SUBSCRIBE_LIMITER",
         }
     }
 
@@ -75,6 +79,9 @@ mod tests {
         assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry/feed.xml")), Some(LimitClass::Page));
         assert_eq!(LimitClass::of(&site_route("GET", "/no/such/page")), Some(LimitClass::Page));
         assert_eq!(LimitClass::of(&site_route("GET", "/healthz")), None);
+        assert_eq!(LimitClass::of(&site_route("POST", "/councils/coventry/alerts")), Some(LimitClass::Subscribe));
+        assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry/alerts")), Some(LimitClass::Page));
+        assert_eq!(LimitClass::of(&site_route("POST", "/alerts/unsubscribe")), Some(LimitClass::Page));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 // Compiled natively for lints; in wasm only into the ingest worker.
 #[cfg(any(feature = "ingest", not(target_arch = "wasm32")))]
 pub mod admin;
+pub mod alerts;
 pub mod feeds;
 pub mod html;
 pub mod limits;
@@ -269,6 +270,12 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
     const JSON: &str = "application/json; charset=utf-8";
     match current {
         Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
+        Route::AlertsForm(_)
+        | Route::Subscribe(_)
+        | Route::AlertsConfirm
+        | Route::AlertsManage
+        | Route::AlertsUnsubscribe
+        | Route::AlertsDelete => alerts::handle(req, &env, current, &origin).await,
         Route::Mcp => {
             let body = req.text().await.unwrap_or_default();
             let reply = match mcp::read_message(&body) {

@@ -40,6 +40,15 @@ pub enum Route {
     ApiPostcode(String),
     /// The Model Context Protocol endpoint (JSON-RPC over POST).
     Mcp,
+    /// The email alerts form for a council (GET) and a subscription request (POST).
+    AlertsForm(String),
+    Subscribe(String),
+    /// Signed-link pages: GET shows a button, POST acts.
+    AlertsConfirm,
+    AlertsManage,
+    AlertsUnsubscribe,
+    /// POST: delete everything about the address.
+    AlertsDelete,
     AdminDigest(String),
     AdminRegisterCouncil,
     AdminScrape(String),
@@ -165,6 +174,12 @@ pub fn route(method: &str, path: &str) -> Route {
         }
         ["api", "v1", "meetings"] => expect(get, Route::ApiMeetings),
         ["mcp"] => expect(post, Route::Mcp),
+        ["councils", id, "alerts"] if is_id(id) && post => Route::Subscribe(id.to_string()),
+        ["councils", id, "alerts"] if is_id(id) => expect(get, Route::AlertsForm(id.to_string())),
+        ["alerts", "confirm"] => expect(get || post, Route::AlertsConfirm),
+        ["alerts", "manage"] => expect(get || post, Route::AlertsManage),
+        ["alerts", "unsubscribe"] => expect(get || post, Route::AlertsUnsubscribe),
+        ["alerts", "delete"] => expect(post, Route::AlertsDelete),
         ["api", "v1", "openapi.json"] => expect(get, Route::ApiOpenApi),
         ["api", "v1", "councils", id, "committees"] if is_id(id) => expect(get, Route::ApiCommittees(id.to_string())),
         ["meetings", id] if is_id(id) => expect(get, Route::MeetingPage(id.to_string())),
@@ -392,6 +407,17 @@ mod tests {
         let next = next_page(&mut rows, 2).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(parse_cursor(&next), Some(("2026-01-02".to_string(), "x-2".to_string())));
+    }
+
+    #[test]
+    fn alert_routes_take_the_methods_they_act_on() {
+        assert_eq!(site_route("GET", "/councils/kent/alerts"), Route::AlertsForm("kent".into()));
+        assert_eq!(site_route("POST", "/councils/kent/alerts"), Route::Subscribe("kent".into()));
+        assert_eq!(site_route("POST", "/alerts/unsubscribe"), Route::AlertsUnsubscribe);
+        assert_eq!(site_route("GET", "/alerts/confirm"), Route::AlertsConfirm);
+        assert_eq!(site_route("GET", "/alerts/delete"), Route::MethodNotAllowed);
+        assert_eq!(site_route("DELETE", "/alerts/manage"), Route::MethodNotAllowed);
+        assert_eq!(ingest_route("POST", "/councils/kent/alerts"), Route::NotFound);
     }
 
     #[test]

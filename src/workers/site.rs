@@ -1,6 +1,11 @@
-//! The site worker: pages, JSON API, feeds and search, read-only on D1 and R2.
+//! The site worker: pages, JSON API, feeds, search and the MCP endpoint, all
+//! read-only; the email alert pages, which record subscriptions; and the
+//! consumer of its emails queue, which sends confirmation emails.
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
+
+use crate::jobs::{Job, JobOutcome};
+use crate::storage::Store;
 
 #[event(start)]
 fn start() {
@@ -10,4 +15,30 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     crate::web::handle(req, env).await
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> {
+    let store = Store::new(env.d1("DB")?);
+    let settings = crate::jobs::settings(&env);
+    for message in batch.messages()? {
+        let Job::SendEmail { delivery_id, .. } = message.body() else {
+            worker::console_error!("the site worker only sends emails; dropped {:?}", message.body());
+            message.ack();
+            continue;
+        };
+        let reason = match crate::jobs::alerts::send(&store, &env, delivery_id).await {
+            Ok(JobOutcome::Done) => {
+                message.ack();
+                continue;
+            }
+            Ok(JobOutcome::Retry(reason)) => reason,
+            Err(error) => format!("email {delivery_id}: {error}"),
+        };
+        let age_seconds = worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis()) / 1000;
+        let delay = settings.retry_delay_seconds(age_seconds);
+        worker::console_log!("retrying in {delay}s: {reason}");
+        message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
+    }
+    Ok(())
 }

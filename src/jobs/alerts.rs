@@ -1,0 +1,377 @@
+//! Email alerts: when a meeting's summary or a council's week is published,
+//! find who follows it (a page of subscribers a message) and record one email
+//! each; each email is then its own message on the emails queue, composed
+//! with fresh signed links, capped per address, and sent through the
+//! provider's HTTP API with retries and backoff. Both workers send: the site
+//! worker its confirmation emails (from its own queue), the ingest worker
+//! the alerts.
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use worker::{Env, Result};
+
+use super::refresh::{now, JobContext};
+use super::{batches, Job, JobOutcome};
+use crate::notify::alerts::{delivery_id, meeting_matches, sign_token, Frequency, Purpose};
+use crate::notify::compose::{self, Links};
+use crate::notify::email::{provider_request, read_answer, unsubscribe_headers, Email, Provider, SendOutcome};
+use crate::storage::alerts::{EmailRecord, NewEmail};
+use crate::storage::Store;
+use crate::time::{now_utc, stamp};
+
+/// Attempts per email before it is given up.
+pub const MAX_ATTEMPTS: i64 = 6;
+/// Subscribers read per fan-out message.
+const SUBSCRIBERS_PER_PAGE: usize = 200;
+/// A summary remade for a meeting older than this is not emailed about.
+const ALERT_WITHIN_DAYS: i64 = 60;
+/// How long the provider has to answer.
+const TIMEOUT_MS: u64 = 10_000;
+
+/// What was published, for the fan-out.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Published {
+    /// Version `version` of a meeting's summary.
+    Summary { meeting_id: String, version: i64 },
+    /// Version `version` of a council's digest for an ISO week.
+    Digest { week: String, version: i64 },
+}
+
+/// How emails are sent, from the worker's vars and secrets.
+pub struct EmailSettings {
+    pub provider: Provider,
+    pub base_url: String,
+    pub api_key: String,
+    pub from: String,
+    /// Signs links and keys addresses (`EMAIL_TOKEN_SECRET`).
+    pub secret: Vec<u8>,
+    /// Our site, for links.
+    pub origin: String,
+    /// Alerts and digests to one address in 24 hours.
+    pub daily_cap: i64,
+    /// How long after a summary is saved its alert goes out: a summary remade
+    /// meanwhile (its documents still being read) is told once, as it ends up.
+    pub alert_delay_seconds: u32,
+}
+
+impl EmailSettings {
+    /// The settings, or why email cannot be sent (no secret, an unknown provider).
+    /// `origin` stands in when `PUBLIC_ORIGIN` is not set (the site worker's own origin).
+    pub fn from_env(env: &Env, origin: Option<&str>) -> std::result::Result<Self, String> {
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).ok().filter(|v| !v.trim().is_empty());
+        let secret = env.secret("EMAIL_TOKEN_SECRET").map(|s| s.to_string()).ok().or_else(|| var("EMAIL_TOKEN_SECRET"));
+        let secret = secret.filter(|s| s.len() >= 16).ok_or("EMAIL_TOKEN_SECRET is not set (16 characters or more)")?;
+        let provider_name = var("EMAIL_PROVIDER").unwrap_or_default();
+        let provider =
+            Provider::parse(&provider_name).ok_or(format!("EMAIL_PROVIDER {provider_name:?} is not known"))?;
+        let origin = var("PUBLIC_ORIGIN")
+            .or(origin.map(str::to_string))
+            .ok_or("PUBLIC_ORIGIN is not set")?
+            .trim_end_matches('/')
+            .to_string();
+        let api_key = env.secret("EMAIL_API_KEY").map(|s| s.to_string()).ok().or_else(|| var("EMAIL_API_KEY"));
+        Ok(Self {
+            provider,
+            base_url: var("EMAIL_API_BASE_URL").unwrap_or_else(|| provider.default_base_url().to_string()),
+            api_key: api_key.unwrap_or_default(),
+            from: var("EMAIL_FROM").unwrap_or_else(|| "council-digest <alerts@council-digest.org>".into()),
+            secret: secret.into_bytes(),
+            origin,
+            daily_cap: var("EMAIL_DAILY_CAP").and_then(|v| v.parse().ok()).unwrap_or(20),
+            alert_delay_seconds: var("ALERT_DELAY_SECONDS").and_then(|v| v.parse().ok()).unwrap_or(900),
+        })
+    }
+
+    /// A signed link to one of the alert pages (`confirm`, `manage`, `unsubscribe`).
+    pub fn link(&self, purpose: Purpose, subscription_id: &str) -> String {
+        let token = self.token(purpose, subscription_id);
+        let page = match purpose {
+            Purpose::Confirm => "confirm",
+            Purpose::Manage => "manage",
+            Purpose::Unsubscribe => "unsubscribe",
+        };
+        format!("{}/alerts/{page}?token={token}", self.origin)
+    }
+
+    /// A signed token for a subscription, valid for its purpose's lifetime from now.
+    pub fn token(&self, purpose: Purpose, subscription_id: &str) -> String {
+        sign_token(&self.secret, purpose, subscription_id, now_utc().timestamp() + purpose.lifetime_seconds())
+    }
+
+    fn links(&self, subscription_id: &str) -> Links {
+        Links {
+            origin: self.origin.clone(),
+            manage: self.link(Purpose::Manage, subscription_id),
+            unsubscribe: self.link(Purpose::Unsubscribe, subscription_id),
+        }
+    }
+}
+
+/// Asks for the alerts of a meeting's newly saved summary, after the alert
+/// delay (a version superseded by then is not told).
+pub async fn summary_published(ctx: &JobContext<'_>, council_id: &str, meeting_id: &str, version: i64) -> Result<()> {
+    let delay = EmailSettings::from_env(ctx.env, None).map_or(900, |s| s.alert_delay_seconds);
+    let job = Job::AlertSubscribers {
+        council_id: council_id.to_string(),
+        published: Published::Summary { meeting_id: meeting_id.to_string(), version },
+        after: String::new(),
+    };
+    ctx.queue.send(worker::MessageBuilder::new(job).delay_seconds(delay).build()).await
+}
+
+/// Asks for the weekly emails of a council's new digest.
+pub async fn digest_published(ctx: &JobContext<'_>, council_id: &str, week: &str, version: i64) -> Result<()> {
+    let published = Published::Digest { week: week.to_string(), version };
+    ctx.queue.send(Job::AlertSubscribers { council_id: council_id.to_string(), published, after: String::new() }).await
+}
+
+/// One page of the fan-out: records an email for each subscriber (after id
+/// `after`) who follows what was published, queues them, and queues the next page.
+pub async fn fan_out(ctx: &JobContext<'_>, council_id: &str, published: &Published, after: &str) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let Some(target) = target(store, council_id, published).await? else { return Ok(JobOutcome::Done) };
+    let page = store.subscribers_page(council_id, target.frequency, after, SUBSCRIBERS_PER_PAGE).await?;
+    let titles = committee_titles(store, council_id).await?;
+    let mut emails: Vec<NewEmail> = Vec::new();
+    for subscriber in &page {
+        let preferences = subscriber.preferences();
+        let matched = match &target.what {
+            Target::Summary { committee_id, texts } => {
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                meeting_matches(&preferences, committee_id, &texts)
+            }
+            Target::Digest { body } => {
+                let chosen = titles_of(&titles, &preferences.committees);
+                let points = compose::digest_points(body, &preferences, &chosen);
+                (!points.is_empty()).then(|| points.into_iter().flat_map(|(_, m)| m).collect())
+            }
+        };
+        let Some(matched) = matched else { continue };
+        emails.push((
+            delivery_id(&subscriber.id, target.kind, &target.key),
+            subscriber.id.clone(),
+            subscriber.address_key.clone(),
+            target.kind,
+            target.subject_id.clone(),
+            json!({"version": target.version, "matched": matched}).to_string(),
+        ));
+    }
+    store.add_emails(&emails, &now()).await?;
+    let jobs: Vec<Job> = emails
+        .iter()
+        .map(|email| Job::SendEmail { council_id: council_id.to_string(), delivery_id: email.0.clone() })
+        .collect();
+    let queue = ctx.env.queue("EMAILS")?;
+    for batch in batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    if page.len() == SUBSCRIBERS_PER_PAGE {
+        let last = page.last().map(|s| s.id.clone()).unwrap_or_default();
+        let next =
+            Job::AlertSubscribers { council_id: council_id.to_string(), published: published.clone(), after: last };
+        ctx.queue.send(next).await?;
+    }
+    Ok(JobOutcome::Done)
+}
+
+struct FanOutTarget {
+    frequency: Frequency,
+    kind: &'static str,
+    subject_id: String,
+    /// Names this publication in the emails' ids.
+    key: String,
+    version: i64,
+    what: Target,
+}
+
+enum Target {
+    Summary { committee_id: String, texts: Vec<String> },
+    Digest { body: Value },
+}
+
+/// What the emails will be about, unless it is no longer worth telling (a
+/// newer version exists, or the meeting is long past).
+async fn target(store: &Store, council_id: &str, published: &Published) -> Result<Option<FanOutTarget>> {
+    match published {
+        Published::Summary { meeting_id, version } => {
+            let Some(summary) = store.latest_summary(meeting_id).await? else { return Ok(None) };
+            if summary["version"].as_i64() != Some(*version) {
+                return Ok(None);
+            }
+            let Some(meeting) = store.meeting_full(meeting_id).await? else { return Ok(None) };
+            let recent = meeting["local_date"]
+                .as_str()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .is_some_and(|d| d >= now_utc().date_naive() - Duration::days(ALERT_WITHIN_DAYS));
+            if !recent {
+                return Ok(None);
+            }
+            Ok(Some(FanOutTarget {
+                frequency: Frequency::Immediate,
+                kind: "meeting",
+                subject_id: meeting_id.clone(),
+                key: format!("{meeting_id}:{version}"),
+                version: *version,
+                what: Target::Summary {
+                    committee_id: meeting["committee_id"].as_str().unwrap_or_default().to_string(),
+                    texts: compose::meeting_texts(&meeting, &summary),
+                },
+            }))
+        }
+        Published::Digest { week, version } => {
+            let Some(digest) = store.latest_digest(council_id, week).await? else { return Ok(None) };
+            if digest["version"].as_i64() != Some(*version) {
+                return Ok(None);
+            }
+            Ok(Some(FanOutTarget {
+                frequency: Frequency::Weekly,
+                kind: "digest",
+                subject_id: week.clone(),
+                // One weekly email a week, whatever later versions the digest has.
+                key: week.clone(),
+                version: *version,
+                what: Target::Digest { body: digest["body"].clone() },
+            }))
+        }
+    }
+}
+
+/// The council's committees: (id, title).
+async fn committee_titles(store: &Store, council_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(store
+        .council_committees(council_id)
+        .await?
+        .iter()
+        .map(|c| {
+            (c["id"].as_str().unwrap_or_default().to_string(), c["title"].as_str().unwrap_or_default().to_string())
+        })
+        .collect())
+}
+
+fn titles_of(titles: &[(String, String)], ids: &[String]) -> Vec<String> {
+    ids.iter().filter_map(|id| titles.iter().find(|(known, _)| known == id).map(|(_, title)| title.clone())).collect()
+}
+
+/// Sends one recorded email. Used by both workers' queue consumers.
+pub async fn send(store: &Store, env: &Env, delivery_id: &str) -> Result<JobOutcome> {
+    let Some(email) = store.email_delivery(delivery_id).await? else { return Ok(JobOutcome::Done) };
+    if email.status != "queued" {
+        // Sent already (a message delivered twice), or closed.
+        return Ok(JobOutcome::Done);
+    }
+    let settings = match EmailSettings::from_env(env, None) {
+        Ok(settings) => settings,
+        Err(error) => return attempt_failed(store, &email, &format!("email is not configured: {error}")).await,
+    };
+    let alert = matches!(email.kind.as_str(), "meeting" | "digest");
+    if alert && email.subscription_status != "active" {
+        store.email_closed(&email.id, "failed", "the subscription is not confirmed").await?;
+        return Ok(JobOutcome::Done);
+    }
+    if alert {
+        let since = stamp(now_utc() - Duration::hours(24));
+        if store.alerts_sent_since(&email.address_key, &since).await? >= settings.daily_cap {
+            let reason = format!("{} emails to this address in 24 hours already", settings.daily_cap);
+            store.email_closed(&email.id, "capped", &reason).await?;
+            return Ok(JobOutcome::Done);
+        }
+    }
+    let Some((subject, body)) = compose_email(store, &settings, &email).await? else {
+        store.email_closed(&email.id, "failed", "what it was about is no longer stored").await?;
+        return Ok(JobOutcome::Done);
+    };
+    let html = match body.html() {
+        Ok(html) => html,
+        Err(error) => {
+            store.email_closed(&email.id, "failed", &error).await?;
+            return Ok(JobOutcome::Done);
+        }
+    };
+    let message = Email {
+        to: email.address.clone(),
+        subject,
+        text: body.text(),
+        html,
+        headers: unsubscribe_headers(&settings.link(Purpose::Unsubscribe, &email.subscription_id)),
+        idempotency_key: email.id.clone(),
+    };
+    if settings.provider == Provider::Log {
+        // Local development: the email is written to the log (never its address).
+        worker::console_log!(
+            "email {} ({}), EMAIL_PROVIDER is log:\n{}\n\n{}",
+            email.id,
+            email.kind,
+            message.subject,
+            message.text
+        );
+        store.email_sent(&email.id, Some("log"), &now()).await?;
+        return Ok(JobOutcome::Done);
+    }
+    let request = provider_request(settings.provider, &settings.base_url, &settings.api_key, &settings.from, &message);
+    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let outcome = match crate::net::post_with_timeout(&request.url, &headers, &request.body, TIMEOUT_MS).await {
+        Ok((status, answer)) => read_answer(settings.provider, status, &answer, &email.address),
+        Err(error) => SendOutcome::Retry(format!("the provider could not be reached: {error}")),
+    };
+    match outcome {
+        SendOutcome::Sent(id) => {
+            store.email_sent(&email.id, id.as_deref(), &now()).await?;
+            Ok(JobOutcome::Done)
+        }
+        SendOutcome::Failed(error) => {
+            store.email_attempt_failed(&email.id, &error, true).await?;
+            Ok(JobOutcome::Done)
+        }
+        SendOutcome::Retry(error) => attempt_failed(store, &email, &error).await,
+    }
+}
+
+async fn attempt_failed(store: &Store, email: &EmailRecord, error: &str) -> Result<JobOutcome> {
+    let last = email.attempts + 1 >= MAX_ATTEMPTS;
+    store.email_attempt_failed(&email.id, error, last).await?;
+    Ok(if last { JobOutcome::Done } else { JobOutcome::Retry(format!("email {}: {error}", email.id)) })
+}
+
+/// The subject and body of a recorded email, from what is stored now (a
+/// summary remade since the email was recorded is told as it is now).
+async fn compose_email(
+    store: &Store,
+    settings: &EmailSettings,
+    email: &EmailRecord,
+) -> Result<Option<compose::Composed>> {
+    let preferences = email.preferences();
+    let titles = committee_titles(store, &email.council_id).await?;
+    let chosen = titles_of(&titles, &preferences.committees);
+    let what = compose::describe(&preferences, &chosen);
+    let links = settings.links(&email.subscription_id);
+    let council = email.council_name.as_str();
+    let detail: Value = serde_json::from_str(&email.detail).unwrap_or(Value::Null);
+    let matched: Vec<String> = serde_json::from_value(detail["matched"].clone()).unwrap_or_default();
+    Ok(match email.kind.as_str() {
+        "confirmation" => {
+            let confirm = settings.link(Purpose::Confirm, &email.subscription_id);
+            Some(compose::confirmation(council, &what, &confirm, &links.unsubscribe))
+        }
+        "manage" => Some(compose::manage_link(council, &what, &links)),
+        "meeting" => {
+            let (Some(meeting), Some(summary)) =
+                (store.meeting_full(&email.subject_id).await?, store.latest_summary(&email.subject_id).await?)
+            else {
+                return Ok(None);
+            };
+            Some(compose::meeting_alert(&meeting, &summary, (now_utc().date_naive(), &matched), &what, &links))
+        }
+        "digest" => {
+            let Some(digest) = store.latest_digest(&email.council_id, &email.subject_id).await? else {
+                return Ok(None);
+            };
+            let mut body = digest["body"].clone();
+            body["council_id"] = json!(email.council_id);
+            let points = compose::digest_points(&body, &preferences, &chosen);
+            Some(compose::digest_email(council, &body, &points, &what, &links))
+        }
+        _ => None,
+    })
+}

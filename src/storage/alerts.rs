@@ -1,0 +1,235 @@
+//! D1 access for email alerts: subscriptions and the emails sent for them.
+//! Only `email_delivery` reads an address (to send to it).
+
+use serde::Deserialize;
+use serde_json::Value;
+use worker::Result;
+
+use super::queries as q;
+use super::{Param::*, Store};
+use crate::notify::alerts::{Frequency, Preferences};
+
+/// A subscription as pages and jobs see it: never with its address.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubscriptionRecord {
+    pub id: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub committees: String,
+    pub keywords: String,
+    pub frequency: String,
+    pub status: String,
+}
+
+impl SubscriptionRecord {
+    pub fn preferences(&self) -> Preferences {
+        preferences(&self.committees, &self.keywords, &self.frequency)
+    }
+}
+
+/// A subscriber in a page read when something is published.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Subscriber {
+    pub id: String,
+    pub address_key: String,
+    pub committees: String,
+    pub keywords: String,
+    pub frequency: String,
+}
+
+impl Subscriber {
+    pub fn preferences(&self) -> Preferences {
+        preferences(&self.committees, &self.keywords, &self.frequency)
+    }
+}
+
+fn preferences(committees: &str, keywords: &str, frequency: &str) -> Preferences {
+    Preferences {
+        committees: serde_json::from_str(committees).unwrap_or_default(),
+        keywords: serde_json::from_str(keywords).unwrap_or_default(),
+        frequency: Frequency::parse(frequency).unwrap_or(Frequency::Immediate),
+    }
+}
+
+/// One email to send, with what it needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailRecord {
+    pub id: String,
+    pub subscription_id: String,
+    pub address_key: String,
+    pub kind: String,
+    pub subject_id: String,
+    pub detail: String,
+    pub status: String,
+    pub attempts: i64,
+    pub address: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub committees: String,
+    pub keywords: String,
+    pub frequency: String,
+    pub subscription_status: String,
+}
+
+impl EmailRecord {
+    pub fn preferences(&self) -> Preferences {
+        preferences(&self.committees, &self.keywords, &self.frequency)
+    }
+}
+
+/// An email to record: (id, subscription, address key, kind, subject, detail).
+pub type NewEmail = (String, String, String, &'static str, String, String);
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+impl Store {
+    /// Records a subscription request (new and pending, or a pending one's
+    /// choices replaced); answers the subscription's id and status.
+    pub async fn request_subscription(
+        &self,
+        (new_id, address, address_key): (&str, &str, &str),
+        council_id: &str,
+        preferences: &Preferences,
+        now: &str,
+    ) -> Result<(String, String)> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            status: String,
+        }
+        let committees = serde_json::to_string(&preferences.committees)?;
+        let keywords = serde_json::to_string(&preferences.keywords)?;
+        self.run(
+            q::REQUEST_SUBSCRIPTION,
+            &[
+                Text(new_id),
+                Text(address),
+                Text(address_key),
+                Text(council_id),
+                Text(&committees),
+                Text(&keywords),
+                Text(preferences.frequency.as_str()),
+                Text(now),
+            ],
+        )
+        .await?;
+        let row: Row = self
+            .row(q::SUBSCRIPTION_FOR_ADDRESS, &[Text(address_key), Text(council_id)])
+            .await?
+            .ok_or_else(|| worker::Error::RustError("the subscription was not stored".into()))?;
+        Ok((row.id, row.status))
+    }
+
+    /// Takes the subscription's one confirmation email of the hour, if no
+    /// such email went since `since`.
+    pub async fn claim_confirmation(&self, subscription_id: &str, now: &str, since: &str) -> Result<bool> {
+        let claimed: Option<Value> =
+            self.row(q::CLAIM_CONFIRMATION, &[Text(subscription_id), Text(now), Text(since)]).await?;
+        Ok(claimed.is_some())
+    }
+
+    pub async fn confirmations_since(&self, address_key: &str, since: &str) -> Result<i64> {
+        Ok(self.row::<Count>(q::CONFIRMATIONS_SINCE, &[Text(address_key), Text(since)]).await?.map_or(0, |c| c.n))
+    }
+
+    pub async fn alerts_sent_since(&self, address_key: &str, since: &str) -> Result<i64> {
+        Ok(self.row::<Count>(q::ALERTS_SENT_SINCE, &[Text(address_key), Text(since)]).await?.map_or(0, |c| c.n))
+    }
+
+    pub async fn subscription(&self, id: &str) -> Result<Option<SubscriptionRecord>> {
+        self.row(q::GET_SUBSCRIPTION, &[Text(id)]).await
+    }
+
+    pub async fn confirm_subscription(&self, id: &str, now: &str) -> Result<()> {
+        self.run(q::CONFIRM_SUBSCRIPTION, &[Text(id), Text(now)]).await
+    }
+
+    pub async fn update_subscription(&self, id: &str, preferences: &Preferences) -> Result<()> {
+        let committees = serde_json::to_string(&preferences.committees)?;
+        let keywords = serde_json::to_string(&preferences.keywords)?;
+        self.run(
+            q::UPDATE_SUBSCRIPTION,
+            &[Text(id), Text(&committees), Text(&keywords), Text(preferences.frequency.as_str())],
+        )
+        .await
+    }
+
+    /// Deletes a subscription and the records of its emails.
+    pub async fn delete_subscription(&self, id: &str) -> Result<()> {
+        self.batch(vec![
+            self.statement(q::DELETE_SUBSCRIPTION_DELIVERIES, &[Text(id)])?,
+            self.statement(q::DELETE_SUBSCRIPTION, &[Text(id)])?,
+        ])
+        .await
+    }
+
+    /// Deletes every subscription of the address subscription `id` was made
+    /// for, and the records of every email sent to it.
+    pub async fn delete_address(&self, id: &str) -> Result<()> {
+        self.batch(vec![
+            self.statement(q::DELETE_ADDRESS_DELIVERIES, &[Text(id)])?,
+            self.statement(q::DELETE_ADDRESS_SUBSCRIPTIONS, &[Text(id)])?,
+        ])
+        .await
+    }
+
+    pub async fn subscribers_page(
+        &self,
+        council_id: &str,
+        frequency: Frequency,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Subscriber>> {
+        self.rows(q::SUBSCRIBERS_PAGE, &[Text(council_id), Text(frequency.as_str()), Text(after), Int(limit as i64)])
+            .await
+    }
+
+    /// Records emails to send, in one batch; one already recorded is left as it is.
+    pub async fn add_emails(&self, emails: &[NewEmail], now: &str) -> Result<()> {
+        let mut statements = Vec::with_capacity(emails.len());
+        for (id, subscription, key, kind, subject, detail) in emails {
+            statements.push(self.statement(
+                q::INSERT_EMAIL_DELIVERY,
+                &[Text(id), Text(subscription), Text(key), Text(kind), Text(subject), Text(detail), Text(now)],
+            )?);
+        }
+        self.batch(statements).await
+    }
+
+    pub async fn email_delivery(&self, id: &str) -> Result<Option<EmailRecord>> {
+        self.row(q::GET_EMAIL_DELIVERY, &[Text(id)]).await
+    }
+
+    pub async fn email_sent(&self, id: &str, provider_message_id: Option<&str>, now: &str) -> Result<()> {
+        self.run(q::EMAIL_SENT, &[Text(id), OptText(provider_message_id), Text(now)]).await
+    }
+
+    pub async fn email_attempt_failed(&self, id: &str, error: &str, last: bool) -> Result<()> {
+        self.run(q::EMAIL_ATTEMPT_FAILED, &[Text(id), Text(error), Bool(last)]).await
+    }
+
+    /// Closes an email unsent: `status` is 'failed' or 'capped'.
+    pub async fn email_closed(&self, id: &str, status: &str, reason: &str) -> Result<()> {
+        self.run(q::EMAIL_CLOSED, &[Text(id), Text(status), Text(reason)]).await
+    }
+
+    /// Deletes unconfirmed subscriptions made before `cutoff` and up to
+    /// `limit` email records older than `records_cutoff`; answers how many of each went.
+    pub async fn expire_email_records(
+        &self,
+        cutoff: &str,
+        records_cutoff: &str,
+        limit: usize,
+    ) -> Result<(usize, usize)> {
+        let changes = |result: worker::D1Result| result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0);
+        self.statement(q::EXPIRED_PENDING_DELIVERIES, &[Text(cutoff)])?.run().await?;
+        let pending = changes(self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?.run().await?);
+        let old = changes(
+            self.statement(q::DELETE_OLD_EMAIL_DELIVERIES, &[Text(records_cutoff), Int(limit as i64)])?.run().await?,
+        );
+        Ok((pending, old))
+    }
+}
