@@ -1782,3 +1782,182 @@ fn webhooks_are_signed_retried_disabled_and_replayed() {
         13
     );
 }
+
+/// The signed link to an alert page in an email's text, as a path on the site.
+fn email_link(text: &str, page: &str) -> String {
+    let start = format!("{PUBLIC_ORIGIN}/alerts/{page}?token=");
+    let at = text.find(&start).unwrap_or_else(|| panic!("no {page} link in:\n{text}"));
+    let token: String = text[at + start.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect();
+    format!("/alerts/{page}?token={token}")
+}
+
+#[test]
+fn residents_follow_a_council_by_email_confirmed_changed_and_unsubscribed_in_one_click() {
+    use support::harness::EMAIL_TOKEN_SECRET;
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let base = h.fake.add_site("mail", coventry_like(Behaviour::Healthy));
+    h.register("mail", &base, json!({"coverage": "supported"}));
+    h.scrape("mail");
+    // Today's Cabinet: its agenda is edited later. Every summary is made before anyone subscribes.
+    let edited = h.fake.meetings("mail")[3].id;
+    let path = format!("/api/v1/meetings/mail-{edited}");
+    settled_summaries(h, "mail", MEETINGS_IN_WINDOW - 1, Duration::from_secs(240));
+    let cabinet = h.get(&path).json()["committee_id"].as_str().unwrap().to_string();
+
+    let form = h.get("/councils/mail/alerts");
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("name=\"committee\"") && form.body.contains(&cabinet),
+        "the council's committees to choose"
+    );
+    assert_eq!(form.header("Cache-Control"), Some("no-store"));
+    assert!(h.get("/councils/mail").body.contains("/councils/mail/alerts"), "the council page links the alerts");
+
+    // Per client: five requests a minute, then 429 (refused addresses count too).
+    let greedy = h.fresh_client();
+    for _ in 0..5 {
+        let refused =
+            h.post_form(&greedy, "/councils/mail/alerts", &[("email", "not an address"), ("frequency", "immediate")]);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("enter an email address"));
+    }
+    let limited =
+        h.post_form(&greedy, "/councils/mail/alerts", &[("email", "greedy@example.org"), ("frequency", "weekly")]);
+    assert_eq!(limited.status, 429);
+
+    let subscribe = |address: &str, extra: &[(&str, &str)]| {
+        let mut pairs = vec![("email", address)];
+        pairs.extend_from_slice(extra);
+        let reply = h.post_form(&h.fresh_client(), "/councils/mail/alerts", &pairs);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(reply.body.contains("Check your email"));
+        assert!(!reply.body.to_lowercase().contains(&address.to_lowercase()), "the address is not shown back");
+        reply
+    };
+    let resident = "Resident@Example.org";
+    subscribe(resident, &[("frequency", "immediate"), ("committee", &cabinet)]);
+    // The control: every committee, and its provider fails the first try of each email.
+    let everyone = "flaky.everyone@example.org";
+    subscribe(everyone, &[("frequency", "immediate")]);
+    let zeppelin = "zeppelin@example.org";
+    subscribe(zeppelin, &[("frequency", "immediate"), ("keywords", "zeppelin, airship")]);
+    let weekly = "weekly@example.org";
+    subscribe(weekly, &[("frequency", "weekly")]);
+    let unconfirmed = "unconfirmed@example.org";
+    subscribe(unconfirmed, &[("frequency", "immediate")]);
+
+    let confirmation = h.email.wait_for(resident, 1, Duration::from_secs(30)).remove(0);
+    assert_eq!(confirmation.subject, "Confirm your email alerts for mail council");
+    assert!(confirmation.text.contains("Nothing more will be sent unless you confirm"));
+    assert!(confirmation.html.contains("<html") && confirmation.html.contains("Confirm my alerts"));
+    let confirm = email_link(&confirmation.text, "confirm");
+    assert!(confirmation.html.contains(&confirm.replace('&', "&#38;")), "the same link in both parts");
+    // Asking again within the hour sends nothing more.
+    subscribe(resident, &[("frequency", "weekly")]);
+
+    // The link's page asks for a press; fetching it (as a link scanner does) confirms nothing.
+    let page = h.get(&confirm);
+    assert_eq!((page.status, page.header("Referrer-Policy")), (200, Some("no-referrer")));
+    assert!(page.body.contains("Confirm my alerts"));
+    let status = |address: &str| {
+        let key = council_digest::notify::alerts::address_key(EMAIL_TOKEN_SECRET.as_bytes(), address);
+        h.sql(&format!(
+            "SELECT status, frequency FROM email_subscriptions WHERE address_key = '{key}' AND council_id = 'mail'"
+        ))
+    };
+    assert_eq!(status(resident)[0]["status"], "pending");
+    assert_eq!(status(resident)[0]["frequency"], "weekly", "a pending request takes the latest choices");
+    let tampered = confirm.replacen("token=sub_", "token=sub_0", 1);
+    assert_eq!(h.post_form(&h.fresh_client(), &tampered, &[]).status, 400);
+    let confirmed = h.post_form(&h.fresh_client(), &confirm, &[]);
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert!(confirmed.body.contains("Your alerts are on"));
+    assert_eq!(status(resident)[0]["status"], "active");
+    // Back to "as it happens", Cabinet only, through the manage page.
+    let manage = email_link(&confirmed.body, "manage");
+    let saved = h.post_form(&h.fresh_client(), &manage, &[("frequency", "immediate"), ("committee", &cabinet)]);
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains("Saved."));
+    assert_eq!(status(resident)[0]["frequency"], "immediate");
+    for address in [everyone, zeppelin, weekly] {
+        let email = h.email.wait_for(address, 1, Duration::from_secs(60)).remove(0);
+        let reply = h.post_form(&h.fresh_client(), &email_link(&email.text, "confirm"), &[]);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let tries = h.email.requests().iter().filter(|r| r.to == everyone).count();
+    assert!(tries >= 2, "the failed first try was tried again ({tries} tries)");
+
+    // The council edits today's Cabinet agenda: one email to each follower.
+    let changed_at = Instant::now();
+    h.fake.edit_agenda("mail", edited);
+    h.scrape("mail");
+    poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 2);
+    let alert = h.email.wait_for(resident, 2, Duration::from_secs(60)).remove(1);
+    let latency = alert.at.duration_since(changed_at);
+    assert!(alert.subject.starts_with("mail council: Cabinet, "), "{}", alert.subject);
+    assert!(alert.subject.ends_with("(summary updated)"), "{}", alert.subject);
+    assert!(alert.text.contains(&format!("{PUBLIC_ORIGIN}/meetings/mail-{edited}")));
+    assert!(alert.text.contains("Work Programme"), "{}", alert.text);
+    assert!(alert.html.contains("<html") && !alert.html.contains("<script"));
+    let unsubscribe = alert.headers["List-Unsubscribe"].clone();
+    assert!(unsubscribe.starts_with(&format!("<{PUBLIC_ORIGIN}/alerts/unsubscribe?token=")), "{unsubscribe}");
+    assert_eq!(alert.headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
+    assert!(alert.text.contains("/alerts/manage?token=") && alert.html.contains("/alerts/manage?token="));
+    h.email.wait_for(everyone, 2, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(h.email.delivered_to(resident).len(), 2, "one email for one change");
+    assert_eq!(h.email.delivered_to(zeppelin).len(), 1, "keywords that match nothing: the confirmation only");
+    assert_eq!(h.email.delivered_to(unconfirmed).len(), 1, "unconfirmed: the confirmation only");
+    assert_eq!(h.email.delivered_to(weekly).len(), 1, "weekly: nothing as it happens");
+
+    // One click, as a mail program makes it: a POST to the header's address.
+    let one_click = unsubscribe.trim_matches(['<', '>']).trim_start_matches(PUBLIC_ORIGIN).to_string();
+    let gone = h.post_form(&h.fresh_client(), &one_click, &[("List-Unsubscribe", "One-Click")]);
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    assert!(status(resident).is_empty(), "the subscription is deleted");
+    assert_eq!(h.post_form(&h.fresh_client(), &one_click, &[("List-Unsubscribe", "One-Click")]).status, 404);
+
+    // The agenda goes back as it was: the control hears of it, the resident does not.
+    h.fake.revert_agenda("mail", edited);
+    h.scrape("mail");
+    poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 3);
+    h.email.wait_for(everyone, 3, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(h.email.delivered_to(resident).len(), 2, "nothing after unsubscribing");
+
+    // The weekly digest reaches the weekly subscriber.
+    assert_eq!(h.trigger_cron(WEEKLY_CRON).status, 200);
+    let digest = h.email.wait_for(weekly, 2, Duration::from_secs(60)).remove(1);
+    assert!(digest.subject.starts_with("mail council: the week of "), "{}", digest.subject);
+    assert!(digest.headers.contains_key("List-Unsubscribe"));
+
+    // Delete everything: every subscription and email record of the address.
+    let manage = email_link(&digest.text, "manage");
+    assert_eq!(h.post_form(&h.fresh_client(), &manage.replace("/manage?", "/delete?"), &[]).status, 200);
+    assert!(status(weekly).is_empty());
+    let key = council_digest::notify::alerts::address_key(EMAIL_TOKEN_SECRET.as_bytes(), weekly);
+    assert!(h.sql(&format!("SELECT id FROM email_deliveries WHERE address_key = '{key}'")).is_empty());
+
+    // No address in any page, answer or log.
+    let meeting = h.get(&format!("/meetings/mail-{edited}")).body + &h.get(&path).body;
+    let logs: String = std::fs::read_dir(&h.state_dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    for address in [resident, everyone, zeppelin, weekly, unconfirmed] {
+        assert!(!meeting.to_lowercase().contains(&address.to_lowercase()));
+        assert!(!logs.to_lowercase().contains(&address.to_lowercase()), "{address} is in a log");
+    }
+    eprintln!(
+        "email alerts: {} emails to the provider for {} subscribers; alert {} ms after the change was made (scrape, summary, 1 s alert delay, queues)",
+        h.email.requests().len(),
+        5,
+        latency.as_millis()
+    );
+}

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 use super::fake_cmis::FakeCmis;
 use super::fake_council::FakeCouncil;
+use super::fake_email::FakeEmail;
 use super::fake_llm::FakeLlm;
 use super::fake_postcodes::FakePostcodes;
 
@@ -42,6 +43,9 @@ pub fn fault_council(point: &str) -> String {
 /// The origin the worker builds absolute links from, whatever the request's host.
 pub const PUBLIC_ORIGIN: &str = "https://council-digest.test";
 
+/// Signs the links in alert emails; both workers have it.
+pub const EMAIL_TOKEN_SECRET: &str = "e2e-email-token-secret";
+
 /// The gap the worker keeps between requests to one council host.
 pub const MIN_REQUEST_INTERVAL_MS: u64 = 40;
 
@@ -55,6 +59,8 @@ pub struct Harness {
     pub postcodes: FakePostcodes,
     /// A Civica CMIS site.
     pub cmis: FakeCmis,
+    /// The email provider both workers send through.
+    pub email: FakeEmail,
     pub state_dir: PathBuf,
     log_paths: Vec<PathBuf>,
     _watchdogs: Mutex<Vec<Child>>,
@@ -218,8 +224,28 @@ impl Harness {
             "SUMMARY_DELAY_SECONDS:1".into(),
         ];
         let postcodes = FakePostcodes::start();
-        let site_vars =
-            [format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}"), format!("POSTCODES_BASE_URL:{}", postcodes.base_url())];
+        let email = FakeEmail::start();
+        let email_vars = [
+            "EMAIL_PROVIDER:resend".to_string(),
+            format!("EMAIL_API_BASE_URL:{}", email.base_url()),
+            format!("EMAIL_API_KEY:{}", super::fake_email::API_KEY),
+            format!("EMAIL_TOKEN_SECRET:{EMAIL_TOKEN_SECRET}"),
+            format!("PUBLIC_ORIGIN:{PUBLIC_ORIGIN}"),
+        ];
+        let ingest_vars: Vec<String> = ingest_vars
+            .into_iter()
+            .chain(email_vars.iter().cloned())
+            // An alert goes a second after its summary is saved.
+            .chain(["ALERT_DELAY_SECONDS:1".to_string()])
+            .collect();
+        let site_vars: Vec<String> = [
+            format!("POSTCODES_BASE_URL:{}", postcodes.base_url()),
+            "RETRY_BASE_SECONDS:1".into(),
+            "RETRY_MAX_SECONDS:2".into(),
+        ]
+        .into_iter()
+        .chain(email_vars.iter().cloned())
+        .collect();
         // One after the other: two workerd processes opening the same local
         // state at the same moment can fail to start.
         let (site_port, site_log, site) = spawn_worker(&state_dir, "site", &["-c", "wrangler.site.toml"], &site_vars);
@@ -236,6 +262,7 @@ impl Harness {
             model,
             postcodes,
             cmis: FakeCmis::start(),
+            email,
             state_dir,
             log_paths: vec![site_log, ingest_log],
             _watchdogs: Mutex::new(vec![site, ingest]),
@@ -314,24 +341,14 @@ impl Harness {
             Some(body) => request.send_json(body.clone()),
             None => request.call(),
         };
-        let response = match result {
-            Ok(response) => response,
-            Err(ureq::Error::Status(_, response)) => response,
-            Err(error) => return Err(error.to_string()),
-        };
-        let status = response.status();
-        let content_type = response.header("Content-Type").unwrap_or_default().to_string();
-        let headers = response
-            .headers_names()
-            .into_iter()
-            .map(|n| {
-                let v = response.header(&n).unwrap_or_default().to_string();
-                (n, v)
-            })
-            .collect();
-        let mut body = String::new();
-        response.into_reader().take(20_000_000).read_to_string(&mut body).map_err(|e| e.to_string())?;
-        Ok(Reply { status, content_type, headers, body })
+        read_reply(result)
+    }
+
+    /// A form POST, as a browser (or a mail program's one-click unsubscribe) sends one.
+    pub fn post_form(&self, client: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).redirects(0).build();
+        let request = agent.post(&self.url_for(path)).set("CF-Connecting-IP", client);
+        read_reply(request.send_form(pairs)).unwrap_or_else(|e| panic!("POST {path}: {e}\n{}", self.log_tail()))
     }
 
     pub fn get_path(&self, path: &str) -> Result<Reply, String> {
@@ -461,4 +478,25 @@ impl Harness {
         let encoded = cron.replace(' ', "%20").replace('/', "%2F");
         self.get(&format!("/__scheduled?cron={encoded}"))
     }
+}
+
+fn read_reply(result: Result<ureq::Response, ureq::Error>) -> Result<Reply, String> {
+    let response = match result {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => return Err(error.to_string()),
+    };
+    let status = response.status();
+    let content_type = response.header("Content-Type").unwrap_or_default().to_string();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .map(|n| {
+            let v = response.header(&n).unwrap_or_default().to_string();
+            (n, v)
+        })
+        .collect();
+    let mut body = String::new();
+    response.into_reader().take(20_000_000).read_to_string(&mut body).map_err(|e| e.to_string())?;
+    Ok(Reply { status, content_type, headers, body })
 }

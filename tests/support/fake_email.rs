@@ -1,0 +1,163 @@
+//! A transactional email provider on 127.0.0.1 speaking Resend's HTTP API
+//! (`POST /emails`, a bearer key, an `Idempotency-Key`): it refuses a wrong
+//! key (401), an incomplete email or an address at `.invalid` (422), fails
+//! the first attempt of an email to an address beginning `flaky` (503), and
+//! accepts the rest. A request repeating an accepted idempotency key is
+//! answered as before and not delivered again. Every request is kept.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const API_KEY: &str = "re_test_key";
+
+#[derive(Debug, Clone)]
+pub struct SentEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub headers: HashMap<String, String>,
+    pub idempotency_key: String,
+    pub status: u16,
+    pub at: Instant,
+}
+
+#[derive(Clone)]
+pub struct FakeEmail {
+    pub port: u16,
+    requests: Arc<Mutex<Vec<SentEmail>>>,
+}
+
+impl FakeEmail {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake email provider");
+        let port = listener.local_addr().unwrap().port();
+        let server = Self { port, requests: Arc::default() };
+        let handler = server.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let handler = handler.clone();
+                thread::spawn(move || handler.serve(stream));
+            }
+        });
+        server
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every request made, in order, with the status it was answered with.
+    pub fn requests(&self) -> Vec<SentEmail> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// Emails delivered to `address`: accepted, each idempotency key once.
+    pub fn delivered_to(&self, address: &str) -> Vec<SentEmail> {
+        let mut seen = Vec::new();
+        self.requests()
+            .into_iter()
+            .filter(|e| e.status == 200 && e.to.eq_ignore_ascii_case(address))
+            .filter(|e| {
+                let new = !seen.contains(&e.idempotency_key);
+                seen.push(e.idempotency_key.clone());
+                new
+            })
+            .collect()
+    }
+
+    /// Waits until `count` emails were delivered to `address`; answers them.
+    pub fn wait_for(&self, address: &str, count: usize, timeout: Duration) -> Vec<SentEmail> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let delivered = self.delivered_to(address);
+            if delivered.len() >= count {
+                return delivered;
+            }
+            assert!(Instant::now() < deadline, "{} of {count} emails to {address} arrived", delivered.len());
+            thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn serve(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return;
+        }
+        let mut headers = HashMap::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+            }
+        }
+        let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        let email: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let field = |name: &str| email[name].as_str().unwrap_or_default().to_string();
+        let to = email["to"][0].as_str().unwrap_or_default().to_string();
+        let key = headers.get("idempotency-key").cloned().unwrap_or_default();
+        let (status, reply) = {
+            let mut requests = self.requests.lock().unwrap();
+            let tried = requests.iter().any(|r| r.idempotency_key == key);
+            let (status, reply) = if !request_line.starts_with("POST /emails ") {
+                (404, r#"{"name":"not_found","message":"no such route"}"#.to_string())
+            } else if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {API_KEY}")) {
+                (401, r#"{"name":"invalid_api_key","message":"API key is invalid"}"#.to_string())
+            } else if to.is_empty()
+                || field("from").is_empty()
+                || field("subject").is_empty()
+                || field("text").is_empty()
+                || field("html").is_empty()
+            {
+                (
+                    422,
+                    r#"{"name":"validation_error","message":"from, to, subject, text and html are required"}"#
+                        .to_string(),
+                )
+            } else if to.ends_with(".invalid") {
+                (
+                    422,
+                    format!(r#"{{"name":"validation_error","message":"Invalid `to` field: {to} is not deliverable"}}"#),
+                )
+            } else if to.starts_with("flaky") && !tried {
+                (503, r#"{"name":"internal_server_error","message":"try again"}"#.to_string())
+            } else {
+                (200, format!(r#"{{"id":"fake-{}"}}"#, requests.len() + 1))
+            };
+            let extra: HashMap<String, String> = email["headers"]
+                .as_object()
+                .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+                .unwrap_or_default();
+            requests.push(SentEmail {
+                to,
+                subject: field("subject"),
+                text: field("text"),
+                html: field("html"),
+                headers: extra,
+                idempotency_key: key,
+                status,
+                at: Instant::now(),
+            });
+            (status, reply)
+        };
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            reply.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(reply.as_bytes());
+    }
+}
