@@ -254,8 +254,34 @@ fn titles_of(titles: &[(String, String)], ids: &[String]) -> Vec<String> {
     ids.iter().filter_map(|id| titles.iter().find(|(known, _)| known == id).map(|(_, title)| title.clone())).collect()
 }
 
-/// Sends one recorded email. Used by both workers' queue consumers.
+/// The message that asks for one email to be sent, as the site worker's
+/// queue carries it: the same JSON as `Job::SendEmail`, without the rest of
+/// `Job`, which the site worker does not need to carry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct EmailMessage {
+    pub kind: String,
+    pub council_id: String,
+    pub delivery_id: String,
+}
+
+impl EmailMessage {
+    pub fn new(council_id: &str, delivery_id: &str) -> Self {
+        Self { kind: "send_email".into(), council_id: council_id.into(), delivery_id: delivery_id.into() }
+    }
+}
+
+/// Sends one recorded email of any kind (the ingest worker).
 pub async fn send(store: &Store, env: &Env, delivery_id: &str) -> Result<JobOutcome> {
+    deliver(store, env, delivery_id, AnyEmail).await
+}
+
+/// Sends one confirmation or manage-link email (the site worker: it links
+/// no alert or digest composition).
+pub async fn send_to_subscriber(store: &Store, env: &Env, delivery_id: &str) -> Result<JobOutcome> {
+    deliver(store, env, delivery_id, SubscriberEmail).await
+}
+
+async fn deliver(store: &Store, env: &Env, delivery_id: &str, composer: impl Composer) -> Result<JobOutcome> {
     let Some(email) = store.email_delivery(delivery_id).await? else { return Ok(JobOutcome::Done) };
     if email.status != "queued" {
         // Sent already (a message delivered twice), or closed.
@@ -278,7 +304,7 @@ pub async fn send(store: &Store, env: &Env, delivery_id: &str) -> Result<JobOutc
             return Ok(JobOutcome::Done);
         }
     }
-    let Some((subject, body)) = compose_email(store, &settings, &email).await? else {
+    let Some((subject, body)) = composer.compose(store, &settings, &email).await? else {
         store.email_closed(&email.id, "failed", "what it was about is no longer stored").await?;
         return Ok(JobOutcome::Done);
     };
@@ -334,44 +360,87 @@ async fn attempt_failed(store: &Store, email: &EmailRecord, error: &str) -> Resu
     Ok(if last { JobOutcome::Done } else { JobOutcome::Retry(format!("email {}: {error}", email.id)) })
 }
 
-/// The subject and body of a recorded email, from what is stored now (a
-/// summary remade since the email was recorded is told as it is now).
-async fn compose_email(
-    store: &Store,
-    settings: &EmailSettings,
-    email: &EmailRecord,
-) -> Result<Option<compose::Composed>> {
+/// Makes the subject and body of a recorded email, from what is stored now
+/// (a summary remade since the email was recorded is told as it is now).
+trait Composer {
+    async fn compose(
+        &self,
+        store: &Store,
+        settings: &EmailSettings,
+        email: &EmailRecord,
+    ) -> Result<Option<compose::Composed>>;
+}
+
+/// Confirmation and manage-link emails only.
+struct SubscriberEmail;
+
+/// Every kind of email.
+struct AnyEmail;
+
+/// What a subscription follows, in words, and its chosen committees' titles.
+async fn described(store: &Store, email: &EmailRecord) -> Result<(String, Vec<String>)> {
     let preferences = email.preferences();
     let titles = committee_titles(store, &email.council_id).await?;
     let chosen = titles_of(&titles, &preferences.committees);
-    let what = compose::describe(&preferences, &chosen);
-    let links = settings.links(&email.subscription_id);
-    let council = email.council_name.as_str();
-    let detail: Value = serde_json::from_str(&email.detail).unwrap_or(Value::Null);
-    let matched: Vec<String> = serde_json::from_value(detail["matched"].clone()).unwrap_or_default();
-    Ok(match email.kind.as_str() {
-        "confirmation" => {
-            let confirm = settings.link(Purpose::Confirm, &email.subscription_id);
-            Some(compose::confirmation(council, &what, &confirm, &links.unsubscribe))
+    Ok((compose::describe(&preferences, &chosen), chosen))
+}
+
+impl Composer for SubscriberEmail {
+    async fn compose(
+        &self,
+        store: &Store,
+        settings: &EmailSettings,
+        email: &EmailRecord,
+    ) -> Result<Option<compose::Composed>> {
+        let (what, _) = described(store, email).await?;
+        let links = settings.links(&email.subscription_id);
+        let council = email.council_name.as_str();
+        Ok(match email.kind.as_str() {
+            "confirmation" => {
+                let confirm = settings.link(Purpose::Confirm, &email.subscription_id);
+                Some(compose::confirmation(council, &what, &confirm, &links.unsubscribe))
+            }
+            "manage" => Some(compose::manage_link(council, &what, &links)),
+            _ => None,
+        })
+    }
+}
+
+impl Composer for AnyEmail {
+    async fn compose(
+        &self,
+        store: &Store,
+        settings: &EmailSettings,
+        email: &EmailRecord,
+    ) -> Result<Option<compose::Composed>> {
+        if matches!(email.kind.as_str(), "confirmation" | "manage") {
+            return SubscriberEmail.compose(store, settings, email).await;
         }
-        "manage" => Some(compose::manage_link(council, &what, &links)),
-        "meeting" => {
-            let (Some(meeting), Some(summary)) =
-                (store.meeting_full(&email.subject_id).await?, store.latest_summary(&email.subject_id).await?)
-            else {
-                return Ok(None);
-            };
-            Some(compose::meeting_alert(&meeting, &summary, (now_utc().date_naive(), &matched), &what, &links))
-        }
-        "digest" => {
-            let Some(digest) = store.latest_digest(&email.council_id, &email.subject_id).await? else {
-                return Ok(None);
-            };
-            let mut body = digest["body"].clone();
-            body["council_id"] = json!(email.council_id);
-            let points = compose::digest_points(&body, &preferences, &chosen);
-            Some(compose::digest_email(council, &body, &points, &what, &links))
-        }
-        _ => None,
-    })
+        let preferences = email.preferences();
+        let (what, chosen) = described(store, email).await?;
+        let links = settings.links(&email.subscription_id);
+        let council = email.council_name.as_str();
+        let detail: Value = serde_json::from_str(&email.detail).unwrap_or(Value::Null);
+        let matched: Vec<String> = serde_json::from_value(detail["matched"].clone()).unwrap_or_default();
+        Ok(match email.kind.as_str() {
+            "meeting" => {
+                let (Some(meeting), Some(summary)) =
+                    (store.meeting_full(&email.subject_id).await?, store.latest_summary(&email.subject_id).await?)
+                else {
+                    return Ok(None);
+                };
+                Some(compose::meeting_alert(&meeting, &summary, (now_utc().date_naive(), &matched), &what, &links))
+            }
+            "digest" => {
+                let Some(digest) = store.latest_digest(&email.council_id, &email.subject_id).await? else {
+                    return Ok(None);
+                };
+                let mut body = digest["body"].clone();
+                body["council_id"] = json!(email.council_id);
+                let points = compose::digest_points(&body, &preferences, &chosen);
+                Some(compose::digest_email(council, &body, &points, &what, &links))
+            }
+            _ => None,
+        })
+    }
 }

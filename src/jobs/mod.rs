@@ -187,6 +187,15 @@ mod tests {
     }
 
     #[test]
+    fn the_site_workers_email_message_is_a_send_email_job() {
+        let message = alerts::EmailMessage::new("kent", "em_1");
+        let json = serde_json::to_value(&message).unwrap();
+        let job = Job::SendEmail { council_id: "kent".into(), delivery_id: "em_1".into() };
+        assert_eq!(json, serde_json::to_value(&job).unwrap());
+        assert_eq!(serde_json::from_value::<Job>(json).unwrap(), job);
+    }
+
+    #[test]
     fn splits_into_queue_sized_batches() {
         let items: Vec<u32> = (0..250).collect();
         let split = batches(&items, 100);

@@ -9,8 +9,7 @@ use askama::Template;
 use worker::{Env, Request, Response, Result};
 
 use super::routes::{query_value, Route};
-use crate::jobs::alerts::EmailSettings;
-use crate::jobs::Job;
+use crate::jobs::alerts::{EmailMessage, EmailSettings};
 use crate::notify::alerts::{
     address_key, check_address, delivery_id, parse_keywords, subscription_id, verify_token, Frequency, Preferences,
     Purpose, TokenError, CONFIRMATIONS_PER_ADDRESS_PER_DAY,
@@ -267,8 +266,7 @@ impl Context<'_> {
             let email_id = delivery_id(&id, kind, &stamp(now));
             let email = (email_id.clone(), id.clone(), key, kind, id.clone(), "{}".to_string());
             self.store.add_emails(&[email], &stamp(now)).await?;
-            let job = Job::SendEmail { council_id: council_id.to_string(), delivery_id: email_id };
-            self.env.queue("EMAILS")?.send(job).await?;
+            self.env.queue("EMAILS")?.send(EmailMessage::new(council_id, &email_id)).await?;
         }
         message(
             self.canonical,

@@ -4,7 +4,8 @@
 
 use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
 
-use crate::jobs::{Job, JobOutcome};
+use crate::jobs::alerts::EmailMessage;
+use crate::jobs::JobOutcome;
 use crate::storage::Store;
 
 #[event(start)]
@@ -18,16 +19,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 #[event(queue)]
-async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> {
+async fn queue(batch: MessageBatch<EmailMessage>, env: Env, _ctx: Context) -> Result<()> {
     let store = Store::new(env.d1("DB")?);
     let settings = crate::jobs::settings(&env);
     for message in batch.messages()? {
-        let Job::SendEmail { delivery_id, .. } = message.body() else {
-            worker::console_error!("the site worker only sends emails; dropped {:?}", message.body());
-            message.ack();
-            continue;
-        };
-        let reason = match crate::jobs::alerts::send(&store, &env, delivery_id).await {
+        let delivery_id = &message.body().delivery_id;
+        let reason = match crate::jobs::alerts::send_to_subscriber(&store, &env, delivery_id).await {
             Ok(JobOutcome::Done) => {
                 message.ack();
                 continue;
