@@ -10,7 +10,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 export RUSTC_BOOTSTRAP=1
-for target in moderngov_xml moderngov_html cmis_html claims; do
+for target in moderngov_xml moderngov_html cmis_html claims alert_inputs; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   case "$target" in

@@ -131,6 +131,11 @@ pub async fn digest_published(ctx: &JobContext<'_>, council_id: &str, week: &str
 /// `after`) who follows what was published, queues them, and queues the next page.
 pub async fn fan_out(ctx: &JobContext<'_>, council_id: &str, published: &Published, after: &str) -> Result<JobOutcome> {
     let store = ctx.store;
+    if let Err(error) = EmailSettings::from_env(ctx.env, None) {
+        // Alerts are off: nothing is recorded that could never be sent.
+        worker::console_error!("email alerts are off: {error}");
+        return Ok(JobOutcome::Done);
+    }
     let Some(target) = target(store, council_id, published).await? else { return Ok(JobOutcome::Done) };
     let page = store.subscribers_page(council_id, target.frequency, after, SUBSCRIBERS_PER_PAGE).await?;
     let titles = committee_titles(store, council_id).await?;

@@ -73,10 +73,17 @@ pub async fn upkeep(store: &Store, documents: &Queue, settings: &Settings) -> Re
             break;
         }
     }
-    // Unconfirmed subscriptions go when their confirmation link has expired.
+    // Unconfirmed subscriptions go when their confirmation link has expired;
+    // email records when no cap or repeat check needs them.
     let unconfirmed_cutoff = stamp(started - Duration::hours(crate::notify::alerts::CONFIRM_HOURS));
-    let (expired, pruned) = store.expire_email_records(&unconfirmed_cutoff, &retention_cutoff, PRUNE_BATCH).await?;
-    report.unconfirmed_subscriptions_expired = expired;
-    report.email_records_pruned = pruned;
+    let records_cutoff = stamp(started - Duration::days(crate::notify::alerts::EMAIL_RECORD_DAYS));
+    for _ in 0..PRUNE_BATCHES {
+        let (expired, pruned) = store.expire_email_records(&unconfirmed_cutoff, &records_cutoff, PRUNE_BATCH).await?;
+        report.unconfirmed_subscriptions_expired += expired;
+        report.email_records_pruned += pruned;
+        if pruned < PRUNE_BATCH {
+            break;
+        }
+    }
     Ok(report)
 }

@@ -18,6 +18,9 @@ pub const LINK_DAYS: i64 = 90;
 /// At most this many keywords, each of at most `KEYWORD_CHARS` characters.
 pub const MAX_KEYWORDS: usize = 10;
 pub const KEYWORD_CHARS: usize = 60;
+/// How long the record of an email is kept: the daily cap needs a day of
+/// them, and a week's digest must not be sent twice in its week.
+pub const EMAIL_RECORD_DAYS: i64 = 14;
 /// Confirmation (or manage-link) emails to one address in a day, whatever the councils.
 pub const CONFIRMATIONS_PER_ADDRESS_PER_DAY: i64 = 5;
 
