@@ -138,7 +138,10 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         Job::MakeDigest { council_id, week } => {
             let (digest, new) = super::summaries::make_digest(ctx.store, council_id, week).await?;
             crate::storage::version::bump(ctx.env, council_id).await;
-            if let (Some(digest), true) = (digest, new) {
+            // A digest saved by a try that failed before telling it is told
+            // again by the next try (each email and delivery goes once).
+            let tell = new || digest.as_ref().is_some_and(super::summaries::recently_made);
+            if let (Some(digest), true) = (digest, tell) {
                 let data = serde_json::json!({
                     "council_id": council_id, "week": week, "version": digest["version"],
                     "url": super::webhooks::public_link(ctx, &format!("/councils/{council_id}/weeks/{week}")),

@@ -287,7 +287,7 @@ async fn announce_summary(
 /// the frequent "nothing changed" visits do no webhook work).
 const RETELL_WITHIN_MINUTES: i64 = 60;
 
-fn recently_made(latest: &Value) -> bool {
+pub(super) fn recently_made(latest: &Value) -> bool {
     latest["created_at"].as_str().and_then(|made| chrono::DateTime::parse_from_rfc3339(made).ok()).is_some_and(|made| {
         now_utc() - made.with_timezone(&chrono::Utc) < chrono::Duration::minutes(RETELL_WITHIN_MINUTES)
     })

@@ -432,8 +432,10 @@ pub const LIST_WEBHOOK_ENDPOINTS: &str =
 pub const ENDPOINTS_FOR_EVENT: &str = "SELECT id FROM webhook_endpoints WHERE enabled = 1 \
     AND (council_id IS NULL OR council_id = ?2) \
     AND (events = '[]' OR EXISTS (SELECT 1 FROM json_each(webhook_endpoints.events) WHERE value = ?1)) LIMIT 1000";
+/// A delivery recorded once: its id names its endpoint, event and happening,
+/// so the same event told again leaves the first record as it is.
 pub const INSERT_WEBHOOK_DELIVERY: &str =
-    "INSERT INTO webhook_deliveries (id, endpoint_id, event, payload, created_at) \
+    "INSERT OR IGNORE INTO webhook_deliveries (id, endpoint_id, event, payload, created_at) \
     VALUES (?1, ?2, ?3, ?4, ?5)";
 pub const GET_WEBHOOK_DELIVERY: &str = "SELECT d.id, d.endpoint_id, d.event, d.payload, d.status, d.attempts, \
     e.url, e.secret, e.enabled FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ?1";
