@@ -1986,3 +1986,88 @@ fn residents_follow_a_council_by_email_confirmed_changed_and_unsubscribed_in_one
         after_summary.as_millis()
     );
 }
+
+/// An integrator with an API key registers, lists and removes its own
+/// webhook endpoints on the site; deliveries reach it signed with the secret
+/// it was shown once; another key sees none of it; a revoked key stops both.
+#[test]
+fn integrators_register_their_own_webhooks_with_an_api_key() {
+    use council_digest::notify::webhooks::signature;
+    use support::fake_receiver::FakeReceiver;
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let receiver = FakeReceiver::start();
+    let base = h.fake.add_site("selfhook", coventry_like(Behaviour::Healthy));
+    h.register("selfhook", &base, json!({}));
+    let issue = |name: &str| {
+        let reply = h.admin("POST", "/admin/api-keys", Some(&json!({"name": name, "max_endpoints": 2})));
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json()
+    };
+    let newsroom = issue("Local newsroom");
+    let key = newsroom["key"].as_str().unwrap().to_string();
+    let campaign = issue("Campaign group");
+    let other_key = campaign["key"].as_str().unwrap().to_string();
+    let keys = h.admin("GET", "/admin/api-keys", None);
+    assert!(keys.body.contains("Local newsroom") && !keys.body.contains(&key), "keys are never listed");
+    assert_eq!(h.request("GET", "/api/v1/webhooks/ep_x", None, None).unwrap().status, 405);
+
+    let call = |method: &str, path: &str, body: Option<Value>, token: Option<&str>| {
+        h.request(method, path, body.as_ref(), token).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    };
+    assert_eq!(call("GET", "/api/v1/webhooks", None, None).status, 401);
+    assert_eq!(call("GET", "/api/v1/webhooks", None, Some("cdk_not-a-key")).status, 401);
+    let endpoint =
+        |path: &str| json!({"url": receiver.url(path), "council_id": "selfhook", "events": ["meeting.updated"]});
+    let registered = call("POST", "/api/v1/webhooks", Some(endpoint("/news")), Some(&key));
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    assert_eq!(registered.header("Cache-Control"), Some("no-store"));
+    let registered = registered.json();
+    let secret = registered["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"));
+    let refused = call("POST", "/api/v1/webhooks", Some(json!({"url": "http://news.example/hook"})), Some(&key));
+    assert_eq!(refused.status, 422);
+    let spare = call("POST", "/api/v1/webhooks", Some(endpoint("/spare")), Some(&key)).json();
+    let over = call("POST", "/api/v1/webhooks", Some(endpoint("/third")), Some(&key));
+    assert_eq!(over.status, 409, "two endpoints for this key: {}", over.body);
+
+    let mine = call("GET", "/api/v1/webhooks", None, Some(&key));
+    assert_eq!(mine.json()["endpoints"].as_array().unwrap().len(), 2);
+    assert!(!mine.body.contains("whsec_"), "secrets are shown once");
+    assert_eq!(call("GET", "/api/v1/webhooks", None, Some(&other_key)).json()["endpoints"], json!([]));
+    let id = registered["id"].as_str().unwrap().to_string();
+    let deliveries_path = format!("/api/v1/webhooks/{id}/deliveries");
+    assert_eq!(call("GET", &deliveries_path, None, Some(&other_key)).status, 404);
+    assert_eq!(call("DELETE", &format!("/api/v1/webhooks/{id}"), None, Some(&other_key)).status, 404);
+    let spare_id = spare["id"].as_str().unwrap();
+    assert_eq!(call("DELETE", &format!("/api/v1/webhooks/{spare_id}"), None, Some(&key)).status, 204);
+    assert_eq!(call("GET", "/api/v1/webhooks", None, Some(&key)).json()["endpoints"].as_array().unwrap().len(), 1);
+
+    h.scrape("selfhook");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while receiver.received("/news").len() < MEETINGS_IN_WINDOW {
+        assert!(Instant::now() < deadline, "{} deliveries", receiver.received("/news").len());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    for request in receiver.received("/news") {
+        let timestamp: i64 = request.headers["webhook-timestamp"].parse().unwrap();
+        let expected = signature(&secret, &request.headers["webhook-id"], timestamp, &request.body);
+        assert_eq!(expected.as_deref(), Some(request.headers["webhook-signature"].as_str()));
+        assert!(request.body.contains("\"meeting.updated\""));
+    }
+    assert!(receiver.received("/spare").is_empty(), "a removed endpoint gets nothing");
+    let listed = call("GET", &deliveries_path, None, Some(&key)).json();
+    assert!(listed["deliveries"].as_array().unwrap().iter().any(|d| d["status"] == "delivered"));
+
+    // Revoked: the key opens nothing, and its endpoint is switched off saying why.
+    let revoke = format!("/admin/api-keys/{}/revoke", newsroom["id"].as_str().unwrap());
+    assert_eq!(h.admin("POST", &revoke, None).status, 200);
+    assert_eq!(call("GET", "/api/v1/webhooks", None, Some(&key)).status, 401);
+    let endpoints = h.admin("GET", "/admin/webhooks", None).json();
+    let ours = endpoints["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == json!(id)).cloned().unwrap();
+    assert_eq!(
+        (ours["enabled"].as_i64(), ours["disabled_reason"].as_str()),
+        (Some(0), Some("its API key was revoked"))
+    );
+    assert_eq!(h.admin("POST", &revoke, None).status, 404, "revoked once");
+}

@@ -523,3 +523,29 @@ pub const EXPIRE_PENDING_SUBSCRIPTIONS: &str =
 /// Up to ?2 email records older than ?1.
 pub const DELETE_OLD_EMAIL_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE id IN \
     (SELECT id FROM email_deliveries WHERE created_at < ?1 LIMIT ?2)";
+
+// API keys for integrators, and the webhook endpoints registered with them.
+
+pub const INSERT_API_KEY: &str =
+    "INSERT INTO api_keys (id, name, key_hash, max_endpoints, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Keys, without their hashes.
+pub const LIST_API_KEYS: &str = "SELECT id, name, max_endpoints, created_at, revoked_at, \
+    (SELECT COUNT(*) FROM webhook_endpoints e WHERE e.api_key_id = api_keys.id) AS endpoints \
+    FROM api_keys ORDER BY created_at LIMIT 1000";
+pub const API_KEY_BY_HASH: &str =
+    "SELECT id, name, max_endpoints FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL";
+pub const REVOKE_API_KEY: &str =
+    "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING id";
+/// A revoked key's endpoints stop receiving events.
+pub const DISABLE_KEY_ENDPOINTS: &str = "UPDATE webhook_endpoints SET enabled = 0, \
+    disabled_reason = 'its API key was revoked', updated_at = ?2 WHERE api_key_id = ?1";
+pub const INSERT_KEY_WEBHOOK_ENDPOINT: &str =
+    "INSERT INTO webhook_endpoints (id, url, council_id, events, secret, created_at, updated_at, api_key_id) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)";
+/// A key's endpoints, without their secrets.
+pub const KEY_WEBHOOK_ENDPOINTS: &str =
+    "SELECT id, url, council_id, events, enabled, disabled_reason, consecutive_failures, \
+    created_at, updated_at FROM webhook_endpoints WHERE api_key_id = ?1 ORDER BY created_at LIMIT 1000";
+pub const KEY_OWNS_ENDPOINT: &str = "SELECT id FROM webhook_endpoints WHERE id = ?1 AND api_key_id = ?2";
+pub const DELETE_ENDPOINT_DELIVERIES: &str = "DELETE FROM webhook_deliveries WHERE endpoint_id = ?1";
+pub const DELETE_WEBHOOK_ENDPOINT: &str = "DELETE FROM webhook_endpoints WHERE id = ?1";

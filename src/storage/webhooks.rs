@@ -21,28 +21,84 @@ pub struct DeliveryRecord {
 }
 
 impl Store {
+    /// Registers an endpoint, for an operator (`api_key` None) or for a key's holder.
     pub async fn add_webhook_endpoint(
         &self,
         (id, url, council_id): (&str, &str, Option<&str>),
         events: &[String],
-        secret: &str,
+        (secret, api_key): (&str, Option<&str>),
         now: &str,
     ) -> Result<()> {
         let events = serde_json::to_string(events)?;
-        self.run(
-            q::INSERT_WEBHOOK_ENDPOINT,
-            &[Text(id), Text(url), OptText(council_id), Text(&events), Text(secret), Text(now)],
-        )
-        .await
+        let (sql, key) = match api_key {
+            None => (q::INSERT_WEBHOOK_ENDPOINT, OptText(None)),
+            Some(key) => (q::INSERT_KEY_WEBHOOK_ENDPOINT, Text(key)),
+        };
+        let mut fields = vec![Text(id), Text(url), OptText(council_id), Text(&events), Text(secret), Text(now)];
+        if api_key.is_some() {
+            fields.push(key);
+        }
+        self.run(sql, &fields).await
     }
 
-    pub async fn webhook_endpoints(&self) -> Result<Vec<Value>> {
-        let mut rows: Vec<Value> = self.rows(q::LIST_WEBHOOK_ENDPOINTS, &[]).await?;
+    /// Every endpoint (`api_key` None), or a key's; never with secrets.
+    pub async fn webhook_endpoints(&self, api_key: Option<&str>) -> Result<Vec<Value>> {
+        let mut rows: Vec<Value> = match api_key {
+            None => self.rows(q::LIST_WEBHOOK_ENDPOINTS, &[]).await?,
+            Some(key) => self.rows(q::KEY_WEBHOOK_ENDPOINTS, &[Text(key)]).await?,
+        };
         for row in &mut rows {
             let events = row["events"].as_str().and_then(|e| serde_json::from_str::<Value>(e).ok());
             row["events"] = events.unwrap_or(Value::Array(Vec::new()));
         }
         Ok(rows)
+    }
+
+    pub async fn add_api_key(
+        &self,
+        (id, name, key_hash): (&str, &str, &str),
+        max_endpoints: i64,
+        now: &str,
+    ) -> Result<()> {
+        self.run(q::INSERT_API_KEY, &[Text(id), Text(name), Text(key_hash), Int(max_endpoints), Text(now)]).await
+    }
+
+    pub async fn api_keys(&self) -> Result<Vec<Value>> {
+        self.rows(q::LIST_API_KEYS, &[]).await
+    }
+
+    /// The unrevoked key with this hash: (id, max endpoints).
+    pub async fn api_key(&self, key_hash: &str) -> Result<Option<(String, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            max_endpoints: i64,
+        }
+        let row: Option<Row> = self.row(q::API_KEY_BY_HASH, &[Text(key_hash)]).await?;
+        Ok(row.map(|r| (r.id, r.max_endpoints)))
+    }
+
+    /// Revokes a key and switches its endpoints off; answers whether it was a live key.
+    pub async fn revoke_api_key(&self, id: &str, now: &str) -> Result<bool> {
+        let revoked: Option<Value> = self.row(q::REVOKE_API_KEY, &[Text(id), Text(now)]).await?;
+        if revoked.is_some() {
+            self.run(q::DISABLE_KEY_ENDPOINTS, &[Text(id), Text(now)]).await?;
+        }
+        Ok(revoked.is_some())
+    }
+
+    pub async fn key_owns_endpoint(&self, endpoint_id: &str, api_key: &str) -> Result<bool> {
+        let row: Option<Value> = self.row(q::KEY_OWNS_ENDPOINT, &[Text(endpoint_id), Text(api_key)]).await?;
+        Ok(row.is_some())
+    }
+
+    /// Deletes an endpoint and the record of its deliveries.
+    pub async fn delete_webhook_endpoint(&self, endpoint_id: &str) -> Result<()> {
+        self.batch(vec![
+            self.statement(q::DELETE_ENDPOINT_DELIVERIES, &[Text(endpoint_id)])?,
+            self.statement(q::DELETE_WEBHOOK_ENDPOINT, &[Text(endpoint_id)])?,
+        ])
+        .await
     }
 
     pub async fn endpoints_for_event(&self, event: &str, council_id: &str) -> Result<Vec<String>> {

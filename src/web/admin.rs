@@ -107,48 +107,48 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         }
         Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
         Route::AdminWebhooks if req.method() == worker::Method::Get => {
-            json_response(&json!({"endpoints": store.webhook_endpoints().await?}), 200)
+            json_response(&json!({"endpoints": store.webhook_endpoints(None).await?}), 200)
         }
         Route::AdminWebhooks => {
+            let body = req.text().await.unwrap_or_default();
+            super::integrators::register_endpoint(&store, &body, None).await
+        }
+        Route::AdminApiKeys if req.method() == worker::Method::Get => {
+            json_response(&json!({"keys": store.api_keys().await?}), 200)
+        }
+        Route::AdminApiKeys => {
             #[derive(serde::Deserialize)]
-            struct EndpointInput {
-                url: String,
+            struct KeyInput {
+                name: String,
                 #[serde(default)]
-                council_id: Option<String>,
-                #[serde(default)]
-                events: Vec<String>,
+                max_endpoints: Option<i64>,
             }
-            let input: EndpointInput = match req.json().await {
+            let input: KeyInput = match req.json().await {
                 Ok(input) => input,
-                Err(error) => {
-                    return problem(400, "Bad Request", &format!("body must be an endpoint as JSON: {error}"))
-                }
+                Err(error) => return problem(400, "Bad Request", &format!("body must be {{\"name\": …}}: {error}")),
             };
-            use crate::notify::webhooks::{check_endpoint, check_events, new_secret};
-            if let Err(message) = check_endpoint(&input.url).and_then(|_| check_events(&input.events)) {
-                return problem(422, "Unprocessable Content", &message);
+            let name = input.name.trim();
+            if name.is_empty() || name.len() > 200 {
+                return problem(422, "Unprocessable Content", "name the key's holder (at most 200 characters)");
             }
-            if let Some(council) = &input.council_id {
-                if store.council(council).await?.is_none() {
-                    return problem(422, "Unprocessable Content", "no council has that id");
-                }
-            }
+            let max_endpoints = input.max_endpoints.unwrap_or(10).clamp(1, 100);
             let random = match crate::jobs::webhooks::random_secret() {
                 Ok(random) => random,
                 Err(message) => return problem(500, "Internal Server Error", &message),
             };
-            let secret = new_secret(&random);
-            let id = format!("ep_{}", &crate::storage::records::sha256_hex(&random)[..16]);
-            let now = stamp(now_utc());
-            store
-                .add_webhook_endpoint((&id, &input.url, input.council_id.as_deref()), &input.events, &secret, &now)
-                .await?;
-            // The secret is shown this once, to the one who registered the endpoint.
-            json_response(
-                &json!({"id": id, "url": input.url, "council_id": input.council_id, "events": input.events, "secret": secret}),
+            let (id, key) = super::integrators::new_api_key(&random);
+            let hash = super::integrators::api_key_hash(&key);
+            store.add_api_key((&id, name, &hash), max_endpoints, &stamp(now_utc())).await?;
+            // The key is shown this once; only its hash is kept.
+            super::integrators::json_no_store(
+                &json!({"id": id, "name": name, "max_endpoints": max_endpoints, "key": key}),
                 201,
             )
         }
+        Route::AdminApiKeyRevoke(id) => match store.revoke_api_key(&id, &stamp(now_utc())).await? {
+            true => json_response(&json!({"id": id, "revoked": true}), 200),
+            false => problem(404, "Not Found", "no live key has that id"),
+        },
         Route::AdminWebhookDeliveries(id) => {
             json_response(&json!({"endpoint_id": id, "deliveries": store.endpoint_deliveries(&id).await?}), 200)
         }

@@ -38,6 +38,9 @@ impl LimitClass {
             | Route::ApiCouncillor(_)
             | Route::ApiDecisions(_)
             | Route::ApiDecision(_)
+            | Route::ApiWebhooks
+            | Route::ApiWebhook(_)
+            | Route::ApiWebhookDeliveries(_)
             | Route::Mcp => Some(LimitClass::Api),
             _ => Some(LimitClass::Page),
         }

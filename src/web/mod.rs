@@ -7,6 +7,7 @@ pub mod admin;
 pub mod alerts;
 pub mod feeds;
 pub mod html;
+pub mod integrators;
 pub mod limits;
 pub mod mcp;
 pub mod pages;
@@ -276,6 +277,10 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
         | Route::AlertsManage
         | Route::AlertsUnsubscribe
         | Route::AlertsDelete => alerts::handle(req, &env, current, &origin).await,
+        Route::ApiWebhooks | Route::ApiWebhook(_) | Route::ApiWebhookDeliveries(_) => {
+            // Writes and a key's own data: the primary, not a replica.
+            integrators::handle(req, &Store::new(env.d1("DB")?), current).await
+        }
         Route::Mcp => {
             let body = req.text().await.unwrap_or_default();
             let reply = match mcp::read_message(&body) {
@@ -860,9 +865,38 @@ async fn your_councillors(
 }
 
 /// 405 with the methods the path takes.
+/// The methods a path answers, for `Allow`.
+fn allowed_methods(path: &str) -> String {
+    let mut allowed = Vec::new();
+    for method in ["GET", "POST", "DELETE"] {
+        if !matches!(route(method, path), Route::MethodNotAllowed | Route::NotFound) {
+            allowed.push(method);
+            if method == "GET" {
+                allowed.push("HEAD");
+            }
+        }
+    }
+    allowed.join(", ")
+}
+
 pub(crate) fn method_not_allowed(path: &str) -> Result<Response> {
-    let allow = if route("GET", path) == Route::MethodNotAllowed { "POST" } else { "GET, HEAD" };
+    let allow = allowed_methods(path);
     let response = problem(405, "Method Not Allowed", &format!("this path takes {allow}"))?;
-    response.headers().set("Allow", allow)?;
+    response.headers().set("Allow", &allow)?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_names_every_method_a_path_takes() {
+        assert_eq!(allowed_methods("/api/v1/councils"), "GET, HEAD");
+        assert_eq!(allowed_methods("/mcp"), "POST");
+        assert_eq!(allowed_methods("/api/v1/webhooks"), "GET, HEAD, POST");
+        assert_eq!(allowed_methods("/api/v1/webhooks/ep_1"), "DELETE");
+        assert_eq!(allowed_methods("/alerts/delete"), "POST");
+        assert_eq!(allowed_methods("/alerts/confirm"), "GET, HEAD, POST");
+    }
 }

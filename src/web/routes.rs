@@ -62,6 +62,14 @@ pub enum Route {
     AdminWebhooks,
     AdminWebhookDeliveries(String),
     AdminWebhookReplay(String),
+    /// GET: integrators' API keys; POST: issue one.
+    AdminApiKeys,
+    AdminApiKeyRevoke(String),
+    /// An API key's own webhook endpoints: GET lists, POST registers.
+    ApiWebhooks,
+    /// DELETE: remove one of the key's endpoints.
+    ApiWebhook(String),
+    ApiWebhookDeliveries(String),
     NotFound,
     MethodNotAllowed,
 }
@@ -208,6 +216,13 @@ pub fn route(method: &str, path: &str) -> Route {
         ["admin", "webhooks", "deliveries", id, "replay"] if is_id(id) => {
             expect(post, Route::AdminWebhookReplay(id.to_string()))
         }
+        ["admin", "api-keys"] => expect(get || post, Route::AdminApiKeys),
+        ["admin", "api-keys", id, "revoke"] if is_id(id) => expect(post, Route::AdminApiKeyRevoke(id.to_string())),
+        ["api", "v1", "webhooks"] => expect(get || post, Route::ApiWebhooks),
+        ["api", "v1", "webhooks", id] if is_id(id) => expect(method == "DELETE", Route::ApiWebhook(id.to_string())),
+        ["api", "v1", "webhooks", id, "deliveries"] if is_id(id) => {
+            expect(get, Route::ApiWebhookDeliveries(id.to_string()))
+        }
         _ => Route::NotFound,
     }
 }
@@ -228,6 +243,8 @@ impl Route {
                 | Route::AdminWebhooks
                 | Route::AdminWebhookDeliveries(_)
                 | Route::AdminWebhookReplay(_)
+                | Route::AdminApiKeys
+                | Route::AdminApiKeyRevoke(_)
         )
     }
 }
@@ -418,6 +435,16 @@ mod tests {
         assert_eq!(site_route("GET", "/alerts/delete"), Route::MethodNotAllowed);
         assert_eq!(site_route("DELETE", "/alerts/manage"), Route::MethodNotAllowed);
         assert_eq!(ingest_route("POST", "/councils/kent/alerts"), Route::NotFound);
+    }
+
+    #[test]
+    fn integrators_manage_their_own_webhooks_on_the_site() {
+        assert_eq!(site_route("POST", "/api/v1/webhooks"), Route::ApiWebhooks);
+        assert_eq!(site_route("DELETE", "/api/v1/webhooks/ep_1"), Route::ApiWebhook("ep_1".into()));
+        assert_eq!(site_route("GET", "/api/v1/webhooks/ep_1"), Route::MethodNotAllowed);
+        assert_eq!(site_route("GET", "/api/v1/webhooks/ep_1/deliveries"), Route::ApiWebhookDeliveries("ep_1".into()));
+        assert_eq!(site_route("POST", "/admin/api-keys"), Route::NotFound, "keys are issued on the ingest worker");
+        assert_eq!(ingest_route("POST", "/admin/api-keys/key_1/revoke"), Route::AdminApiKeyRevoke("key_1".into()));
     }
 
     #[test]
