@@ -26,7 +26,7 @@ target/debug/examples/fake_council --port "$DEMO_PORT" &
 DEMO_PID=$!
 # The ingest worker: crons, queues and admin routes.
 SKIP_WORKER_BUILD=1 wrangler dev -c wrangler.toml --ip 127.0.0.1 --port "$INGEST_PORT" --inspector-port 9230 \
-  --test-scheduled --show-interactive-dev-session=false &
+  --test-scheduled --show-interactive-dev-session=false --var "PUBLIC_ORIGIN:http://127.0.0.1:$PORT" &
 INGEST_PID=$!
 trap 'kill $DEMO_PID $INGEST_PID 2>/dev/null || true' EXIT
 # The site worker starts once the ingest worker answers: two runtimes opening

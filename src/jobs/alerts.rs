@@ -267,32 +267,47 @@ pub struct EmailMessage {
     pub kind: String,
     pub council_id: String,
     pub delivery_id: String,
+    /// The site's origin as the request that asked for the email saw it, for
+    /// links when `PUBLIC_ORIGIN` is not set (local development).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl EmailMessage {
-    pub fn new(council_id: &str, delivery_id: &str) -> Self {
-        Self { kind: "send_email".into(), council_id: council_id.into(), delivery_id: delivery_id.into() }
+    pub fn new(council_id: &str, delivery_id: &str, origin: Option<&str>) -> Self {
+        Self {
+            kind: "send_email".into(),
+            council_id: council_id.into(),
+            delivery_id: delivery_id.into(),
+            origin: origin.map(str::to_string),
+        }
     }
 }
 
 /// Sends one recorded email of any kind (the ingest worker).
 pub async fn send(store: &Store, env: &Env, delivery_id: &str) -> Result<JobOutcome> {
-    deliver(store, env, delivery_id, AnyEmail).await
+    deliver(store, (env, None), delivery_id, AnyEmail).await
 }
 
 /// Sends one confirmation or manage-link email (the site worker: it links
 /// no alert or digest composition).
-pub async fn send_to_subscriber(store: &Store, env: &Env, delivery_id: &str) -> Result<JobOutcome> {
-    deliver(store, env, delivery_id, SubscriberEmail).await
+pub async fn send_to_subscriber(store: &Store, env: &Env, message: &EmailMessage) -> Result<JobOutcome> {
+    deliver(store, (env, message.origin.as_deref()), &message.delivery_id, SubscriberEmail).await
 }
 
-async fn deliver(store: &Store, env: &Env, delivery_id: &str, composer: impl Composer) -> Result<JobOutcome> {
+/// Sends one email; `origin` stands in for `PUBLIC_ORIGIN` when that is not set.
+async fn deliver(
+    store: &Store,
+    (env, origin): (&Env, Option<&str>),
+    delivery_id: &str,
+    composer: impl Composer,
+) -> Result<JobOutcome> {
     let Some(email) = store.email_delivery(delivery_id).await? else { return Ok(JobOutcome::Done) };
     if email.status != "queued" {
         // Sent already (a message delivered twice), or closed.
         return Ok(JobOutcome::Done);
     }
-    let settings = match EmailSettings::from_env(env, None) {
+    let settings = match EmailSettings::from_env(env, origin) {
         Ok(settings) => settings,
         Err(error) => return attempt_failed(store, &email, &format!("email is not configured: {error}")).await,
     };

@@ -188,11 +188,16 @@ mod tests {
 
     #[test]
     fn the_site_workers_email_message_is_a_send_email_job() {
-        let message = alerts::EmailMessage::new("kent", "em_1");
+        let message = alerts::EmailMessage::new("kent", "em_1", None);
         let json = serde_json::to_value(&message).unwrap();
         let job = Job::SendEmail { council_id: "kent".into(), delivery_id: "em_1".into() };
         assert_eq!(json, serde_json::to_value(&job).unwrap());
         assert_eq!(serde_json::from_value::<Job>(json).unwrap(), job);
+        // With the origin the request saw, for links where PUBLIC_ORIGIN is not set.
+        let local = alerts::EmailMessage::new("kent", "em_1", Some("http://127.0.0.1:8787"));
+        let json = serde_json::to_string(&local).unwrap();
+        assert_eq!(serde_json::from_str::<alerts::EmailMessage>(&json).unwrap(), local);
+        assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
     }
 
     #[test]

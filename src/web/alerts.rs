@@ -266,7 +266,8 @@ impl Context<'_> {
             let email_id = delivery_id(&id, kind, &stamp(now));
             let email = (email_id.clone(), id.clone(), key, kind, id.clone(), "{}".to_string());
             self.store.add_emails(&[email], &stamp(now)).await?;
-            self.env.queue("EMAILS")?.send(EmailMessage::new(council_id, &email_id)).await?;
+            let message = EmailMessage::new(council_id, &email_id, Some(&self.settings.origin));
+            self.env.queue("EMAILS")?.send(message).await?;
         }
         message(
             self.canonical,

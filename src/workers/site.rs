@@ -23,8 +23,9 @@ async fn queue(batch: MessageBatch<EmailMessage>, env: Env, _ctx: Context) -> Re
     let store = Store::new(env.d1("DB")?);
     let settings = crate::jobs::settings(&env);
     for message in batch.messages()? {
-        let delivery_id = &message.body().delivery_id;
-        let reason = match crate::jobs::alerts::send_to_subscriber(&store, &env, delivery_id).await {
+        let email = message.body();
+        let delivery_id = &email.delivery_id;
+        let reason = match crate::jobs::alerts::send_to_subscriber(&store, &env, email).await {
             Ok(JobOutcome::Done) => {
                 message.ack();
                 continue;
