@@ -32,7 +32,7 @@ pub struct CommitteeChoice {
 pub struct AlertsPage {
     pub canonical: String,
     pub search_query: String,
-    /// subscribe | manage | confirm | unsubscribe | done
+    /// subscribe | manage | button (one button: confirm, unsubscribe) | done
     pub mode: &'static str,
     pub heading: String,
     pub notice: String,
@@ -182,6 +182,20 @@ impl Context<'_> {
         }
     }
 
+    /// A page whose one button POSTs to `action`.
+    fn button_page(&self, (heading, text): (String, String), action: &str, button: &str) -> Result<Response> {
+        let page = AlertsPage {
+            canonical: self.canonical.to_string(),
+            mode: "button",
+            heading,
+            paragraphs: vec![text],
+            action: action.to_string(),
+            button: button.to_string(),
+            ..AlertsPage::default()
+        };
+        respond(&page, 200)
+    }
+
     fn gone(&self) -> Result<Response> {
         message(
             self.canonical,
@@ -304,16 +318,9 @@ impl Context<'_> {
         };
         let name = subscription.council_name.clone();
         if !post {
-            let page = AlertsPage {
-                canonical: self.canonical.to_string(),
-                mode: "confirm",
-                heading: format!("Confirm your alerts for {name}"),
-                paragraphs: vec![format!("Press the button to start your email alerts for {name}.")],
-                action: format!("/alerts/confirm?token={token}"),
-                button: "Confirm my alerts".into(),
-                ..AlertsPage::default()
-            };
-            return respond(&page, 200);
+            let heading = format!("Confirm your alerts for {name}");
+            let text = format!("Press the button to start your email alerts for {name}.");
+            return self.button_page((heading, text), &format!("/alerts/confirm?token={token}"), "Confirm my alerts");
         }
         self.store.confirm_subscription(&subscription.id, &stamp(now_utc())).await?;
         let manage = self.settings.link(Purpose::Manage, &subscription.id);
@@ -379,7 +386,7 @@ impl Context<'_> {
     }
 
     /// POST (a mail program's one-click request, or the button) unsubscribes;
-    /// GET shows the button. Asking twice is answered the same.
+    /// GET shows the button. Asked again, the link finds nothing and says so.
     async fn unsubscribe(&self, token: &str, post: bool) -> Result<Response> {
         let subscription = match self.subscription(token, Purpose::Unsubscribe).await {
             Ok(subscription) => subscription,
@@ -387,16 +394,9 @@ impl Context<'_> {
         };
         let name = subscription.council_name.clone();
         if !post {
-            let page = AlertsPage {
-                canonical: self.canonical.to_string(),
-                mode: "unsubscribe",
-                heading: format!("Stop your alerts for {name}"),
-                paragraphs: vec![format!("Press the button to stop every email alert for {name}.")],
-                action: format!("/alerts/unsubscribe?token={token}"),
-                button: "Unsubscribe".into(),
-                ..AlertsPage::default()
-            };
-            return respond(&page, 200);
+            let heading = format!("Stop your alerts for {name}");
+            let text = format!("Press the button to stop every email alert for {name}.");
+            return self.button_page((heading, text), &format!("/alerts/unsubscribe?token={token}"), "Unsubscribe");
         }
         self.store.delete_subscription(&subscription.id).await?;
         message(

@@ -6,13 +6,13 @@
 //! answered as before and not delivered again. Every request is kept.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+use super::http::{serve, Answer, Request};
 
 pub const API_KEY: &str = "re_test_key";
 
@@ -36,17 +36,10 @@ pub struct FakeEmail {
 
 impl FakeEmail {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake email provider");
-        let port = listener.local_addr().unwrap().port();
-        let server = Self { port, requests: Arc::default() };
-        let handler = server.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let handler = handler.clone();
-                thread::spawn(move || handler.serve(stream));
-            }
-        });
-        server
+        let requests: Arc<Mutex<Vec<SentEmail>>> = Arc::default();
+        let kept = Arc::clone(&requests);
+        let port = serve(move |request| answer(&kept, request));
+        Self { port, requests }
     }
 
     pub fn base_url(&self) -> String {
@@ -84,80 +77,44 @@ impl FakeEmail {
             thread::sleep(Duration::from_millis(200));
         }
     }
+}
 
-    fn serve(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).is_err() {
-            return;
-        }
-        let mut headers = HashMap::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
-            }
-        }
-        let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
-        let mut body = vec![0; length];
-        let _ = reader.read_exact(&mut body);
-        let email: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let field = |name: &str| email[name].as_str().unwrap_or_default().to_string();
-        let to = email["to"][0].as_str().unwrap_or_default().to_string();
-        let key = headers.get("idempotency-key").cloned().unwrap_or_default();
-        let (status, reply) = {
-            let mut requests = self.requests.lock().unwrap();
-            let tried = requests.iter().any(|r| r.idempotency_key == key);
-            let (status, reply) = if !request_line.starts_with("POST /emails ") {
-                (404, r#"{"name":"not_found","message":"no such route"}"#.to_string())
-            } else if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {API_KEY}")) {
-                (401, r#"{"name":"invalid_api_key","message":"API key is invalid"}"#.to_string())
-            } else if to.is_empty()
-                || field("from").is_empty()
-                || field("subject").is_empty()
-                || field("text").is_empty()
-                || field("html").is_empty()
-            {
-                (
-                    422,
-                    r#"{"name":"validation_error","message":"from, to, subject, text and html are required"}"#
-                        .to_string(),
-                )
-            } else if to.ends_with(".invalid") {
-                (
-                    422,
-                    format!(r#"{{"name":"validation_error","message":"Invalid `to` field: {to} is not deliverable"}}"#),
-                )
-            } else if to.starts_with("flaky") && !tried {
-                (503, r#"{"name":"internal_server_error","message":"try again"}"#.to_string())
-            } else {
-                (200, format!(r#"{{"id":"fake-{}"}}"#, requests.len() + 1))
-            };
-            let extra: HashMap<String, String> = email["headers"]
-                .as_object()
-                .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
-                .unwrap_or_default();
-            requests.push(SentEmail {
-                to,
-                subject: field("subject"),
-                text: field("text"),
-                html: field("html"),
-                headers: extra,
-                idempotency_key: key,
-                status,
-                at: Instant::now(),
-            });
-            (status, reply)
-        };
-        let head = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            reply.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(reply.as_bytes());
-    }
+/// Answers one request as the provider would, and keeps it.
+fn answer(requests: &Mutex<Vec<SentEmail>>, request: Request) -> Answer {
+    let email: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let field = |name: &str| email[name].as_str().unwrap_or_default().to_string();
+    let to = email["to"][0].as_str().unwrap_or_default().to_string();
+    let key = request.headers.get("idempotency-key").cloned().unwrap_or_default();
+    let complete =
+        [&to, &field("from"), &field("subject"), &field("text"), &field("html")].iter().all(|f| !f.is_empty());
+    let mut requests = requests.lock().unwrap();
+    let tried = requests.iter().any(|r| r.idempotency_key == key);
+    let (status, reply) = if request.method != "POST" || request.path != "/emails" {
+        (404, r#"{"name":"not_found","message":"no such route"}"#.to_string())
+    } else if request.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {API_KEY}")) {
+        (401, r#"{"name":"invalid_api_key","message":"API key is invalid"}"#.to_string())
+    } else if !complete {
+        (422, r#"{"name":"validation_error","message":"from, to, subject, text and html are required"}"#.to_string())
+    } else if to.ends_with(".invalid") {
+        (422, format!(r#"{{"name":"validation_error","message":"Invalid `to` field: {to} is not deliverable"}}"#))
+    } else if to.starts_with("flaky") && !tried {
+        (503, r#"{"name":"internal_server_error","message":"try again"}"#.to_string())
+    } else {
+        (200, format!(r#"{{"id":"fake-{}"}}"#, requests.len() + 1))
+    };
+    let headers: HashMap<String, String> = email["headers"]
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+        .unwrap_or_default();
+    requests.push(SentEmail {
+        to,
+        subject: field("subject"),
+        text: field("text"),
+        html: field("html"),
+        headers,
+        idempotency_key: key,
+        status,
+        at: Instant::now(),
+    });
+    Answer { status, content_type: "application/json", body: reply }
 }

@@ -6,3 +6,4 @@ pub mod fake_llm;
 pub mod fake_postcodes;
 pub mod fake_receiver;
 pub mod harness;
+pub mod http;
