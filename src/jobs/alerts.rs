@@ -138,7 +138,11 @@ pub async fn fan_out(ctx: &JobContext<'_>, council_id: &str, published: &Publish
     }
     let Some(target) = target(store, council_id, published).await? else { return Ok(JobOutcome::Done) };
     let page = store.subscribers_page(council_id, target.frequency, after, SUBSCRIBERS_PER_PAGE).await?;
-    let titles = committee_titles(store, council_id).await?;
+    // A digest is narrowed by committee title; a meeting has its committee's id.
+    let titles = match &target.what {
+        Target::Digest { .. } if !page.is_empty() => committee_titles(store, council_id).await?,
+        _ => Vec::new(),
+    };
     let mut emails: Vec<NewEmail> = Vec::new();
     for subscriber in &page {
         let preferences = subscriber.preferences();

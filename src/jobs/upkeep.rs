@@ -77,11 +77,11 @@ pub async fn upkeep(store: &Store, documents: &Queue, settings: &Settings) -> Re
     // email records when no cap or repeat check needs them.
     let unconfirmed_cutoff = stamp(started - Duration::hours(crate::notify::alerts::CONFIRM_HOURS));
     let records_cutoff = stamp(started - Duration::days(crate::notify::alerts::EMAIL_RECORD_DAYS));
+    report.unconfirmed_subscriptions_expired = store.expire_unconfirmed(&unconfirmed_cutoff).await?;
     for _ in 0..PRUNE_BATCHES {
-        let (expired, pruned) = store.expire_email_records(&unconfirmed_cutoff, &records_cutoff, PRUNE_BATCH).await?;
-        report.unconfirmed_subscriptions_expired += expired;
-        report.email_records_pruned += pruned;
-        if pruned < PRUNE_BATCH {
+        let deleted = store.prune_email_records(&records_cutoff, PRUNE_BATCH).await?;
+        report.email_records_pruned += deleted;
+        if deleted < PRUNE_BATCH {
             break;
         }
     }

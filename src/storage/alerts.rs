@@ -216,20 +216,17 @@ impl Store {
         self.run(q::EMAIL_CLOSED, &[Text(id), Text(status), Text(reason)]).await
     }
 
-    /// Deletes unconfirmed subscriptions made before `cutoff` and up to
-    /// `limit` email records older than `records_cutoff`; answers how many of each went.
-    pub async fn expire_email_records(
-        &self,
-        cutoff: &str,
-        records_cutoff: &str,
-        limit: usize,
-    ) -> Result<(usize, usize)> {
-        let changes = |result: worker::D1Result| result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0);
+    /// Deletes unconfirmed subscriptions made before `cutoff` (and their
+    /// confirmation emails' records); answers how many went.
+    pub async fn expire_unconfirmed(&self, cutoff: &str) -> Result<usize> {
         self.statement(q::EXPIRED_PENDING_DELIVERIES, &[Text(cutoff)])?.run().await?;
-        let pending = changes(self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?.run().await?);
-        let old = changes(
-            self.statement(q::DELETE_OLD_EMAIL_DELIVERIES, &[Text(records_cutoff), Int(limit as i64)])?.run().await?,
-        );
-        Ok((pending, old))
+        let result = self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?.run().await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+    }
+
+    /// Deletes up to `limit` email records older than `cutoff`; answers how many went.
+    pub async fn prune_email_records(&self, cutoff: &str, limit: usize) -> Result<usize> {
+        let result = self.statement(q::DELETE_OLD_EMAIL_DELIVERIES, &[Text(cutoff), Int(limit as i64)])?.run().await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }
 }

@@ -157,6 +157,32 @@ fn date_arg(params: &Value, name: &str) -> std::result::Result<Option<chrono::Na
     }
 }
 
+/// The council a tool call names and the dates it covers (`from` and `to`
+/// as given, else `default_days` back and `ahead_days` on from the council's
+/// today), as `YYYY-MM-DD`; or what the model should be told is wrong.
+async fn council_and_window(
+    params: &Value,
+    store: &Store,
+    (default_days, ahead_days): (i64, i64),
+) -> Result<std::result::Result<(crate::storage::CouncilRow, String, String), String>> {
+    let Some(council_id) = arg(params, "council_id") else { return Ok(Err("council_id is required".into())) };
+    let Some(council) = store.council(council_id).await? else {
+        return Ok(Err(format!("no council has the id {council_id:?}; find it with find_councils")));
+    };
+    let today = crate::time::local_date(crate::time::now_utc(), crate::time::parse_time_zone(&council.time_zone));
+    let (from, to) = match (date_arg(params, "from"), date_arg(params, "to")) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(message), _) | (_, Err(message)) => return Ok(Err(message)),
+    };
+    let default = (today - chrono::Duration::days(default_days), today + chrono::Duration::days(ahead_days));
+    let window = super::routes::date_window(
+        from.map(|d| d.to_string()).as_deref(),
+        to.map(|d| d.to_string()).as_deref(),
+        default,
+    );
+    Ok(window.map(|(from, to)| (council, from.to_string(), to.to_string())))
+}
+
 /// Answers one request.
 pub async fn answer(call: Call, store: &Store, env: &Env, origin: &str) -> Result<Reply> {
     let Call { id, method, params } = call;
@@ -241,27 +267,11 @@ async fn find_councils(
 }
 
 async fn list_meetings(params: &Value, store: &Store, origin: &str) -> Result<std::result::Result<Value, String>> {
-    let Some(council_id) = arg(params, "council_id") else { return Ok(Err("council_id is required".into())) };
-    let Some(council) = store.council(council_id).await? else {
-        return Ok(Err(format!("no council has the id {council_id:?}; find it with find_councils")));
-    };
-    let today = crate::time::local_date(crate::time::now_utc(), crate::time::parse_time_zone(&council.time_zone));
-    let (from, to) = match (date_arg(params, "from"), date_arg(params, "to")) {
-        (Ok(from), Ok(to)) => (from, to),
-        (Err(message), _) | (_, Err(message)) => return Ok(Err(message)),
-    };
-    let default = (today - chrono::Duration::days(28), today + chrono::Duration::days(28));
-    let window = super::routes::date_window(
-        from.map(|d| d.to_string()).as_deref(),
-        to.map(|d| d.to_string()).as_deref(),
-        default,
-    );
-    let (from, to) = match window {
-        Ok(window) => window,
+    let (council, from, to) = match council_and_window(params, store, (28, 28)).await? {
+        Ok(found) => found,
         Err(message) => return Ok(Err(message)),
     };
     let limit = params["arguments"]["limit"].as_u64().unwrap_or(50).clamp(1, 100) as usize;
-    let (from, to) = (from.to_string(), to.to_string());
     let rows = store
         .find_meetings(Some(&council.id), arg(params, "committee_id"), (&from, &to), None, ("", ""), limit)
         .await?;
@@ -349,22 +359,8 @@ async fn document_pages(params: &Value, store: &Store, env: &Env) -> Result<std:
 }
 
 async fn list_decisions(params: &Value, store: &Store, origin: &str) -> Result<std::result::Result<Value, String>> {
-    let Some(council_id) = arg(params, "council_id") else { return Ok(Err("council_id is required".into())) };
-    let Some(council) = store.council(council_id).await? else {
-        return Ok(Err(format!("no council has the id {council_id:?}; find it with find_councils")));
-    };
-    let today = crate::time::local_date(crate::time::now_utc(), crate::time::parse_time_zone(&council.time_zone));
-    let (from, to) = match (date_arg(params, "from"), date_arg(params, "to")) {
-        (Ok(from), Ok(to)) => (from, to),
-        (Err(message), _) | (_, Err(message)) => return Ok(Err(message)),
-    };
-    let window = super::routes::date_window(
-        from.map(|d| d.to_string()).as_deref(),
-        to.map(|d| d.to_string()).as_deref(),
-        (today - chrono::Duration::days(90), today),
-    );
-    let (from, to) = match window {
-        Ok((from, to)) => (from.to_string(), to.to_string()),
+    let (council, from, to) = match council_and_window(params, store, (90, 0)).await? {
+        Ok(found) => found,
         Err(message) => return Ok(Err(message)),
     };
     let key_only = params["arguments"]["key_only"].as_bool().unwrap_or(false);
