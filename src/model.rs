@@ -130,6 +130,22 @@ impl DocumentKind {
         }
     }
 
+    /// The kind a stored `as_str` names; an unknown name reads as `Other`.
+    pub fn parse(text: &str) -> Self {
+        [
+            Self::AgendaFrontsheet,
+            Self::ReportsPack,
+            Self::PrintedMinutes,
+            Self::Supplement,
+            Self::Decisions,
+            Self::ItemDocument,
+            Self::DecisionDocument,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+        .unwrap_or(Self::Other)
+    }
+
     /// A meeting-level document's kind, from ModernGov's `?T=` type code or its title.
     pub fn classify_meeting_document(url: &str, title: &str) -> Self {
         let type_code =
@@ -215,6 +231,19 @@ pub struct Attendee {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_document_kinds_read_back() {
+        for kind in [
+            DocumentKind::PrintedMinutes,
+            DocumentKind::ReportsPack,
+            DocumentKind::DecisionDocument,
+            DocumentKind::Other,
+        ] {
+            assert_eq!(DocumentKind::parse(kind.as_str()), kind);
+        }
+        assert_eq!(DocumentKind::parse("no such kind"), DocumentKind::Other);
+    }
 
     #[test]
     fn classifies_meeting_documents() {

@@ -365,6 +365,75 @@ fn late_minutes_are_collected_and_the_summary_remade() {
 }
 
 #[test]
+fn late_minutes_are_stored_while_the_meeting_page_fails() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    // A Cabinet meeting six weeks ago without minutes, read in full once.
+    let late_id = 5901;
+    site.meetings.push(support::fake_council::FakeMeeting {
+        id: late_id,
+        committee_id: 101,
+        date: chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive()
+            - chrono::Duration::days(43),
+        cancelled: false,
+        with_minutes: false,
+    });
+    site.serve_documents = true;
+    let base = h.fake.add_site("pagefails", site);
+    h.register("pagefails", &base, json!({"coverage": "supported"}));
+    let first = h.scrape("pagefails");
+    assert_eq!(count(&first, "meetings_new"), MEETINGS_IN_WINDOW as i64 + 1, "{first:#}");
+    let late = format!("pagefails-{late_id}");
+    let path = format!("/api/v1/meetings/{late}");
+    let before = h.get(&path).json();
+    assert_eq!(before["minutes_published"], 0, "{before:#}");
+    let kinds = |meeting: &Value| -> Vec<String> {
+        meeting["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(kinds(&before), ["agenda_frontsheet", "reports_pack"], "the page's documents: {before:#}");
+    settled_documents(h, "pagefails", Duration::from_secs(180));
+    settled_summaries(h, "pagefails", MEETINGS_IN_WINDOW, Duration::from_secs(120));
+    assert_eq!(h.get(&path).json()["summary"]["version"], 1);
+    let frontsheet = h.get(&path).json()["documents"][0].clone();
+    assert_eq!(frontsheet["text_status"], "extracted", "{frontsheet:#}");
+
+    // The meeting's page now answers 404 while the web service publishes the
+    // minutes, and its documents can no longer be downloaded.
+    h.fake.fail_meeting_page("pagefails", late_id, true);
+    h.fake.serve_documents("pagefails", false);
+    h.fake.publish_minutes("pagefails", late_id);
+    let later = h.scrape_full("pagefails");
+    assert_eq!(count(&later, "meetings_changed"), 1, "the web service's minutes are a change: {later:#}");
+    assert_eq!(later["status"], "partial", "the failed page is the run's error: {later:#}");
+    let meeting = h.get(&path).json();
+    assert_eq!(meeting["minutes_published"], 1, "{meeting:#}");
+    assert!(meeting["agenda_items"][0]["minutes_text"].as_str().unwrap_or_default().contains("as a correct record"));
+    assert_eq!(meeting["title"], before["title"], "the page's heading is kept");
+    assert_eq!(kinds(&meeting), ["agenda_frontsheet", "reports_pack"], "the page's documents are kept: {meeting:#}");
+    let error = meeting["read_error"].as_str().unwrap_or_default();
+    assert!(error.contains("meeting page unavailable") && error.contains("404"), "{meeting:#}");
+    let page = h.get(&format!("/meetings/{late}"));
+    assert!(page.body.contains("could not be read from the council"), "the page says it is partial");
+    let remade = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 2)["summary"].clone();
+    let reason = remade["updated_reason"].as_str().unwrap_or_default().to_lowercase();
+    assert!(reason.contains("minutes"), "the new version says why: {remade:#}");
+    // A document read before whose download now fails keeps its text.
+    let again = poll_until(h, &path, Duration::from_secs(120), |m| m["documents"][0]["text_error"].is_string());
+    assert_eq!(again["documents"][0]["text_status"], "extracted", "{again:#}");
+    h.fake.serve_documents("pagefails", true);
+
+    // The page answers again: the next plain refresh reads it, though the
+    // meeting is past the window and its minutes are in.
+    h.fake.fail_meeting_page("pagefails", late_id, false);
+    let mended = h.scrape("pagefails");
+    assert_eq!(mended["status"], "succeeded", "{mended:#}");
+    let meeting = h.get(&path).json();
+    assert!(meeting["read_error"].is_null(), "{meeting:#}");
+    assert_eq!(kinds(&meeting), ["agenda_frontsheet", "reports_pack", "printed_minutes"], "{meeting:#}");
+}
+
+#[test]
 fn an_edited_agenda_marks_exactly_that_meeting_changed() {
     let h = Harness::shared();
     let _guard = h.exclusive();

@@ -97,6 +97,19 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
     let response = match result {
         Ok(response) => response,
         Err(error) if error.is_transient() => return Ok(JobOutcome::Retry(format!("document {document_id}: {error}"))),
+        // Read before: what was read stays, with the failure noted beside it;
+        // the next change of its meeting tries again.
+        Err(error)
+            if document.content_hash.is_some()
+                && finished(document.text_status.as_deref())
+                && document.text_status.as_deref() != Some("failed") =>
+        {
+            store
+                .document_reread_failed(document_id, &format!("not read again: download failed: {error}"), &now())
+                .await?;
+            crate::storage::version::bump(ctx.env, &document.council_id).await;
+            return Ok(JobOutcome::Done);
+        }
         Err(error @ SourceError::TooLarge { .. }) | Err(error) => {
             give_up_reading(ctx, &document, &format!("download failed: {error}"), None).await?;
             return Ok(JobOutcome::Done);
@@ -110,6 +123,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
     let retry_failure = document.text_status.as_deref() == Some("failed") && document.retry_after.is_some();
     if same_bytes && finished(document.text_status.as_deref()) && !retry_failure {
         store.save_validators(&document.url, &response.validators, &now()).await?;
+        store.document_read_again(document_id).await?;
         return Ok(JobOutcome::Done);
     }
     // The same bytes, part read: go on from the first page not yet read.

@@ -12,6 +12,7 @@ use crate::net::{FetchPolicy, WorkerFetcher};
 use crate::sources::moderngov::{
     self, fetch_meeting, list_committees, list_meetings, meeting_urls, MeetingFetch, Mode, WebServiceSetting,
 };
+use crate::sources::partial::{self, FailedPart};
 use crate::sources::SourceError;
 use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint, MeetingRow};
 use crate::storage::text::TextStore;
@@ -502,11 +503,10 @@ async fn refresh_meeting(
         // CMIS: the page the calendar links, with every page of its attendance grid.
         (Mode::Cmis, Some(page_url)) => {
             let read = crate::sources::cmis::fetch_meeting(&fetcher, page_url, &listing.source_id).await;
-            read.map(|read| {
-                if let Some(note) = read.note {
-                    worker::console_log!("meeting {}: {note}", listing.source_id);
-                }
-                MeetingFetch::Fetched { detail: read.detail, validators: Vec::new(), page_error: None }
+            read.map(|read| MeetingFetch::Fetched {
+                detail: read.detail,
+                validators: Vec::new(),
+                failed_part: read.note.map(|note| (FailedPart::AttendancePages, note)),
             })
         }
         (Mode::Cmis, None) => Err(SourceError::UnexpectedPage("no page address for this CMIS meeting".into())),
@@ -519,14 +519,14 @@ async fn refresh_meeting(
     };
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
     let meeting = meeting_id(council_id, &listing.source_id);
-    let (detail, validators, page_error) = match fetched {
+    let (mut detail, validators, failed_part) = match fetched {
         Ok(MeetingFetch::NotModified) => {
             store.meeting_visited(&meeting, &now()).await?;
             store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Unchanged, None, &now()).await?;
             super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, false).await?;
             return Ok(JobOutcome::Done);
         }
-        Ok(MeetingFetch::Fetched { detail, validators, page_error }) => (detail, validators, page_error),
+        Ok(MeetingFetch::Fetched { detail, validators, failed_part }) => (detail, validators, failed_part),
         Err(error) if error.is_transient() => {
             let message = format!("meeting {}: {error}", listing.source_id);
             store.run_error(run_id, &message).await?;
@@ -538,27 +538,29 @@ async fn refresh_meeting(
             return Ok(JobOutcome::Done);
         }
     };
-    if let Some(error) = page_error {
-        // The web service answered but the meeting page did not. A meeting read
-        // before keeps what was stored; a new one is stored from the web service.
-        // Either way the page is tried again at the next refresh.
-        let message = format!("meeting {}: meeting page unavailable ({error})", listing.source_id);
-        let known = store.meeting_state(&meeting).await?.is_some_and(|s| s.detail_hash.is_some());
-        let outcome = if known {
-            MeetingOutcome::Failed
-        } else {
-            store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?
-        };
-        store.meeting_read_error(&meeting, &message).await?;
-        store.meeting_done(run_id, &listing.source_id, outcome, Some(&message), &now()).await?;
-        // The recorded error shows on the meeting's page.
-        crate::storage::version::bump(ctx.env, council_id).await;
-        if outcome == MeetingOutcome::New {
-            super::documents::enqueue_meeting_documents(ctx, council_id, &meeting, true).await?;
-            super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
+    // A part of the read failed (the meeting page, later attendance pages):
+    // everything the parts that answered say is stored, and from the previous
+    // read only what the failed part alone said is kept. The failure is
+    // recorded on the meeting, which is read again at the next refresh.
+    let read_error = match &failed_part {
+        Some((part, why)) => {
+            if let Some(previous) = store.stored_read(council_id, &meeting).await? {
+                partial::keep_from_previous(&mut detail, &previous, *part);
+            }
+            if *part == FailedPart::MeetingPage {
+                // Fetched in full next time, whatever validators it sent before.
+                store
+                    .forget_validators(&moderngov::urls::meeting_page(
+                        &council.base_url,
+                        &listing.committee_source_id,
+                        &listing.source_id,
+                    ))
+                    .await?;
+            }
+            Some(format!("meeting {}: {why}", listing.source_id))
         }
-        return Ok(JobOutcome::Done);
-    }
+        None => None,
+    };
     let outcome = store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
     fault::point(ctx.env, ctx.settings, council_id, "after_meeting_saved").await?;
     if matches!(outcome, MeetingOutcome::New | MeetingOutcome::Changed) {
@@ -577,7 +579,11 @@ async fn refresh_meeting(
     if outcome == MeetingOutcome::Unchanged {
         store.meeting_visited(&meeting, &now()).await?;
     }
-    if outcome != MeetingOutcome::Unchanged {
+    if let Some(message) = &read_error {
+        // After the save, which clears it; it shows on the meeting's page.
+        store.meeting_read_error(&meeting, message).await?;
+    }
+    if outcome != MeetingOutcome::Unchanged || read_error.is_some() {
         crate::storage::version::bump(ctx.env, council_id).await;
     }
     let all = outcome != MeetingOutcome::Unchanged;
@@ -587,7 +593,7 @@ async fn refresh_meeting(
         super::summaries::request_summary(ctx, council_id, &meeting, ctx.settings.summary_delay_seconds).await?;
     }
     // Counted last, so that a run is closed only when its meetings' work is queued.
-    store.meeting_done(run_id, &listing.source_id, outcome, None, &now()).await?;
+    store.meeting_done(run_id, &listing.source_id, outcome, read_error.as_deref(), &now()).await?;
     Ok(JobOutcome::Done)
 }
 

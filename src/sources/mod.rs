@@ -4,6 +4,7 @@
 pub mod cmis;
 pub mod detect;
 pub mod moderngov;
+pub mod partial;
 pub mod text;
 
 use std::fmt;

@@ -55,6 +55,16 @@ impl Store {
 
     /// Records why a document could not be read; `retry_after` is set when the
     /// cause was transient, so that a later visit reads it again.
+    /// A document read before could not be downloaded again: its text and status stay.
+    pub async fn document_reread_failed(&self, id: &str, reason: &str, now: &str) -> Result<()> {
+        self.run(q::DOCUMENT_REREAD_FAILED, &[Text(id), Text(reason), Text(now)]).await
+    }
+
+    /// Downloaded again unchanged: a note that an earlier download failed is cleared.
+    pub async fn document_read_again(&self, id: &str) -> Result<()> {
+        self.run(q::DOCUMENT_READ_AGAIN, &[Text(id)]).await
+    }
+
     pub async fn document_failed(&self, id: &str, reason: &str, now: &str, retry_after: Option<&str>) -> Result<()> {
         self.run(q::DOCUMENT_FAILED, &[Text(id), Text(reason), Text(now), OptText(retry_after)]).await
     }

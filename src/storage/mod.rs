@@ -25,6 +25,7 @@ use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1Result, Resul
 
 use crate::model::{Committee, MeetingDetail, MeetingListing};
 use crate::net::{FetchRecord, Validators};
+use crate::sources::partial::StoredRead;
 use queries as q;
 use records::{committee_id, document_id, item_id, person_id, Fingerprint, MeetingRow};
 
@@ -812,6 +813,10 @@ impl Store {
         self.run(q::MEETING_VISITED, &[Text(meeting_id), Text(now)]).await
     }
 
+    pub async fn forget_validators(&self, url: &str) -> Result<()> {
+        self.run(q::DELETE_VALIDATORS, &[Text(url)]).await
+    }
+
     pub async fn save_validators(&self, url: &str, validators: &Validators, now: &str) -> Result<()> {
         if validators.is_empty() {
             return Ok(());
@@ -842,6 +847,72 @@ impl Store {
         let params =
             [Text(council_id), Text(from), Text(to), Text(cursor.0), Text(cursor.1), Int(limit.min(1000) as i64)];
         self.rows(q::COUNCIL_MEETINGS, &params).await
+    }
+
+    /// What the meeting's previous read stored: its title and date, location,
+    /// meeting-level documents and attendance (see `sources::partial`).
+    pub async fn stored_read(&self, council_id: &str, meeting_id: &str) -> Result<Option<StoredRead>> {
+        #[derive(Deserialize)]
+        struct Meeting {
+            title: String,
+            local_date: String,
+            location: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct StoredDocument {
+            id: String,
+            agenda_item_id: Option<String>,
+            url: String,
+            title: String,
+            kind: String,
+            published_on: Option<String>,
+            is_restricted: i64,
+        }
+        #[derive(Deserialize)]
+        struct StoredAttendee {
+            person_id: String,
+            name: String,
+            party: Option<String>,
+            ward: Option<String>,
+            role: Option<String>,
+            attendance: Option<String>,
+        }
+        let Some(meeting) = self.row::<Meeting>(q::STORED_READ, &[Text(meeting_id)]).await? else {
+            return Ok(None);
+        };
+        let documents: Vec<StoredDocument> = self.rows(q::MEETING_DOCUMENTS, &[Text(meeting_id)]).await?;
+        let attendees: Vec<StoredAttendee> = self.rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)]).await?;
+        let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        Ok(Some(StoredRead {
+            title: meeting.title,
+            date: day(&meeting.local_date),
+            location: meeting.location,
+            documents: documents
+                .into_iter()
+                .filter(|d| d.agenda_item_id.is_none())
+                .map(|d| crate::model::Document {
+                    source_id: records::document_source_id(council_id, &d.id),
+                    kind: crate::model::DocumentKind::parse(&d.kind),
+                    published_on: d.published_on.as_deref().and_then(day),
+                    url: d.url,
+                    title: d.title,
+                    is_restricted: d.is_restricted != 0,
+                })
+                .collect(),
+            attendees: attendees
+                .into_iter()
+                .filter_map(|a| {
+                    Some(crate::model::Attendee {
+                        source_id: records::person_source_id(council_id, &a.person_id)?,
+                        name: a.name,
+                        role: a.role,
+                        attendance: a.attendance,
+                        party: a.party,
+                        ward: a.ward,
+                    })
+                })
+                .collect(),
+        }))
     }
 
     /// A meeting with its agenda items (each with its documents), meeting-level documents and attendance.

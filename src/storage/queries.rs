@@ -115,14 +115,18 @@ pub const MEETING_STATE: &str = "SELECT detail_hash, fingerprint, content_change
 /// What the visit schedule needs of the meetings a refresh listed.
 pub const VISIT_STATES: &str = "SELECT id, local_date, visited_at, minutes_published, status FROM meetings \
     WHERE council_id = ?1 AND id IN (SELECT value FROM json_each(?2))";
-/// Past meetings outside the listing window still waiting for minutes (?2..?3), with what a visit needs.
+/// Past meetings outside the listing window (?2..?3) still waiting for minutes, or
+/// last read only in part (a source failed), with what a visit needs.
 pub const TRACKED_MEETINGS: &str =
     "SELECT m.id, m.source_id, c.source_id AS committee_source_id, c.title AS committee_title, \
     m.local_date, m.local_time, m.status, m.visited_at, m.minutes_published, m.web_url FROM meetings m \
     JOIN committees c ON c.id = m.committee_id WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 \
-    AND m.listed = 1 AND m.minutes_published = 0 AND m.status != 'cancelled' ORDER BY m.local_date";
+    AND m.listed = 1 AND (m.minutes_published = 0 OR m.read_error IS NOT NULL) AND m.status != 'cancelled' \
+    ORDER BY m.local_date";
 pub const VALIDATORS_FOR: &str =
     "SELECT url, etag, last_modified FROM http_validators WHERE url IN (SELECT value FROM json_each(?1))";
+/// A source that failed is fetched in full next time.
+pub const DELETE_VALIDATORS: &str = "DELETE FROM http_validators WHERE url = ?1";
 pub const UPSERT_VALIDATORS: &str = "INSERT INTO http_validators (url, etag, last_modified, updated_at) VALUES (?1, ?2, ?3, ?4) \
     ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = excluded.updated_at";
 
@@ -168,6 +172,8 @@ pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, 
     m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.first_seen_at, m.updated_at, \
     c.id AS committee_id, c.title AS committee_title, co.name AS council_name \
     FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN councils co ON co.id = m.council_id WHERE m.id = ?1";
+/// What a meeting's previous read said that a part failing now may have said alone.
+pub const STORED_READ: &str = "SELECT title, local_date, location FROM meetings WHERE id = ?1";
 pub const MEETING_ITEMS: &str = "SELECT id, number, title, agenda_text, minutes_text, is_restricted, decision_url FROM agenda_items WHERE meeting_id = ?1 ORDER BY position";
 pub const MEETING_DOCUMENTS: &str =
     "SELECT id, agenda_item_id, url, title, kind, published_on, is_restricted, text_status, text_error, \
@@ -207,6 +213,9 @@ pub const MEETING_DOCUMENTS_TO_FETCH: &str = "SELECT id FROM documents WHERE mee
 pub const DOCUMENT_FETCHED: &str = "UPDATE documents SET content_hash = ?2, byte_size = ?3, fetched_at = ?4, progress_at = ?4, \
     text_status = 'partial', text_error = NULL, pages_done = 0, page_count = NULL, text_chars = NULL, extraction_attempts = 0, \
     extracted_at = NULL, retry_after = NULL, text_key = NULL WHERE id = ?1";
+pub const DOCUMENT_READ_AGAIN: &str = "UPDATE documents SET text_error = NULL \
+    WHERE id = ?1 AND text_error IS NOT NULL AND text_status IN ('extracted', 'no_text_layer')";
+pub const DOCUMENT_REREAD_FAILED: &str = "UPDATE documents SET text_error = ?2, progress_at = ?3 WHERE id = ?1";
 /// ?4: when a transient failure may be tried again (NULL: only when the file changes).
 pub const DOCUMENT_FAILED: &str = "UPDATE documents SET text_status = 'failed', text_error = ?2, \
     fetched_at = COALESCE(fetched_at, ?3), progress_at = ?3, retry_after = ?4 WHERE id = ?1";

@@ -34,6 +34,17 @@ pub fn person_id(council: &str, source_id: &str) -> String {
     format!("{council}-m{source_id}")
 }
 
+/// The member id a stored person id was made from (`person_id`'s inverse).
+pub fn person_source_id(council: &str, person_id: &str) -> Option<String> {
+    person_id.strip_prefix(council)?.strip_prefix("-m").map(str::to_string)
+}
+
+/// The attachment id a stored document id was made from, if it was made from one
+/// (`document_id`'s inverse), so that a document read back keeps its id when saved again.
+pub fn document_source_id(council: &str, document_id: &str) -> Option<String> {
+    document_id.strip_prefix(council)?.strip_prefix("-a").map(str::to_string)
+}
+
 pub fn document_id(council: &str, document: &Document) -> String {
     match &document.source_id {
         Some(id) => format!("{council}-a{id}"),
@@ -287,5 +298,19 @@ mod tests {
         assert!(document_id("c", doc).starts_with("c-u"));
         let with_id = Document { source_id: Some("60860".into()), ..doc.clone() };
         assert_eq!(document_id("coventry", &with_id), "coventry-a60860");
+    }
+
+    #[test]
+    fn stored_ids_give_back_the_ids_they_were_made_from() {
+        let with_id = Document { source_id: Some("60860".into()), ..detail().documents[0].clone() };
+        let read_back = Document {
+            source_id: document_source_id("coventry", &document_id("coventry", &with_id)),
+            ..with_id.clone()
+        };
+        assert_eq!(document_id("coventry", &read_back), "coventry-a60860", "a document read back keeps its id");
+        let by_url = detail().documents[0].clone();
+        assert_eq!(document_source_id("coventry", &document_id("coventry", &by_url)), None);
+        assert_eq!(person_source_id("coventry", &person_id("coventry", "1726")).as_deref(), Some("1726"));
+        assert_eq!(person_source_id("derby", "coventry-m1726"), None);
     }
 }

@@ -540,6 +540,8 @@ pub struct MeetingPage {
     pub summary: Option<SummaryView>,
     pub items: Vec<ItemView>,
     pub documents: Vec<DocLink>,
+    /// Why the last read was incomplete (a part of it failed), if it was.
+    pub read_error: Option<String>,
 }
 
 impl MeetingPage {
@@ -592,6 +594,7 @@ impl MeetingPage {
             date: text(&meeting["local_date"]),
             web_url: safe_href(meeting["web_url"].as_str().unwrap_or_default()),
             cancelled,
+            read_error: opt_text(&meeting["read_error"]),
             summary: SummaryView::from_row(&meeting["summary"], |id| {
                 let item_documents = meeting["agenda_items"]
                     .as_array()

@@ -62,6 +62,8 @@ pub struct Site {
     /// Meetings list Coventry's councillor 1726 as their attendee (present
     /// at meetings with minutes), instead of the fixture's Manchester member.
     pub coventry_attendee: bool,
+    /// Meeting ids whose page (`ieListDocuments.aspx`) answers 404 while the web service answers.
+    pub failing_pages: Vec<u32>,
     /// Publish a decisions register (Kirklees's real pages, dated in the last
     /// fortnight; decision 13567 taken at this site's second meeting).
     pub decisions: bool,
@@ -253,6 +255,7 @@ impl Site {
             foreign_documents: false,
             councillors: CouncillorsAnswer::Coventry,
             coventry_attendee: false,
+            failing_pages: Vec::new(),
             decisions: false,
         }
     }
@@ -601,7 +604,7 @@ impl Site {
         }
         if lower.ends_with("ielistdocuments.aspx") {
             let id = query_value(query, "MId").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let Some(meeting) = self.meeting(id) else {
+            let Some(meeting) = self.meeting(id).filter(|_| !self.failing_pages.contains(&id)) else {
                 return not_found();
             };
             return Answer::new(200, "text/html; charset=utf-8", self.meeting_page(meeting));
@@ -691,6 +694,21 @@ impl FakeCouncil {
         let mut sites = self.sites.lock().unwrap();
         let site = sites.get_mut(prefix).expect("site");
         site.meetings.iter_mut().find(|m| m.id == meeting_id).expect("meeting").with_minutes = true;
+    }
+
+    /// The meeting's page answers 404 (`failing`) or answers again, while its web service answers throughout.
+    pub fn fail_meeting_page(&self, prefix: &str, meeting_id: u32, failing: bool) {
+        let mut sites = self.sites.lock().unwrap();
+        let pages = &mut sites.get_mut(prefix).expect("site").failing_pages;
+        pages.retain(|id| *id != meeting_id);
+        if failing {
+            pages.push(meeting_id);
+        }
+    }
+
+    /// The council's document links answer with their files, or 404.
+    pub fn serve_documents(&self, prefix: &str, serve: bool) {
+        self.sites.lock().unwrap().get_mut(prefix).expect("site").serve_documents = serve;
     }
 
     /// The council moves a meeting to another room: its details change, its papers do not.

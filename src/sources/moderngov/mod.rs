@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Committee, Councillor, DecisionDetail, DecisionListing, MeetingDetail, MeetingListing};
 use crate::net::{Fetcher, HttpRequest, HttpResponse, Validators};
 use crate::sources::detect::decode_text;
+use crate::sources::partial::FailedPart;
 use crate::sources::{get_text, SourceError};
 
 /// How a council's data is read.
@@ -224,9 +225,10 @@ pub enum MeetingFetch {
     Fetched {
         detail: MeetingDetail,
         validators: Vec<(String, Validators)>,
-        /// The web service answered but the meeting page did not (or was not a
-        /// meeting page): the detail holds what the web service said.
-        page_error: Option<SourceError>,
+        /// A part that did not answer, and why: the web service answered but
+        /// the meeting page did not (or was not a meeting page), so the detail
+        /// holds what the web service said.
+        failed_part: Option<(FailedPart, String)>,
     },
 }
 
@@ -282,7 +284,7 @@ pub async fn fetch_meeting<F: Fetcher>(
         }
         Err(error) => Err(error.clone()),
     };
-    let (detail, page_error) = match (mode, page) {
+    let (detail, failed_part) = match (mode, page) {
         (Mode::Html, page) => (page?, None),
         (Mode::Cmis, _) => return Err(SourceError::UnexpectedPage("a CMIS meeting is read by sources::cmis".into())),
         (Mode::WebService, page) => {
@@ -293,7 +295,7 @@ pub async fn fetch_meeting<F: Fetcher>(
                     merge_page_into_detail(&mut detail, page);
                     (detail, None)
                 }
-                Err(error) => (detail, Some(error)),
+                Err(error) => (detail, Some((FailedPart::MeetingPage, format!("meeting page unavailable ({error})")))),
             }
         }
     };
@@ -302,7 +304,7 @@ pub async fn fetch_meeting<F: Fetcher>(
         .zip(responses)
         .filter_map(|(url, r)| r.ok().filter(|r| !r.validators.is_empty()).map(|r| (url, r.validators)))
         .collect();
-    Ok(MeetingFetch::Fetched { detail, validators, page_error })
+    Ok(MeetingFetch::Fetched { detail, validators, failed_part })
 }
 
 /// The web service lacks the page heading and meeting-level document links.
@@ -443,9 +445,9 @@ mod tests {
                 .fail(&urls::meeting_page(BASE, "144", "4967"), failure.clone());
             let result =
                 block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "144", "4967", &HashMap::new())).unwrap();
-            let MeetingFetch::Fetched { detail, page_error, .. } = result else { panic!("expected data") };
+            let MeetingFetch::Fetched { detail, failed_part, .. } = result else { panic!("expected data") };
             assert_eq!(detail.items.len(), 2, "items come from the web service");
-            assert_eq!(page_error, Some(failure));
+            assert_eq!(failed_part, Some((FailedPart::MeetingPage, format!("meeting page unavailable ({failure})"))));
         }
         // In HTML mode the page is the only source: its failure is the meeting's.
         let fetcher =
