@@ -2140,3 +2140,93 @@ fn integrators_register_their_own_webhooks_with_an_api_key() {
     );
     assert_eq!(h.admin("POST", &revoke, None).status, 404, "revoked once");
 }
+
+// Attacks on the public surfaces: each must end as the rules say.
+
+/// Emails the fake provider accepted for `mailbox` however its address was tagged.
+fn accepted_for_mailbox(h: &Harness, mailbox: &str) -> usize {
+    h.email
+        .requests()
+        .iter()
+        .filter(|e| e.status == 200 && council_digest::notify::alerts::mailbox(&e.to) == mailbox)
+        .map(|e| e.idempotency_key.clone())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
+#[test]
+fn attack_an_email_cannon_stops_at_the_mailbox_cap() {
+    use council_digest::notify::alerts::CONFIRMATIONS_PER_ADDRESS_PER_DAY;
+    let h = Harness::shared();
+    let councils: Vec<String> = (0..10).map(|n| format!("cannon{n}")).collect();
+    for council in &councils {
+        let base = h.fake.add_site(council, coventry_like(Behaviour::Healthy));
+        h.register(council, &base, json!({}));
+    }
+    let subscribe = |client: String, council: String, address: String| {
+        let path = format!("/councils/{council}/alerts");
+        h.post_form(&client, &path, &[("email", address.as_str()), ("frequency", "immediate")]).status
+    };
+    // Ten addresses of one IPv6 /64, each for another council and another
+    // `+tag` of the victim's address, all at once: one client to the limiter.
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let asks: Vec<_> = councils
+            .iter()
+            .enumerate()
+            .map(|(n, council)| {
+                let client = format!("2001:db8:c0:1::{:x}", n + 1);
+                let address = format!("victim+{n}@example.org");
+                scope.spawn(move || subscribe(client, council.clone(), address))
+            })
+            .collect();
+        asks.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().filter(|s| **s == 200).count() <= 5, "one /64 is one client: {statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
+    // The same mailbox from ten IPv4 clients, for ten councils at once.
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let asks: Vec<_> = councils
+            .iter()
+            .enumerate()
+            .map(|(n, council)| {
+                let client = h.fresh_client();
+                let address = format!("Victim+again{n}@Example.org");
+                scope.spawn(move || subscribe(client, council.clone(), address))
+            })
+            .collect();
+        asks.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|s| *s == 200), "the same answer for every request: {statuses:?}");
+    let cap = CONFIRMATIONS_PER_ADDRESS_PER_DAY as usize;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while accepted_for_mailbox(h, "victim@example.org") < cap && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(accepted_for_mailbox(h, "victim@example.org"), cap, "at most the cap reaches one inbox");
+    let status = h.admin("GET", "/admin/status", None).json();
+    assert!(status["email"]["confirmations_last_hour"].as_i64().unwrap() >= cap as i64, "{:#}", status["email"]);
+    assert_eq!(status["email"]["subscribing_paused"], false);
+}
+
+#[test]
+fn attack_a_cross_site_form_is_refused() {
+    let h = Harness::shared();
+    let base = h.fake.add_site("csrf", coventry_like(Behaviour::Healthy));
+    h.register("csrf", &base, json!({}));
+    let form = [("email", "csrf-target@example.org"), ("frequency", "weekly")];
+    for headers in
+        [[("Origin", "https://evil.example")], [("Sec-Fetch-Site", "cross-site")], [("Sec-Fetch-Site", "same-site")]]
+    {
+        let refused = h.post_form_with(&h.fresh_client(), "/councils/csrf/alerts", &form, &headers);
+        assert_eq!(refused.status, 403, "{headers:?}");
+        assert!(refused.body.contains("sent from another site") && refused.body.contains("Nothing was changed"));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(h.email.delivered_to("csrf-target@example.org").is_empty(), "a refused form sends nothing");
+    // The same form from our own page goes through.
+    let ours =
+        h.post_form_with(&h.fresh_client(), "/councils/csrf/alerts", &form, &[("Sec-Fetch-Site", "same-origin")]);
+    assert_eq!(ours.status, 200, "{}", ours.body);
+    h.email.wait_for("csrf-target@example.org", 1, Duration::from_secs(30));
+}

@@ -26,6 +26,8 @@ pub const MAX_ATTEMPTS: i64 = 6;
 const SUBSCRIBERS_PER_PAGE: usize = 200;
 /// A summary remade for a meeting older than this is not emailed about.
 const ALERT_WITHIN_DAYS: i64 = 60;
+/// Confirmation and manage-link emails to anyone in an hour, unless set.
+pub const DEFAULT_CONFIRMATIONS_PER_HOUR: i64 = 300;
 /// How long the provider has to answer.
 const TIMEOUT_MS: u64 = 10_000;
 
@@ -51,6 +53,9 @@ pub struct EmailSettings {
     pub origin: String,
     /// Alerts and digests to one address in 24 hours.
     pub daily_cap: i64,
+    /// Confirmation and manage-link emails to anyone in an hour: past it,
+    /// asking is refused (an attack on the service, or on its sending reputation).
+    pub confirmations_per_hour: i64,
     /// How long after a summary is saved its alert goes out: a summary remade
     /// meanwhile (its documents still being read) is told once, as it ends up.
     pub alert_delay_seconds: u32,
@@ -80,6 +85,9 @@ impl EmailSettings {
             secret: secret.into_bytes(),
             origin,
             daily_cap: var("EMAIL_DAILY_CAP").and_then(|v| v.parse().ok()).unwrap_or(20),
+            confirmations_per_hour: var("EMAIL_CONFIRMATIONS_PER_HOUR")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(DEFAULT_CONFIRMATIONS_PER_HOUR),
             alert_delay_seconds: var("ALERT_DELAY_SECONDS").and_then(|v| v.parse().ok()).unwrap_or(900),
         })
     }

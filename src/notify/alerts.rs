@@ -21,7 +21,7 @@ pub const KEYWORD_CHARS: usize = 60;
 /// How long the record of an email is kept: the daily cap needs a day of
 /// them, and a week's digest must not be sent twice in its week.
 pub const EMAIL_RECORD_DAYS: i64 = 14;
-/// Confirmation (or manage-link) emails to one address in a day, whatever the councils.
+/// Confirmation (or manage-link) emails to one mailbox in a day, whatever the councils.
 pub const CONFIRMATIONS_PER_ADDRESS_PER_DAY: i64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,12 +89,30 @@ pub fn check_address(raw: &str) -> Result<String, String> {
     Ok(format!("{local}@{}", domain.to_ascii_lowercase()))
 }
 
-/// The key an address is known by in look-ups and caps: an HMAC of it
-/// lower-cased, so one address is one subscriber however it is typed, and the
-/// key alone does not give the address away.
+/// Mail domains whose provider delivers `first.last@` and `firstlast@` to one mailbox.
+const DOTS_IGNORED: [&str; 2] = ["gmail.com", "googlemail.com"];
+
+/// The mailbox an address is delivered to, as providers deliver: lower-cased,
+/// a `+tag` removed, and dots in the local part removed where the provider
+/// ignores them (`googlemail.com` is `gmail.com`). `victim+1@` and
+/// `v.i.c.t.i.m@gmail.com` are the same person's inbox, so they share caps.
+pub fn mailbox(address: &str) -> String {
+    let lower = address.trim().to_lowercase();
+    let Some((local, domain)) = lower.rsplit_once('@') else { return lower };
+    let local = local.split_once('+').map_or(local, |(before, _)| before);
+    if DOTS_IGNORED.contains(&domain) {
+        format!("{}@gmail.com", local.replace('.', ""))
+    } else {
+        format!("{local}@{domain}")
+    }
+}
+
+/// The key an address is known by in look-ups and caps: an HMAC of its
+/// mailbox, so one inbox is one subscriber however the address is typed or
+/// tagged, and the key alone does not give the address away.
 pub fn address_key(secret: &[u8], address: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(address.trim().to_lowercase().as_bytes());
+    mac.update(mailbox(address).as_bytes());
     hex(&mac.finalize().into_bytes())
 }
 
@@ -258,6 +276,19 @@ mod tests {
         assert_ne!(address_key(SECRET, "ann@example.org"), address_key(SECRET, "bob@example.org"));
         assert_ne!(address_key(b"another secret", "ann@example.org"), address_key(SECRET, "ann@example.org"));
         assert!(!address_key(SECRET, "ann@example.org").contains("ann"));
+    }
+
+    #[test]
+    fn one_inbox_is_one_key_however_its_address_is_tagged() {
+        assert_eq!(mailbox("Victim+1@Example.org"), "victim@example.org");
+        assert_eq!(mailbox("victim+a+b@example.org"), "victim@example.org");
+        assert_eq!(mailbox("V.I.C.T.I.M+x@googlemail.com"), "victim@gmail.com");
+        assert_eq!(mailbox("first.last@example.org"), "first.last@example.org", "dots count elsewhere");
+        let key = |a| address_key(SECRET, a);
+        assert_eq!(key("victim+1@example.org"), key("victim@example.org"));
+        assert_eq!(key("victim+2@EXAMPLE.org"), key("victim+1@example.org"));
+        assert_eq!(key("vic.tim@gmail.com"), key("victim+news@googlemail.com"));
+        assert_ne!(key("vic.tim@example.org"), key("victim@example.org"));
     }
 
     #[test]

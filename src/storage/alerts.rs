@@ -77,6 +77,15 @@ impl EmailRecord {
     }
 }
 
+/// The caps a confirmation or manage-link email is claimed under.
+pub struct ConfirmationCaps<'a> {
+    pub now: &'a str,
+    pub hour_ago: &'a str,
+    pub day_ago: &'a str,
+    pub per_mailbox_per_day: i64,
+    pub per_hour_to_anyone: i64,
+}
+
 /// An email to record: (id, subscription, address key, kind, subject, detail).
 pub type NewEmail = (String, String, String, &'static str, String, String);
 
@@ -123,16 +132,44 @@ impl Store {
         Ok((row.id, row.status))
     }
 
-    /// Takes the subscription's one confirmation email of the hour, if no
-    /// such email went since `since`.
-    pub async fn claim_confirmation(&self, subscription_id: &str, now: &str, since: &str) -> Result<bool> {
-        let claimed: Option<Value> =
-            self.row(q::CLAIM_CONFIRMATION, &[Text(subscription_id), Text(now), Text(since)]).await?;
-        Ok(claimed.is_some())
+    /// Records a confirmation or manage-link email for the subscription if
+    /// the caps allow it (see `CLAIM_SUBSCRIBER_EMAIL`), atomically, before
+    /// anything is queued; answers whether it was recorded.
+    pub async fn claim_subscriber_email(
+        &self,
+        email_id: &str,
+        subscription_id: &str,
+        kind: &str,
+        caps: &ConfirmationCaps<'_>,
+    ) -> Result<bool> {
+        let results = self
+            .batch_results(vec![
+                self.statement(
+                    q::CLAIM_SUBSCRIBER_EMAIL,
+                    &[
+                        Text(email_id),
+                        Text(subscription_id),
+                        Text(kind),
+                        Text(caps.now),
+                        Text(caps.hour_ago),
+                        Text(caps.day_ago),
+                        Int(caps.per_mailbox_per_day),
+                        Int(caps.per_hour_to_anyone),
+                    ],
+                )?,
+                self.statement(q::CONFIRMATION_SENT, &[Text(subscription_id), Text(caps.now), Text(email_id)])?,
+            ])
+            .await?;
+        let claimed: Vec<Value> = match results.first() {
+            Some(result) => result.results()?,
+            None => Vec::new(),
+        };
+        Ok(!claimed.is_empty())
     }
 
-    pub async fn confirmations_since(&self, address_key: &str, since: &str) -> Result<i64> {
-        Ok(self.row::<Count>(q::CONFIRMATIONS_SINCE, &[Text(address_key), Text(since)]).await?.map_or(0, |c| c.n))
+    /// Confirmation and manage-link emails recorded for anyone since `since`.
+    pub async fn confirmations_to_anyone_since(&self, since: &str) -> Result<i64> {
+        Ok(self.row::<Count>(q::CONFIRMATIONS_TO_ANYONE_SINCE, &[Text(since)]).await?.map_or(0, |c| c.n))
     }
 
     pub async fn alerts_sent_since(&self, address_key: &str, since: &str) -> Result<i64> {
@@ -216,12 +253,17 @@ impl Store {
         self.run(q::EMAIL_CLOSED, &[Text(id), Text(status), Text(reason)]).await
     }
 
-    /// Deletes unconfirmed subscriptions made before `cutoff` (and their
-    /// confirmation emails' records); answers how many went.
+    /// Deletes unconfirmed subscriptions whose latest confirmation email went
+    /// before `cutoff`, with their emails' records, in one batch (so no
+    /// subscription is left half deleted); answers how many went.
     pub async fn expire_unconfirmed(&self, cutoff: &str) -> Result<usize> {
-        self.statement(q::EXPIRED_PENDING_DELIVERIES, &[Text(cutoff)])?.run().await?;
-        let result = self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?.run().await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+        let results = self
+            .batch_results(vec![
+                self.statement(q::EXPIRED_PENDING_DELIVERIES, &[Text(cutoff)])?,
+                self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?,
+            ])
+            .await?;
+        Ok(results.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
     }
 
     /// Deletes up to `limit` email records older than `cutoff`; answers how many went.

@@ -243,6 +243,16 @@ pub fn is_transient_d1_error(message: &str) -> bool {
         .any(|cause| message.contains(cause))
 }
 
+/// Writes tried again after meeting a lock.
+const WRITE_RETRIES: u32 = 5;
+
+/// Whether a write failed on a lock, so that nothing was written and it may
+/// simply be tried again (a lost connection may have written: not this).
+pub fn is_locked_d1_error(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    message.contains("sqlite_busy") || message.contains("database is locked")
+}
+
 async fn pause_before_retry(attempt: u32) {
     #[cfg(target_arch = "wasm32")]
     worker::Delay::from(std::time::Duration::from_millis((25u64 << attempt.min(5)).min(500))).await;
@@ -325,15 +335,40 @@ impl Store {
         }
     }
 
+    /// A write. One that met the other writer's lock (nothing was written) is
+    /// tried again, a few times, after a pause; any other error is the caller's.
     pub async fn run(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
-        self.statement(sql, params)?.run().await.map(|_| ())
+        let mut attempt = 0;
+        loop {
+            match self.statement(sql, params)?.run().await {
+                Err(error) if attempt < WRITE_RETRIES && is_locked_d1_error(&error.to_string()) => {
+                    attempt += 1;
+                    pause_before_retry(attempt).await;
+                }
+                result => return result.map(|_| ()),
+            }
+        }
     }
 
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<()> {
-        if !statements.is_empty() {
-            self.db.batch(statements).await?;
+        self.batch_results(statements).await.map(|_| ())
+    }
+
+    /// A batch (one transaction) and each statement's result.
+    pub async fn batch_results(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        if statements.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(())
+        let mut attempt = 0;
+        loop {
+            match self.db.batch(statements.clone()).await {
+                Err(error) if attempt < WRITE_RETRIES && is_locked_d1_error(&error.to_string()) => {
+                    attempt += 1;
+                    pause_before_retry(attempt).await;
+                }
+                result => return result,
+            }
+        }
     }
 
     // Councils

@@ -483,12 +483,27 @@ pub const REQUEST_SUBSCRIPTION: &str = "INSERT INTO email_subscriptions \
     keywords = excluded.keywords, frequency = excluded.frequency WHERE email_subscriptions.status = 'pending'";
 pub const SUBSCRIPTION_FOR_ADDRESS: &str =
     "SELECT id, status FROM email_subscriptions WHERE address_key = ?1 AND council_id = ?2";
-/// Claims the hour's confirmation email: none sent for the subscription since ?3.
-pub const CLAIM_CONFIRMATION: &str = "UPDATE email_subscriptions SET confirmation_sent_at = ?2 \
-    WHERE id = ?1 AND (confirmation_sent_at IS NULL OR confirmation_sent_at <= ?3) RETURNING id";
-/// Confirmation and manage-link emails recorded for an address since ?2.
-pub const CONFIRMATIONS_SINCE: &str = "SELECT COUNT(*) AS n FROM email_deliveries \
-    WHERE address_key = ?1 AND created_at > ?2 AND kind IN ('confirmation', 'manage')";
+/// Records a confirmation or manage-link email (?1, kind ?3, at ?4) for
+/// subscription ?2, in one statement so that requests in parallel cannot all
+/// pass: only if none went to the subscription since ?5 (an hour ago), fewer
+/// than ?7 went to its mailbox since ?6 (a day ago), and fewer than ?8 went to
+/// anyone since ?5 (the global ceiling). Answers the id when recorded.
+pub const CLAIM_SUBSCRIBER_EMAIL: &str = "INSERT INTO email_deliveries \
+    (id, subscription_id, address_key, kind, subject_id, detail, created_at) \
+    SELECT ?1, s.id, s.address_key, ?3, s.id, '{}', ?4 FROM email_subscriptions s WHERE s.id = ?2 \
+    AND NOT EXISTS (SELECT 1 FROM email_deliveries d WHERE d.subscription_id = s.id \
+        AND d.kind IN ('confirmation', 'manage') AND d.created_at > ?5) \
+    AND (SELECT COUNT(*) FROM email_deliveries d WHERE d.address_key = s.address_key \
+        AND d.kind IN ('confirmation', 'manage') AND d.created_at > ?6) < ?7 \
+    AND (SELECT COUNT(*) FROM email_deliveries d WHERE d.created_at > ?5 \
+        AND d.kind IN ('confirmation', 'manage')) < ?8 \
+    RETURNING id";
+/// The subscription's latest confirmation email, which its expiry follows.
+pub const CONFIRMATION_SENT: &str = "UPDATE email_subscriptions SET confirmation_sent_at = ?2 \
+    WHERE id = ?1 AND EXISTS (SELECT 1 FROM email_deliveries WHERE id = ?3)";
+/// Confirmation and manage-link emails recorded for anyone since ?1 (the global ceiling).
+pub const CONFIRMATIONS_TO_ANYONE_SINCE: &str = "SELECT COUNT(*) AS n FROM email_deliveries \
+    WHERE created_at > ?1 AND kind IN ('confirmation', 'manage')";
 /// Alerts and digests sent (or being sent) to an address since ?2, for the daily cap.
 pub const ALERTS_SENT_SINCE: &str = "SELECT COUNT(*) AS n FROM email_deliveries \
     WHERE address_key = ?1 AND created_at > ?2 AND kind IN ('meeting', 'digest') AND status = 'sent'";
@@ -524,11 +539,12 @@ pub const EMAIL_ATTEMPT_FAILED: &str = "UPDATE email_deliveries SET attempts = a
     status = CASE WHEN ?3 = 1 THEN 'failed' ELSE status END WHERE id = ?1";
 /// Closed unsent: 'failed' or 'capped', with why.
 pub const EMAIL_CLOSED: &str = "UPDATE email_deliveries SET status = ?2, last_error = ?3 WHERE id = ?1";
-/// Unconfirmed subscriptions made before ?1, and their confirmation emails' records.
+/// Unconfirmed subscriptions whose latest confirmation email (or, with none,
+/// whose request) is older than ?1, and their emails' records.
 pub const EXPIRED_PENDING_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE subscription_id IN \
-    (SELECT id FROM email_subscriptions WHERE status = 'pending' AND created_at < ?1)";
-pub const EXPIRE_PENDING_SUBSCRIPTIONS: &str =
-    "DELETE FROM email_subscriptions WHERE status = 'pending' AND created_at < ?1";
+    (SELECT id FROM email_subscriptions WHERE status = 'pending' AND COALESCE(confirmation_sent_at, created_at) < ?1)";
+pub const EXPIRE_PENDING_SUBSCRIPTIONS: &str = "DELETE FROM email_subscriptions \
+    WHERE status = 'pending' AND COALESCE(confirmation_sent_at, created_at) < ?1";
 /// Up to ?2 email records older than ?1.
 pub const DELETE_OLD_EMAIL_DELIVERIES: &str = "DELETE FROM email_deliveries WHERE id IN \
     (SELECT id FROM email_deliveries WHERE created_at < ?1 LIMIT ?2)";

@@ -105,7 +105,10 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
                 Err(open) => problem(409, "Conflict", &format!("run {open} of this council is still in progress")),
             }
         }
-        Route::AdminStatus => json_response(&json!({"councils": store.council_status().await?}), 200),
+        Route::AdminStatus => {
+            let councils = store.council_status().await?;
+            json_response(&json!({"councils": councils, "email": email_status(&store, &env).await?}), 200)
+        }
         Route::AdminWebhooks if req.method() == worker::Method::Get => {
             json_response(&json!({"endpoints": store.webhook_endpoints(None).await?}), 200)
         }
@@ -200,4 +203,18 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
         }
         _ => problem(404, "Not Found", "no such resource"),
     }
+}
+
+/// Confirmation emails asked for in the last hour against their ceiling: when
+/// it is reached, subscribing answers 503 until the hour passes.
+async fn email_status(store: &Store, env: &Env) -> Result<Value> {
+    let ceiling = crate::jobs::alerts::EmailSettings::from_env(env, Some("http://localhost"))
+        .map_or(crate::jobs::alerts::DEFAULT_CONFIRMATIONS_PER_HOUR, |s| s.confirmations_per_hour);
+    let hour_ago = crate::time::stamp(crate::time::now_utc() - chrono::Duration::hours(1));
+    let sent = store.confirmations_to_anyone_since(&hour_ago).await?;
+    Ok(json!({
+        "confirmations_last_hour": sent,
+        "confirmations_per_hour": ceiling,
+        "subscribing_paused": sent >= ceiling,
+    }))
 }

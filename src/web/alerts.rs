@@ -14,7 +14,7 @@ use crate::notify::alerts::{
     address_key, check_address, delivery_id, parse_keywords, subscription_id, verify_token, Frequency, Preferences,
     Purpose, TokenError, CONFIRMATIONS_PER_ADDRESS_PER_DAY,
 };
-use crate::storage::alerts::SubscriptionRecord;
+use crate::storage::alerts::{ConfirmationCaps, SubscriptionRecord};
 use crate::storage::Store;
 use crate::time::{now_utc, stamp};
 
@@ -77,6 +77,31 @@ fn message(
     respond(&page, status)
 }
 
+/// 503: too many confirmation emails asked for in the last hour, by anyone.
+fn busy(canonical: &str) -> Result<Response> {
+    let response = message(
+        canonical,
+        "Please try again later",
+        &["Far more people than usual are asking for email alerts just now, so we have paused new requests for a while. Please try again in an hour."],
+        vec![],
+        503,
+    )?;
+    response.headers().set("Retry-After", "3600")?;
+    Ok(response)
+}
+
+/// Whether a form POST came from our own pages. Browsers say where a request
+/// comes from (`Sec-Fetch-Site`; older ones only `Origin`); a request with
+/// neither header is not a browser's and cannot carry a visitor's browser
+/// elsewhere, so it passes (RFC 8058 one-click posts from mail providers).
+pub fn same_site_post(sec_fetch_site: Option<&str>, origin: Option<&str>, ours: &[&str]) -> bool {
+    match (sec_fetch_site.map(str::trim), origin.map(str::trim)) {
+        (Some(site), _) => matches!(site, "same-origin" | "none"),
+        (None, Some(origin)) => ours.iter().any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin)),
+        (None, None) => true,
+    }
+}
+
 /// The alert routes.
 pub async fn handle(mut req: Request, env: &Env, route: Route, origin: &str) -> Result<Response> {
     let url = req.url()?;
@@ -95,6 +120,20 @@ pub async fn handle(mut req: Request, env: &Env, route: Route, origin: &str) -> 
             );
         }
     };
+    if post {
+        let header = |name: &str| req.headers().get(name).ok().flatten();
+        let own = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
+            + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        if !same_site_post(header("Sec-Fetch-Site").as_deref(), header("Origin").as_deref(), &[origin, &own]) {
+            return message(
+                &canonical,
+                "This form was sent from another site",
+                &["For your safety, alert forms are only accepted from council-digest's own pages. Nothing was changed. If you meant to do this, open the page on council-digest and send the form from there."],
+                vec![("Go to council-digest".to_string(), "/".to_string())],
+                403,
+            );
+        }
+    }
     let store = Store::new(env.d1("DB")?);
     let form = if post { read_form(&mut req).await } else { Vec::new() };
     let token = query_value(url.query(), "token").unwrap_or_default();
@@ -261,8 +300,15 @@ impl Context<'_> {
             Err(error) => return self.form_page(council_id, &council.name, (form, error), 422).await,
         };
         let key = address_key(&self.settings.secret, &address);
-        let random = crate::jobs::webhooks::random_secret().map_err(worker::Error::RustError)?;
         let now = now_utc();
+        let hour_ago = stamp(now - chrono::Duration::hours(1));
+        if self.store.confirmations_to_anyone_since(&hour_ago).await? >= self.settings.confirmations_per_hour {
+            // Far more asking than residents do: refused for everyone until the
+            // hour passes, and shown to operators in /admin/status.
+            worker::console_error!("confirmation emails are over their hourly ceiling; subscribing is refused");
+            return busy(self.canonical);
+        }
+        let random = crate::jobs::webhooks::random_secret().map_err(worker::Error::RustError)?;
         let (id, status) = self
             .store
             .request_subscription(
@@ -272,14 +318,17 @@ impl Context<'_> {
                 &stamp(now),
             )
             .await?;
-        let day_ago = stamp(now - chrono::Duration::hours(24));
-        let hour_ago = stamp(now - chrono::Duration::hours(1));
-        let under_daily_cap = self.store.confirmations_since(&key, &day_ago).await? < CONFIRMATIONS_PER_ADDRESS_PER_DAY;
-        if under_daily_cap && self.store.claim_confirmation(&id, &stamp(now), &hour_ago).await? {
-            let kind = if status == "active" { "manage" } else { "confirmation" };
-            let email_id = delivery_id(&id, kind, &stamp(now));
-            let email = (email_id.clone(), id.clone(), key, kind, id.clone(), "{}".to_string());
-            self.store.add_emails(&[email], &stamp(now)).await?;
+        let kind = if status == "active" { "manage" } else { "confirmation" };
+        let email_id = delivery_id(&id, kind, &stamp(now));
+        let caps = ConfirmationCaps {
+            now: &stamp(now),
+            hour_ago: &hour_ago,
+            day_ago: &stamp(now - chrono::Duration::hours(24)),
+            per_mailbox_per_day: CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+            per_hour_to_anyone: self.settings.confirmations_per_hour,
+        };
+        // Claimed (recorded under every cap at once) before it is queued.
+        if self.store.claim_subscriber_email(&email_id, &id, kind, &caps).await? {
             let message = EmailMessage::new(council_id, &email_id, Some(&self.settings.origin));
             self.env.queue("EMAILS")?.send(message).await?;
         }

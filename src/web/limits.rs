@@ -62,7 +62,24 @@ impl LimitClass {
     /// the edge (local development, tests) and is not counted.
     pub fn key(self, client: Option<&str>) -> Option<String> {
         let client = client.map(str::trim).filter(|c| !c.is_empty())?;
-        Some(format!("{}:{client}", self.binding()))
+        Some(format!("{}:{}", self.binding(), client_key(client)))
+    }
+}
+
+/// Who a client address counts as: an IPv4 address itself, an IPv6 address
+/// by its /64 (one home or server is given a whole /64, so counting single
+/// IPv6 addresses would give one client 2^64 allowances).
+pub fn client_key(client: &str) -> String {
+    match client.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => client.to_string(),
     }
 }
 
@@ -92,6 +109,14 @@ mod tests {
         assert_ne!(LimitClass::Api.key(Some("192.0.2.1")), LimitClass::Api.key(Some("192.0.2.2")));
         assert_ne!(LimitClass::Api.key(Some("192.0.2.1")), LimitClass::Search.key(Some("192.0.2.1")));
         assert_eq!(LimitClass::Page.key(None), None);
+        // One IPv6 /64 is one client, however many of its addresses it uses.
+        assert_eq!(
+            LimitClass::Subscribe.key(Some("2001:db8:1:2::1")),
+            LimitClass::Subscribe.key(Some("2001:db8:1:2:ffff:ffff:ffff:fffe"))
+        );
+        assert_eq!(LimitClass::Api.key(Some("2001:db8:1:2::1")).unwrap(), "API_LIMITER:2001:db8:1:2::/64");
+        assert_ne!(LimitClass::Api.key(Some("2001:db8:1:2::1")), LimitClass::Api.key(Some("2001:db8:1:3::1")));
+        assert_eq!(client_key("::ffff:192.0.2.7"), "192.0.2.7");
         assert_eq!(LimitClass::Page.key(Some(" ")), None);
     }
 }

@@ -346,8 +346,16 @@ impl Harness {
 
     /// A form POST, as a browser (or a mail program's one-click unsubscribe) sends one.
     pub fn post_form(&self, client: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        self.post_form_with(client, path, pairs, &[])
+    }
+
+    /// A form POST with headers of the browser's (`Origin`, `Sec-Fetch-Site`).
+    pub fn post_form_with(&self, client: &str, path: &str, pairs: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).redirects(0).build();
-        let request = agent.post(&self.url_for(path)).set("CF-Connecting-IP", client);
+        let mut request = agent.post(&self.url_for(path)).set("CF-Connecting-IP", client);
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
         read_reply(request.send_form(pairs)).unwrap_or_else(|e| panic!("POST {path}: {e}\n{}", self.log_tail()))
     }
 

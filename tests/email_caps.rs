@@ -1,0 +1,100 @@
+//! What the statements guarding email do, run against the schema the
+//! migrations build: a confirmation email is recorded only under every cap at
+//! once (one per subscription an hour, a few per mailbox a day, a ceiling per
+//! hour across everyone), and unconfirmed subscriptions expire after their
+//! latest confirmation email, not their first request.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use council_digest::storage::queries as q;
+use serde_json::{json, Value};
+
+/// Runs the steps in order on a fresh database; answers each step's rows.
+fn run(steps: &[Value]) -> Vec<Vec<Value>> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut child = Command::new("python3")
+        .arg(format!("{root}/tests/support/run_sql.py"))
+        .arg(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the statements");
+    child.stdin.take().unwrap().write_all(Value::Array(steps.to_vec()).to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn subscription(id: &str, key: &str, council: &str, created_at: &str) -> Value {
+    json!({"sql": "INSERT INTO email_subscriptions (id, address, address_key, council_id, frequency, created_at) \
+                   VALUES (?1, ?2, ?3, ?4, 'immediate', ?5)",
+           "params": [id, format!("{key}@example.org"), key, council, created_at]})
+}
+
+/// A claim at minute `minute` of the day (hour and day windows from there), with these caps.
+fn claim(email: &str, subscription: &str, minute: u32, per_mailbox: i64, ceiling: i64) -> Value {
+    let at = |m: u32| format!("2026-12-07T{:02}:{:02}:00Z", m / 60, m % 60);
+    json!({"sql": q::CLAIM_SUBSCRIBER_EMAIL,
+           "params": [email, subscription, "confirmation", at(minute + 600), at(minute + 540), "2026-12-06T10:00:00Z", per_mailbox, ceiling]})
+}
+
+fn claimed(rows: &[Value]) -> bool {
+    !rows.is_empty()
+}
+
+#[test]
+fn one_mailbox_gets_at_most_its_daily_confirmations_whatever_the_councils() {
+    let councils = ["coventry", "birmingham", "kent", "leeds", "derby", "kirklees", "manchester"];
+    let mut steps: Vec<Value> =
+        councils.iter().map(|c| subscription(&format!("sub_{c}"), "victim", c, "2026-12-07T09:00:00Z")).collect();
+    // Seven councils at once, for one mailbox: five pass.
+    for (n, council) in councils.iter().enumerate() {
+        steps.push(claim(&format!("em_{n}"), &format!("sub_{council}"), n as u32, 5, 1000));
+    }
+    // The first subscription asks again within the hour: refused whatever the daily count.
+    steps.push(claim("em_again", "sub_coventry", 30, 50, 1000));
+    let results = run(&steps);
+    let claims: Vec<bool> = results[councils.len()..].iter().map(|rows| claimed(rows)).collect();
+    assert_eq!(claims, [true, true, true, true, true, false, false, false]);
+}
+
+#[test]
+fn confirmations_to_anyone_stop_at_the_hourly_ceiling() {
+    let mut steps: Vec<Value> = (0..5)
+        .map(|n| subscription(&format!("sub_{n}"), &format!("person{n}"), "coventry", "2026-12-07T09:00:00Z"))
+        .collect();
+    for n in 0..5 {
+        steps.push(claim(&format!("em_{n}"), &format!("sub_{n}"), n, 5, 3));
+    }
+    steps.push(json!({"sql": q::CONFIRMATIONS_TO_ANYONE_SINCE, "params": ["2026-12-07T09:00:00Z"]}));
+    let results = run(&steps);
+    let claims: Vec<bool> = results[5..10].iter().map(|rows| claimed(rows)).collect();
+    assert_eq!(claims, [true, true, true, false, false], "three people, then the ceiling");
+    assert_eq!(results[10], vec![json!([3])], "what /admin/status reports");
+}
+
+#[test]
+fn an_unconfirmed_subscription_lives_as_long_as_its_latest_confirmation_email() {
+    let cutoff = "2026-12-05T10:00:00Z"; // 48 hours before 2026-12-07T10:00
+    let steps = vec![
+        // Asked for three days ago, and again an hour ago: its new link still works.
+        subscription("sub_renewed", "renewed", "coventry", "2026-12-04T10:00:00Z"),
+        json!({"sql": q::CONFIRMATION_SENT, "params": ["sub_renewed", "2026-12-07T09:00:00Z", "em_renewed"]}),
+        json!({"sql": "INSERT INTO email_deliveries (id, subscription_id, address_key, kind, subject_id, created_at) \
+                       VALUES ('em_renewed', 'sub_renewed', 'renewed', 'confirmation', 'sub_renewed', '2026-12-07T09:00:00Z')"}),
+        json!({"sql": q::CONFIRMATION_SENT, "params": ["sub_renewed", "2026-12-07T09:00:00Z", "em_renewed"]}),
+        // Asked for three days ago only.
+        subscription("sub_stale", "stale", "coventry", "2026-12-04T10:00:00Z"),
+        json!({"sql": "INSERT INTO email_deliveries (id, subscription_id, address_key, kind, subject_id, created_at) \
+                       VALUES ('em_stale', 'sub_stale', 'stale', 'confirmation', 'sub_stale', '2026-12-04T10:00:00Z')"}),
+        json!({"sql": q::EXPIRED_PENDING_DELIVERIES, "params": [cutoff]}),
+        json!({"sql": q::EXPIRE_PENDING_SUBSCRIPTIONS, "params": [cutoff]}),
+        json!({"sql": "SELECT id FROM email_subscriptions ORDER BY id"}),
+        json!({"sql": "SELECT id FROM email_deliveries ORDER BY id"}),
+    ];
+    let results = run(&steps);
+    assert_eq!(results[8], vec![json!(["sub_renewed"])]);
+    assert_eq!(results[9], vec![json!(["em_renewed"])], "the stale one's records went with it");
+}
