@@ -155,6 +155,13 @@ impl Settings {
     }
 }
 
+/// Whether the worker runs in local development (`LOCAL_DEVELOPMENT = "true"`,
+/// set only in the configs' local vars): then a webhook endpoint on this
+/// machine is allowed. Deployed, the variable is absent.
+pub fn local_development(env: &worker::Env) -> bool {
+    env.var("LOCAL_DEVELOPMENT").is_ok_and(|v| v.to_string().trim() == "true")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2230,3 +2230,127 @@ fn attack_a_cross_site_form_is_refused() {
     assert_eq!(ours.status, 200, "{}", ours.body);
     h.email.wait_for("csrf-target@example.org", 1, Duration::from_secs(30));
 }
+
+#[test]
+fn attack_a_stalled_provider_delivers_an_email_exactly_once() {
+    let h = Harness::shared();
+    let base = h.fake.add_site("stalled", coventry_like(Behaviour::Healthy));
+    h.register("stalled", &base, json!({}));
+    let reply = h.post_form(
+        &h.fresh_client(),
+        "/councils/stalled/alerts",
+        &[("email", "stall@example.org"), ("frequency", "weekly")],
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // The provider accepts the first attempt, then answers only after our
+    // timeout: the attempt fails as far as we know, and is tried again.
+    let tries = |h: &Harness| -> Vec<support::fake_email::SentEmail> {
+        h.email.requests().into_iter().filter(|e| e.to == "stall@example.org").collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while tries(h).len() < 2 {
+        assert!(Instant::now() < deadline, "never tried again: {} tries", tries(h).len());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let recorded = |h: &Harness| {
+        h.d1_rows(
+            "SELECT d.status, d.attempts, d.last_error FROM email_deliveries d \
+             JOIN email_subscriptions s ON s.id = d.subscription_id WHERE s.address = 'stall@example.org'",
+        )
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while recorded(h).first().is_none_or(|r| r["status"] == "queued") {
+        assert!(Instant::now() < deadline, "{:?}", recorded(h));
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let all = tries(h);
+    let first = &all[0];
+    for again in &all[1..] {
+        assert_eq!(again.status, 200, "a retry repeats the very same email, which the provider recognises");
+        assert_eq!(
+            (&again.idempotency_key, &again.subject, &again.text, &again.html),
+            (&first.idempotency_key, &first.subject, &first.text, &first.html)
+        );
+    }
+    assert_eq!(h.email.delivered_to("stall@example.org").len(), 1, "delivered once");
+    let record = recorded(h);
+    assert_eq!(record.len(), 1, "{record:?}");
+    assert_eq!(record[0]["status"], "sent", "recorded as delivered: {record:?}");
+}
+
+#[test]
+fn attack_hostile_webhook_receivers_end_as_the_rules_say() {
+    use support::fake_receiver::FakeReceiver;
+    let h = Harness::shared();
+    let receiver = FakeReceiver::start();
+    let base = h.fake.add_site("hostile", coventry_like(Behaviour::Healthy));
+    h.register("hostile", &base, json!({}));
+    let register = |path: &str| {
+        let body = json!({"url": receiver.url(path), "council_id": "hostile", "events": ["meeting.updated"]});
+        let reply = h.admin("POST", "/admin/webhooks", Some(&body));
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json()["id"].as_str().unwrap().to_string()
+    };
+    let trickle = register("/trickle/hooks");
+    let redirect = register("/redirect/hooks");
+    // Addresses into a network are refused, whatever the configuration.
+    for address in ["https://10.0.0.7/hooks", "https://169.254.169.254/latest", "https://printer.local/hooks"] {
+        let refused = h.admin("POST", "/admin/webhooks", Some(&json!({"url": address})));
+        assert_eq!(refused.status, 422, "{address}: {}", refused.body);
+    }
+    let started = Instant::now();
+    h.scrape("hostile");
+    let deliveries =
+        |id: &str| h.admin("GET", &format!("/admin/webhooks/{id}/deliveries"), None).json()["deliveries"].clone();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let trickled = loop {
+        let all = deliveries(&trickle);
+        let done = all.as_array().unwrap().iter().filter(|d| d["status"] == "delivered").count();
+        if done == MEETINGS_IN_WINDOW {
+            break all;
+        }
+        assert!(Instant::now() < deadline, "{all:#}");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    // The 200 counts; its endless body is not read: each delivery ended long
+    // before the trickle could, and little of it was ever sent.
+    assert!(trickled.as_array().unwrap().iter().all(|d| d["last_status"] == 200), "{trickled:#}");
+    println!("trickling receiver: {MEETINGS_IN_WINDOW} deliveries in {:?}", started.elapsed());
+    assert!(receiver.trickled_bytes() < 4 * 1024 * 1024, "{} bytes trickled", receiver.trickled_bytes());
+    // A redirect is a failed delivery, reported as what the endpoint said; it is not followed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let redirected = loop {
+        let all = deliveries(&redirect);
+        if all.as_array().unwrap().iter().any(|d| d["last_status"] == 307) {
+            break all;
+        }
+        assert!(Instant::now() < deadline, "{all:#}");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let failed = redirected.as_array().unwrap().iter().find(|d| d["last_status"] == 307).unwrap();
+    assert_ne!(failed["status"], "delivered");
+    let error = failed["last_error"].as_str().unwrap();
+    assert!(error.contains("HTTP 307") && error.contains("127.0.0.1") && error.contains("not followed"), "{error}");
+    assert!(receiver.received("/ok/redirected").is_empty(), "the redirect was not followed");
+}
+
+#[test]
+fn attack_oversized_bodies_are_refused_before_they_are_read() {
+    let h = Harness::shared();
+    let big = "x".repeat(2 * 1024 * 1024);
+    let client = h.fresh_client();
+    let mcp = ureq::post(&format!("{}/mcp", h.base_url))
+        .set("CF-Connecting-IP", &client)
+        .set("Content-Type", "application/json")
+        .send_string(&big);
+    assert!(matches!(mcp, Err(ureq::Error::Status(413, _))), "{:?}", mcp.map(|r| r.status()));
+    let form = h.post_form(&h.fresh_client(), "/councils/coventry/alerts", &[("email", big.as_str())]);
+    assert_eq!(form.status, 413);
+    let hooks = ureq::post(&format!("{}/api/v1/webhooks", h.base_url))
+        .set("CF-Connecting-IP", &h.fresh_client())
+        .set("Authorization", "Bearer cdk_not_a_key")
+        .send_string(&big);
+    assert!(matches!(hooks, Err(ureq::Error::Status(401 | 413, _))));
+    let admin = h.admin("POST", "/admin/webhooks", Some(&json!({"url": big})));
+    assert_eq!(admin.status, 413);
+}

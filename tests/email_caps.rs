@@ -98,3 +98,29 @@ fn an_unconfirmed_subscription_lives_as_long_as_its_latest_confirmation_email() 
     assert_eq!(results[8], vec![json!(["sub_renewed"])]);
     assert_eq!(results[9], vec![json!(["em_renewed"])], "the stale one's records went with it");
 }
+
+#[test]
+fn a_fan_out_told_again_queues_only_emails_never_tried() {
+    let email = |id: &str, status: &str, attempts: i64, lease: Option<&str>| {
+        json!({"sql": "INSERT INTO email_deliveries (id, subscription_id, address_key, kind, subject_id, status, attempts, sending_until, created_at) \
+                       VALUES (?1, 'sub_a', 'a', 'meeting', 'm1', ?2, ?3, ?4, '2026-12-07T09:00:00Z')",
+               "params": [id, status, attempts, lease]})
+    };
+    let steps = vec![
+        subscription("sub_a", "a", "coventry", "2026-12-07T08:00:00Z"),
+        email("em_new", "queued", 0, None),
+        email("em_sent", "sent", 1, None),
+        email("em_retrying", "queued", 1, None),
+        email("em_sending", "queued", 0, Some("2026-12-07T09:01:00Z")),
+        json!({"sql": q::EMAILS_TO_QUEUE, "params": [r#"["em_new","em_sent","em_retrying","em_sending","em_unknown"]"#]}),
+        // One attempt holds an email; another finds it held until the lease ends.
+        json!({"sql": q::CLAIM_EMAIL_SEND, "params": ["em_new", "2026-12-07T09:02:00Z", "2026-12-07T09:01:00Z"]}),
+        json!({"sql": q::CLAIM_EMAIL_SEND, "params": ["em_new", "2026-12-07T09:02:30Z", "2026-12-07T09:01:30Z"]}),
+        json!({"sql": q::CLAIM_EMAIL_SEND, "params": ["em_new", "2026-12-07T09:04:00Z", "2026-12-07T09:03:00Z"]}),
+        json!({"sql": q::CLAIM_EMAIL_SEND, "params": ["em_sent", "2026-12-07T09:04:00Z", "2026-12-07T09:03:00Z"]}),
+    ];
+    let results = run(&steps);
+    assert_eq!(results[5], vec![json!(["em_new"])], "a redelivered fan-out sends nothing new");
+    let claims: Vec<bool> = results[6..10].iter().map(|rows| claimed(rows)).collect();
+    assert_eq!(claims, [true, false, true, false], "held, then free once the lease ends; a sent one never");
+}

@@ -13,6 +13,7 @@ use worker::{Env, Result};
 
 use super::refresh::{now, JobContext};
 use super::{batches, Job, JobOutcome};
+use crate::net::PostError;
 use crate::notify::alerts::{delivery_id, meeting_matches, sign_token, Frequency, Purpose};
 use crate::notify::compose::{self, Links};
 use crate::notify::email::{provider_request, read_answer, unsubscribe_headers, Email, Provider, SendOutcome};
@@ -30,6 +31,8 @@ const ALERT_WITHIN_DAYS: i64 = 60;
 pub const DEFAULT_CONFIRMATIONS_PER_HOUR: i64 = 300;
 /// How long the provider has to answer.
 const TIMEOUT_MS: u64 = 10_000;
+/// How long one attempt holds an email: past it (the attempt died), another may send it.
+const SENDING_LEASE_MS: i64 = 60_000;
 
 /// What was published, for the fan-out.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -92,9 +95,15 @@ impl EmailSettings {
         })
     }
 
-    /// A signed link to one of the alert pages (`confirm`, `manage`, `unsubscribe`).
+    /// A signed link to one of the alert pages (`confirm`, `manage`, `unsubscribe`), valid from now.
     pub fn link(&self, purpose: Purpose, subscription_id: &str) -> String {
-        let token = self.token(purpose, subscription_id);
+        self.link_issued(purpose, subscription_id, now_utc().timestamp())
+    }
+
+    /// A link whose lifetime runs from `issued_at` (an email's record), so the
+    /// same email always carries the same link.
+    pub fn link_issued(&self, purpose: Purpose, subscription_id: &str, issued_at: i64) -> String {
+        let token = sign_token(&self.secret, purpose, subscription_id, issued_at + purpose.lifetime_seconds());
         let page = match purpose {
             Purpose::Confirm => "confirm",
             Purpose::Manage => "manage",
@@ -108,11 +117,11 @@ impl EmailSettings {
         sign_token(&self.secret, purpose, subscription_id, now_utc().timestamp() + purpose.lifetime_seconds())
     }
 
-    fn links(&self, subscription_id: &str) -> Links {
+    fn links(&self, subscription_id: &str, issued_at: i64) -> Links {
         Links {
             origin: self.origin.clone(),
-            manage: self.link(Purpose::Manage, subscription_id),
-            unsubscribe: self.link(Purpose::Unsubscribe, subscription_id),
+            manage: self.link_issued(Purpose::Manage, subscription_id, issued_at),
+            unsubscribe: self.link_issued(Purpose::Unsubscribe, subscription_id, issued_at),
         }
     }
 }
@@ -176,9 +185,12 @@ pub async fn fan_out(ctx: &JobContext<'_>, council_id: &str, published: &Publish
         ));
     }
     store.add_emails(&emails, &now()).await?;
-    let jobs: Vec<Job> = emails
-        .iter()
-        .map(|email| Job::SendEmail { council_id: council_id.to_string(), delivery_id: email.0.clone() })
+    // Told again (its message redelivered), a page queues only what was never tried.
+    let ids: Vec<&str> = emails.iter().map(|email| email.0.as_str()).collect();
+    let unsent = if ids.is_empty() { Vec::new() } else { store.emails_to_queue(&ids).await? };
+    let jobs: Vec<Job> = unsent
+        .into_iter()
+        .map(|delivery_id| Job::SendEmail { council_id: council_id.to_string(), delivery_id })
         .collect();
     let queue = ctx.env.queue("EMAILS")?;
     for batch in batches(&jobs, 100) {
@@ -336,6 +348,12 @@ async fn deliver(
             return Ok(JobOutcome::Done);
         }
     }
+    // Claimed before anything is sent: a message delivered twice, or a retry
+    // racing a slow attempt, finds it held and sends nothing.
+    let lease_until = stamp(now_utc() + Duration::milliseconds(SENDING_LEASE_MS));
+    if !store.claim_email_send(&email.id, &lease_until, &now()).await? {
+        return Ok(JobOutcome::Retry(format!("email {}: another attempt is sending it", email.id)));
+    }
     let Some((subject, body)) = composer.compose(store, &settings, &email).await? else {
         store.email_closed(&email.id, "failed", "what it was about is no longer stored").await?;
         return Ok(JobOutcome::Done);
@@ -352,7 +370,11 @@ async fn deliver(
         subject,
         text: body.text(),
         html,
-        headers: unsubscribe_headers(&settings.link(Purpose::Unsubscribe, &email.subscription_id)),
+        headers: unsubscribe_headers(&settings.link_issued(
+            Purpose::Unsubscribe,
+            &email.subscription_id,
+            issued_at(&email),
+        )),
         idempotency_key: email.id.clone(),
     };
     if settings.provider == Provider::Log {
@@ -364,18 +386,26 @@ async fn deliver(
             message.subject,
             message.text
         );
-        store.email_sent(&email.id, Some("log"), &now()).await?;
+        store.email_sent(&email.id, Some("log"), &now(), None).await?;
         return Ok(JobOutcome::Done);
     }
     let request = provider_request(settings.provider, &settings.base_url, &settings.api_key, &settings.from, &message);
     let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let outcome = match crate::net::post_with_timeout(&request.url, &headers, &request.body, TIMEOUT_MS).await {
-        Ok((status, answer)) => read_answer(settings.provider, status, &answer, &email.address),
+    let answer = crate::net::post_with_timeout(&request.url, &headers, &request.body, TIMEOUT_MS, 65_536).await;
+    let outcome = match answer {
+        Ok(answer) => read_answer(settings.provider, answer.status, &answer.body, &email.address),
+        Err(PostError::NoAnswer(error)) if !settings.provider.recognises_repeats() => {
+            // It may have been accepted, and this provider would send a repeat again.
+            let note =
+                format!("the provider's answer was lost ({error}); not sent again, as a repeat would be sent twice");
+            store.email_sent(&email.id, None, &now(), Some(&note)).await?;
+            return Ok(JobOutcome::Done);
+        }
         Err(error) => SendOutcome::Retry(format!("the provider could not be reached: {error}")),
     };
     match outcome {
         SendOutcome::Sent(id) => {
-            store.email_sent(&email.id, id.as_deref(), &now()).await?;
+            store.email_sent(&email.id, id.as_deref(), &now(), None).await?;
             Ok(JobOutcome::Done)
         }
         SendOutcome::Failed(error) => {
@@ -384,6 +414,12 @@ async fn deliver(
         }
         SendOutcome::Retry(error) => attempt_failed(store, &email, &error).await,
     }
+}
+
+/// When the email was recorded (seconds): what its body is made from, so a
+/// retry sends the very same email.
+fn issued_at(email: &EmailRecord) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(&email.created_at).map_or_else(|_| now_utc().timestamp(), |t| t.timestamp())
 }
 
 async fn attempt_failed(store: &Store, email: &EmailRecord, error: &str) -> Result<JobOutcome> {
@@ -425,11 +461,11 @@ impl Composer for SubscriberEmail {
         email: &EmailRecord,
     ) -> Result<Option<compose::Composed>> {
         let (what, _) = described(store, email).await?;
-        let links = settings.links(&email.subscription_id);
+        let links = settings.links(&email.subscription_id, issued_at(email));
         let council = email.council_name.as_str();
         Ok(match email.kind.as_str() {
             "confirmation" => {
-                let confirm = settings.link(Purpose::Confirm, &email.subscription_id);
+                let confirm = settings.link_issued(Purpose::Confirm, &email.subscription_id, issued_at(email));
                 Some(compose::confirmation(council, &what, &confirm, &links.unsubscribe))
             }
             "manage" => Some(compose::manage_link(council, &what, &links)),
@@ -450,7 +486,7 @@ impl Composer for AnyEmail {
         }
         let preferences = email.preferences();
         let (what, chosen) = described(store, email).await?;
-        let links = settings.links(&email.subscription_id);
+        let links = settings.links(&email.subscription_id, issued_at(email));
         let council = email.council_name.as_str();
         let detail: Value = serde_json::from_str(&email.detail).unwrap_or(Value::Null);
         let matched: Vec<String> = serde_json::from_value(detail["matched"].clone()).unwrap_or_default();
@@ -461,7 +497,9 @@ impl Composer for AnyEmail {
                 else {
                     return Ok(None);
                 };
-                Some(compose::meeting_alert(&meeting, &summary, (now_utc().date_naive(), &matched), &what, &links))
+                let recorded_on =
+                    chrono::DateTime::from_timestamp(issued_at(email), 0).unwrap_or_default().date_naive();
+                Some(compose::meeting_alert(&meeting, &summary, (recorded_on, &matched), &what, &links))
             }
             "digest" => {
                 let Some(digest) = store.latest_digest(&email.council_id, &email.subject_id).await? else {

@@ -8,13 +8,16 @@ use worker::Result;
 
 use super::refresh::{now, JobContext};
 use super::{Job, JobOutcome};
-use crate::notify::webhooks::{payload, signature, DISABLE_AFTER_FAILURES};
+use crate::net::{PostAnswer, PostError};
+use crate::notify::webhooks::{check_endpoint, payload, signature, DISABLE_AFTER_FAILURES};
 use crate::time::now_utc;
 
 /// Attempts per delivery before it is given up.
 pub const MAX_ATTEMPTS: i64 = 6;
 /// How long an endpoint has to answer.
 const TIMEOUT_MS: u64 = 10_000;
+/// Of an endpoint's answer only the status matters; this much is read at most.
+const MAX_ANSWER_BYTES: usize = 1024;
 
 /// 32 random bytes for a signing secret, from the platform's CSPRNG.
 pub fn random_secret() -> std::result::Result<[u8; 32], String> {
@@ -80,6 +83,12 @@ pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutco
         store.webhook_given_up(&delivery.id, "the endpoint is disabled").await?;
         return Ok(JobOutcome::Done);
     }
+    // Checked when sent as well as when registered: an address allowed once
+    // (or stored before the rules) is not trusted for ever.
+    if let Err(why) = check_endpoint(&delivery.url, crate::config::local_development(ctx.env)) {
+        store.webhook_given_up(&delivery.id, &format!("the endpoint's address is not allowed: {why}")).await?;
+        return Ok(JobOutcome::Done);
+    }
     let timestamp = now_utc().timestamp();
     let Some(signed) = signature(&delivery.secret, &delivery.id, timestamp, &delivery.payload) else {
         store.webhook_given_up(&delivery.id, "the endpoint's secret is unusable").await?;
@@ -87,13 +96,13 @@ pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutco
     };
     let sent = post(&delivery.url, &delivery.id, timestamp, &signed, &delivery.payload).await;
     match sent {
-        Ok(status) if (200..300).contains(&status) => {
-            store.webhook_delivered(&delivery, status, &now()).await?;
+        Ok(answer) if (200..300).contains(&answer.status) => {
+            store.webhook_delivered(&delivery, answer.status, &now()).await?;
             Ok(JobOutcome::Done)
         }
         failure => {
             let (status, error) = match failure {
-                Ok(status) => (Some(status), format!("the endpoint answered HTTP {status}")),
+                Ok(answer) => (Some(answer.status), answer_error(&answer)),
                 Err(error) => (None, error),
             };
             let last = delivery.attempts + 1 >= MAX_ATTEMPTS;
@@ -107,7 +116,30 @@ pub async fn deliver(ctx: &JobContext<'_>, delivery_id: &str) -> Result<JobOutco
     }
 }
 
-async fn post(url: &str, id: &str, timestamp: i64, signed: &str, body: &str) -> std::result::Result<u16, String> {
+/// Why an answer is a failed delivery. A redirect is one: it is not followed
+/// (it could lead anywhere, http or our own network), and where it pointed
+/// is reported as the endpoint said it.
+fn answer_error(answer: &PostAnswer) -> String {
+    match (answer.status, &answer.location) {
+        (300..=399, Some(location)) => {
+            let host = url::Url::parse(location).ok().and_then(|u| u.host_str().map(str::to_string));
+            format!(
+                "the endpoint answered HTTP {} redirecting to {}; redirects are not followed",
+                answer.status,
+                host.unwrap_or_else(|| "another address".into())
+            )
+        }
+        (status, _) => format!("the endpoint answered HTTP {status}"),
+    }
+}
+
+async fn post(
+    url: &str,
+    id: &str,
+    timestamp: i64,
+    signed: &str,
+    body: &str,
+) -> std::result::Result<PostAnswer, String> {
     let timestamp = timestamp.to_string();
     let headers = [
         ("Content-Type", "application/json"),
@@ -116,9 +148,9 @@ async fn post(url: &str, id: &str, timestamp: i64, signed: &str, body: &str) -> 
         ("webhook-signature", signed),
         ("User-Agent", "council-digest-webhooks"),
     ];
-    match crate::net::post_with_timeout(url, &headers, body, TIMEOUT_MS).await {
-        Ok((status, _)) => Ok(status),
-        Err(error) if error.starts_with("no answer within") => Err(format!("the endpoint gave {error}")),
-        Err(error) => Err(error),
+    match crate::net::post_with_timeout(url, &headers, body, TIMEOUT_MS, MAX_ANSWER_BYTES).await {
+        Ok(answer) => Ok(answer),
+        Err(PostError::NoAnswer(error)) => Err(format!("the endpoint gave {error}")),
+        Err(PostError::NotSent(error)) => Err(error),
     }
 }

@@ -264,47 +264,82 @@ impl Fetcher for WorkerFetcher {
     }
 }
 
-/// POSTs `body` to a service of ours (a webhook endpoint, an email
-/// provider): its status and body (at most 64 KB read), or why not, within
-/// `timeout_ms`. Not for council sites, which go through `WorkerFetcher`.
+/// Why a POST to a service of ours has no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostError {
+    /// It did not reach the service (a bad address, a refused connection).
+    NotSent(String),
+    /// It was sent, but no answer came in time: the service may have acted on it.
+    NoAnswer(String),
+}
+
+impl std::fmt::Display for PostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotSent(why) | Self::NoAnswer(why) => f.write_str(why),
+        }
+    }
+}
+
+/// A service's answer: its status, at most the asked-for bytes of its body,
+/// and where a redirect pointed (redirects are never followed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostAnswer {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+}
+
+/// POSTs `body` to a service of ours (a webhook endpoint, an email provider)
+/// within `timeout_ms`. A redirect is answered as it is, not followed (it
+/// could lead anywhere); at most `max_answer_bytes` of the answer are read,
+/// and the rest is never downloaded. Not for council sites, which go through
+/// `WorkerFetcher`.
 pub async fn post_with_timeout(
     url: &str,
     headers: &[(&str, &str)],
     body: &str,
     timeout_ms: u64,
-) -> Result<(u16, String), String> {
+    max_answer_bytes: usize,
+) -> Result<PostAnswer, PostError> {
     use futures_util::future::{select, Either};
+    use futures_util::StreamExt;
+    let not_sent = |e: worker::Error| PostError::NotSent(e.to_string());
     let request_headers = worker::Headers::new();
     for (name, value) in headers {
-        request_headers.set(name, value).map_err(|e| e.to_string())?;
+        request_headers.set(name, value).map_err(not_sent)?;
     }
     let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post).with_headers(request_headers).with_body(Some(body.to_string().into()));
-    let request = worker::Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    init.with_method(worker::Method::Post)
+        .with_headers(request_headers)
+        .with_redirect(worker::RequestRedirect::Manual)
+        .with_body(Some(body.to_string().into()));
+    let request = worker::Request::new_with_init(url, &init).map_err(not_sent)?;
     let controller = worker::AbortController::default();
     let signal = controller.signal();
     let call = async {
-        let mut response =
-            worker::Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| e.to_string())?;
+        let mut response = worker::Fetch::Request(request).send_with_signal(&signal).await.map_err(not_sent)?;
         let status = response.status_code();
-        let mut text = response.text().await.unwrap_or_default();
-        if text.len() > 65_536 {
-            let mut end = 65_536;
-            while !text.is_char_boundary(end) {
-                end -= 1;
+        let location = response.headers().get("Location").ok().flatten();
+        let mut bytes = Vec::new();
+        if let Ok(mut stream) = response.stream() {
+            while let Some(Ok(chunk)) = stream.next().await {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() >= max_answer_bytes {
+                    bytes.truncate(max_answer_bytes);
+                    break;
+                }
             }
-            text.truncate(end);
         }
-        Ok((status, text))
+        Ok(PostAnswer { status, body: String::from_utf8_lossy(&bytes).into_owned(), location })
     };
     let timeout = worker::Delay::from(std::time::Duration::from_millis(timeout_ms));
     let result = match select(std::pin::pin!(call), timeout).await {
         Either::Left((result, _)) => result,
-        Either::Right(_) => Err(format!("no answer within {} s", timeout_ms.div_ceil(1000))),
+        Either::Right(_) => Err(PostError::NoAnswer(format!("no answer within {} s", timeout_ms.div_ceil(1000)))),
     };
-    if result.is_err() {
-        controller.abort();
-    }
+    // Whatever is left of the answer (or of the request) is not waited for.
+    controller.abort();
     result
 }
 

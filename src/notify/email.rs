@@ -151,6 +151,14 @@ impl Provider {
             Self::Log => "",
         }
     }
+
+    /// Whether the provider recognises a repeated request by its idempotency
+    /// key and does not send it again (Resend keeps keys for 24 hours).
+    /// Without that, an attempt whose answer was lost is not repeated: an
+    /// email possibly sent is better than one sent twice.
+    pub fn recognises_repeats(self) -> bool {
+        matches!(self, Self::Resend)
+    }
 }
 
 /// An HTTP request to a provider.
@@ -239,6 +247,9 @@ pub fn read_answer(provider: Provider, status: u16, body: &str, address: &str) -
             };
             SendOutcome::Sent(id.map(str::to_string))
         }
+        // Resend: this key was used before for a different body, which means
+        // an email was sent with it; repeating it is useless.
+        409 if parsed["name"] == "invalid_idempotent_request" => SendOutcome::Sent(None),
         401 | 403 => SendOutcome::Retry(said(&format!("the provider refused our key (HTTP {status})"))),
         408 | 409 | 429 => SendOutcome::Retry(said(&format!("the provider asked us to wait (HTTP {status})"))),
         400..=499 => SendOutcome::Failed(said(&format!("the provider refused the email (HTTP {status})"))),
@@ -356,6 +367,13 @@ mod tests {
             SendOutcome::Sent(Some("pm_1".into()))
         );
         assert!(matches!(read_answer(Provider::Resend, 429, "{}", address), SendOutcome::Retry(_)));
+        // Already sent under this key (with another body): delivered, not failed.
+        let repeated = r#"{"name":"invalid_idempotent_request","message":"This idempotency key has already been used on a request that had a different payload."}"#;
+        assert_eq!(read_answer(Provider::Resend, 409, repeated, address), SendOutcome::Sent(None));
+        // Another attempt with the key still in flight: wait and ask again.
+        let concurrent = r#"{"name":"concurrent_idempotent_requests","message":"in progress"}"#;
+        assert!(matches!(read_answer(Provider::Resend, 409, concurrent, address), SendOutcome::Retry(_)));
+        assert!(Provider::Resend.recognises_repeats() && !Provider::Postmark.recognises_repeats());
         assert!(matches!(read_answer(Provider::Resend, 503, "oops", address), SendOutcome::Retry(_)));
         let SendOutcome::Failed(error) = read_answer(
             Provider::Postmark,

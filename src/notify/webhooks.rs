@@ -33,16 +33,43 @@ pub fn payload(event: &str, timestamp: &str, data: Value) -> Value {
     json!({"type": event, "timestamp": timestamp, "data": data})
 }
 
-/// Whether an endpoint address may be used: https, or http to this machine
-/// only (a receiver in a test; nothing deployed can reach it).
-pub fn check_endpoint(address: &str) -> Result<url::Url, String> {
+/// Name endings of hosts that are never public (RFC 6761, RFC 8375, and
+/// names private networks commonly use).
+const PRIVATE_SUFFIXES: [&str; 9] =
+    [".localhost", ".local", ".internal", ".home.arpa", ".lan", ".intranet", ".corp", ".test", ".invalid"];
+
+/// Whether an endpoint address may be used: https to a public host name. No
+/// IP literal (which could name our own network or a cloud metadata
+/// service), no `localhost`, single-label or private name. Where the
+/// configuration says `local` development, this machine (loopback, http or
+/// https) is allowed too, for a receiver in a test.
+pub fn check_endpoint(address: &str, local: bool) -> Result<url::Url, String> {
     let url = url::Url::parse(address).map_err(|e| format!("not an address: {e}"))?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => return Err("an endpoint needs a host".into()),
+    };
+    if local && loopback && matches!(url.scheme(), "http" | "https") {
+        return Ok(url);
+    }
     match url.scheme() {
-        "https" if url.host_str().is_some() => Ok(url),
-        "http" if loopback => Ok(url),
-        "http" => Err("endpoints must use https".into()),
-        other => Err(format!("endpoints must use https, not {other}")),
+        "https" => {}
+        "http" => return Err("endpoints must use https".into()),
+        other => return Err(format!("endpoints must use https, not {other}")),
+    }
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            let private =
+                name == "localhost" || !name.contains('.') || PRIVATE_SUFFIXES.iter().any(|s| name.ends_with(s));
+            if private {
+                return Err(format!("{name} is not a public host name"));
+            }
+            Ok(url)
+        }
+        _ => Err("endpoints must be named by a public host name, not an IP address".into()),
     }
 }
 
@@ -75,12 +102,32 @@ mod tests {
     }
 
     #[test]
-    fn endpoints_are_https_or_loopback() {
-        assert!(check_endpoint("https://news.example/hooks").is_ok());
-        assert!(check_endpoint("http://127.0.0.1:9000/hook").is_ok());
-        assert_eq!(check_endpoint("http://news.example/hooks").unwrap_err(), "endpoints must use https");
-        assert!(check_endpoint("ftp://news.example").is_err());
-        assert!(check_endpoint("not a url").is_err());
+    fn endpoints_are_public_https_hosts() {
+        assert!(check_endpoint("https://news.example.org/hooks", false).is_ok());
+        assert_eq!(check_endpoint("http://news.example.org/hooks", false).unwrap_err(), "endpoints must use https");
+        assert!(check_endpoint("ftp://news.example.org", false).is_err());
+        assert!(check_endpoint("not a url", false).is_err());
+        // Addresses that lead into a network rather than to a public service.
+        for address in [
+            "https://127.0.0.1/hook",
+            "https://10.0.0.7/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]/hook",
+            "https://[fd00::1]/hook",
+            "https://2130706433/hook",
+            "https://localhost/hook",
+            "https://intranet/hook",
+            "https://printer.local/hook",
+            "https://db.internal/hook",
+            "https://router.home.arpa/hook",
+        ] {
+            assert!(check_endpoint(address, false).is_err(), "{address} must be refused");
+        }
+        // Local development: this machine only.
+        assert!(check_endpoint("http://127.0.0.1:9000/hook", true).is_ok());
+        assert!(check_endpoint("http://localhost:9000/hook", true).is_ok());
+        assert!(check_endpoint("https://10.0.0.7/hook", true).is_err());
+        assert!(check_endpoint("http://news.example.org/hooks", true).is_err());
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub struct EmailRecord {
     pub detail: String,
     pub status: String,
     pub attempts: i64,
+    /// When it was recorded: its links' lifetimes run from here, so that
+    /// every attempt sends the same body.
+    pub created_at: String,
     pub address: String,
     pub council_id: String,
     pub council_name: String,
@@ -240,8 +243,32 @@ impl Store {
         self.row(q::GET_EMAIL_DELIVERY, &[Text(id)]).await
     }
 
-    pub async fn email_sent(&self, id: &str, provider_message_id: Option<&str>, now: &str) -> Result<()> {
-        self.run(q::EMAIL_SENT, &[Text(id), OptText(provider_message_id), Text(now)]).await
+    /// Takes the email to send until `lease_until`; false when it is not queued
+    /// or another attempt holds it.
+    pub async fn claim_email_send(&self, id: &str, lease_until: &str, now: &str) -> Result<bool> {
+        let claimed: Option<Value> = self.row(q::CLAIM_EMAIL_SEND, &[Text(id), Text(lease_until), Text(now)]).await?;
+        Ok(claimed.is_some())
+    }
+
+    /// Of these emails, the ones never tried and not being sent.
+    pub async fn emails_to_queue(&self, ids: &[&str]) -> Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let json = serde_json::to_string(ids)?;
+        Ok(self.rows::<Id>(q::EMAILS_TO_QUEUE, &[Text(&json)]).await?.into_iter().map(|r| r.id).collect())
+    }
+
+    /// Sent; `note` says why the provider's word is missing, when it is.
+    pub async fn email_sent(
+        &self,
+        id: &str,
+        provider_message_id: Option<&str>,
+        now: &str,
+        note: Option<&str>,
+    ) -> Result<()> {
+        self.run(q::EMAIL_SENT, &[Text(id), OptText(provider_message_id), Text(now), OptText(note)]).await
     }
 
     pub async fn email_attempt_failed(&self, id: &str, error: &str, last: bool) -> Result<()> {

@@ -528,15 +528,24 @@ pub const SUBSCRIBERS_PAGE: &str = "SELECT id, address_key, committees, keywords
 pub const INSERT_EMAIL_DELIVERY: &str = "INSERT OR IGNORE INTO email_deliveries \
     (id, subscription_id, address_key, kind, subject_id, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 pub const GET_EMAIL_DELIVERY: &str = "SELECT d.id, d.subscription_id, d.address_key, d.kind, d.subject_id, d.detail, \
-    d.status, d.attempts, s.address, s.council_id, s.committees, s.keywords, s.frequency, \
+    d.status, d.attempts, d.created_at, s.address, s.council_id, s.committees, s.keywords, s.frequency, \
     s.status AS subscription_status, co.name AS council_name \
     FROM email_deliveries d JOIN email_subscriptions s ON s.id = d.subscription_id \
     JOIN councils co ON co.id = s.council_id WHERE d.id = ?1";
+/// Takes an email to send until ?2: only one still queued that no other
+/// attempt holds (its lease ended before ?3).
+pub const CLAIM_EMAIL_SEND: &str = "UPDATE email_deliveries SET sending_until = ?2 \
+    WHERE id = ?1 AND status = 'queued' AND (sending_until IS NULL OR sending_until <= ?3) RETURNING id";
+/// ?4: why, when it was not confirmed by the provider (its answer was lost).
 pub const EMAIL_SENT: &str = "UPDATE email_deliveries SET status = 'sent', attempts = attempts + 1, \
-    provider_message_id = ?2, last_error = NULL, sent_at = ?3 WHERE id = ?1";
+    provider_message_id = ?2, last_error = ?4, sent_at = ?3, sending_until = NULL WHERE id = ?1";
 /// A failed attempt; ?3 = 1 closes the delivery as failed.
 pub const EMAIL_ATTEMPT_FAILED: &str = "UPDATE email_deliveries SET attempts = attempts + 1, last_error = ?2, \
-    status = CASE WHEN ?3 = 1 THEN 'failed' ELSE status END WHERE id = ?1";
+    status = CASE WHEN ?3 = 1 THEN 'failed' ELSE status END, sending_until = NULL WHERE id = ?1";
+/// Of the emails ?1 (JSON ids), those never tried and not being sent: a
+/// fan-out told again queues only these.
+pub const EMAILS_TO_QUEUE: &str = "SELECT id FROM email_deliveries WHERE id IN (SELECT value FROM json_each(?1)) \
+    AND status = 'queued' AND attempts = 0 AND sending_until IS NULL";
 /// Closed unsent: 'failed' or 'capped', with why.
 pub const EMAIL_CLOSED: &str = "UPDATE email_deliveries SET status = ?2, last_error = ?3 WHERE id = ?1";
 /// Unconfirmed subscriptions whose latest confirmation email (or, with none,

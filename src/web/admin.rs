@@ -113,8 +113,11 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             json_response(&json!({"endpoints": store.webhook_endpoints(None).await?}), 200)
         }
         Route::AdminWebhooks => {
-            let body = req.text().await.unwrap_or_default();
-            super::integrators::register_endpoint(&store, &body, None).await
+            let body = match super::body::read_capped(&mut req, super::integrators::MAX_BODY_BYTES).await {
+                Ok(body) => body,
+                Err(error) => return super::body_refused(error),
+            };
+            super::integrators::register_endpoint(&store, &body, None, crate::config::local_development(&env)).await
         }
         Route::AdminApiKeys if req.method() == worker::Method::Get => {
             json_response(&json!({"keys": store.api_keys().await?}), 200)

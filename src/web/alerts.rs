@@ -135,7 +135,25 @@ pub async fn handle(mut req: Request, env: &Env, route: Route, origin: &str) -> 
         }
     }
     let store = Store::new(env.d1("DB")?);
-    let form = if post { read_form(&mut req).await } else { Vec::new() };
+    let form = if post {
+        match super::body::read_capped(&mut req, MAX_FORM_BYTES).await {
+            Ok(body) => {
+                url::form_urlencoded::parse(body.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+            }
+            Err(super::body::BodyError::TooLarge { .. }) => {
+                return message(
+                    &canonical,
+                    "Too much sent",
+                    &["That form was far larger than any of ours; nothing was changed."],
+                    vec![],
+                    413,
+                )
+            }
+            Err(super::body::BodyError::Unreadable) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let token = query_value(url.query(), "token").unwrap_or_default();
     let context = Context { store: &store, env, settings: &settings, canonical: &canonical };
     match route {
@@ -147,14 +165,6 @@ pub async fn handle(mut req: Request, env: &Env, route: Route, origin: &str) -> 
         Route::AlertsDelete => context.delete_everything(&token).await,
         _ => message(&canonical, "Not found", &["There is no page here."], vec![], 404),
     }
-}
-
-async fn read_form(req: &mut Request) -> Vec<(String, String)> {
-    let body = req.text().await.unwrap_or_default();
-    if body.len() > MAX_FORM_BYTES {
-        return Vec::new();
-    }
-    url::form_urlencoded::parse(body.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {

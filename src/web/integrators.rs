@@ -17,7 +17,7 @@ use crate::storage::Store;
 use crate::time::{now_utc, stamp};
 
 /// The largest registration body read.
-const MAX_BODY_BYTES: usize = 8 * 1024;
+pub const MAX_BODY_BYTES: usize = 8 * 1024;
 
 pub fn json_no_store(value: &Value, status: u16) -> Result<Response> {
     let response =
@@ -46,8 +46,14 @@ fn bearer(req: &Request) -> Option<String> {
 
 /// Registers an endpoint from a JSON body `{url, council_id?, events?}`, for
 /// an operator (`api_key` None) or a key's holder, who may have at most
-/// `max_endpoints`.
-pub async fn register_endpoint(store: &Store, body: &str, api_key: Option<(&str, i64)>) -> Result<Response> {
+/// `max_endpoints`. `local`: the configuration is local development, where
+/// an endpoint on this machine is allowed.
+pub async fn register_endpoint(
+    store: &Store,
+    body: &str,
+    api_key: Option<(&str, i64)>,
+    local: bool,
+) -> Result<Response> {
     #[derive(serde::Deserialize)]
     struct EndpointInput {
         url: String,
@@ -63,7 +69,7 @@ pub async fn register_endpoint(store: &Store, body: &str, api_key: Option<(&str,
         Ok(input) => input,
         Err(error) => return problem(400, "Bad Request", &format!("body must be an endpoint as JSON: {error}")),
     };
-    if let Err(message) = check_endpoint(&input.url).and_then(|_| check_events(&input.events)) {
+    if let Err(message) = check_endpoint(&input.url, local).and_then(|_| check_events(&input.events)) {
         return problem(422, "Unprocessable Content", &message);
     }
     if let Some(council) = &input.council_id {
@@ -96,7 +102,7 @@ pub async fn register_endpoint(store: &Store, body: &str, api_key: Option<(&str,
 }
 
 /// The self-service routes, for the holder of an API key.
-pub async fn handle(mut req: Request, store: &Store, route: Route) -> Result<Response> {
+pub async fn handle(mut req: Request, store: &Store, route: Route, local: bool) -> Result<Response> {
     let unauthorised = || -> Result<Response> {
         let response =
             problem(401, "Unauthorized", "webhook routes need Authorization: Bearer <API key>; ask us for a key")?;
@@ -108,8 +114,11 @@ pub async fn handle(mut req: Request, store: &Store, route: Route) -> Result<Res
     let method = req.inner().method();
     match route {
         Route::ApiWebhooks if method == "POST" => {
-            let body = req.text().await.unwrap_or_default();
-            register_endpoint(store, &body, Some((&key, max_endpoints))).await
+            let body = match super::body::read_capped(&mut req, MAX_BODY_BYTES).await {
+                Ok(body) => body,
+                Err(error) => return super::body_refused(error),
+            };
+            register_endpoint(store, &body, Some((&key, max_endpoints)), local).await
         }
         Route::ApiWebhooks => json_no_store(&json!({"endpoints": store.webhook_endpoints(Some(&key)).await?}), 200),
         Route::ApiWebhook(id) | Route::ApiWebhookDeliveries(id) if !store.key_owns_endpoint(&id, &key).await? => {

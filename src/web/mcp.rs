@@ -51,6 +51,16 @@ pub fn result(id: Value, result: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "result": result})
 }
 
+/// The reply to a body that was not read: too large (413) or unreadable (400).
+pub fn body_refused(error: super::body::BodyError) -> Reply {
+    match error {
+        super::body::BodyError::TooLarge { .. } => {
+            Reply::Json(413, self::error(Value::Null, INVALID_REQUEST, "request too large"))
+        }
+        super::body::BodyError::Unreadable => Reply::Json(400, self::error(Value::Null, PARSE_ERROR, "not text")),
+    }
+}
+
 /// Reads one message: a request to answer, or the reply to give at once.
 pub fn read_message(body: &str) -> std::result::Result<Call, Reply> {
     if body.len() > MAX_REQUEST_BYTES {

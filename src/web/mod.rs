@@ -5,6 +5,7 @@
 #[cfg(any(feature = "ingest", not(target_arch = "wasm32")))]
 pub mod admin;
 pub mod alerts;
+pub mod body;
 pub mod feeds;
 pub mod html;
 pub mod integrators;
@@ -279,13 +280,13 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
         | Route::AlertsDelete => alerts::handle(req, &env, current, &origin).await,
         Route::ApiWebhooks | Route::ApiWebhook(_) | Route::ApiWebhookDeliveries(_) => {
             // Writes and a key's own data: the primary, not a replica.
-            integrators::handle(req, &Store::new(env.d1("DB")?), current).await
+            integrators::handle(req, &Store::new(env.d1("DB")?), current, crate::config::local_development(&env)).await
         }
         Route::Mcp => {
-            let body = req.text().await.unwrap_or_default();
-            let reply = match mcp::read_message(&body) {
-                Ok(call) => mcp::answer(call, &store, &env, &origin).await?,
-                Err(reply) => reply,
+            let reply = match body::read_capped(&mut req, mcp::MAX_REQUEST_BYTES).await.map(|b| mcp::read_message(&b)) {
+                Ok(Ok(call)) => mcp::answer(call, &store, &env, &origin).await?,
+                Ok(Err(reply)) => reply,
+                Err(error) => mcp::body_refused(error),
             };
             match reply {
                 mcp::Reply::Accepted => Ok(Response::empty()?.with_status(202)),
@@ -884,6 +885,16 @@ pub(crate) fn method_not_allowed(path: &str) -> Result<Response> {
     let response = problem(405, "Method Not Allowed", &format!("this path takes {allow}"))?;
     response.headers().set("Allow", &allow)?;
     Ok(response)
+}
+
+/// A body not read: 413 past its cap (saying the cap), 400 when unreadable, as problem details.
+pub fn body_refused(error: body::BodyError) -> Result<Response> {
+    match error {
+        body::BodyError::TooLarge { limit_bytes } => {
+            problem(413, "Content Too Large", &format!("this route accepts at most {limit_bytes} bytes"))
+        }
+        body::BodyError::Unreadable => problem(400, "Bad Request", "the body could not be read as text"),
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,13 @@
 //! A transactional email provider on 127.0.0.1 speaking Resend's HTTP API
 //! (`POST /emails`, a bearer key, an `Idempotency-Key`): it refuses a wrong
 //! key (401), an incomplete email or an address at `.invalid` (422), fails
-//! the first attempt of an email to an address beginning `flaky` (503), and
-//! accepts the rest. A request repeating an accepted idempotency key is
-//! answered as before and not delivered again. Every request is kept.
+//! the first attempt of an email to an address beginning `flaky` (503),
+//! accepts the first attempt of an email to an address beginning `stall` and
+//! then answers only after 13 seconds (past the sender's timeout), and
+//! accepts the rest. As Resend does, a request repeating an accepted
+//! idempotency key with the same body is answered as before and not
+//! delivered again, and with another body is refused (409
+//! `invalid_idempotent_request`). Every request is kept.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,6 +29,8 @@ pub struct SentEmail {
     pub headers: HashMap<String, String>,
     pub idempotency_key: String,
     pub status: u16,
+    /// What it was answered (the body).
+    pub reply: String,
     pub at: Instant,
 }
 
@@ -89,6 +95,11 @@ fn answer(requests: &Mutex<Vec<SentEmail>>, request: Request) -> Answer {
         [&to, &field("from"), &field("subject"), &field("text"), &field("html")].iter().all(|f| !f.is_empty());
     let mut requests = requests.lock().unwrap();
     let tried = requests.iter().any(|r| r.idempotency_key == key);
+    let accepted = requests.iter().find(|r| r.idempotency_key == key && r.status == 200).cloned();
+    let same_body = |a: &SentEmail| {
+        a.to == to && a.subject == field("subject") && a.text == field("text") && a.html == field("html")
+    };
+    let mut delay = Duration::ZERO;
     let (status, reply) = if request.method != "POST" || request.path != "/emails" {
         (404, r#"{"name":"not_found","message":"no such route"}"#.to_string())
     } else if request.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {API_KEY}")) {
@@ -99,6 +110,15 @@ fn answer(requests: &Mutex<Vec<SentEmail>>, request: Request) -> Answer {
         (422, format!(r#"{{"name":"validation_error","message":"Invalid `to` field: {to} is not deliverable"}}"#))
     } else if to.starts_with("flaky") && !tried {
         (503, r#"{"name":"internal_server_error","message":"try again"}"#.to_string())
+    } else if let Some(first) = accepted {
+        if same_body(&first) {
+            (200, first.reply.clone())
+        } else {
+            (409, r#"{"name":"invalid_idempotent_request","message":"This idempotency key has already been used on a request that had a different payload."}"#.to_string())
+        }
+    } else if to.starts_with("stall") {
+        delay = Duration::from_secs(13);
+        (200, format!(r#"{{"id":"fake-{}"}}"#, requests.len() + 1))
     } else {
         (200, format!(r#"{{"id":"fake-{}"}}"#, requests.len() + 1))
     };
@@ -114,7 +134,10 @@ fn answer(requests: &Mutex<Vec<SentEmail>>, request: Request) -> Answer {
         headers,
         idempotency_key: key,
         status,
+        reply: reply.clone(),
         at: Instant::now(),
     });
-    Answer { status, content_type: "application/json", body: reply }
+    let mut answer = Answer::new(status, "application/json", reply);
+    answer.delay = delay;
+    answer
 }

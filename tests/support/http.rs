@@ -21,6 +21,20 @@ pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Sent as `Location` (a redirect).
+    pub location: Option<String>,
+    /// Wait this long before answering (a service that accepted, then stalls).
+    pub delay: Duration,
+    /// Instead of `body`, declare this many bytes and trickle them, a kilobyte
+    /// every 50 ms, until the client goes away; how many were written is
+    /// added to `written`.
+    pub trickle: Option<(usize, Arc<std::sync::atomic::AtomicUsize>)>,
+}
+
+impl Answer {
+    pub fn new(status: u16, content_type: &'static str, body: impl Into<String>) -> Self {
+        Self { status, content_type, body: body.into(), location: None, delay: Duration::ZERO, trickle: None }
+    }
 }
 
 /// Serves on a free loopback port until the test binary ends; answers the port.
@@ -61,12 +75,26 @@ fn answer(mut stream: TcpStream, handler: &dyn Fn(Request) -> Answer) {
     let method = parts.next().unwrap_or("GET").to_string();
     let path = parts.next().unwrap_or("/").to_string();
     let reply = handler(Request { method, path, headers, body });
+    thread::sleep(reply.delay);
+    let length = reply.trickle.as_ref().map_or(reply.body.len(), |(total, _)| *total);
+    let location = reply.location.as_ref().map(|l| format!("Location: {l}\r\n")).unwrap_or_default();
     let head = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.status,
-        reply.content_type,
-        reply.body.len()
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {length}\r\n{location}Connection: close\r\n\r\n",
+        reply.status, reply.content_type,
     );
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(reply.body.as_bytes());
+    match reply.trickle {
+        None => {
+            let _ = stream.write_all(reply.body.as_bytes());
+        }
+        Some((total, written)) => {
+            let chunk = [b'x'; 1024];
+            let mut sent = 0;
+            while sent < total && stream.write_all(&chunk).is_ok() && stream.flush().is_ok() {
+                sent += chunk.len();
+                written.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
+                thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
 }
