@@ -2354,3 +2354,68 @@ fn attack_oversized_bodies_are_refused_before_they_are_read() {
     let admin = h.admin("POST", "/admin/webhooks", Some(&json!({"url": big})));
     assert_eq!(admin.status, 413);
 }
+
+#[test]
+fn attack_a_calendar_link_to_another_host_is_not_fetched() {
+    use support::fake_cmis::{CmisSite, UPCOMING_MEETING};
+    let h = Harness::shared();
+    let site = CmisSite { foreign_links: [UPCOMING_MEETING].into(), ..CmisSite::default() };
+    let base = h.cmis.add_site("elsewhere", site);
+    h.register("elsewhere", &base, json!({"platform": "cmis"}));
+    let run = h.scrape("elsewhere");
+    let errors = run["errors"].to_string();
+    assert!(errors.contains(&format!("meeting {UPCOMING_MEETING}")) && errors.contains("localhost"), "{run:#}");
+    assert_eq!(
+        h.cmis.requests_for(&format!(
+            "elsewhere/birmingham/Meetings/tabid/70/ctl/ViewMeetingPublic/mid/397/Meeting/{UPCOMING_MEETING}/"
+        )),
+        0
+    );
+    assert!(
+        h.cmis.requests_for("elsewhere/birmingham/Meetings/tabid/70/ctl/ViewMeetingPublic") > 0,
+        "the others were read"
+    );
+}
+
+#[test]
+fn attack_a_document_read_before_its_text_is_not_served_stale() {
+    use support::fake_cmis::{CmisSite, FULL_MEETING};
+    let h = Harness::shared();
+    // Slow, within the request timeout: a quiet moment in which a read of the pending pack is cached.
+    let site = CmisSite { slow_pack: Duration::from_millis(2500), ..CmisSite::default() };
+    let base = h.cmis.add_site("docscope", site);
+    h.register("docscope", &base, json!({"platform": "cmis"}));
+    h.scrape("docscope");
+    let meeting_path = format!("/api/v1/meetings/docscope-{FULL_MEETING}");
+    let pack_of = |meeting: &Value| {
+        meeting["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["title"].as_str().unwrap_or_default().contains("Agenda Document Pack"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no pack: {meeting:#}"))
+    };
+    let pack = pack_of(&h.get(&meeting_path).json())["id"].as_str().unwrap().to_string();
+    assert!(pack.starts_with("docscope-ac"), "a CMIS document's id: {pack}");
+    let path = format!("/api/v1/documents/{pack}");
+    // Read while the pack is still being downloaded, until that read is served from the edge cache.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let reply = h.get(&path);
+        assert_ne!(
+            reply.json()["text_status"],
+            "extracted",
+            "read before a pending copy was cached; try a slower pack"
+        );
+        if reply.header("X-Cache") == Some("hit") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never cached: {}", reply.body);
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Once its meeting shows the pack read, the document's own read does too.
+    poll_until(h, &meeting_path, Duration::from_secs(120), |m| pack_of(m)["text_status"] == "extracted");
+    let document = h.get(&path).json();
+    assert_eq!(document["text_status"], "extracted", "a stale copy was served: {document:#}");
+}

@@ -34,7 +34,7 @@ pub async fn refresh_council(
     full: bool,
 ) -> Result<JobOutcome> {
     let store = ctx.store;
-    let fetcher = fetcher(ctx);
+    let fetcher = fetcher(ctx, council);
     let found = cmis::discover(&fetcher, &council.base_url).await;
     store.log_fetches(Some(run_id), &council.id, &fetcher.take_log()).await?;
     let site = match found {
@@ -97,7 +97,7 @@ pub async fn list_month(
             .await?;
         return Ok(JobOutcome::Done);
     };
-    let fetcher = fetcher(ctx);
+    let fetcher = fetcher(ctx, &council);
     let listed = cmis::list_month(&fetcher, &council.base_url, site, month).await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
     let label = month.format("%B %Y");

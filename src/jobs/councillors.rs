@@ -16,7 +16,7 @@ pub async fn refresh_councillors(ctx: &JobContext<'_>, council_id: &str) -> Resu
     if council.platform != "moderngov" {
         return Ok(JobOutcome::Done);
     }
-    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_page_bytes);
+    let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_page_bytes);
     let result = moderngov::list_councillors(&fetcher, &council.base_url).await;
     store.log_fetches(None, council_id, &fetcher.take_log()).await?;
     match result {

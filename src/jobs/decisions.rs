@@ -31,7 +31,7 @@ pub async fn list_decisions(
     if council.platform != "moderngov" {
         return Ok(JobOutcome::Done);
     }
-    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_page_bytes);
+    let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_page_bytes);
     let listed = moderngov::list_decisions(&fetcher, &council.base_url, (from, to)).await;
     store.log_fetches(None, council_id, &fetcher.take_log()).await?;
     let (delegated, officer) = match listed {
@@ -70,7 +70,7 @@ pub async fn fetch_decision(ctx: &JobContext<'_>, id: &str) -> Result<JobOutcome
     let Some(record) = store.decision_record(id).await? else { return Ok(JobOutcome::Done) };
     let Some(council) = store.council(&record.council_id).await? else { return Ok(JobOutcome::Done) };
     debug_assert_eq!(decision_id(&record.council_id, &record.source_id), record.id);
-    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_page_bytes);
+    let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_page_bytes);
     let result = moderngov::fetch_decision(&fetcher, &council.base_url, &record.source_id).await;
     store.log_fetches(None, &record.council_id, &fetcher.take_log()).await?;
     match result {

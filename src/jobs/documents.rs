@@ -14,7 +14,6 @@ use crate::documents::stored::{
 };
 use crate::documents::structure::frontsheet_items;
 use crate::documents::{extract_step, pdf::PdfError};
-use crate::net::hosts::HostPolicy;
 use crate::net::{Fetcher, HttpRequest};
 use crate::sources::SourceError;
 use crate::storage::records::sha256_hex;
@@ -87,11 +86,8 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
         Default::default()
     };
     // Only from the council's own host or those it declares, redirects included.
-    let hosts = match store.council(&document.council_id).await? {
-        Some(council) => HostPolicy::for_council(&council.base_url, &council.document_hosts),
-        None => return Ok(JobOutcome::Done),
-    };
-    let fetcher = fetcher_with_cap(ctx, ctx.settings.max_document_bytes).only_hosts(hosts);
+    let Some(council) = store.council(&document.council_id).await? else { return Ok(JobOutcome::Done) };
+    let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_document_bytes);
     let result = fetcher.get(&HttpRequest { url: document.url.clone(), validators }).await;
     store.log_fetches(None, &document.council_id, &fetcher.take_log()).await?;
     let response = match result {

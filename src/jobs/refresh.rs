@@ -40,12 +40,14 @@ fn new_run_id(council_id: &str) -> String {
     format!("{council_id}-{}-{random:09}", now_utc().timestamp_millis())
 }
 
-pub(super) fn fetcher(ctx: &JobContext<'_>) -> WorkerFetcher {
-    fetcher_with_cap(ctx, ctx.settings.max_page_bytes)
+pub(super) fn fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> WorkerFetcher {
+    fetcher_with_cap(ctx, council, ctx.settings.max_page_bytes)
 }
 
-/// A fetcher for council sites, paced per host by the host gates.
-pub fn fetcher_with_cap(ctx: &JobContext<'_>, max_bytes: usize) -> WorkerFetcher {
+/// A fetcher for one council's site: every request and every redirect hop
+/// only to the council's own host or those it declares, each paced by its
+/// host's gate.
+pub fn fetcher_with_cap(ctx: &JobContext<'_>, council: &CouncilRow, max_bytes: usize) -> WorkerFetcher {
     let settings = ctx.settings;
     let gate = ctx.env.durable_object("HOST_GATE").ok().map(crate::net::gate::GateClient::new);
     WorkerFetcher::new(
@@ -56,6 +58,7 @@ pub fn fetcher_with_cap(ctx: &JobContext<'_>, max_bytes: usize) -> WorkerFetcher
         },
         gate,
     )
+    .only_hosts(crate::net::hosts::HostPolicy::for_council(&council.base_url, &council.document_hosts))
 }
 
 /// Records a run and enqueues its refresh; answers the run id, or `Err` with
@@ -249,7 +252,7 @@ async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -
     if council.platform == "cmis" {
         return super::cmis::refresh_council(ctx, &council, run_id, (from, to), full).await;
     }
-    let fetcher = fetcher(ctx);
+    let fetcher = fetcher(ctx, &council);
     let setting = WebServiceSetting::parse(&council.web_service);
     let listed = list_committees(&fetcher, &council.base_url, setting).await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
@@ -392,7 +395,7 @@ async fn list_part(
     };
     let zone = parse_time_zone(&council.time_zone);
     let today = local_date(now_utc(), zone);
-    let fetcher = fetcher(ctx);
+    let fetcher = fetcher(ctx, &council);
     let ids: Vec<String> = committees.iter().map(|(id, _)| id.clone()).collect();
     let listed = list_meetings(&fetcher, &council.base_url, mode, &ids, (from, to)).await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
@@ -498,7 +501,7 @@ async fn refresh_meeting(
             .await?;
         return Ok(JobOutcome::Done);
     };
-    let fetcher = fetcher(ctx);
+    let fetcher = fetcher(ctx, &council);
     let fetched = match (mode, &listing.page_url) {
         // CMIS: the page the calendar links, with every page of its attendance grid.
         (Mode::Cmis, Some(page_url)) => {

@@ -123,50 +123,40 @@ impl WorkerFetcher {
         self.last_request_by_host.borrow_mut().insert(host.to_string(), Self::now_ms());
     }
 
-    async fn send(&self, request: &HttpRequest, signal: &worker::AbortSignal) -> Result<HttpResponse, SourceError> {
+    /// One hop of a request: the answer, or where a redirect leads (never followed here).
+    async fn send_hop(
+        &self,
+        url: &str,
+        validators: &Validators,
+        signal: &worker::AbortSignal,
+    ) -> Result<Hop, SourceError> {
         use futures_util::StreamExt;
         let headers = worker::Headers::new();
         let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| SourceError::Network(e.to_string()));
         set("User-Agent", "council-digest (+https://github.com/council-digest)")?;
         set("Accept", "application/xml, text/xml, text/html;q=0.9, application/pdf;q=0.8, */*;q=0.5")?;
-        if let Some(etag) = &request.validators.etag {
+        if let Some(etag) = &validators.etag {
             set("If-None-Match", etag)?;
         }
-        if let Some(modified) = &request.validators.last_modified {
+        if let Some(modified) = &validators.last_modified {
             set("If-Modified-Since", modified)?;
         }
-        let mut url = request.url.clone();
-        let mut redirects = 0;
-        let mut response = loop {
-            let mut init = worker::RequestInit::new();
-            init.with_method(worker::Method::Get).with_headers(headers.clone());
-            if self.hosts.is_some() {
-                init.with_redirect(worker::RequestRedirect::Manual);
-            }
-            let outbound =
-                worker::Request::new_with_init(&url, &init).map_err(|e| SourceError::Network(e.to_string()))?;
-            let response = worker::Fetch::Request(outbound)
-                .send_with_signal(signal)
-                .await
-                .map_err(|e| SourceError::Network(e.to_string()))?;
-            let Some(policy) = self.hosts.as_ref().filter(|_| hosts::is_redirect(response.status_code())) else {
-                break response;
-            };
-            let location = response.headers().get("Location").ok().flatten().unwrap_or_default();
-            let target = hosts::redirect_target(&url, &location)
-                .ok_or_else(|| SourceError::Http { status: response.status_code() })?;
-            policy.check(&target).map_err(|host| SourceError::ForeignHost { host })?;
-            redirects += 1;
-            if redirects > hosts::MAX_REDIRECTS {
-                return Err(SourceError::TooManyRedirects { limit: hosts::MAX_REDIRECTS });
-            }
-            url = target;
-        };
+        let mut init = worker::RequestInit::new();
+        init.with_method(worker::Method::Get).with_headers(headers).with_redirect(worker::RequestRedirect::Manual);
+        let outbound = worker::Request::new_with_init(url, &init).map_err(|e| SourceError::Network(e.to_string()))?;
+        let mut response = worker::Fetch::Request(outbound)
+            .send_with_signal(signal)
+            .await
+            .map_err(|e| SourceError::Network(e.to_string()))?;
         let status = response.status_code();
         let header = |name: &str| response.headers().get(name).ok().flatten();
+        if hosts::is_redirect(status) {
+            let location = header("Location").unwrap_or_default();
+            return hosts::redirect_target(url, &location).map(Hop::Redirect).ok_or(SourceError::Http { status });
+        }
         let validators = Validators { etag: header("ETag"), last_modified: header("Last-Modified") };
         if status == 304 {
-            return Ok(HttpResponse { status, body: Vec::new(), validators });
+            return Ok(Hop::Answer(HttpResponse { status, body: Vec::new(), validators }));
         }
         if status != 200 {
             return Err(SourceError::Http { status });
@@ -185,27 +175,13 @@ impl WorkerFetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpResponse { status, body, validators })
+        Ok(Hop::Answer(HttpResponse { status, body, validators }))
     }
-}
 
-impl Fetcher for WorkerFetcher {
-    async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
+    /// One hop, after its host's turn came (the gate, or local pacing), within the timeout.
+    async fn gated_hop(&self, url: &str, validators: &Validators) -> Result<Hop, SourceError> {
         use futures_util::future::{select, Either};
-        if let Some(Err(host)) = self.hosts.as_ref().map(|policy| policy.check(&request.url)) {
-            let error = SourceError::ForeignHost { host };
-            self.log.borrow_mut().push(FetchRecord {
-                url: request.url.clone(),
-                status: None,
-                duration_ms: 0,
-                bytes: 0,
-                outcome: "skipped",
-                error: Some(error.to_string()),
-                fetched_at: crate::time::stamp(crate::time::now_utc()),
-            });
-            return Err(error);
-        }
-        let gate_name = gate::gate_name(&request.url);
+        let gate_name = gate::gate_name(url);
         let holder = match &self.gate {
             Some(gate) => {
                 // A request may not outlive its timeout, so the lease covers it with room to spare.
@@ -216,17 +192,16 @@ impl Fetcher for WorkerFetcher {
                 Some(acquired.map_err(|e| SourceError::Network(format!("waiting for the host: {e}")))?)
             }
             None => {
-                self.pace(&host_of(&request.url)).await;
+                self.pace(&host_of(url)).await;
                 None
             }
         };
         // The timeout starts when the request is actually sent, after waiting for the host.
-        let started = Self::now_ms();
         let controller = worker::AbortController::default();
         let signal = controller.signal();
         let timeout = worker::Delay::from(std::time::Duration::from_millis(self.policy.timeout_ms));
         let result = {
-            let attempt = std::pin::pin!(self.send(request, &signal));
+            let attempt = std::pin::pin!(self.send_hop(url, validators, &signal));
             match select(attempt, timeout).await {
                 Either::Left((result, _)) => result,
                 Either::Right(_) => Err(SourceError::Timeout { seconds: self.policy.timeout_ms.div_ceil(1000) }),
@@ -241,6 +216,55 @@ impl Fetcher for WorkerFetcher {
                 worker::console_error!("could not release the gate of {gate_name}: {error}");
             }
         }
+        result
+    }
+
+    /// A request and its redirects, hop by hop: each hop's host is checked
+    /// against the host rules and waits for its own gate.
+    async fn follow(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
+        let mut url = request.url.clone();
+        let mut redirects = 0;
+        loop {
+            match self.gated_hop(&url, &request.validators).await? {
+                Hop::Answer(response) => return Ok(response),
+                Hop::Redirect(target) => {
+                    if let Some(policy) = &self.hosts {
+                        policy.check(&target).map_err(|host| SourceError::ForeignHost { host })?;
+                    }
+                    redirects += 1;
+                    if redirects > hosts::MAX_REDIRECTS {
+                        return Err(SourceError::TooManyRedirects { limit: hosts::MAX_REDIRECTS });
+                    }
+                    url = target;
+                }
+            }
+        }
+    }
+}
+
+/// What one hop of a request came to.
+enum Hop {
+    Answer(HttpResponse),
+    Redirect(String),
+}
+
+impl Fetcher for WorkerFetcher {
+    async fn get(&self, request: &HttpRequest) -> Result<HttpResponse, SourceError> {
+        if let Some(Err(host)) = self.hosts.as_ref().map(|policy| policy.check(&request.url)) {
+            let error = SourceError::ForeignHost { host };
+            self.log.borrow_mut().push(FetchRecord {
+                url: request.url.clone(),
+                status: None,
+                duration_ms: 0,
+                bytes: 0,
+                outcome: "skipped",
+                error: Some(error.to_string()),
+                fetched_at: crate::time::stamp(crate::time::now_utc()),
+            });
+            return Err(error);
+        }
+        let started = Self::now_ms();
+        let result = self.follow(request).await;
         let duration_ms = (Self::now_ms() - started).max(0.0) as u64;
         let record = FetchRecord {
             url: request.url.clone(),

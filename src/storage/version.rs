@@ -13,14 +13,27 @@ use worker::Env;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     Council(String),
+    /// Any of these councils: a record whose id reads as more than one
+    /// council's; a write to any of them makes its pages stale.
+    OneOf(Vec<String>),
     AllCouncils,
 }
 
 impl Scope {
-    fn key(&self) -> String {
+    fn keys(&self) -> Vec<String> {
         match self {
-            Self::Council(id) => format!("data-version:{id}"),
-            Self::AllCouncils => "data-version:*".to_string(),
+            Self::Council(id) => vec![format!("data-version:{id}")],
+            Self::OneOf(ids) => ids.iter().map(|id| format!("data-version:{id}")).collect(),
+            Self::AllCouncils => vec!["data-version:*".to_string()],
+        }
+    }
+
+    /// The scope's name in a cache key.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Council(id) => id.clone(),
+            Self::OneOf(ids) => ids.join("+"),
+            Self::AllCouncils => "*".to_string(),
         }
     }
 }
@@ -40,10 +53,15 @@ pub fn needs_write(written_ms: Option<u64>, now_ms: u64) -> bool {
     written_ms.is_none_or(|written| now_ms.saturating_sub(written) >= COALESCE_MS)
 }
 
-/// The version of a scope: the time it was last written, in milliseconds.
+/// The version of a scope: the time it was last written, in milliseconds
+/// (of several councils, the latest: any write moves it, as it is a later time).
 pub async fn current(env: &Env, scope: &Scope) -> Option<u64> {
     let kv = env.kv("CACHE").ok()?;
-    kv.get(&scope.key()).text().await.ok().flatten().and_then(|v| v.parse().ok())
+    let reads = scope.keys().into_iter().map(|key| {
+        let kv = &kv;
+        async move { kv.get(&key).text().await.ok().flatten().and_then(|v| v.parse::<u64>().ok()) }
+    });
+    futures_util::future::join_all(reads).await.into_iter().flatten().max()
 }
 
 /// Marks a council's cached pages (and the pages across councils) stale.
@@ -54,8 +72,9 @@ pub async fn bump(env: &Env, council_id: &str) {
         if !needs_write(current(env, &scope).await, now) {
             continue;
         }
+        let key = scope.keys().remove(0);
         let result = match env.kv("CACHE") {
-            Ok(kv) => match kv.put(&scope.key(), now.to_string()) {
+            Ok(kv) => match kv.put(&key, now.to_string()) {
                 Ok(put) => put.execute().await.map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             },
@@ -87,7 +106,7 @@ mod tests {
 
     #[test]
     fn each_council_has_its_own_key() {
-        assert_ne!(Scope::Council("a".into()).key(), Scope::Council("b".into()).key());
-        assert_ne!(Scope::Council("a".into()).key(), Scope::AllCouncils.key());
+        assert_ne!(Scope::Council("a".into()).keys(), Scope::Council("b".into()).keys());
+        assert_ne!(Scope::Council("a".into()).keys(), Scope::AllCouncils.keys());
     }
 }

@@ -130,12 +130,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         return respond(req, env, true).await;
     }
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
-    let scope_name = match &scope {
-        crate::storage::version::Scope::Council(id) => id.as_str(),
-        crate::storage::version::Scope::AllCouncils => "*",
-    };
     let key = format!(
-        "https://edge-cache.council-digest.invalid/{scope_name}/{version}{}{}",
+        "https://edge-cache.council-digest.invalid/{}/{version}{}{}",
+        scope.name(),
         url.path(),
         routes::cache_key_query(url.query())
     );

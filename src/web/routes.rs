@@ -75,10 +75,19 @@ pub enum Route {
 }
 
 /// Which data version a cached public read depends on: the council whose data
-/// it shows (meeting and document ids begin with their council's id), or the
-/// data of every council.
+/// it shows, or the data of every council. A record's id begins with its
+/// council's id, which may itself hold `-`, so the council is read from the
+/// id by the grammar of the ids the code makes for that kind of record
+/// (`storage::records`); an id that reads two ways depends on both councils.
 pub fn cache_scope(route: &Route) -> Scope {
-    let council_of = |id: &str| id.rsplit_once('-').map_or(id, |(council, _)| council).to_string();
+    let of = |kind: IdKind, id: &str| {
+        let mut councils = councils_of(kind, id);
+        match councils.len() {
+            0 => Scope::AllCouncils,
+            1 => Scope::Council(councils.remove(0)),
+            _ => Scope::OneOf(councils),
+        }
+    };
     match route {
         Route::CouncilPage(id)
         | Route::CommitteePage(id, _)
@@ -93,14 +102,60 @@ pub fn cache_scope(route: &Route) -> Scope {
         | Route::ApiCouncillors(id)
         | Route::DecisionsPage(id)
         | Route::ApiDecisions(id) => Scope::Council(id.clone()),
-        Route::MeetingPage(id)
-        | Route::ApiMeeting(id)
-        | Route::ApiDocument(id)
-        | Route::CouncillorPage(id)
-        | Route::ApiCouncillor(id)
-        | Route::DecisionPage(id)
-        | Route::ApiDecision(id) => Scope::Council(council_of(id)),
+        Route::MeetingPage(id) | Route::ApiMeeting(id) => of(IdKind::Meeting, id),
+        Route::ApiDocument(id) => of(IdKind::Document, id),
+        Route::CouncillorPage(id) | Route::ApiCouncillor(id) => of(IdKind::Person, id),
+        Route::DecisionPage(id) | Route::ApiDecision(id) => of(IdKind::Decision, id),
         _ => Scope::AllCouncils,
+    }
+}
+
+/// The kinds of record a public read names by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    /// `<council>-<meeting>`
+    Meeting,
+    /// `<council>-a<attachment>`, `<council>-u<12 hex>`, CMIS `<council>-ac<meeting>-<12 hex>[-<n>]`,
+    /// a decision's `<council>-d<decision>-u<12 hex>`
+    Document,
+    /// `<council>-m<member>`
+    Person,
+    /// `<council>-d<decision>`
+    Decision,
+}
+
+/// Every council an id of `kind` may belong to: each prefix before a `-`
+/// whose rest is an id of that kind.
+pub fn councils_of(kind: IdKind, id: &str) -> Vec<String> {
+    id.match_indices('-')
+        .filter(|(at, _)| *at > 0 && is_rest_of(kind, &id[at + 1..]))
+        .map(|(at, _)| id[..at].to_string())
+        .collect()
+}
+
+fn is_rest_of(kind: IdKind, rest: &str) -> bool {
+    let word = |text: &str| !text.is_empty() && !text.contains('-');
+    let hex12 = |text: &str| text.len() == 12 && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let prefixed = |prefix: char| rest.strip_prefix(prefix).is_some_and(word);
+    match kind {
+        IdKind::Meeting => word(rest),
+        IdKind::Person => prefixed('m'),
+        IdKind::Decision => prefixed('d'),
+        IdKind::Document => {
+            let cmis = rest.strip_prefix("ac").and_then(|r| r.split_once('-')).is_some_and(|(meeting, key)| {
+                digits(meeting)
+                    && match key.split_once('-') {
+                        Some((hash, n)) => hex12(hash) && digits(n),
+                        None => hex12(key),
+                    }
+            });
+            let decision = rest
+                .strip_prefix('d')
+                .and_then(|r| r.split_once("-u"))
+                .is_some_and(|(decision, hash)| word(decision) && hex12(hash));
+            prefixed('a') || rest.strip_prefix('u').is_some_and(hex12) || cmis || decision
+        }
     }
 }
 
@@ -478,6 +533,68 @@ mod tests {
         assert_eq!(cache_scope(&route("GET", "/api/v1/documents/kent-u3fed2e2c6a8f")), Scope::Council("kent".into()));
         assert_eq!(cache_scope(&route("GET", "/")), Scope::AllCouncils);
         assert_eq!(cache_scope(&route("GET", "/api/v1/meetings")), Scope::AllCouncils);
+        // A decision's document and a CMIS document: the council, not a prefix of the id.
+        // (A decision's document id also reads as a document of a council
+        // `kirklees-d13567`; its pages move with either.)
+        assert_eq!(
+            cache_scope(&route("GET", "/api/v1/documents/kirklees-d13567-u3fed2e2c6a8f")),
+            Scope::OneOf(vec!["kirklees".into(), "kirklees-d13567".into()])
+        );
+        assert_eq!(
+            cache_scope(&route("GET", "/api/v1/documents/bham-ac15028-0a1b2c3d4e5f")),
+            Scope::Council("bham".into())
+        );
+    }
+
+    /// Every id form the code makes, for councils whose ids hold `-`: the
+    /// scope always names the id's council, and reads two ways only where the
+    /// id itself does.
+    #[test]
+    fn every_id_form_the_code_makes_names_its_council() {
+        use crate::model::{Document, DocumentKind};
+        use crate::storage::records::{document_id, meeting_id, person_id};
+        use crate::storage::{decision_document_id, decision_id};
+        let document = |source_id: Option<&str>| Document {
+            source_id: source_id.map(str::to_string),
+            url: "https://democracy.example.gov.uk/documents/s1/Report.pdf".into(),
+            title: "Report".into(),
+            kind: DocumentKind::ItemDocument,
+            published_on: None,
+            is_restricted: false,
+        };
+        for council in ["kent", "east-herts", "bath-and-north-east-somerset", "north-devon", "x-a1"] {
+            let decision = decision_id(council, "13567");
+            let ids = [
+                (IdKind::Meeting, meeting_id(council, "4967")),
+                (IdKind::Document, document_id(council, &document(Some("60860")))),
+                (IdKind::Document, document_id(council, &document(None))),
+                (IdKind::Document, document_id(council, &document(Some("c15028-0a1b2c3d4e5f")))),
+                (IdKind::Document, document_id(council, &document(Some("c15028-0a1b2c3d4e5f-2")))),
+                (IdKind::Document, decision_document_id(&decision, "https://democracy.example.gov.uk/r.pdf")),
+                (IdKind::Person, person_id(council, "1726")),
+                (IdKind::Decision, decision.clone()),
+            ];
+            for (kind, id) in ids {
+                let councils = councils_of(kind, &id);
+                assert!(councils.contains(&council.to_string()), "{id} ({kind:?}) names {councils:?}");
+                let scope = cache_scope(&route(
+                    "GET",
+                    &match kind {
+                        IdKind::Meeting => format!("/meetings/{id}"),
+                        IdKind::Document => format!("/api/v1/documents/{id}"),
+                        IdKind::Person => format!("/councillors/{id}"),
+                        IdKind::Decision => format!("/decisions/{id}"),
+                    },
+                ));
+                match scope {
+                    Scope::Council(one) => assert_eq!(one, council, "{id}"),
+                    Scope::OneOf(several) => assert!(several.contains(&council.to_string()), "{id}"),
+                    Scope::AllCouncils => panic!("{id} has a council"),
+                }
+            }
+        }
+        // Where an id truly reads two ways, both councils are in its scope.
+        assert_eq!(councils_of(IdKind::Document, "north-devon-u0123456789ab"), ["north", "north-devon"]);
     }
 
     #[test]

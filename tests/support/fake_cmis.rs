@@ -31,6 +31,10 @@ pub struct CmisSite {
     pub broken_months: HashSet<NaiveDate>,
     /// Meetings whose page is now the login page.
     pub login_pages: HashSet<u32>,
+    /// Meetings the calendar links on another host (`localhost` for `127.0.0.1`).
+    pub foreign_links: HashSet<u32>,
+    /// The reports pack (`Document.ashx?…ZkHeYHXv…`) answers only after this long.
+    pub slow_pack: Duration,
 }
 
 /// One meeting in the fake calendar.
@@ -134,7 +138,7 @@ impl FakeCmis {
             .replace("\"/birmingham/", &format!("\"/{prefix}/birmingham/"))
     }
 
-    fn month_page(&self, prefix: &str, month: NaiveDate) -> String {
+    fn month_page(&self, prefix: &str, month: NaiveDate, foreign: &HashSet<u32>) -> String {
         let mut rows = String::new();
         for entry in ENTRIES.iter().filter(|e| {
             let date = entry_date(e);
@@ -154,7 +158,15 @@ impl FakeCmis {
         let frame = fixture("birmingham_MeetingCalendarPublicNoJava_month_excerpt.html");
         let start = frame.find("<tr").expect("rows");
         let end = frame.rfind("</tr>").expect("rows") + "</tr>".len();
-        self.localise(&format!("{}{rows}{}", &frame[..start], &frame[end..]), prefix)
+        let mut page = self.localise(&format!("{}{rows}{}", &frame[..start], &frame[end..]), prefix);
+        for id in foreign {
+            let link = format!(
+                "http://127.0.0.1:{}/{prefix}/birmingham/Meetings/tabid/70/ctl/ViewMeetingPublic/mid/397/Meeting/{id}/",
+                self.port
+            );
+            page = page.replace(&link, &link.replace("127.0.0.1", "localhost"));
+        }
+        page
     }
 
     fn meeting_page(&self, prefix: &str, id: u32) -> Option<String> {
@@ -187,6 +199,9 @@ impl FakeCmis {
         let html = |body: String| (200, "text/html; charset=utf-8", body.into_bytes());
         let lower = rest.to_ascii_lowercase();
         if lower.contains("document.ashx") {
+            if query.contains("ZkHeYHXv") {
+                thread::sleep(site.slow_pack);
+            }
             let body = if query.contains("ZkHeYHXv") {
                 pdf("kent_cabinet-2025-03-13_public-reports-pack.pdf")
             } else {
@@ -206,12 +221,12 @@ impl FakeCmis {
             if site.broken_months.contains(&month) {
                 return html(DNN_ERROR.to_string());
             }
-            return html(self.month_page(prefix, month));
+            return html(self.month_page(prefix, month, &site.foreign_links));
         }
         if lower == "birmingham/meetings.aspx" {
             // The calendar page: its module's controls and this month's meetings.
             let page = fixture("birmingham_MeetingCalendarPublic_view-actions_excerpt.html")
-                .replace("</body>", &format!("{}</body>", self.month_page(prefix, today())));
+                .replace("</body>", &format!("{}</body>", self.month_page(prefix, today(), &site.foreign_links)));
             return html(self.localise(&page, prefix));
         }
         if lower.contains("/ctl/viewmeetingpublic/") {
