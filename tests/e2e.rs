@@ -2419,3 +2419,27 @@ fn attack_a_document_read_before_its_text_is_not_served_stale() {
     let document = h.get(&path).json();
     assert_eq!(document["text_status"], "extracted", "a stale copy was served: {document:#}");
 }
+
+#[test]
+fn attack_searches_through_the_mcp_endpoint_count_against_the_search_limit() {
+    let h = Harness::shared();
+    let client = h.fresh_client();
+    let call = |n: usize| {
+        let body = json!({"jsonrpc": "2.0", "id": n, "method": "tools/call",
+                          "params": {"name": "search", "arguments": {"query": "budget"}}});
+        match ureq::post(&format!("{}/mcp", h.base_url))
+            .set("CF-Connecting-IP", &client)
+            .set("Accept", "application/json, text/event-stream")
+            .send_json(body)
+        {
+            Ok(reply) => reply.status(),
+            Err(ureq::Error::Status(status, _)) => status,
+            Err(error) => panic!("{error}"),
+        }
+    };
+    // The search limit is 30 a minute per client (a burst may straddle two
+    // of its windows); the API limit, 120, is not reached.
+    let statuses: Vec<u16> = (0..70).map(call).collect();
+    let refused = statuses.iter().position(|s| *s == 429).unwrap_or_else(|| panic!("never limited: {statuses:?}"));
+    assert!((25..=60).contains(&refused), "limited after {refused} searches: {statuses:?}");
+}

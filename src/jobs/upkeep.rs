@@ -27,6 +27,8 @@ pub struct UpkeepReport {
     pub runs_pruned: usize,
     pub unconfirmed_subscriptions_expired: usize,
     pub email_records_pruned: usize,
+    pub webhook_deliveries_pruned: usize,
+    pub revoked_key_endpoints_pruned: usize,
 }
 
 pub async fn upkeep(store: &Store, documents: &Queue, settings: &Settings) -> Result<UpkeepReport> {
@@ -73,6 +75,14 @@ pub async fn upkeep(store: &Store, documents: &Queue, settings: &Settings) -> Re
             break;
         }
     }
+    for _ in 0..PRUNE_BATCHES {
+        let deleted = store.prune_webhook_deliveries(&retention_cutoff, PRUNE_BATCH).await?;
+        report.webhook_deliveries_pruned += deleted;
+        if deleted < PRUNE_BATCH {
+            break;
+        }
+    }
+    report.revoked_key_endpoints_pruned = store.prune_revoked_key_endpoints(&retention_cutoff).await?;
     // Unconfirmed subscriptions go when their confirmation link has expired;
     // email records when no cap or repeat check needs them.
     let unconfirmed_cutoff = stamp(started - Duration::hours(crate::notify::alerts::CONFIRM_HOURS));

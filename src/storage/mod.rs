@@ -15,6 +15,7 @@ mod webhooks;
 pub use decisions::{decision_document_id, decision_id, DecisionRecord, DecisionToRead};
 pub use documents::DocumentRecord;
 pub use summaries::SummaryVersion;
+pub use webhooks::Replay;
 
 use std::collections::HashMap;
 

@@ -438,9 +438,11 @@ pub const LIST_WEBHOOK_ENDPOINTS: &str =
     "SELECT id, url, council_id, events, enabled, disabled_reason, consecutive_failures, \
     created_at, updated_at FROM webhook_endpoints ORDER BY created_at LIMIT 1000";
 /// Enabled endpoints for an event of a council (?1 the event, ?2 the council).
+/// A page of the endpoints following event ?1 of council ?2, after id ?3, in id order.
 pub const ENDPOINTS_FOR_EVENT: &str = "SELECT id FROM webhook_endpoints WHERE enabled = 1 \
     AND (council_id IS NULL OR council_id = ?2) \
-    AND (events = '[]' OR EXISTS (SELECT 1 FROM json_each(webhook_endpoints.events) WHERE value = ?1)) LIMIT 1000";
+    AND (events = '[]' OR EXISTS (SELECT 1 FROM json_each(webhook_endpoints.events) WHERE value = ?1)) \
+    AND id > ?3 ORDER BY id LIMIT ?4";
 /// A delivery recorded once: its id names its endpoint, event and happening,
 /// so the same event told again leaves the first record as it is.
 pub const INSERT_WEBHOOK_DELIVERY: &str =
@@ -467,8 +469,21 @@ pub const ENDPOINT_DELIVERIES: &str =
     "SELECT id, event, status, attempts, last_status, last_error, created_at, delivered_at \
     FROM webhook_deliveries WHERE endpoint_id = ?1 ORDER BY created_at DESC LIMIT 200";
 /// A delivery sent again: pending, its endpoint switched on again.
-pub const REPLAY_WEBHOOK_DELIVERY: &str =
-    "UPDATE webhook_deliveries SET status = 'pending', attempts = 0 WHERE id = ?1 RETURNING endpoint_id";
+/// Only for an endpoint whose API key (if it has one) is not revoked: a
+/// replay never switches a revoked key's endpoint back on.
+pub const REPLAY_WEBHOOK_DELIVERY: &str = "UPDATE webhook_deliveries SET status = 'pending', attempts = 0 \
+    WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e JOIN api_keys k ON k.id = e.api_key_id \
+        WHERE e.id = webhook_deliveries.endpoint_id AND k.revoked_at IS NOT NULL) \
+    RETURNING endpoint_id";
+pub const WEBHOOK_DELIVERY_EXISTS: &str = "SELECT id FROM webhook_deliveries WHERE id = ?1";
+/// Up to ?2 delivery records older than ?1.
+pub const DELETE_OLD_WEBHOOK_DELIVERIES: &str = "DELETE FROM webhook_deliveries WHERE id IN \
+    (SELECT id FROM webhook_deliveries WHERE created_at < ?1 LIMIT ?2)";
+/// Endpoints (with their secrets) of keys revoked before ?1, and their deliveries.
+pub const DELETE_REVOKED_KEY_DELIVERIES: &str = "DELETE FROM webhook_deliveries WHERE endpoint_id IN \
+    (SELECT id FROM webhook_endpoints WHERE api_key_id IN (SELECT id FROM api_keys WHERE revoked_at < ?1))";
+pub const DELETE_REVOKED_KEY_ENDPOINTS: &str = "DELETE FROM webhook_endpoints WHERE api_key_id IN \
+    (SELECT id FROM api_keys WHERE revoked_at < ?1)";
 pub const ENABLE_WEBHOOK_ENDPOINT: &str = "UPDATE webhook_endpoints SET enabled = 1, disabled_reason = NULL, \
     consecutive_failures = 0, updated_at = ?2 WHERE id = ?1";
 

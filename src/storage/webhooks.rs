@@ -20,6 +20,18 @@ pub struct DeliveryRecord {
     pub enabled: i64,
 }
 
+/// Endpoints read per page when an event is fanned out.
+const ENDPOINT_PAGE: usize = 500;
+
+/// What became of a replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    Queued,
+    NoSuchDelivery,
+    /// The endpoint's API key was revoked: it stays off.
+    KeyRevoked,
+}
+
 impl Store {
     /// Registers an endpoint, for an operator (`api_key` None) or for a key's holder.
     pub async fn add_webhook_endpoint(
@@ -101,13 +113,41 @@ impl Store {
         .await
     }
 
+    /// Every endpoint following the event, read in pages of `ENDPOINT_PAGE` in id order.
     pub async fn endpoints_for_event(&self, event: &str, council_id: &str) -> Result<Vec<String>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,
         }
-        let rows: Vec<Row> = self.rows(q::ENDPOINTS_FOR_EVENT, &[Text(event), Text(council_id)]).await?;
-        Ok(rows.into_iter().map(|r| r.id).collect())
+        let mut endpoints: Vec<String> = Vec::new();
+        loop {
+            let after = endpoints.last().cloned().unwrap_or_default();
+            let params = [Text(event), Text(council_id), Text(&after), Int(ENDPOINT_PAGE as i64)];
+            let rows: Vec<Row> = self.rows(q::ENDPOINTS_FOR_EVENT, &params).await?;
+            let full = rows.len() == ENDPOINT_PAGE;
+            endpoints.extend(rows.into_iter().map(|r| r.id));
+            if !full {
+                return Ok(endpoints);
+            }
+        }
+    }
+
+    /// Deletes up to `limit` delivery records older than `cutoff`; answers how many went.
+    pub async fn prune_webhook_deliveries(&self, cutoff: &str, limit: usize) -> Result<usize> {
+        let result =
+            self.statement(q::DELETE_OLD_WEBHOOK_DELIVERIES, &[Text(cutoff), Int(limit as i64)])?.run().await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+    }
+
+    /// Deletes the endpoints (secrets included) of keys revoked before `cutoff`, with their deliveries.
+    pub async fn prune_revoked_key_endpoints(&self, cutoff: &str) -> Result<usize> {
+        let results = self
+            .batch_results(vec![
+                self.statement(q::DELETE_REVOKED_KEY_DELIVERIES, &[Text(cutoff)])?,
+                self.statement(q::DELETE_REVOKED_KEY_ENDPOINTS, &[Text(cutoff)])?,
+            ])
+            .await?;
+        Ok(results.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
     }
 
     /// Records one delivery per endpoint, in one batch.
@@ -179,13 +219,18 @@ impl Store {
     }
 
     /// Makes a delivery pending again and switches its endpoint back on; answers whether it exists.
-    pub async fn replay_webhook_delivery(&self, id: &str, now: &str) -> Result<bool> {
+    /// Sends a delivery again and switches its endpoint back on, unless the
+    /// endpoint's API key was revoked.
+    pub async fn replay_webhook_delivery(&self, id: &str, now: &str) -> Result<Replay> {
         #[derive(Deserialize)]
         struct Row {
             endpoint_id: String,
         }
-        let Some(row) = self.row::<Row>(q::REPLAY_WEBHOOK_DELIVERY, &[Text(id)]).await? else { return Ok(false) };
+        let Some(row) = self.row::<Row>(q::REPLAY_WEBHOOK_DELIVERY, &[Text(id)]).await? else {
+            let exists = self.row::<serde_json::Value>(q::WEBHOOK_DELIVERY_EXISTS, &[Text(id)]).await?.is_some();
+            return Ok(if exists { Replay::KeyRevoked } else { Replay::NoSuchDelivery });
+        };
         self.run(q::ENABLE_WEBHOOK_ENDPOINT, &[Text(&row.endpoint_id), Text(now)]).await?;
-        Ok(true)
+        Ok(Replay::Queued)
     }
 }

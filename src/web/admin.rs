@@ -159,8 +159,12 @@ pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
             json_response(&json!({"endpoint_id": id, "deliveries": store.endpoint_deliveries(&id).await?}), 200)
         }
         Route::AdminWebhookReplay(id) => {
-            if !store.replay_webhook_delivery(&id, &stamp(now_utc())).await? {
-                return problem(404, "Not Found", "no delivery has that id");
+            match store.replay_webhook_delivery(&id, &stamp(now_utc())).await? {
+                crate::storage::Replay::Queued => {}
+                crate::storage::Replay::NoSuchDelivery => return problem(404, "Not Found", "no delivery has that id"),
+                crate::storage::Replay::KeyRevoked => {
+                    return problem(409, "Conflict", "the endpoint's API key was revoked; it stays off")
+                }
             }
             let council_id = String::new();
             env.queue("WEBHOOKS")?

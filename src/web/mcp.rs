@@ -194,6 +194,25 @@ async fn council_and_window(
 }
 
 /// Answers one request.
+/// Whether a call does what the search limit counts (a full-text search, a
+/// postcode look-up), as its HTTP twins do: it counts against that limit too.
+pub fn counts_as_search(call: &Call) -> bool {
+    call.method == "tools/call"
+        && match call.params["name"].as_str() {
+            Some("search") => true,
+            Some("find_councils") => {
+                call.params["arguments"]["postcode"].as_str().is_some_and(|p| !p.trim().is_empty())
+            }
+            _ => false,
+        }
+}
+
+/// The reply to a call refused by the search limit (HTTP 429 with a JSON-RPC error).
+pub fn too_many_searches(call: &Call, retry_after_seconds: u32) -> Reply {
+    let message = format!("too many searches from this client; try again in {retry_after_seconds} seconds");
+    Reply::Json(429, self::error(call.id.clone(), INVALID_REQUEST, &message))
+}
+
 pub async fn answer(call: Call, store: &Store, env: &Env, origin: &str) -> Result<Reply> {
     let Call { id, method, params } = call;
     let reply = match method.as_str() {
@@ -390,6 +409,21 @@ async fn list_decisions(params: &Value, store: &Store, origin: &str) -> Result<s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn searching_tools_count_as_searches() {
+        let call = |body: Value| read_message(&body.to_string()).ok().unwrap();
+        let tool = |name: &str, arguments: Value| {
+            call(
+                json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}}),
+            )
+        };
+        assert!(counts_as_search(&tool("search", json!({"query": "budget"}))));
+        assert!(counts_as_search(&tool("find_councils", json!({"postcode": "CV1 5RR"}))));
+        assert!(!counts_as_search(&tool("find_councils", json!({"query": "Coventry"}))));
+        assert!(!counts_as_search(&tool("get_meeting", json!({"id": "coventry-1"}))));
+        assert!(!counts_as_search(&call(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))));
+    }
 
     #[test]
     fn reads_requests_notifications_and_bad_messages() {

@@ -281,6 +281,12 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
         }
         Route::Mcp => {
             let reply = match body::read_capped(&mut req, mcp::MAX_REQUEST_BYTES).await.map(|b| mcp::read_message(&b)) {
+                // A search through the endpoint counts as one made through the API.
+                Ok(Ok(call))
+                    if mcp::counts_as_search(&call) && !within_limit(&req, &env, limits::LimitClass::Search).await =>
+                {
+                    mcp::too_many_searches(&call, limits::RETRY_AFTER_SECONDS)
+                }
                 Ok(Ok(call)) => mcp::answer(call, &store, &env, &origin).await?,
                 Ok(Err(reply)) => reply,
                 Err(error) => mcp::body_refused(error),
@@ -290,6 +296,9 @@ async fn respond(mut req: Request, env: Env, honour_if_none_match: bool) -> Resu
                 mcp::Reply::Json(status, body) => {
                     let response = Response::ok(body.to_string())?.with_status(status);
                     response.headers().set("Cache-Control", "no-store")?;
+                    if status == 429 {
+                        response.headers().set("Retry-After", &limits::RETRY_AFTER_SECONDS.to_string())?;
+                    }
                     with_headers(response, JSON)
                 }
             }

@@ -1,8 +1,10 @@
-//! What the statements guarding email do, run against the schema the
-//! migrations build: a confirmation email is recorded only under every cap at
-//! once (one per subscription an hour, a few per mailbox a day, a ceiling per
-//! hour across everyone), and unconfirmed subscriptions expire after their
-//! latest confirmation email, not their first request.
+//! What the statements guarding email and webhooks do, run against the
+//! schema the migrations build: a confirmation email is recorded only under
+//! every cap at once (one per subscription an hour, a few per mailbox a day, a
+//! ceiling per hour across everyone); unconfirmed subscriptions expire after
+//! their latest confirmation email; an email is sent by one attempt at a
+//! time; a replay never wakes a revoked key's endpoint; webhook records are
+//! pruned; a fan-out reads every endpoint.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -123,4 +125,80 @@ fn a_fan_out_told_again_queues_only_emails_never_tried() {
     assert_eq!(results[5], vec![json!(["em_new"])], "a redelivered fan-out sends nothing new");
     let claims: Vec<bool> = results[6..10].iter().map(|rows| claimed(rows)).collect();
     assert_eq!(claims, [true, false, true, false], "held, then free once the lease ends; a sent one never");
+}
+
+fn endpoint(id: &str, key: Option<&str>) -> Value {
+    json!({"sql": "INSERT INTO webhook_endpoints (id, url, events, secret, created_at, updated_at, api_key_id) \
+                   VALUES (?1, 'https://hooks.example.org/' || ?1, '[]', 'whsec_x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?2)",
+           "params": [id, key]})
+}
+
+fn delivery(id: &str, endpoint: &str, created_at: &str) -> Value {
+    json!({"sql": "INSERT INTO webhook_deliveries (id, endpoint_id, event, payload, created_at) VALUES (?1, ?2, 'meeting.updated', '{}', ?3)",
+           "params": [id, endpoint, created_at]})
+}
+
+#[test]
+fn a_replay_never_switches_a_revoked_keys_endpoint_back_on() {
+    let steps = vec![
+        json!({"sql": "INSERT INTO api_keys (id, name, key_hash, max_endpoints, created_at, revoked_at) \
+                       VALUES ('key_gone', 'gone', 'h1', 5, '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z')"}),
+        endpoint("ep_revoked", Some("key_gone")),
+        endpoint("ep_operator", None),
+        delivery("msg_revoked", "ep_revoked", "2026-12-01T00:00:00Z"),
+        delivery("msg_operator", "ep_operator", "2026-12-01T00:00:00Z"),
+        json!({"sql": q::REPLAY_WEBHOOK_DELIVERY, "params": ["msg_revoked"]}),
+        json!({"sql": q::REPLAY_WEBHOOK_DELIVERY, "params": ["msg_operator"]}),
+    ];
+    let results = run(&steps);
+    assert!(results[5].is_empty(), "a revoked key's endpoint is not replayed");
+    assert_eq!(results[6], vec![json!(["ep_operator"])]);
+}
+
+#[test]
+fn webhook_records_and_revoked_keys_secrets_go_after_the_retention() {
+    let cutoff = "2026-11-07T00:00:00Z";
+    let steps = vec![
+        json!({"sql": "INSERT INTO api_keys (id, name, key_hash, max_endpoints, created_at, revoked_at) VALUES \
+                       ('key_old', 'old', 'h1', 5, '2026-01-01T00:00:00Z', '2026-10-01T00:00:00Z'), \
+                       ('key_new', 'new', 'h2', 5, '2026-01-01T00:00:00Z', '2026-12-01T00:00:00Z'), \
+                       ('key_live', 'live', 'h3', 5, '2026-01-01T00:00:00Z', NULL)"}),
+        endpoint("ep_old", Some("key_old")),
+        endpoint("ep_new", Some("key_new")),
+        endpoint("ep_live", Some("key_live")),
+        delivery("msg_1", "ep_live", "2026-10-01T00:00:00Z"),
+        delivery("msg_2", "ep_live", "2026-10-02T00:00:00Z"),
+        delivery("msg_3", "ep_live", "2026-10-03T00:00:00Z"),
+        delivery("msg_4", "ep_live", "2026-12-01T00:00:00Z"),
+        delivery("msg_5", "ep_old", "2026-12-01T00:00:00Z"),
+        json!({"sql": q::DELETE_OLD_WEBHOOK_DELIVERIES, "params": [cutoff, 2]}),
+        json!({"sql": "SELECT id FROM webhook_deliveries ORDER BY id"}),
+        json!({"sql": q::DELETE_REVOKED_KEY_DELIVERIES, "params": [cutoff]}),
+        json!({"sql": q::DELETE_REVOKED_KEY_ENDPOINTS, "params": [cutoff]}),
+        json!({"sql": "SELECT id FROM webhook_endpoints ORDER BY id"}),
+        json!({"sql": "SELECT id FROM webhook_deliveries ORDER BY id"}),
+    ];
+    let results = run(&steps);
+    assert_eq!(results[10].len(), 3, "a batch of two old records went: {:?}", results[10]);
+    assert_eq!(
+        results[13],
+        vec![json!(["ep_live"]), json!(["ep_new"])],
+        "the long-revoked key's endpoint and secret went"
+    );
+    assert!(!results[14].contains(&json!(["msg_5"])));
+}
+
+#[test]
+fn a_fan_out_reads_every_endpoint_in_pages() {
+    let mut steps: Vec<Value> = (0..1203).map(|n| endpoint(&format!("ep_{n:05}"), None)).collect();
+    let page =
+        |after: &str| json!({"sql": q::ENDPOINTS_FOR_EVENT, "params": ["meeting.updated", "coventry", after, 500]});
+    steps.push(page(""));
+    steps.push(page("ep_00499"));
+    steps.push(page("ep_00999"));
+    let results = run(&steps);
+    let pages: Vec<&Vec<Value>> = results[1203..].iter().collect();
+    assert_eq!(pages.iter().map(|p| p.len()).collect::<Vec<_>>(), [500, 500, 203]);
+    assert_eq!(pages[1][0], json!(["ep_00500"]), "in id order, after the last of the page before");
+    assert_eq!(pages[2][202], json!(["ep_01202"]));
 }
