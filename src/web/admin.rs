@@ -44,7 +44,15 @@ fn json_response(value: &Value, status: u16) -> Result<Response> {
     Ok(response)
 }
 
-pub async fn handle(mut req: Request, env: Env) -> Result<Response> {
+pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    match serve(req, env).await {
+        Ok(response) => Ok(response),
+        Err(error) => super::failed(&error, true, &origin),
+    }
+}
+
+async fn serve(mut req: Request, env: Env) -> Result<Response> {
     let url = req.url()?;
     // The raw method: the typed one maps methods it does not know to GET.
     let method = req.inner().method();

@@ -100,6 +100,50 @@ pub(crate) fn problem(status: u16, title: &str, detail: &str) -> Result<Response
 /// every write bumps. A request holding the current ETag gets 304.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let url = req.url()?;
+    let origin = public_origin(&env, &url);
+    match serve(req, env).await {
+        Ok(response) => Ok(response),
+        Err(error) => failed(&error, url.path().starts_with("/api/") || url.path() == "/mcp", &origin),
+    }
+}
+
+/// How a request that failed is answered: a database busy or briefly
+/// unreachable (what a retry outlives) is 503 with `Retry-After`, never a bare
+/// 500; anything else is 500. Problem details for programs, a page for people.
+pub fn failed(error: &worker::Error, for_programs: bool, origin: &str) -> Result<Response> {
+    let message = error.to_string();
+    let status = failure_status(&message);
+    worker::console_error!("request failed ({status}): {message}");
+    let response = match (status, for_programs) {
+        (503, true) => problem(503, "Service Unavailable", "the database is busy; try again in a few seconds")?,
+        (503, false) => error_page(
+            origin,
+            503,
+            "Please try again",
+            "We are busy for a moment and nothing was changed. Please try again in a few seconds.",
+        )?,
+        (_, true) => problem(500, "Internal Server Error", "something went wrong on our side")?,
+        (_, false) => error_page(origin, 500, "Something went wrong", "Something went wrong on our side.")?,
+    };
+    if status == 503 {
+        response.headers().set("Retry-After", "5")?;
+    }
+    response.headers().set("Cache-Control", "no-store")?;
+    Ok(response)
+}
+
+/// 503 for a failure a retry outlives (the database busy, overloaded or
+/// briefly unreachable), 500 for the rest.
+pub fn failure_status(message: &str) -> u16 {
+    if crate::storage::is_transient_d1_error(message) {
+        503
+    } else {
+        500
+    }
+}
+
+async fn serve(req: Request, env: Env) -> Result<Response> {
+    let url = req.url()?;
     // The raw method: the typed one maps methods it does not know to GET.
     let method = req.inner().method();
     let current = site_route(&method, url.path());
@@ -906,6 +950,14 @@ pub fn body_refused(error: body::BodyError) -> Result<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_503_not_a_500() {
+        assert_eq!(failure_status("D1_ERROR: database is locked: SQLITE_BUSY"), 503);
+        assert_eq!(failure_status("D1 DB is overloaded. Requests queued for too long."), 503);
+        assert_eq!(failure_status("Network connection lost."), 503);
+        assert_eq!(failure_status("no such column: nope"), 500);
+    }
 
     #[test]
     fn allow_names_every_method_a_path_takes() {
