@@ -1,4 +1,4 @@
-//! Which hosts a council's documents may be fetched from: the host of its
+//! Which hosts a council's pages and documents may be fetched from: the host of its
 //! registered base URL and the hosts it declares (`document_hosts`). Pure, so
 //! tested natively; `WorkerFetcher` applies it to every request and redirect.
 
