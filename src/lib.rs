@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod documents;
+pub mod hash;
 pub mod jobs;
 pub mod lookup;
 pub mod model;

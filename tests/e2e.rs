@@ -2181,6 +2181,7 @@ fn attack_an_email_cannon_stops_at_the_mailbox_cap() {
             .collect();
         asks.into_iter().map(|t| t.join().unwrap()).collect()
     });
+    println!("attack: ten addresses of one /64 asked at once: {statuses:?}");
     assert!(statuses.iter().filter(|s| **s == 200).count() <= 5, "one /64 is one client: {statuses:?}");
     assert!(statuses.contains(&429), "{statuses:?}");
     // The same mailbox from ten IPv4 clients, for ten councils at once.
@@ -2203,6 +2204,10 @@ fn attack_an_email_cannon_stops_at_the_mailbox_cap() {
         std::thread::sleep(Duration::from_millis(300));
     }
     std::thread::sleep(Duration::from_secs(5));
+    println!(
+        "attack: confirmations that reached one inbox: {} (cap {cap})",
+        accepted_for_mailbox(h, "victim@example.org")
+    );
     assert_eq!(accepted_for_mailbox(h, "victim@example.org"), cap, "at most the cap reaches one inbox");
     let status = h.admin("GET", "/admin/status", None).json();
     assert!(status["email"]["confirmations_last_hour"].as_i64().unwrap() >= cap as i64, "{:#}", status["email"]);
@@ -2253,7 +2258,7 @@ fn attack_a_stalled_provider_delivers_an_email_exactly_once() {
         std::thread::sleep(Duration::from_millis(300));
     }
     let recorded = |h: &Harness| {
-        h.d1_rows(
+        h.sql(
             "SELECT d.status, d.attempts, d.last_error FROM email_deliveries d \
              JOIN email_subscriptions s ON s.id = d.subscription_id WHERE s.address = 'stall@example.org'",
         )
@@ -2264,6 +2269,12 @@ fn attack_a_stalled_provider_delivers_an_email_exactly_once() {
         std::thread::sleep(Duration::from_millis(300));
     }
     let all = tries(h);
+    println!(
+        "attack: stalled provider: {} tries answered {:?}; recorded {:?}",
+        all.len(),
+        all.iter().map(|t| t.status).collect::<Vec<_>>(),
+        recorded(h)
+    );
     let first = &all[0];
     for again in &all[1..] {
         assert_eq!(again.status, 200, "a retry repeats the very same email, which the provider recognises");
@@ -2316,6 +2327,7 @@ fn attack_hostile_webhook_receivers_end_as_the_rules_say() {
     // before the trickle could, and little of it was ever sent.
     assert!(trickled.as_array().unwrap().iter().all(|d| d["last_status"] == 200), "{trickled:#}");
     println!("trickling receiver: {MEETINGS_IN_WINDOW} deliveries in {:?}", started.elapsed());
+    println!("attack: trickling receiver: {} bytes of its 50 MB answers sent", receiver.trickled_bytes());
     assert!(receiver.trickled_bytes() < 4 * 1024 * 1024, "{} bytes trickled", receiver.trickled_bytes());
     // A redirect is a failed delivery, reported as what the endpoint said; it is not followed.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -2328,6 +2340,7 @@ fn attack_hostile_webhook_receivers_end_as_the_rules_say() {
         std::thread::sleep(Duration::from_millis(300));
     };
     let failed = redirected.as_array().unwrap().iter().find(|d| d["last_status"] == 307).unwrap();
+    println!("attack: redirecting receiver: {} {}", failed["status"], failed["last_error"]);
     assert_ne!(failed["status"], "delivered");
     let error = failed["last_error"].as_str().unwrap();
     assert!(error.contains("HTTP 307") && error.contains("127.0.0.1") && error.contains("not followed"), "{error}");
@@ -2417,6 +2430,7 @@ fn attack_a_document_read_before_its_text_is_not_served_stale() {
     // Once its meeting shows the pack read, the document's own read does too.
     poll_until(h, &meeting_path, Duration::from_secs(120), |m| pack_of(m)["text_status"] == "extracted");
     let document = h.get(&path).json();
+    println!("attack: the document after its meeting shows it read: {}", document["text_status"]);
     assert_eq!(document["text_status"], "extracted", "a stale copy was served: {document:#}");
 }
 
@@ -2440,6 +2454,7 @@ fn attack_searches_through_the_mcp_endpoint_count_against_the_search_limit() {
     // The search limit is 30 a minute per client (a burst may straddle two
     // of its windows); the API limit, 120, is not reached.
     let statuses: Vec<u16> = (0..70).map(call).collect();
+    println!("attack: MCP searches from one client: first refused at {:?}", statuses.iter().position(|s| *s == 429));
     let refused = statuses.iter().position(|s| *s == 429).unwrap_or_else(|| panic!("never limited: {statuses:?}"));
     assert!((25..=60).contains(&refused), "limited after {refused} searches: {statuses:?}");
 }

@@ -7,7 +7,7 @@ pub mod structure;
 
 use serde::{Deserialize, Serialize};
 
-use crate::storage::records::sha256_hex;
+use crate::hash::sha256_hex;
 use pdf::{finish_pages, text_chars, PageText, Pdf, PdfError};
 
 /// Pages extracted per invocation; a longer document is resumed by another

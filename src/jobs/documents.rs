@@ -14,9 +14,9 @@ use crate::documents::stored::{
 };
 use crate::documents::structure::frontsheet_items;
 use crate::documents::{extract_step, pdf::PdfError};
+use crate::hash::sha256_hex;
 use crate::net::{Fetcher, HttpRequest};
 use crate::sources::SourceError;
-use crate::storage::records::sha256_hex;
 use crate::storage::text::TextStore;
 use crate::storage::{DocumentRecord, Store};
 

@@ -47,7 +47,7 @@ pub async fn emit(ctx: &JobContext<'_>, council_id: &str, (event, key): (&str, &
     let deliveries: Vec<(String, String)> = endpoints
         .into_iter()
         .map(|endpoint| {
-            let digest = crate::storage::records::sha256_hex(format!("{endpoint}|{event}|{key}").as_bytes());
+            let digest = crate::hash::sha256_hex(format!("{endpoint}|{event}|{key}").as_bytes());
             (format!("msg_{}", &digest[..24]), endpoint)
         })
         .collect();

@@ -2,15 +2,15 @@
 //! tested natively with canned answers) and its Workers implementation with a
 //! timeout, a size cap, per-host pacing and a log of every request.
 
+pub mod error;
 pub mod gate;
 pub mod hosts;
 
+pub use error::SourceError;
 pub use hosts::is_host_name;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-
-use crate::sources::SourceError;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {

@@ -254,7 +254,7 @@ pub fn subscription_id(random: &[u8]) -> String {
 /// of (a meeting's summary version, a week): the same happening told twice is
 /// recorded, and sent, once.
 pub fn delivery_id(subscription_id: &str, kind: &str, key: &str) -> String {
-    let digest = crate::storage::records::sha256_hex(format!("{subscription_id}|{kind}|{key}").as_bytes());
+    let digest = crate::hash::sha256_hex(format!("{subscription_id}|{kind}|{key}").as_bytes());
     format!("em_{}", &digest[..24])
 }
 

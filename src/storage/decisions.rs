@@ -16,7 +16,7 @@ pub fn decision_id(council_id: &str, source_id: &str) -> String {
 /// A decision's document: ModernGov's decision pages link documents by URL
 /// alone, and the same report may also be a meeting's, read there separately.
 pub fn decision_document_id(decision_id: &str, url: &str) -> String {
-    format!("{decision_id}-u{}", &super::records::short_hash(url)[..12])
+    format!("{decision_id}-u{}", &crate::hash::short_hash(url)[..12])
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -244,15 +244,8 @@ pub fn is_transient_d1_error(message: &str) -> bool {
         .any(|cause| message.contains(cause))
 }
 
-/// Writes tried again after meeting a lock.
-const WRITE_RETRIES: u32 = 5;
-
-/// Whether a write failed on a lock, so that nothing was written and it may
-/// simply be tried again (a lost connection may have written: not this).
-pub fn is_locked_d1_error(message: &str) -> bool {
-    let message = message.to_ascii_lowercase();
-    message.contains("sqlite_busy") || message.contains("database is locked")
-}
+/// Writes tried again after a transient failure.
+const WRITE_RETRIES: u32 = 6;
 
 async fn pause_before_retry(attempt: u32) {
     #[cfg(target_arch = "wasm32")]
@@ -336,13 +329,16 @@ impl Store {
         }
     }
 
-    /// A write. One that met the other writer's lock (nothing was written) is
-    /// tried again, a few times, after a pause; any other error is the caller's.
+    /// A write. One that failed for a transient cause (the other writer's
+    /// lock, which local D1 reports as an internal error; an overloaded or
+    /// reset database) is tried again, a few times, after a pause: D1 advises
+    /// retrying these, and the writes here are upserts or conditional updates
+    /// that a repeat leaves as one would. Any other error is the caller's.
     pub async fn run(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
         let mut attempt = 0;
         loop {
             match self.statement(sql, params)?.run().await {
-                Err(error) if attempt < WRITE_RETRIES && is_locked_d1_error(&error.to_string()) => {
+                Err(error) if attempt < WRITE_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
                     pause_before_retry(attempt).await;
                 }
@@ -363,7 +359,7 @@ impl Store {
         let mut attempt = 0;
         loop {
             match self.db.batch(statements.clone()).await {
-                Err(error) if attempt < WRITE_RETRIES && is_locked_d1_error(&error.to_string()) => {
+                Err(error) if attempt < WRITE_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
                     pause_before_retry(attempt).await;
                 }

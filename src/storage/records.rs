@@ -5,18 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::model::{Document, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::time::{local_to_utc, meeting_title, parse_clock_time, stamp};
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn short_hash(text: &str) -> String {
-    sha256_hex(text.as_bytes())[..16].to_string()
-}
+use crate::hash::short_hash;
 
 pub fn committee_id(council: &str, source_id: &str) -> String {
     format!("{council}-c{source_id}")

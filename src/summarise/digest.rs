@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::storage::records::sha256_hex;
+use crate::hash::sha256_hex;
 
 pub const DIGEST_VERSION: &str = "digest-v1";
 

@@ -3,7 +3,7 @@
 //! and in the API as "extractive, not AI-generated".
 
 use super::input::{MeetingInput, PromptPlan, Source};
-use super::schema::{PublishedDecision, PublishedSection, PublishedSummary};
+use super::published::{PublishedDecision, PublishedSection, PublishedSummary};
 
 pub const LABEL: &str = "extractive, not AI-generated";
 

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::storage::records::sha256_hex;
+use crate::hash::sha256_hex;
 
 /// Bumped whenever the prompt or schema changes, so summaries are remade.
 pub const PROMPT_VERSION: &str = "meeting-v2";

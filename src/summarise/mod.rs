@@ -9,6 +9,7 @@ pub mod extractive;
 pub mod input;
 pub mod models;
 pub mod providers;
+pub mod published;
 pub mod quotes;
 pub mod schema;
 

@@ -11,8 +11,8 @@ use worker::{Request, Response, Result};
 
 use super::routes::Route;
 use super::{problem, with_headers};
+use crate::hash::sha256_hex;
 use crate::notify::webhooks::{check_endpoint, check_events, new_secret};
-use crate::storage::records::sha256_hex;
 use crate::storage::Store;
 use crate::time::{now_utc, stamp};
 

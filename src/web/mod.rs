@@ -46,7 +46,7 @@ fn html_page(body: String, status: u16) -> Result<Response> {
 /// A public read: cacheable for a minute, with an ETag over the body; a
 /// request that already holds this version gets 304 Not Modified.
 fn cached(body: String, content_type: &str, if_none_match: Option<&str>) -> Result<Response> {
-    let etag = format!("\"{}\"", &crate::storage::records::sha256_hex(body.as_bytes())[..20]);
+    let etag = format!("\"{}\"", &crate::hash::sha256_hex(body.as_bytes())[..20]);
     let matches =
         if_none_match.is_some_and(|header| header.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
     let response = if matches { Response::empty()?.with_status(304) } else { Response::ok(body)? };

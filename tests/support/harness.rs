@@ -344,25 +344,6 @@ impl Harness {
         read_reply(result)
     }
 
-    /// Rows (as objects) of a read of the workers' local D1 database, read
-    /// only: for checking what was recorded where no route shows it.
-    pub fn d1_rows(&self, sql: &str) -> Vec<Value> {
-        let dir = self.state_dir.join("v3/d1/miniflare-D1DatabaseObject");
-        let database = fs::read_dir(&dir)
-            .expect("the local D1 directory")
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "sqlite") && !p.ends_with("metadata.sqlite"))
-            .expect("the local D1 database");
-        let script = "import json, sqlite3, sys\n\
-            db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True, timeout=30)\n\
-            db.row_factory = sqlite3.Row\n\
-            print(json.dumps([dict(r) for r in db.execute(sys.argv[2]).fetchall()]))";
-        let output = Command::new("python3").args(["-c", script]).arg(&database).arg(sql).output().expect("python3");
-        assert!(output.status.success(), "{sql}: {}", String::from_utf8_lossy(&output.stderr));
-        serde_json::from_slice(&output.stdout).unwrap()
-    }
-
     /// A form POST, as a browser (or a mail program's one-click unsubscribe) sends one.
     pub fn post_form(&self, client: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
         self.post_form_with(client, path, pairs, &[])

@@ -1,0 +1,107 @@
+//! A published summary: what pages, the API, feeds and emails show of a
+//! meeting's summary, whichever way it was made (checked model output, or the
+//! council's own words).
+
+use serde::{Deserialize, Serialize};
+
+use super::input::Source;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Footnote {
+    pub number: usize,
+    pub source_id: String,
+    pub label: String,
+    pub document_id: Option<String>,
+    pub page: Option<u32>,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedQuote {
+    pub text: String,
+    pub footnote: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedDecision {
+    pub text: String,
+    /// The verified words of the source that record it.
+    pub evidence: String,
+    pub footnote: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedSection {
+    pub item_id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub summary: String,
+    pub decisions: Vec<PublishedDecision>,
+    pub quotes: Vec<PublishedQuote>,
+    /// The council's own text stands here: the model's account of the item
+    /// kept nothing the sources bear out.
+    #[serde(default)]
+    pub extractive: bool,
+}
+
+/// Why a sentence (or a decision, or a title) of the model's was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedClaim {
+    /// "headline", "item 5", "item 5 decision", "procedural".
+    pub place: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedSummary {
+    pub headline: String,
+    pub sections: Vec<PublishedSection>,
+    pub procedural: Option<String>,
+    pub footnotes: Vec<Footnote>,
+    pub quotes_kept: usize,
+    pub quotes_dropped: usize,
+    pub decisions_dropped: usize,
+    /// Sentences of the model's prose left out because a figure, date or name
+    /// in them is not in the sources; why is kept with the version, not shown.
+    #[serde(default)]
+    pub sentences_dropped: usize,
+    #[serde(default, skip_serializing)]
+    pub dropped: Vec<DroppedClaim>,
+    /// Every quote, figure, date and name left in was found in the sources.
+    #[serde(default)]
+    pub claims_checked: bool,
+}
+
+impl PublishedSummary {
+    pub fn new(headline: String, procedural: Option<String>) -> Self {
+        Self {
+            headline,
+            sections: Vec::new(),
+            procedural,
+            footnotes: Vec::new(),
+            quotes_kept: 0,
+            quotes_dropped: 0,
+            decisions_dropped: 0,
+            sentences_dropped: 0,
+            dropped: Vec::new(),
+            claims_checked: false,
+        }
+    }
+
+    /// Adds (or reuses) the footnote for a source and answers its number.
+    pub fn footnote_for(&mut self, source: &Source) -> usize {
+        if let Some(existing) = self.footnotes.iter().find(|f| f.source_id == source.id) {
+            return existing.number;
+        }
+        let number = self.footnotes.len() + 1;
+        self.footnotes.push(Footnote {
+            number,
+            source_id: source.id.clone(),
+            label: source.label.clone(),
+            document_id: source.document_id.clone(),
+            page: source.page,
+            url: source.url.clone(),
+        });
+        number
+    }
+}
