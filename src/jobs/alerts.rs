@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use worker::{Env, Result};
 
-use super::refresh::{now, JobContext};
+use super::context::{now, JobContext};
 use super::{batches, Job, JobOutcome};
 use crate::net::PostError;
 use crate::notify::alerts::{delivery_id, meeting_matches, sign_token, Frequency, Purpose};

@@ -4,7 +4,7 @@
 
 use worker::Result;
 
-use super::refresh::{fetcher_with_cap, now, JobContext};
+use super::context::{fetcher_with_cap, now, JobContext};
 use super::JobOutcome;
 use crate::sources::moderngov;
 

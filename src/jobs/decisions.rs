@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use worker::Result;
 
-use super::refresh::{fetcher_with_cap, now, JobContext};
+use super::context::{fetcher_with_cap, now, JobContext};
 use super::{Job, JobOutcome};
 use crate::sources::moderngov::{self, urls};
 use crate::storage::{decision_id, DecisionToRead};

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use worker::Result;
 
+use super::context::{fetcher_with_cap, now, JobContext};
 use super::fault;
-use super::refresh::{fetcher_with_cap, now, JobContext};
 use super::{Job, JobOutcome};
 use crate::documents::stored::{
     first_reads, join_parts, joined_text, point_to_originals, stored_pages, text_key, total_chars, PagePointer,

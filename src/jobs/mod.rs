@@ -4,8 +4,10 @@
 
 pub mod alerts;
 pub mod cmis;
+pub mod context;
 pub mod councillors;
 pub mod decisions;
+pub mod dispatch;
 pub mod documents;
 pub mod fault;
 pub mod refresh;

@@ -3,12 +3,12 @@
 use chrono::Duration;
 use worker::{Queue, Result};
 
+use super::context::{fetcher, now, JobContext};
 use super::fault;
 use super::schedule::{self, VisitState};
 use super::{batches, Job, JobOutcome};
-use crate::config::Settings;
 use crate::model::{MeetingDetail, MeetingListing};
-use crate::net::{FetchPolicy, WorkerFetcher};
+
 use crate::sources::moderngov::{
     self, fetch_meeting, list_committees, list_meetings, meeting_urls, MeetingFetch, Mode, WebServiceSetting,
 };
@@ -17,48 +17,11 @@ use crate::sources::SourceError;
 use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint, MeetingRow};
 use crate::storage::text::TextStore;
 use crate::storage::{CouncilRow, ListingCounts, MeetingOutcome, Store};
-use crate::time::{local_date, now_utc, parse_time_zone, stamp};
+use crate::time::{local_date, now_utc, parse_time_zone};
 
-pub struct JobContext<'a> {
-    pub store: &'a Store,
-    pub settings: &'a Settings,
-    pub queue: &'a Queue,
-    /// Document downloads and extraction steps, one message per invocation.
-    pub documents: &'a Queue,
-    /// Holds a document's bytes while its pages are read in several steps.
-    pub bucket: &'a worker::Bucket,
-    /// For the model binding and secrets.
-    pub env: &'a worker::Env,
-}
-
-pub fn now() -> String {
-    stamp(now_utc())
-}
-
-fn new_run_id(council_id: &str) -> String {
+pub(super) fn new_run_id(council_id: &str) -> String {
     let random = (worker::js_sys::Math::random() * 1e9) as u64;
     format!("{council_id}-{}-{random:09}", now_utc().timestamp_millis())
-}
-
-pub(super) fn fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> WorkerFetcher {
-    fetcher_with_cap(ctx, council, ctx.settings.max_page_bytes)
-}
-
-/// A fetcher for one council's site: every request and every redirect hop
-/// only to the council's own host or those it declares, each paced by its
-/// host's gate.
-pub fn fetcher_with_cap(ctx: &JobContext<'_>, council: &CouncilRow, max_bytes: usize) -> WorkerFetcher {
-    let settings = ctx.settings;
-    let gate = ctx.env.durable_object("HOST_GATE").ok().map(crate::net::gate::GateClient::new);
-    WorkerFetcher::new(
-        FetchPolicy {
-            timeout_ms: settings.request_timeout_ms,
-            max_bytes,
-            min_interval_ms: settings.min_request_interval_ms,
-        },
-        gate,
-    )
-    .only_hosts(crate::net::hosts::HostPolicy::for_council(&council.base_url, &council.document_hosts))
 }
 
 /// Records a run and enqueues its refresh; answers the run id, or `Err` with
@@ -79,155 +42,9 @@ pub async fn start_refresh(
     Ok(Ok(run_id))
 }
 
-/// The cron's work: one refresh message per enabled council, except councils
-/// whose previous run is still in progress.
-pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<usize> {
-    let councils = store.enabled_councils().await?;
-    let mut jobs = Vec::with_capacity(councils.len());
-    for council in &councils {
-        let run_id = new_run_id(&council.id);
-        match store.create_run(&run_id, &council.id, trigger, false, &now()).await? {
-            Ok(()) => jobs.push(Job::RefreshCouncil { council_id: council.id.clone(), run_id }),
-            Err(open) => worker::console_log!("{}: run {open} still in progress, not starting another", council.id),
-        }
-    }
-    for batch in batches(&jobs, 100) {
-        queue.send_batch(batch).await?;
-    }
-    Ok(jobs.len())
-}
-
-/// The weekly cron's work: one digest message per enabled council for the week just ended.
-/// The weekly work: each enabled council's digest of the week before, and a
-/// fresh read of its councillors.
-pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
-    let last_week = local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - Duration::days(7);
-    let week = crate::time::iso_week_label(last_week);
-    let jobs: Vec<Job> = store
-        .enabled_councils()
-        .await?
-        .into_iter()
-        .flat_map(|c| {
-            [
-                Job::MakeDigest { council_id: c.id.clone(), week: week.clone() },
-                Job::RefreshCouncillors { council_id: c.id },
-            ]
-        })
-        .collect();
-    for batch in batches(&jobs, 100) {
-        queue.send_batch(batch).await?;
-    }
-    Ok(jobs.len())
-}
-
-pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
-    match job {
-        Job::RefreshCouncil { council_id, run_id } => refresh_council(ctx, council_id, run_id).await,
-        Job::ListMeetings { council_id, run_id, mode, part, committees, from, to, full } => {
-            list_part(ctx, council_id, run_id, *mode, *part, committees, (*from, *to), *full).await
-        }
-        Job::FetchMeeting { council_id, run_id, mode, committee_title, listing } => {
-            refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await
-        }
-        Job::ListCalendarMonth { council_id, run_id, site, part, month, from, to, full } => {
-            super::cmis::list_month(ctx, council_id, run_id, site, *part, *month, (*from, *to), *full).await
-        }
-        Job::FetchDocument { document_id, .. } => super::documents::fetch_document(ctx, document_id).await,
-        Job::ExtractDocument { document_id, content_hash, first_page, .. } => {
-            super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
-        }
-        Job::SummariseMeeting { council_id, meeting_id } => {
-            super::summaries::summarise_meeting(ctx, council_id, meeting_id, None).await
-        }
-        Job::MakeDigest { council_id, week } => {
-            let (digest, new) = super::summaries::make_digest(ctx.store, council_id, week).await?;
-            crate::storage::version::bump(ctx.env, council_id).await;
-            // A digest saved by a try that failed before telling it is told
-            // again by the next try (each email and delivery goes once).
-            let tell = new || digest.as_ref().is_some_and(super::summaries::recently_made);
-            if let (Some(digest), true) = (digest, tell) {
-                let data = serde_json::json!({
-                    "council_id": council_id, "week": week, "version": digest["version"],
-                    "url": super::webhooks::public_link(ctx, &format!("/councils/{council_id}/weeks/{week}")),
-                    "headline": digest["body"]["headline"],
-                });
-                let key = format!("{council_id}:{week}:{}", digest["version"]);
-                super::webhooks::emit(ctx, council_id, ("digest.published", &key), data).await?;
-                if let Some(version) = digest["version"].as_i64() {
-                    super::alerts::digest_published(ctx, council_id, week, version).await?;
-                }
-            }
-            Ok(JobOutcome::Done)
-        }
-        Job::RefreshCouncillors { council_id } => super::councillors::refresh_councillors(ctx, council_id).await,
-        Job::ListDecisions { council_id, from, to } => {
-            super::decisions::list_decisions(ctx, council_id, (*from, *to)).await
-        }
-        Job::FetchDecision { decision_id, .. } => super::decisions::fetch_decision(ctx, decision_id).await,
-        Job::DeliverWebhook { delivery_id, .. } => super::webhooks::deliver(ctx, delivery_id).await,
-        Job::AlertSubscribers { council_id, published, after } => {
-            super::alerts::fan_out(ctx, council_id, published, after).await
-        }
-        Job::SendEmail { delivery_id, .. } => super::alerts::send(ctx.store, ctx.env, delivery_id).await,
-    }
-}
-
-/// A message that exhausted its retries: close its part of the run as failed.
-pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
-    let store = ctx.store;
-    let note = "gave up after repeated transient failures";
-    match job {
-        Job::RefreshCouncil { run_id, .. } => {
-            let previous = store.run_record(run_id).await?.and_then(|r| r["error"].as_str().map(str::to_string));
-            let error = previous.map_or_else(|| note.to_string(), |e| format!("{e} ({note})"));
-            store.run_failed(run_id, &error, &now()).await
-        }
-        Job::ListMeetings { run_id, part, committees, .. } => {
-            let ids: Vec<&str> = committees.iter().map(|(id, _)| id.as_str()).collect();
-            let error = format!("committees {}: {note}", ids.join(", "));
-            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
-        }
-        Job::ListCalendarMonth { run_id, part, month, .. } => {
-            let error = format!("calendar for {}: {note}", month.format("%B %Y"));
-            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
-        }
-        Job::FetchMeeting { run_id, listing, .. } => {
-            let error = format!("meeting {}: {note}", listing.source_id);
-            store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&error), &now()).await
-        }
-        Job::FetchDocument { document_id, .. } | Job::ExtractDocument { document_id, .. } => {
-            // The cause may have been transient (the site, R2 or D1 was down): read it again later.
-            let retry_after = stamp(now_utc() + Duration::hours(ctx.settings.document_retry_hours));
-            let reason = format!("{note}, or the extraction crashed; will be tried again after {retry_after}");
-            match store.document_record(document_id).await? {
-                Some(document) => super::documents::give_up_reading(ctx, &document, &reason, Some(&retry_after)).await,
-                None => Ok(()),
-            }
-        }
-        Job::SummariseMeeting { council_id, meeting_id } => {
-            // The model stayed unreachable: publish the extractive summary now.
-            let reason = "the model could not be reached after repeated tries";
-            super::summaries::summarise_meeting(ctx, council_id, meeting_id, Some(reason)).await.map(|_| ())
-        }
-        Job::MakeDigest { council_id, week } => {
-            worker::console_error!("digest of {council_id} {week}: {note}");
-            Ok(())
-        }
-        Job::RefreshCouncillors { council_id } => store.councillors_failed(council_id, note).await,
-        Job::ListDecisions { council_id, .. } => store.decisions_failed(council_id, note).await,
-        Job::FetchDecision { decision_id, .. } => store.decision_read_error(decision_id, note).await,
-        Job::DeliverWebhook { delivery_id, .. } => store.webhook_given_up(delivery_id, note).await,
-        Job::AlertSubscribers { council_id, published, after } => {
-            worker::console_error!("alerts of {council_id} {published:?} after {after:?}: {note}");
-            Ok(())
-        }
-        Job::SendEmail { delivery_id, .. } => store.email_closed(delivery_id, "failed", note).await,
-    }
-}
-
 /// Part 0 of a refresh: read the council's committees, plan the listing parts,
 /// and read past meetings outside the listing window still waiting for minutes.
-async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -> Result<JobOutcome> {
+pub(super) async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else {
         store.run_failed(run_id, "council is not registered", &now()).await?;
@@ -376,7 +193,7 @@ pub(super) async fn enqueue_visits(
 /// One listing part: some committees' meetings in the window are stored, the
 /// ones the council no longer lists marked, and those due are read.
 #[allow(clippy::too_many_arguments)]
-async fn list_part(
+pub(super) async fn list_part(
     ctx: &JobContext<'_>,
     council_id: &str,
     run_id: &str,
@@ -486,7 +303,7 @@ fn visit_state(local_date: &str, visited_at: Option<&str>, minutes_published: i6
     })
 }
 
-async fn refresh_meeting(
+pub(super) async fn refresh_meeting(
     ctx: &JobContext<'_>,
     council_id: &str,
     run_id: &str,

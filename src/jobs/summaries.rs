@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 use worker::Result;
 
+use super::context::{now, JobContext};
 use super::fault;
-use super::refresh::{now, JobContext};
 use super::{Job, JobOutcome};
 use crate::storage::{Store, SummaryVersion};
 use crate::summarise::input::{build_prompt, input_hash, plan, PromptPlan, PROMPT_VERSION};

@@ -6,7 +6,7 @@
 use chrono::Duration;
 use worker::{Queue, Result};
 
-use super::refresh::now;
+use super::context::now;
 use super::Job;
 use crate::config::Settings;
 use crate::storage::Store;

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use worker::Result;
 
-use super::refresh::{now, JobContext};
+use super::context::{now, JobContext};
 use super::{Job, JobOutcome};
 use crate::net::{PostAnswer, PostError};
 use crate::notify::webhooks::{check_endpoint, payload, signature, DISABLE_AFTER_FAILURES};

@@ -6,7 +6,8 @@ use worker::{
     ScheduleContext, ScheduledEvent,
 };
 
-use crate::jobs::refresh::{enqueue_all, enqueue_digests, give_up, run_job, JobContext};
+use crate::jobs::context::JobContext;
+use crate::jobs::dispatch::{enqueue_all, enqueue_digests, give_up, run_job};
 use crate::jobs::{Job, JobOutcome};
 use crate::storage::Store;
 

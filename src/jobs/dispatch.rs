@@ -1,0 +1,157 @@
+//! Which job does what: each queued message to its handler, a message that
+//! exhausted its retries to what closes its part, and the crons' messages.
+
+use chrono::Duration;
+use worker::{Queue, Result};
+
+use super::context::{now, JobContext};
+use super::refresh::{list_part, new_run_id, refresh_council, refresh_meeting};
+use super::{batches, Job, JobOutcome};
+use crate::storage::{ListingCounts, MeetingOutcome, Store};
+use crate::time::{local_date, now_utc, stamp};
+
+/// The cron's work: one refresh message per enabled council, except councils
+/// whose previous run is still in progress.
+pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<usize> {
+    let councils = store.enabled_councils().await?;
+    let mut jobs = Vec::with_capacity(councils.len());
+    for council in &councils {
+        let run_id = new_run_id(&council.id);
+        match store.create_run(&run_id, &council.id, trigger, false, &now()).await? {
+            Ok(()) => jobs.push(Job::RefreshCouncil { council_id: council.id.clone(), run_id }),
+            Err(open) => worker::console_log!("{}: run {open} still in progress, not starting another", council.id),
+        }
+    }
+    for batch in batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    Ok(jobs.len())
+}
+
+/// The weekly cron's work: one digest message per enabled council for the week just ended.
+/// The weekly work: each enabled council's digest of the week before, and a
+/// fresh read of its councillors.
+pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
+    let last_week = local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - Duration::days(7);
+    let week = crate::time::iso_week_label(last_week);
+    let jobs: Vec<Job> = store
+        .enabled_councils()
+        .await?
+        .into_iter()
+        .flat_map(|c| {
+            [
+                Job::MakeDigest { council_id: c.id.clone(), week: week.clone() },
+                Job::RefreshCouncillors { council_id: c.id },
+            ]
+        })
+        .collect();
+    for batch in batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    Ok(jobs.len())
+}
+
+pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
+    match job {
+        Job::RefreshCouncil { council_id, run_id } => refresh_council(ctx, council_id, run_id).await,
+        Job::ListMeetings { council_id, run_id, mode, part, committees, from, to, full } => {
+            list_part(ctx, council_id, run_id, *mode, *part, committees, (*from, *to), *full).await
+        }
+        Job::FetchMeeting { council_id, run_id, mode, committee_title, listing } => {
+            refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await
+        }
+        Job::ListCalendarMonth { council_id, run_id, site, part, month, from, to, full } => {
+            super::cmis::list_month(ctx, council_id, run_id, site, *part, *month, (*from, *to), *full).await
+        }
+        Job::FetchDocument { document_id, .. } => super::documents::fetch_document(ctx, document_id).await,
+        Job::ExtractDocument { document_id, content_hash, first_page, .. } => {
+            super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
+        }
+        Job::SummariseMeeting { council_id, meeting_id } => {
+            super::summaries::summarise_meeting(ctx, council_id, meeting_id, None).await
+        }
+        Job::MakeDigest { council_id, week } => {
+            let (digest, new) = super::summaries::make_digest(ctx.store, council_id, week).await?;
+            crate::storage::version::bump(ctx.env, council_id).await;
+            // A digest saved by a try that failed before telling it is told
+            // again by the next try (each email and delivery goes once).
+            let tell = new || digest.as_ref().is_some_and(super::summaries::recently_made);
+            if let (Some(digest), true) = (digest, tell) {
+                let data = serde_json::json!({
+                    "council_id": council_id, "week": week, "version": digest["version"],
+                    "url": super::webhooks::public_link(ctx, &format!("/councils/{council_id}/weeks/{week}")),
+                    "headline": digest["body"]["headline"],
+                });
+                let key = format!("{council_id}:{week}:{}", digest["version"]);
+                super::webhooks::emit(ctx, council_id, ("digest.published", &key), data).await?;
+                if let Some(version) = digest["version"].as_i64() {
+                    super::alerts::digest_published(ctx, council_id, week, version).await?;
+                }
+            }
+            Ok(JobOutcome::Done)
+        }
+        Job::RefreshCouncillors { council_id } => super::councillors::refresh_councillors(ctx, council_id).await,
+        Job::ListDecisions { council_id, from, to } => {
+            super::decisions::list_decisions(ctx, council_id, (*from, *to)).await
+        }
+        Job::FetchDecision { decision_id, .. } => super::decisions::fetch_decision(ctx, decision_id).await,
+        Job::DeliverWebhook { delivery_id, .. } => super::webhooks::deliver(ctx, delivery_id).await,
+        Job::AlertSubscribers { council_id, published, after } => {
+            super::alerts::fan_out(ctx, council_id, published, after).await
+        }
+        Job::SendEmail { delivery_id, .. } => super::alerts::send(ctx.store, ctx.env, delivery_id).await,
+    }
+}
+
+/// A message that exhausted its retries: close its part of the run as failed.
+pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
+    let store = ctx.store;
+    let note = "gave up after repeated transient failures";
+    match job {
+        Job::RefreshCouncil { run_id, .. } => {
+            let previous = store.run_record(run_id).await?.and_then(|r| r["error"].as_str().map(str::to_string));
+            let error = previous.map_or_else(|| note.to_string(), |e| format!("{e} ({note})"));
+            store.run_failed(run_id, &error, &now()).await
+        }
+        Job::ListMeetings { run_id, part, committees, .. } => {
+            let ids: Vec<&str> = committees.iter().map(|(id, _)| id.as_str()).collect();
+            let error = format!("committees {}: {note}", ids.join(", "));
+            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
+        }
+        Job::ListCalendarMonth { run_id, part, month, .. } => {
+            let error = format!("calendar for {}: {note}", month.format("%B %Y"));
+            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
+        }
+        Job::FetchMeeting { run_id, listing, .. } => {
+            let error = format!("meeting {}: {note}", listing.source_id);
+            store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&error), &now()).await
+        }
+        Job::FetchDocument { document_id, .. } | Job::ExtractDocument { document_id, .. } => {
+            // The cause may have been transient (the site, R2 or D1 was down): read it again later.
+            let retry_after = stamp(now_utc() + Duration::hours(ctx.settings.document_retry_hours));
+            let reason = format!("{note}, or the extraction crashed; will be tried again after {retry_after}");
+            match store.document_record(document_id).await? {
+                Some(document) => super::documents::give_up_reading(ctx, &document, &reason, Some(&retry_after)).await,
+                None => Ok(()),
+            }
+        }
+        Job::SummariseMeeting { council_id, meeting_id } => {
+            // The model stayed unreachable: publish the extractive summary now.
+            let reason = "the model could not be reached after repeated tries";
+            super::summaries::summarise_meeting(ctx, council_id, meeting_id, Some(reason)).await.map(|_| ())
+        }
+        Job::MakeDigest { council_id, week } => {
+            worker::console_error!("digest of {council_id} {week}: {note}");
+            Ok(())
+        }
+        Job::RefreshCouncillors { council_id } => store.councillors_failed(council_id, note).await,
+        Job::ListDecisions { council_id, .. } => store.decisions_failed(council_id, note).await,
+        Job::FetchDecision { decision_id, .. } => store.decision_read_error(decision_id, note).await,
+        Job::DeliverWebhook { delivery_id, .. } => store.webhook_given_up(delivery_id, note).await,
+        Job::AlertSubscribers { council_id, published, after } => {
+            worker::console_error!("alerts of {council_id} {published:?} after {after:?}: {note}");
+            Ok(())
+        }
+        Job::SendEmail { delivery_id, .. } => store.email_closed(delivery_id, "failed", note).await,
+    }
+}
