@@ -7,21 +7,23 @@ use super::published::{PublishedDecision, PublishedSection, PublishedSummary};
 
 pub const LABEL: &str = "extractive, not AI-generated";
 
+/// The council's sentences, with whitespace made single and a fragment of
+/// twenty characters or fewer (a heading, a number) kept with what follows.
 fn sentences(text: &str) -> Vec<String> {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = Vec::new();
     let mut current = String::new();
-    let chars: Vec<char> = flat.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        current.push(*c);
-        let ends = matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| *n == ' ');
-        if ends && current.trim().len() > 20 {
-            out.push(current.trim().to_string());
-            current.clear();
+    for sentence in super::sentences::sentences(&flat) {
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(sentence);
+        if current.len() > 20 {
+            out.push(std::mem::take(&mut current));
         }
     }
     if current.trim().len() > 20 {
-        out.push(current.trim().to_string());
+        out.push(current);
     }
     out
 }

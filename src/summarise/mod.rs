@@ -12,6 +12,7 @@ pub mod providers;
 pub mod published;
 pub mod quotes;
 pub mod schema;
+pub mod sentences;
 
 use serde::{Deserialize, Serialize};
 
