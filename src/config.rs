@@ -85,6 +85,11 @@ impl Default for Settings {
 
 impl Settings {
     /// Reads each setting by name; missing or unparsable values keep their defaults.
+    /// The settings from a worker's vars.
+    pub fn from_env(env: &worker::Env) -> Self {
+        Self::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
+    }
+
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let defaults = Self::default();
         let number = |name: &str, default: u64| -> u64 {

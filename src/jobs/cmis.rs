@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use worker::Result;
 
 use super::context::{fetcher, now, JobContext};
-use super::refresh::{day_text, due_visits, enqueue_visits, tracked_visits};
+use super::visits::{day_text, due_visits, enqueue_visits, tracked_visits};
 use super::{batches, Job, JobOutcome};
 use crate::model::{Committee, MeetingDetail};
 use crate::sources::cmis::{self, CalendarSite};

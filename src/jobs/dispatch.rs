@@ -99,7 +99,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         Job::AlertSubscribers { council_id, published, after } => {
             super::alerts::fan_out(ctx, council_id, published, after).await
         }
-        Job::SendEmail { delivery_id, .. } => super::alerts::send(ctx.store, ctx.env, delivery_id).await,
+        Job::SendEmail { delivery_id, .. } => crate::mail::send(ctx.store, ctx.env, delivery_id).await,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod refresh;
 pub mod schedule;
 pub mod summaries;
 pub mod upkeep;
+pub mod visits;
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ use crate::sources::moderngov::Mode;
 
 /// The ingest worker's settings, from its `[vars]`.
 pub fn settings(env: &worker::Env) -> Settings {
-    Settings::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
+    Settings::from_env(env)
 }
 
 /// One unit of queued work.
@@ -145,12 +146,7 @@ impl Job {
 }
 
 /// How a job ended, which decides what happens to its message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobOutcome {
-    Done,
-    /// A transient failure (timeout, 5xx): try again later.
-    Retry(String),
-}
+pub use crate::outcome::Outcome as JobOutcome;
 
 /// The refresh cron (frequent) and the digest cron (weekly), as in wrangler.toml.
 pub const REFRESH_CRON: &str = "0 */2 * * *";
@@ -190,15 +186,15 @@ mod tests {
 
     #[test]
     fn the_site_workers_email_message_is_a_send_email_job() {
-        let message = alerts::EmailMessage::new("kent", "em_1", None);
+        let message = crate::mail::EmailMessage::new("kent", "em_1", None);
         let json = serde_json::to_value(&message).unwrap();
         let job = Job::SendEmail { council_id: "kent".into(), delivery_id: "em_1".into() };
         assert_eq!(json, serde_json::to_value(&job).unwrap());
         assert_eq!(serde_json::from_value::<Job>(json).unwrap(), job);
         // With the origin the request saw, for links where PUBLIC_ORIGIN is not set.
-        let local = alerts::EmailMessage::new("kent", "em_1", Some("http://127.0.0.1:8787"));
+        let local = crate::mail::EmailMessage::new("kent", "em_1", Some("http://127.0.0.1:8787"));
         let json = serde_json::to_string(&local).unwrap();
-        assert_eq!(serde_json::from_str::<alerts::EmailMessage>(&json).unwrap(), local);
+        assert_eq!(serde_json::from_str::<crate::mail::EmailMessage>(&json).unwrap(), local);
         assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
     }
 

@@ -146,7 +146,7 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
                 return problem(422, "Unprocessable Content", "name the key's holder (at most 200 characters)");
             }
             let max_endpoints = input.max_endpoints.unwrap_or(10).clamp(1, 100);
-            let random = match crate::jobs::webhooks::random_secret() {
+            let random = match crate::random::random_secret() {
                 Ok(random) => random,
                 Err(message) => return problem(500, "Internal Server Error", &message),
             };
@@ -223,8 +223,8 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
 /// Confirmation emails asked for in the last hour against their ceiling: when
 /// it is reached, subscribing answers 503 until the hour passes.
 async fn email_status(store: &Store, env: &Env) -> Result<Value> {
-    let ceiling = crate::jobs::alerts::EmailSettings::from_env(env, Some("http://localhost"))
-        .map_or(crate::jobs::alerts::DEFAULT_CONFIRMATIONS_PER_HOUR, |s| s.confirmations_per_hour);
+    let ceiling = crate::mail::EmailSettings::from_env(env, Some("http://localhost"))
+        .map_or(crate::mail::DEFAULT_CONFIRMATIONS_PER_HOUR, |s| s.confirmations_per_hour);
     let hour_ago = crate::time::stamp(crate::time::now_utc() - chrono::Duration::hours(1));
     let sent = store.confirmations_to_anyone_since(&hour_ago).await?;
     Ok(json!({

@@ -3,13 +3,13 @@
 //! everything about your address. Every page is uncached, sent with no
 //! referrer, and never shows an address; links carry signed, expiring tokens
 //! (`notify::alerts`). Confirmation emails go out on this worker's emails
-//! queue (`jobs::alerts::send`).
+//! queue (`mail::send_to_subscriber`).
 
 use askama::Template;
 use worker::{Env, Request, Response, Result};
 
 use super::routes::{query_value, Route};
-use crate::jobs::alerts::{EmailMessage, EmailSettings};
+use crate::mail::{EmailMessage, EmailSettings};
 use crate::notify::alerts::{
     address_key, check_address, delivery_id, parse_keywords, subscription_id, verify_token, Frequency, Preferences,
     Purpose, TokenError, CONFIRMATIONS_PER_ADDRESS_PER_DAY,
@@ -318,7 +318,7 @@ impl Context<'_> {
             worker::console_error!("confirmation emails are over their hourly ceiling; subscribing is refused");
             return busy(self.canonical);
         }
-        let random = crate::jobs::webhooks::random_secret().map_err(worker::Error::RustError)?;
+        let random = crate::random::random_secret().map_err(worker::Error::RustError)?;
         let (id, status) = self
             .store
             .request_subscription(

@@ -83,7 +83,7 @@ pub async fn register_endpoint(
             return problem(409, "Conflict", &message);
         }
     }
-    let random = match crate::jobs::webhooks::random_secret() {
+    let random = match crate::random::random_secret() {
         Ok(random) => random,
         Err(message) => return problem(500, "Internal Server Error", &message),
     };

@@ -31,7 +31,9 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             return enqueue_digests(&store, &queue).await;
         }
         // Upkeep first, so that a council whose run died can start a new one now.
-        match crate::jobs::upkeep::upkeep(&store, &env.queue("DOCUMENTS")?, &crate::jobs::settings(&env)).await {
+        match crate::jobs::upkeep::upkeep(&store, &env.queue("DOCUMENTS")?, &crate::config::Settings::from_env(&env))
+            .await
+        {
             Ok(report) => worker::console_log!("upkeep: {report:?}"),
             Err(error) => worker::console_error!("upkeep failed: {error}"),
         }
@@ -48,7 +50,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 #[event(queue)]
 async fn queue(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> Result<()> {
     let store = Store::new(env.d1("DB")?);
-    let settings = crate::jobs::settings(&env);
+    let settings = crate::config::Settings::from_env(&env);
     let queue = env.queue("JOBS")?;
     let documents = env.queue("DOCUMENTS")?;
     let bucket = env.bucket("DOCUMENT_STORE")?;

@@ -4,8 +4,8 @@
 
 use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
 
-use crate::jobs::alerts::EmailMessage;
-use crate::jobs::JobOutcome;
+use crate::mail::EmailMessage;
+use crate::outcome::Outcome as JobOutcome;
 use crate::storage::Store;
 
 #[event(start)]
@@ -21,11 +21,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(queue)]
 async fn queue(batch: MessageBatch<EmailMessage>, env: Env, _ctx: Context) -> Result<()> {
     let store = Store::new(env.d1("DB")?);
-    let settings = crate::jobs::settings(&env);
+    let settings = crate::config::Settings::from_env(&env);
     for message in batch.messages()? {
         let email = message.body();
         let delivery_id = &email.delivery_id;
-        let reason = match crate::jobs::alerts::send_to_subscriber(&store, &env, email).await {
+        let reason = match crate::mail::send_to_subscriber(&store, &env, email).await {
             Ok(JobOutcome::Done) => {
                 message.ack();
                 continue;
