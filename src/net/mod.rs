@@ -314,15 +314,27 @@ pub struct PostAnswer {
     pub location: Option<String>,
 }
 
-/// POSTs `body` to a service of ours (a webhook endpoint, an email provider)
-/// within `timeout_ms`. A redirect is answered as it is, not followed (it
-/// could lead anywhere); at most `max_answer_bytes` of the answer are read,
-/// and the rest is never downloaded. Not for council sites, which go through
-/// `WorkerFetcher`.
+/// POSTs `body` to a service of ours (a webhook endpoint, an email provider,
+/// a model endpoint) within `timeout_ms`: see `call_with_timeout`.
 pub async fn post_with_timeout(
     url: &str,
     headers: &[(&str, &str)],
     body: &str,
+    timeout_ms: u64,
+    max_answer_bytes: usize,
+) -> Result<PostAnswer, PostError> {
+    call_with_timeout(url, headers, Some(body), timeout_ms, max_answer_bytes).await
+}
+
+/// GETs (no `body`) or POSTs to a service of ours within `timeout_ms`, the
+/// one place a request races its timeout. A redirect is answered as it is,
+/// not followed (it could lead anywhere); at most `max_answer_bytes` of the
+/// answer are read, and the rest is never downloaded. Not for council
+/// sites, which go through `WorkerFetcher` (host rules, gates, validators).
+pub async fn call_with_timeout(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
     timeout_ms: u64,
     max_answer_bytes: usize,
 ) -> Result<PostAnswer, PostError> {
@@ -334,10 +346,11 @@ pub async fn post_with_timeout(
         request_headers.set(name, value).map_err(not_sent)?;
     }
     let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_headers(request_headers)
-        .with_redirect(worker::RequestRedirect::Manual)
-        .with_body(Some(body.to_string().into()));
+    init.with_headers(request_headers).with_redirect(worker::RequestRedirect::Manual);
+    match body {
+        Some(body) => init.with_method(worker::Method::Post).with_body(Some(body.to_string().into())),
+        None => init.with_method(worker::Method::Get),
+    };
     let request = worker::Request::new_with_init(url, &init).map_err(not_sent)?;
     let controller = worker::AbortController::default();
     let signal = controller.signal();

@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// A chat completion is a few kilobytes; an answer larger than this is not read.
+const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct ChatRequest {
     pub system: String,
@@ -145,47 +148,32 @@ impl ChatModel for OpenAiCompatible {
     }
 
     async fn complete(&self, request: &ChatRequest) -> Result<ChatAnswer, ModelError> {
-        use futures_util::future::{select, Either};
-        let unreachable = |e: worker::Error| ModelError::Unreachable(e.to_string());
         let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
-        let headers = worker::Headers::new();
-        headers.set("Content-Type", "application/json").map_err(unreachable)?;
-        if let Some(key) = &self.api_key {
-            headers.set("Authorization", &format!("Bearer {key}")).map_err(unreachable)?;
+        let authorization = self.api_key.as_ref().map(|key| format!("Bearer {key}"));
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(value) = &authorization {
+            headers.push(("Authorization", value.as_str()));
         }
         let body = chat_completions_body(&self.model, request).to_string();
-        let mut init = worker::RequestInit::new();
-        init.with_method(worker::Method::Post).with_headers(headers).with_body(Some(body.into()));
-        let outbound = worker::Request::new_with_init(&url, &init).map_err(unreachable)?;
-        let controller = worker::AbortController::default();
-        let signal = controller.signal();
-        let call = async {
-            let mut response = worker::Fetch::Request(outbound).send_with_signal(&signal).await.map_err(unreachable)?;
-            let status = response.status_code();
-            let text = response.text().await.map_err(unreachable)?;
-            if status != 200 {
-                // The first part of the error body says why; never more.
-                let why: String = text.chars().take(300).collect();
-                return Err(if is_schema_failure(Some(status), &why) {
-                    ModelError::SchemaNotMet(why)
-                } else {
-                    ModelError::Unreachable(format!("model endpoint answered HTTP {status}"))
-                });
-            }
-            parse_chat_completion(&text).map_err(ModelError::Unreachable)
-        };
-        let timeout = worker::Delay::from(std::time::Duration::from_millis(self.timeout_ms));
-        let result = match select(std::pin::pin!(call), timeout).await {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => Err(ModelError::Unreachable(format!(
-                "model endpoint gave no answer within {} s",
-                self.timeout_ms / 1000
-            ))),
-        };
-        if result.is_err() {
-            controller.abort();
+        let answer = crate::net::call_with_timeout(&url, &headers, Some(&body), self.timeout_ms, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|error| match error {
+                crate::net::PostError::NoAnswer(_) => ModelError::Unreachable(format!(
+                    "model endpoint gave no answer within {} s",
+                    self.timeout_ms / 1000
+                )),
+                crate::net::PostError::NotSent(why) => ModelError::Unreachable(why),
+            })?;
+        if answer.status != 200 {
+            // The first part of the error body says why; never more.
+            let why: String = answer.body.chars().take(300).collect();
+            return Err(if is_schema_failure(Some(answer.status), &why) {
+                ModelError::SchemaNotMet(why)
+            } else {
+                ModelError::Unreachable(format!("model endpoint answered HTTP {}", answer.status))
+            });
         }
-        result
+        parse_chat_completion(&answer.body).map_err(ModelError::Unreachable)
     }
 }
 

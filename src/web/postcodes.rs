@@ -13,6 +13,8 @@ use crate::storage::CouncilRow;
 
 const DEFAULT_BASE_URL: &str = "https://api.postcodes.io";
 const TIMEOUT_MS: u64 = 5_000;
+/// An answer about one postcode is a few kilobytes; more is not read.
+const MAX_ANSWER_BYTES: usize = 512 * 1024;
 /// How long an answer is kept: areas for 30 days, "no such postcode" for one.
 const KEEP_FOUND_SECONDS: u64 = 30 * 86_400;
 const KEEP_UNKNOWN_SECONDS: u64 = 86_400;
@@ -64,7 +66,6 @@ pub async fn look_up(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
 }
 
 async fn ask_service(env: &Env, postcode: &Postcode) -> Result<Areas, LookupError> {
-    use futures_util::future::{select, Either};
     let base = env
         .var("POSTCODES_BASE_URL")
         .map(|v| v.to_string())
@@ -78,26 +79,10 @@ async fn ask_service(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
     };
     // Normalised postcodes are letters, digits and one space.
     let url = format!("{}/{path}/{}", base.trim_end_matches('/'), postcode.as_str().replace(' ', "%20"));
-    let service = |e: worker::Error| LookupError::Service(e.to_string());
-    let controller = worker::AbortController::default();
-    let signal = controller.signal();
-    let request = worker::Request::new(&url, worker::Method::Get).map_err(service)?;
-    let exchange = async {
-        let mut response = worker::Fetch::Request(request).send_with_signal(&signal).await?;
-        let status = response.status_code();
-        let text = response.text().await?;
-        Ok::<_, worker::Error>((status, text))
-    };
-    let timeout = worker::Delay::from(std::time::Duration::from_millis(TIMEOUT_MS));
-    let outcome = match select(std::pin::pin!(exchange), timeout).await {
-        Either::Left((Ok((status, text)), _)) => parse(status, &text),
-        Either::Left((Err(error), _)) => Err(service(error)),
-        Either::Right(_) => Err(LookupError::Service(format!("no answer within {} s", TIMEOUT_MS / 1000))),
-    };
-    if outcome.is_err() {
-        controller.abort();
+    match crate::net::call_with_timeout(&url, &[], None, TIMEOUT_MS, MAX_ANSWER_BYTES).await {
+        Ok(answer) => parse(answer.status, &answer.body),
+        Err(error) => Err(LookupError::Service(error.to_string())),
     }
-    outcome
 }
 
 /// The current councillors of the postcode's ward, from the councils' own
