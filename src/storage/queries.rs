@@ -295,25 +295,26 @@ pub const MEETING_CHANGE_NOTE: &str = "SELECT change_note FROM meetings WHERE id
 
 // Search rows are removed by rowid through `search_rows`, never by scanning the FTS index.
 pub const DELETE_MEETING_SEARCH_TEXT: &str = "DELETE FROM search_text WHERE rowid IN \
-    (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind IN ('agenda_item', 'document'))";
+    (SELECT id FROM search_rows WHERE subject_id = ?1 AND kind IN ('agenda_item', 'document'))";
 pub const DELETE_MEETING_SEARCH_ROWS: &str =
-    "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind IN ('agenda_item', 'document')";
+    "DELETE FROM search_rows WHERE subject_id = ?1 AND kind IN ('agenda_item', 'document')";
 pub const DELETE_SUMMARY_SEARCH_TEXT: &str =
-    "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind = 'summary')";
-pub const DELETE_SUMMARY_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind = 'summary'";
-/// A decision's search row is keyed by the decision's id in `meeting_id` (the row's subject).
+    "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE subject_id = ?1 AND kind = 'summary')";
+pub const DELETE_SUMMARY_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE subject_id = ?1 AND kind = 'summary'";
+/// A decision's search row has the decision as its subject.
 pub const DELETE_DECISION_SEARCH_TEXT: &str =
-    "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE meeting_id = ?1 AND kind = 'decision')";
-pub const DELETE_DECISION_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE meeting_id = ?1 AND kind = 'decision'";
+    "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_rows WHERE subject_id = ?1 AND kind = 'decision')";
+pub const DELETE_DECISION_SEARCH_ROWS: &str = "DELETE FROM search_rows WHERE subject_id = ?1 AND kind = 'decision'";
 /// A search row's key; the text follows with the same rowid (`INSERT_SEARCH_TEXT`, in the same batch).
 pub const INSERT_SEARCH_ROW: &str =
-    "INSERT INTO search_rows (meeting_id, council_id, kind, url) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO search_rows (subject_id, council_id, kind, url) VALUES (?1, ?2, ?3, ?4)";
 pub const INSERT_SEARCH_TEXT: &str =
     "INSERT INTO search_text (rowid, title, body, council) VALUES (last_insert_rowid(), ?1, ?2, ?3)";
 /// Ranked matches among the newest `SEARCH_CANDIDATES` (200): FTS5 walks
 /// the doclists in rowid order and stops there, so a word every council uses
 /// costs no more than a rare one; the best `?2` of those are answered.
-pub const SEARCH: &str = "SELECT r.kind, r.meeting_id, r.council_id, r.url, hits.title, hits.snippet FROM \
+/// Ranked matches: each names its subject (a meeting, or a decision: `kind` says which).
+pub const SEARCH: &str = "SELECT r.kind, r.subject_id, r.council_id, r.url, hits.title, hits.snippet FROM \
     (SELECT rowid AS id, title, snippet(search_text, 1, '', '', ' … ', 20) AS snippet, bm25(search_text) AS score \
     FROM search_text WHERE search_text MATCH ?1 ORDER BY rowid DESC LIMIT 200) hits \
     JOIN search_rows r ON r.id = hits.id ORDER BY hits.score LIMIT ?2";
