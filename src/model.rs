@@ -12,6 +12,49 @@ pub struct Committee {
     pub is_expired: bool,
 }
 
+/// The platform a council publishes its meetings on, as the registry names
+/// it; parsed once, where a council is read, and matched as a type after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// Civica ModernGov: its web service, or its HTML pages.
+    ModernGov,
+    /// Civica CMIS: its DotNetNuke pages.
+    Cmis,
+    /// Any other system: registered, not read.
+    #[serde(other)]
+    Other,
+}
+
+impl Platform {
+    /// The registry's name for a platform, if it is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "moderngov" => Some(Self::ModernGov),
+            "cmis" => Some(Self::Cmis),
+            "other" => Some(Self::Other),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ModernGov => "moderngov",
+            Self::Cmis => "cmis",
+            Self::Other => "other",
+        }
+    }
+
+    /// Its name as residents may know it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::ModernGov => "Civica ModernGov",
+            Self::Cmis => "Civica CMIS",
+            Self::Other => "another system",
+        }
+    }
+}
+
 /// A meeting as it appears in a committee's meeting list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingListing {
@@ -231,6 +274,16 @@ pub struct Attendee {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn platforms_are_parsed_once_from_the_registry() {
+        for platform in [Platform::ModernGov, Platform::Cmis, Platform::Other] {
+            assert_eq!(Platform::parse(platform.as_str()), Some(platform));
+            assert_eq!(serde_json::to_value(platform).unwrap(), platform.as_str());
+        }
+        assert_eq!(Platform::parse("jadu"), None);
+        assert_eq!(serde_json::from_str::<Platform>("\"jadu\"").unwrap(), Platform::Other);
+    }
 
     #[test]
     fn stored_document_kinds_read_back() {

@@ -28,7 +28,7 @@ pub async fn list_decisions(
 ) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else { return Ok(JobOutcome::Done) };
-    if council.platform != "moderngov" {
+    if council.platform != crate::model::Platform::ModernGov {
         return Ok(JobOutcome::Done);
     }
     let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_page_bytes);

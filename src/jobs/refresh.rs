@@ -8,7 +8,7 @@ use super::fault;
 use super::schedule;
 use super::visits::{day_text, due_visits, enqueue_visits, tracked_visits};
 use super::{batches, Job, JobOutcome};
-use crate::model::{MeetingDetail, MeetingListing};
+use crate::model::{MeetingDetail, MeetingListing, Platform};
 
 use crate::sources::moderngov::{
     self, fetch_meeting, list_committees, list_meetings, meeting_urls, MeetingFetch, Mode, WebServiceSetting,
@@ -51,8 +51,8 @@ pub(super) async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_
         store.run_failed(run_id, "council is not registered", &now()).await?;
         return Ok(JobOutcome::Done);
     };
-    if !matches!(council.platform.as_str(), "moderngov" | "cmis") {
-        store.run_failed(run_id, &format!("no adapter for platform {}", council.platform), &now()).await?;
+    if council.platform == Platform::Other {
+        store.run_failed(run_id, &format!("no adapter for platform {}", council.platform.as_str()), &now()).await?;
         return Ok(JobOutcome::Done);
     }
     let zone = parse_time_zone(&council.time_zone);
@@ -67,7 +67,7 @@ pub(super) async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_
         first_refresh,
         settings.backfill_days,
     );
-    if council.platform == "cmis" {
+    if council.platform == Platform::Cmis {
         return super::cmis::refresh_council(ctx, &council, run_id, (from, to), full).await;
     }
     let fetcher = fetcher(ctx, &council);

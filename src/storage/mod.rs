@@ -58,7 +58,7 @@ use Param::{Bool, Int, OptText, Text};
 pub struct CouncilRow {
     pub id: String,
     pub name: String,
-    pub platform: String,
+    pub platform: crate::model::Platform,
     pub base_url: String,
     pub time_zone: String,
     pub coverage: String,
@@ -138,7 +138,7 @@ impl CouncilInput {
         if self.name.trim().is_empty() {
             return Err("name must not be empty".into());
         }
-        if !["moderngov", "cmis", "other"].contains(&self.platform.as_str()) {
+        if crate::model::Platform::parse(&self.platform).is_none() {
             return Err("platform must be moderngov, cmis or other".into());
         }
         let url = worker::Url::parse(&self.base_url).map_err(|_| "base_url must be an absolute URL".to_string())?;
@@ -891,7 +891,8 @@ impl Store {
     /// Ranked full-text matches, with snippets, optionally for one council.
     pub async fn search(&self, query: &str, council: Option<&str>, limit: usize) -> Result<Vec<Value>> {
         let Some(fts) = fts_query(query, council) else { return Ok(Vec::new()) };
-        let hits: Vec<SearchHit> = self.rows(q::SEARCH, &[Text(&fts), Int(limit.min(SEARCH_RESULT_CAP) as i64)]).await?;
+        let hits: Vec<SearchHit> =
+            self.rows(q::SEARCH, &[Text(&fts), Int(limit.min(SEARCH_RESULT_CAP) as i64)]).await?;
         Ok(hits.into_iter().map(SearchHit::published).collect())
     }
 

@@ -94,7 +94,9 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
             store.upsert_council(&input, &stamp(now_utc())).await?;
             crate::storage::version::bump(&env, &input.id).await;
             // A newly registered (or changed) council's councillors are read now, not only weekly.
-            if input.enabled && input.platform == "moderngov" {
+            if input.enabled
+                && crate::model::Platform::parse(&input.platform) == Some(crate::model::Platform::ModernGov)
+            {
                 let job = crate::jobs::Job::RefreshCouncillors { council_id: input.id.clone() };
                 env.queue("JOBS")?.send(job).await?;
             }

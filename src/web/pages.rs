@@ -278,11 +278,7 @@ pub struct CouncilView {
 
 /// A platform's name as residents may know it.
 pub fn platform_name(platform: &str) -> &'static str {
-    match platform {
-        "moderngov" => "Civica ModernGov",
-        "cmis" => "Civica CMIS",
-        _ => "another system",
-    }
+    crate::model::Platform::parse(platform).map_or("another system", crate::model::Platform::display_name)
 }
 
 impl CouncilView {
