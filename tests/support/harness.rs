@@ -46,6 +46,10 @@ pub const PUBLIC_ORIGIN: &str = "https://council-digest.test";
 /// Signs the links in alert emails; both workers have it.
 pub const EMAIL_TOKEN_SECRET: &str = "e2e-email-token-secret";
 
+/// How long a scrape may take before a test gives up on it: long enough for
+/// a machine busy with the whole suite (and more) beside it.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// The gap the worker keeps between requests to one council host.
 pub const MIN_REQUEST_INTERVAL_MS: u64 = 40;
 
@@ -429,12 +433,12 @@ impl Harness {
 
     pub fn scrape(&self, council: &str) -> Value {
         let run_id = self.start_scrape(council);
-        self.wait_for_run(&run_id, Duration::from_secs(120))
+        self.wait_for_run(&run_id, RUN_TIMEOUT)
     }
 
     pub fn scrape_full(&self, council: &str) -> Value {
         let run_id = self.start_scrape_with(council, "?full=1");
-        self.wait_for_run(&run_id, Duration::from_secs(120))
+        self.wait_for_run(&run_id, RUN_TIMEOUT)
     }
 
     pub fn status_of(&self, council: &str) -> Value {
