@@ -28,6 +28,14 @@ const TIMEOUT_MS: u64 = 10_000;
 /// How long one attempt holds an email: past it (the attempt died), another may send it.
 const SENDING_LEASE_MS: i64 = 60_000;
 
+/// `EMAIL_CONFIRMATIONS_PER_HOUR`, or its default: readable where email is not configured (operators' status).
+pub fn confirmations_per_hour(env: &Env) -> i64 {
+    env.var("EMAIL_CONFIRMATIONS_PER_HOUR")
+        .ok()
+        .and_then(|v| v.to_string().trim().parse().ok())
+        .unwrap_or(DEFAULT_CONFIRMATIONS_PER_HOUR)
+}
+
 fn now() -> String {
     stamp(now_utc())
 }
@@ -76,9 +84,7 @@ impl EmailSettings {
             secret: secret.into_bytes(),
             origin,
             daily_cap: var("EMAIL_DAILY_CAP").and_then(|v| v.parse().ok()).unwrap_or(20),
-            confirmations_per_hour: var("EMAIL_CONFIRMATIONS_PER_HOUR")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(DEFAULT_CONFIRMATIONS_PER_HOUR),
+            confirmations_per_hour: confirmations_per_hour(env),
             alert_delay_seconds: var("ALERT_DELAY_SECONDS").and_then(|v| v.parse().ok()).unwrap_or(900),
         })
     }

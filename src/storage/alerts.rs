@@ -284,13 +284,11 @@ impl Store {
     /// before `cutoff`, with their emails' records, in one batch (so no
     /// subscription is left half deleted); answers how many went.
     pub async fn expire_unconfirmed(&self, cutoff: &str) -> Result<usize> {
-        let results = self
-            .batch_results(vec![
-                self.statement(q::EXPIRED_PENDING_DELIVERIES, &[Text(cutoff)])?,
-                self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?,
-            ])
-            .await?;
-        Ok(results.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
+        self.delete_together(vec![
+            self.statement(q::EXPIRED_PENDING_DELIVERIES, &[Text(cutoff)])?,
+            self.statement(q::EXPIRE_PENDING_SUBSCRIPTIONS, &[Text(cutoff)])?,
+        ])
+        .await
     }
 
     /// Deletes up to `limit` email records older than `cutoff`; answers how many went.

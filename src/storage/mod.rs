@@ -379,6 +379,13 @@ impl Store {
         self.batch_results(statements).await.map(|_| ())
     }
 
+    /// Deletes in one batch (one transaction, so nothing is left half
+    /// deleted); answers how many rows the last statement deleted.
+    pub async fn delete_together(&self, statements: Vec<D1PreparedStatement>) -> Result<usize> {
+        let results = self.batch_results(statements).await?;
+        Ok(results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
+    }
+
     /// A batch (one transaction) and each statement's result.
     pub async fn batch_results(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
         if statements.is_empty() {

@@ -141,13 +141,11 @@ impl Store {
 
     /// Deletes the endpoints (secrets included) of keys revoked before `cutoff`, with their deliveries.
     pub async fn prune_revoked_key_endpoints(&self, cutoff: &str) -> Result<usize> {
-        let results = self
-            .batch_results(vec![
-                self.statement(q::DELETE_REVOKED_KEY_DELIVERIES, &[Text(cutoff)])?,
-                self.statement(q::DELETE_REVOKED_KEY_ENDPOINTS, &[Text(cutoff)])?,
-            ])
-            .await?;
-        Ok(results.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
+        self.delete_together(vec![
+            self.statement(q::DELETE_REVOKED_KEY_DELIVERIES, &[Text(cutoff)])?,
+            self.statement(q::DELETE_REVOKED_KEY_ENDPOINTS, &[Text(cutoff)])?,
+        ])
+        .await
     }
 
     /// Records one delivery per endpoint, in one batch.

@@ -225,8 +225,7 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
 /// Confirmation emails asked for in the last hour against their ceiling: when
 /// it is reached, subscribing answers 503 until the hour passes.
 async fn email_status(store: &Store, env: &Env) -> Result<Value> {
-    let ceiling = crate::mail::EmailSettings::from_env(env, Some("http://localhost"))
-        .map_or(crate::mail::DEFAULT_CONFIRMATIONS_PER_HOUR, |s| s.confirmations_per_hour);
+    let ceiling = crate::mail::confirmations_per_hour(env);
     let hour_ago = crate::time::stamp(crate::time::now_utc() - chrono::Duration::hours(1));
     let sent = store.confirmations_to_anyone_since(&hour_ago).await?;
     Ok(json!({
