@@ -199,17 +199,29 @@ impl DocumentKind {
             Some("1") => return Self::PrintedMinutes,
             _ => {}
         }
+        Self::from_title(title)
+    }
+
+    /// A meeting-level document's kind from its title, on every platform.
+    /// Minutes first: a title naming minutes is the minutes whatever else it
+    /// says ("Minutes of the additional meeting"), and whether minutes are
+    /// published hangs on it. Then supplements, then packs ("Agenda Document
+    /// Pack", CMIS's "Final Agenda Reports"), decisions, and the agenda.
+    pub fn from_title(title: &str) -> Self {
         let title = title.to_ascii_lowercase();
-        if title.contains("supplement") || title.contains("to follow") || title.contains("additional") {
-            Self::Supplement
-        } else if title.contains("minutes") {
+        let any = |words: &[&str]| words.iter().any(|w| title.contains(w));
+        if any(&["minutes"]) {
             Self::PrintedMinutes
-        } else if title.contains("reports pack") || title.contains("document pack") {
+        } else if any(&["supplement", "to follow", "additional"]) {
+            Self::Supplement
+        } else if any(&["pack", "agenda reports"]) {
             Self::ReportsPack
-        } else if title.contains("frontsheet") || title.contains("agenda") {
+        } else if any(&["frontsheet"]) {
             Self::AgendaFrontsheet
-        } else if title.contains("decision") {
+        } else if any(&["decision"]) {
             Self::Decisions
+        } else if any(&["agenda"]) {
+            Self::AgendaFrontsheet
         } else {
             Self::Other
         }

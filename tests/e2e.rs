@@ -966,9 +966,14 @@ fn the_public_edge_is_bounded_and_rate_limited() {
     let greedy = loop {
         burst += 1;
         let greedy = format!("203.0.113.{}", 76 + burst);
+        // Asked until refused and a few times more: on a busy machine a burst
+        // may span two windows, so up to twice the limit may be answered.
         let mut statuses = Vec::new();
-        for n in 0..40 {
+        for n in 0..70 {
             statuses.push(h.get_as(&greedy, &format!("/api/v1/search?q=budget{n}")).status);
+            if statuses.iter().rev().take(3).filter(|s| **s == 429).count() == 3 {
+                break;
+            }
         }
         let first_refusal = statuses.iter().position(|s| *s == 429).expect("search was never rate limited");
         assert!(first_refusal >= 25, "refused too early: {statuses:?}");
@@ -2332,17 +2337,18 @@ fn attack_hostile_webhook_receivers_end_as_the_rules_say() {
     assert!(receiver.trickled_bytes() < 4 * 1024 * 1024, "{} bytes trickled", receiver.trickled_bytes());
     // A redirect is a failed delivery, reported as what the endpoint said; it is not followed.
     let deadline = Instant::now() + Duration::from_secs(60);
-    let redirected = loop {
+    // Five failures in a row switch the endpoint off: deliveries still to be
+    // tried are given up then, each keeping what its last attempt met.
+    let failed = loop {
         let all = deliveries(&redirect);
-        if all.as_array().unwrap().iter().any(|d| d["last_status"] == 307) {
-            break all;
+        let reported = all.as_array().unwrap().iter().find(|d| d["last_status"] == 307 && d["status"] == "failed");
+        if let Some(failed) = reported {
+            break failed.clone();
         }
         assert!(Instant::now() < deadline, "{all:#}");
         std::thread::sleep(Duration::from_millis(300));
     };
-    let failed = redirected.as_array().unwrap().iter().find(|d| d["last_status"] == 307).unwrap();
     println!("attack: redirecting receiver: {} {}", failed["status"], failed["last_error"]);
-    assert_ne!(failed["status"], "delivered");
     let error = failed["last_error"].as_str().unwrap();
     assert!(error.contains("HTTP 307") && error.contains("127.0.0.1") && error.contains("not followed"), "{error}");
     assert!(receiver.received("/ok/redirected").is_empty(), "the redirect was not followed");

@@ -78,3 +78,33 @@ fn the_check_recognises_a_full_scan() {
     assert_eq!(full_scan("SCAN hits", false, &["hits"]), None);
     assert!(full_scan("SCAN meetings", false, &["hits"]).is_some());
 }
+
+/// Each typed read's row struct names exactly its query's columns: a column
+/// renamed, added or dropped on one side only fails here, not as an empty
+/// field on a page.
+#[test]
+fn every_typed_read_names_its_columns() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = Command::new("python3")
+        .arg(format!("{root}/tests/support/query_plans.py"))
+        .arg(root)
+        .arg("--columns")
+        .output()
+        .expect("python3 runs the planner");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let columns: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reads = council_digest::storage::rows::typed_reads();
+    assert!(reads.len() >= 8, "{reads:?}");
+    for (query, fields) in reads {
+        let mut columns: Vec<&str> = columns[query]
+            .as_array()
+            .unwrap_or_else(|| panic!("{query} is not a SELECT in queries.rs"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut fields = fields.to_vec();
+        columns.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(columns, fields, "{query}: columns against the row struct's fields");
+    }
+}

@@ -13,7 +13,8 @@ pub async fn refresh_councillors(ctx: &JobContext<'_>, council_id: &str) -> Resu
     let Some(council) = store.council(council_id).await? else {
         return Ok(JobOutcome::Done);
     };
-    if council.platform != crate::model::Platform::ModernGov {
+    // Only ModernGov offers them (`PlatformAdapter::offers`), read by its module.
+    if !crate::sources::offers(council.platform).councillors {
         return Ok(JobOutcome::Done);
     }
     let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_page_bytes);

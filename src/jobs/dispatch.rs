@@ -54,15 +54,16 @@ pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
 pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
     match job {
         Job::RefreshCouncil { council_id, run_id } => refresh_council(ctx, council_id, run_id).await,
-        Job::ListMeetings { council_id, run_id, mode, part, committees, from, to, full } => {
-            list_part(ctx, council_id, run_id, *mode, *part, committees, (*from, *to), *full).await
+        Job::ListPart { council_id, run_id, read_as, part, plan_part, from, to, full } => {
+            list_part(ctx, council_id, run_id, read_as, *part, plan_part, (*from, *to), *full).await
         }
-        Job::FetchMeeting { council_id, run_id, mode, committee_title, listing } => {
-            refresh_meeting(ctx, council_id, run_id, *mode, committee_title, listing).await
+        Job::FetchMeeting { council_id, run_id, read_as, committee_title, listing } => {
+            refresh_meeting(ctx, council_id, run_id, read_as, committee_title, listing).await
         }
-        Job::ListCalendarMonth { council_id, run_id, site, part, month, from, to, full } => {
-            super::cmis::list_month(ctx, council_id, run_id, site, *part, *month, (*from, *to), *full).await
-        }
+        Job::ListMeetings { .. } | Job::ListCalendarMonth { .. } => match job.as_list_part() {
+            Some(current) => Box::pin(run_job(ctx, &current)).await,
+            None => Ok(JobOutcome::Done),
+        },
         Job::FetchDocument { document_id, .. } => super::documents::fetch_document(ctx, document_id).await,
         Job::ExtractDocument { document_id, content_hash, first_page, .. } => {
             super::documents::continue_extraction(ctx, document_id, content_hash, *first_page).await
@@ -113,15 +114,15 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             let error = previous.map_or_else(|| note.to_string(), |e| format!("{e} ({note})"));
             store.run_failed(run_id, &error, &now()).await
         }
-        Job::ListMeetings { run_id, part, committees, .. } => {
-            let ids: Vec<&str> = committees.iter().map(|(id, _)| id.as_str()).collect();
-            let error = format!("committees {}: {note}", ids.join(", "));
+        Job::ListPart { council_id, run_id, part, plan_part, .. } => {
+            let label = super::refresh::part_label(ctx, council_id, *part, plan_part).await?;
+            let error = format!("{label}: {note}");
             store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
         }
-        Job::ListCalendarMonth { run_id, part, month, .. } => {
-            let error = format!("calendar for {}: {note}", month.format("%B %Y"));
-            store.listing_part_done(run_id, *part, ListingCounts::default(), Some(&error), &now()).await
-        }
+        Job::ListMeetings { .. } | Job::ListCalendarMonth { .. } => match job.as_list_part() {
+            Some(current) => Box::pin(give_up(ctx, &current)).await,
+            None => Ok(()),
+        },
         Job::FetchMeeting { run_id, listing, .. } => {
             let error = format!("meeting {}: {note}", listing.source_id);
             store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&error), &now()).await

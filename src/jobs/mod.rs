@@ -3,7 +3,6 @@
 //! a meeting message fetches and stores that meeting.
 
 pub mod alerts;
-pub mod cmis;
 pub mod context;
 pub mod councillors;
 pub mod decisions;
@@ -36,15 +35,19 @@ pub enum Job {
         council_id: String,
         run_id: String,
     },
-    /// List some committees' meetings (one part of a refresh) and read those due.
-    ListMeetings {
+    /// List one part of a refresh (a platform's `PlatformAdapter::Part`:
+    /// some committees, a month of a calendar) and read the meetings due.
+    ListPart {
         council_id: String,
         run_id: String,
-        mode: Mode,
+        /// How the council is read this run (`Plan::read_as`).
+        read_as: String,
         /// 1-based; part 0 is the refresh itself.
         part: u32,
-        /// Committee ids and titles.
-        committees: Vec<(String, String)>,
+        /// The platform's part as JSON, decoded by its adapter. Text, not a
+        /// JSON value: a queue's message is a JavaScript value, where an
+        /// object nested in it would become a `Map`.
+        plan_part: String,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
         full: bool,
@@ -52,16 +55,29 @@ pub enum Job {
     FetchMeeting {
         council_id: String,
         run_id: String,
-        mode: Mode,
+        /// How the council is read this run (`Plan::read_as`).
+        #[serde(alias = "mode")]
+        read_as: String,
         committee_title: String,
         listing: MeetingListing,
     },
-    /// List one month of a CMIS council's calendar (one part of a refresh) and read those due.
+    /// A ModernGov listing part as queued before `ListPart`: accepted for
+    /// one deploy, so that a run planned before it is not stranded.
+    ListMeetings {
+        council_id: String,
+        run_id: String,
+        mode: Mode,
+        part: u32,
+        committees: Vec<(String, String)>,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        full: bool,
+    },
+    /// A CMIS listing part as queued before `ListPart`: accepted for one deploy.
     ListCalendarMonth {
         council_id: String,
         run_id: String,
         site: crate::sources::cmis::CalendarSite,
-        /// 1-based; part 0 is the refresh itself.
         part: u32,
         month: chrono::NaiveDate,
         from: chrono::NaiveDate,
@@ -125,9 +141,35 @@ pub enum Job {
 }
 
 impl Job {
+    /// A listing part queued in an earlier kind, as the `ListPart` it now is.
+    pub fn as_list_part(&self) -> Option<Job> {
+        let (council_id, run_id, read_as, part, plan_part, from, to, full) = match self {
+            Self::ListMeetings { council_id, run_id, mode, part, committees, from, to, full } => {
+                let group = crate::sources::moderngov::CommitteeGroup { mode: *mode, committees: committees.clone() };
+                (council_id, run_id, mode.as_str(), part, serde_json::to_string(&group).ok()?, from, to, full)
+            }
+            Self::ListCalendarMonth { council_id, run_id, site, part, month, from, to, full } => {
+                let month = crate::sources::cmis::CalendarMonth { site: site.clone(), month: *month };
+                (council_id, run_id, "cmis", part, serde_json::to_string(&month).ok()?, from, to, full)
+            }
+            _ => return None,
+        };
+        Some(Self::ListPart {
+            council_id: council_id.clone(),
+            run_id: run_id.clone(),
+            read_as: read_as.to_string(),
+            part: *part,
+            plan_part,
+            from: *from,
+            to: *to,
+            full: *full,
+        })
+    }
+
     pub fn council_id(&self) -> &str {
         match self {
             Self::RefreshCouncil { council_id, .. }
+            | Self::ListPart { council_id, .. }
             | Self::ListMeetings { council_id, .. }
             | Self::FetchMeeting { council_id, .. }
             | Self::ListCalendarMonth { council_id, .. }
@@ -167,7 +209,7 @@ mod tests {
         let job = Job::FetchMeeting {
             council_id: "coventry".into(),
             run_id: "r1".into(),
-            mode: Mode::Html,
+            read_as: "html".into(),
             committee_title: "Cabinet".into(),
             listing: MeetingListing {
                 source_id: "1".into(),
@@ -182,6 +224,31 @@ mod tests {
         assert!(json.contains("\"kind\":\"fetch_meeting\""));
         assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
         assert_eq!(job.council_id(), "coventry");
+    }
+
+    /// Messages queued by the code before one listing-part kind are read as it.
+    #[test]
+    fn listing_parts_queued_in_earlier_kinds_are_still_accepted() {
+        let old_moderngov = r#"{"kind":"list_meetings","council_id":"kent","run_id":"r1","mode":"html","part":2,
+            "committees":[["144","Cabinet"]],"from":"2026-01-01","to":"2026-03-01","full":false}"#;
+        let job: Job = serde_json::from_str(old_moderngov).unwrap();
+        let Some(Job::ListPart { read_as, part, plan_part, .. }) = job.as_list_part() else { panic!("{job:?}") };
+        assert_eq!((read_as.as_str(), part), ("html", 2));
+        let group: crate::sources::moderngov::CommitteeGroup = serde_json::from_str(&plan_part).unwrap();
+        assert_eq!((group.mode, group.committees), (Mode::Html, vec![("144".to_string(), "Cabinet".to_string())]));
+        let old_cmis = r#"{"kind":"list_calendar_month","council_id":"bham","run_id":"r2","site":{"module_id":"397",
+            "tab_id":"70"},"part":1,"month":"2026-06-01","from":"2026-05-20","to":"2026-07-03","full":true}"#;
+        let job: Job = serde_json::from_str(old_cmis).unwrap();
+        let Some(Job::ListPart { read_as, plan_part, full, .. }) = job.as_list_part() else { panic!("{job:?}") };
+        assert_eq!((read_as.as_str(), full), ("cmis", true));
+        let month: crate::sources::cmis::CalendarMonth = serde_json::from_str(&plan_part).unwrap();
+        assert_eq!(month.site.module_id, "397");
+        // A meeting's message written with `mode` is read with it.
+        let old_meeting = r#"{"kind":"fetch_meeting","council_id":"bham","run_id":"r2","mode":"cmis",
+            "committee_title":"Cabinet","listing":{"source_id":"1","committee_source_id":"2","date":"2026-06-08",
+            "time_text":null,"status":"confirmed"}}"#;
+        let Job::FetchMeeting { read_as, .. } = serde_json::from_str(old_meeting).unwrap() else { panic!() };
+        assert_eq!(read_as, "cmis");
     }
 
     #[test]

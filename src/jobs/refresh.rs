@@ -1,4 +1,7 @@
-//! Refreshing a council: plan its window, then fetch and store each meeting.
+//! Refreshing a council, one pipeline for every platform: its adapter
+//! (`sources::platform`) plans the window's listing parts, each part is one
+//! message that lists meetings and queues those due, and each meeting is one
+//! message that reads and stores it.
 
 use chrono::Duration;
 use worker::{Queue, Result};
@@ -8,17 +11,15 @@ use super::fault;
 use super::schedule;
 use super::visits::{day_text, due_visits, enqueue_visits, tracked_visits};
 use super::{batches, Job, JobOutcome};
-use crate::model::{MeetingDetail, MeetingListing, Platform};
 
-use crate::sources::moderngov::{
-    self, fetch_meeting, list_committees, list_meetings, meeting_urls, MeetingFetch, Mode, WebServiceSetting,
-};
+use crate::model::{MeetingDetail, MeetingListing};
 use crate::sources::partial::{self, FailedPart};
-use crate::sources::SourceError;
+use crate::sources::platform::{CouncilSite, MeetingFetch, PlanFailure, PlatformAdapter, Window};
 use crate::storage::records::{describe_changes, fingerprint, meeting_id, meeting_row, Fingerprint};
 use crate::storage::text::TextStore;
 use crate::storage::{CouncilRow, ListingCounts, MeetingOutcome, Store};
 use crate::time::{local_date, now_utc, parse_time_zone};
+use crate::with_adapter;
 
 pub(super) fn new_run_id(council_id: &str) -> String {
     let random = (worker::js_sys::Math::random() * 1e9) as u64;
@@ -43,22 +44,47 @@ pub async fn start_refresh(
     Ok(Ok(run_id))
 }
 
-/// Part 0 of a refresh: read the council's committees, plan the listing parts,
-/// and read past meetings outside the listing window still waiting for minutes.
+/// A council's registered facts, as its platform reads them.
+fn site_of(council: &CouncilRow) -> CouncilSite<'_> {
+    CouncilSite { base_url: &council.base_url, web_service: &council.web_service }
+}
+
+/// A council whose certificate is known to be faulty says so beside a connection failure.
+fn with_certificate_note(council: &CouncilRow, failure: &PlanFailure) -> String {
+    match (council.https_note.as_deref(), failure.network) {
+        (Some("cert-issues"), true) => format!(
+            "{} (the site's TLS certificate is known to be faulty: browsers and this service refuse it)",
+            failure.message
+        ),
+        _ => failure.message.clone(),
+    }
+}
+
+/// Part 0 of a refresh: the council's platform plans the listing parts; past
+/// meetings outside the listing window still waiting for minutes are read.
 pub(super) async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_id: &str) -> Result<JobOutcome> {
-    let store = ctx.store;
-    let Some(council) = store.council(council_id).await? else {
-        store.run_failed(run_id, "council is not registered", &now()).await?;
+    let Some(council) = ctx.store.council(council_id).await? else {
+        ctx.store.run_failed(run_id, "council is not registered", &now()).await?;
         return Ok(JobOutcome::Done);
     };
-    if council.platform == Platform::Other {
-        store.run_failed(run_id, &format!("no adapter for platform {}", council.platform.as_str()), &now()).await?;
-        return Ok(JobOutcome::Done);
-    }
+    with_adapter!(council.platform, |adapter| plan_refresh(ctx, adapter, &council, run_id).await, else {
+        let message = format!("no adapter for platform {}", council.platform.as_str());
+        ctx.store.run_failed(run_id, &message, &now()).await?;
+        Ok(JobOutcome::Done)
+    })
+}
+
+async fn plan_refresh<A: PlatformAdapter>(
+    ctx: &JobContext<'_>,
+    adapter: &A,
+    council: &CouncilRow,
+    run_id: &str,
+) -> Result<JobOutcome> {
+    let store = ctx.store;
     let zone = parse_time_zone(&council.time_zone);
     let today = local_date(now_utc(), zone);
     let full = store.run_record(run_id).await?.is_some_and(|run| run["full_visit"].as_i64() == Some(1));
-    let first_refresh = !store.council_has_meetings(council_id).await?;
+    let first_refresh = !store.council_has_meetings(&council.id).await?;
     let settings = ctx.settings;
     let (from, to) = schedule::listing_window(
         today,
@@ -67,48 +93,41 @@ pub(super) async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_
         first_refresh,
         settings.backfill_days,
     );
-    if council.platform == Platform::Cmis {
-        return super::cmis::refresh_council(ctx, &council, run_id, (from, to), full).await;
-    }
-    let fetcher = fetcher(ctx, &council);
-    let setting = WebServiceSetting::parse(&council.web_service);
-    let listed = list_committees(&fetcher, &council.base_url, setting).await;
-    store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
-    let list = match listed {
-        Ok(list) => list,
-        Err(error) if error.is_transient() => {
-            store.run_error(run_id, &error.to_string()).await?;
-            return Ok(JobOutcome::Retry(error.to_string()));
+    let fetcher = fetcher(ctx, council);
+    let planned = adapter.plan(&fetcher, site_of(council), (from, to), settings.committees_per_part).await;
+    store.log_fetches(Some(run_id), &council.id, &fetcher.take_log()).await?;
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(failure) if failure.transient => {
+            store.run_error(run_id, &failure.message).await?;
+            return Ok(JobOutcome::Retry(failure.message));
         }
-        Err(error) => {
-            store.run_failed(run_id, &error.to_string(), &now()).await?;
+        Err(failure) => {
+            store.run_failed(run_id, &with_certificate_note(council, &failure), &now()).await?;
             return Ok(JobOutcome::Done);
         }
     };
     let window = (day_text(from), day_text(to));
-    store.save_plan(&council, &list.committees, &[], &[], (&window.0, &window.1), list.mode.as_str(), &now()).await?;
-
-    let to_read: Vec<(String, String)> = list.to_read().into_iter().map(|c| (c.source_id, c.title)).collect();
-    let parts: Vec<Job> = to_read
-        .chunks(settings.committees_per_part)
-        .enumerate()
-        .map(|(index, committees)| Job::ListMeetings {
+    store.save_plan(council, &plan.committees, &[], &[], (&window.0, &window.1), plan.read_as, &now()).await?;
+    let mut parts = Vec::with_capacity(plan.parts.len());
+    for (index, part) in plan.parts.iter().enumerate() {
+        let plan_part = serde_json::to_string(part).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        parts.push(Job::ListPart {
             council_id: council.id.clone(),
             run_id: run_id.to_string(),
-            mode: list.mode,
+            read_as: plan.read_as.to_string(),
             part: index as u32 + 1,
-            committees: committees.to_vec(),
+            plan_part,
             from,
             to,
             full,
-        })
-        .collect();
-    let note = list.web_service_error.as_ref().map(|e| format!("web service unavailable, used HTML pages ({e})"));
-    if let Some(note) = &note {
-        worker::console_log!("{council_id}: {note}");
+        });
+    }
+    if let Some(note) = &plan.note {
+        worker::console_log!("{}: {note}", council.id);
     }
     store
-        .run_listing(run_id, list.mode.as_str(), (&window.0, &window.1), list.committees.len(), parts.len() + 1, &now())
+        .run_listing(run_id, plan.read_as, (&window.0, &window.1), plan.committees.len(), parts.len() + 1, &now())
         .await?;
 
     let (visits, counts) = tracked_visits(store, &council.id, today, from, full).await?;
@@ -117,28 +136,40 @@ pub(super) async fn refresh_council(ctx: &JobContext<'_>, council_id: &str, run_
         ctx.queue.send_batch(batch).await?;
     }
     // The decisions registers, read at most every few hours (not part of the run's count).
-    if super::decisions::registers_due(council.decisions_read_at.as_deref(), now_utc()) {
+    if adapter.offers().decisions && super::decisions::registers_due(council.decisions_read_at.as_deref(), now_utc()) {
         let (decisions_from, decisions_to) = (today - Duration::days(settings.window_days_back), today);
         ctx.queue
             .send(Job::ListDecisions { council_id: council.id.clone(), from: decisions_from, to: decisions_to })
             .await?;
     }
-    enqueue_visits(ctx, &council.id, run_id, list.mode, visits).await?;
+    enqueue_visits(ctx, &council.id, run_id, plan.read_as, visits).await?;
     store.listing_part_done(run_id, 0, counts, None, &now()).await?;
     Ok(JobOutcome::Done)
 }
 
-/// One listing part: some committees' meetings in the window are stored, the
-/// ones the council no longer lists marked, and those due are read.
+/// How a listing part is named in the run's record, by the council's platform.
+pub(super) async fn part_label(ctx: &JobContext<'_>, council_id: &str, part: u32, plan_part: &str) -> Result<String> {
+    let fallback = format!("listing part {part}");
+    let Some(council) = ctx.store.council(council_id).await? else { return Ok(fallback) };
+    Ok(with_adapter!(council.platform, |adapter| decode_part(adapter, plan_part)
+        .map_or(fallback, |decoded| adapter.part_label(&decoded)), else fallback))
+}
+
+fn decode_part<A: PlatformAdapter>(_adapter: &A, plan_part: &str) -> Option<A::Part> {
+    serde_json::from_str(plan_part).ok()
+}
+
+/// One listing part: its meetings in the window are stored (with any
+/// committees it names), the ones no longer listed marked, and those due read.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn list_part(
     ctx: &JobContext<'_>,
     council_id: &str,
     run_id: &str,
-    mode: Mode,
+    read_as: &str,
     part: u32,
-    committees: &[(String, String)],
-    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    plan_part: &str,
+    window: Window,
     full: bool,
 ) -> Result<JobOutcome> {
     let store = ctx.store;
@@ -148,60 +179,97 @@ pub(super) async fn list_part(
             .await?;
         return Ok(JobOutcome::Done);
     };
+    let read = ListPartRead { run_id, read_as, part, window, full };
+    with_adapter!(council.platform, |adapter| list_part_with(ctx, adapter, &council, &read, plan_part).await, else {
+        let message = format!("no adapter for platform {}", council.platform.as_str());
+        store.listing_part_done(run_id, part, ListingCounts::default(), Some(&message), &now()).await?;
+        Ok(JobOutcome::Done)
+    })
+}
+
+/// What a listing part's message says besides its platform's part.
+struct ListPartRead<'a> {
+    run_id: &'a str,
+    read_as: &'a str,
+    part: u32,
+    window: Window,
+    full: bool,
+}
+
+async fn list_part_with<A: PlatformAdapter>(
+    ctx: &JobContext<'_>,
+    adapter: &A,
+    council: &CouncilRow,
+    read: &ListPartRead<'_>,
+    plan_part: &str,
+) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let (run_id, part) = (read.run_id, read.part);
+    let Some(decoded) = decode_part(adapter, plan_part) else {
+        let message = format!("listing part {part} is not one this platform plans");
+        store.listing_part_done(run_id, part, ListingCounts::default(), Some(&message), &now()).await?;
+        return Ok(JobOutcome::Done);
+    };
+    let label = adapter.part_label(&decoded);
     let zone = parse_time_zone(&council.time_zone);
     let today = local_date(now_utc(), zone);
-    let fetcher = fetcher(ctx, &council);
-    let ids: Vec<String> = committees.iter().map(|(id, _)| id.clone()).collect();
-    let listed = list_meetings(&fetcher, &council.base_url, mode, &ids, (from, to)).await;
-    store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
-    let lists = match listed {
-        Ok(lists) => lists,
+    let fetcher = fetcher(ctx, council);
+    let listed = adapter.list(&fetcher, site_of(council), &decoded, read.window).await;
+    store.log_fetches(Some(run_id), &council.id, &fetcher.take_log()).await?;
+    let listed = match listed {
+        Ok(listed) => listed,
         Err(error) if error.is_transient() => {
-            let message = format!("committees {}: {error}", ids.join(", "));
+            let message = format!("{label}: {error}");
             store.run_error(run_id, &message).await?;
             return Ok(JobOutcome::Retry(message));
         }
         Err(error) => {
-            let errors: Vec<(String, SourceError)> = ids.iter().map(|id| (id.clone(), error.clone())).collect();
-            crate::sources::moderngov::MeetingLists { meetings: Vec::new(), committee_errors: errors }
+            let message = format!("{label}: {error}");
+            store.listing_part_done(run_id, part, ListingCounts::default(), Some(&message), &now()).await?;
+            return Ok(JobOutcome::Done);
         }
     };
-    let title_of = |committee: &str| {
-        committees.iter().find(|(id, _)| id == committee).map_or_else(|| "Meeting".to_string(), |(_, t)| t.clone())
-    };
-    let mut listed: Vec<(MeetingListing, _, String)> = Vec::new();
-    for listing in &lists.meetings {
-        if listed.iter().any(|(l, _, _)| l.source_id == listing.source_id) {
-            continue;
-        }
-        let row =
-            meeting_row(&council.id, &title_of(&listing.committee_source_id), listing, &MeetingDetail::default(), zone);
-        let web_url =
-            moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id);
-        listed.push((listing.clone(), row, web_url));
-    }
-    let failed: Vec<&str> = lists.committee_errors.iter().map(|(id, _)| id.as_str()).collect();
-    let read_committees: Vec<String> = ids.iter().filter(|id| !failed.contains(&id.as_str())).cloned().collect();
-    let window = (day_text(from), day_text(to));
+    let rows: Vec<(MeetingListing, _, String)> = listed
+        .meetings
+        .iter()
+        .map(|m| {
+            let row = meeting_row(&council.id, &m.committee_title, &m.listing, &MeetingDetail::default(), zone);
+            (m.listing.clone(), row, m.web_url.clone())
+        })
+        .collect();
+    let window = (day_text(read.window.0), day_text(read.window.1));
     let missing = store
-        .save_plan(&council, &[], &listed, &read_committees, (&window.0, &window.1), mode.as_str(), &now())
+        .save_plan(
+            council,
+            &listed.committees,
+            &rows,
+            &listed.complete_for,
+            (&window.0, &window.1),
+            read.read_as,
+            &now(),
+        )
         .await?;
-    let errors: Vec<String> =
-        lists.committee_errors.iter().map(|(id, error)| format!("committee {id}: {error}")).collect();
-    let error = (!errors.is_empty()).then(|| errors.join("; "));
-
-    let visits = due_visits(store, &council.id, &listed, today, full, title_of).await?;
-    let counts = ListingCounts { planned: visits.len(), skipped: listed.len() - visits.len(), missing };
-    enqueue_visits(ctx, &council.id, run_id, mode, visits).await?;
+    let error = (!listed.errors.is_empty()).then(|| listed.errors.join("; "));
+    let title_of = |committee: &str| {
+        listed
+            .meetings
+            .iter()
+            .find(|m| m.listing.committee_source_id == committee)
+            .map_or_else(|| "Meeting".to_string(), |m| m.committee_title.clone())
+    };
+    let visits = due_visits(store, &council.id, &rows, today, read.full, title_of).await?;
+    let counts = ListingCounts { planned: visits.len(), skipped: rows.len() - visits.len(), missing };
+    enqueue_visits(ctx, &council.id, run_id, read.read_as, visits).await?;
     store.listing_part_done(run_id, part, counts, error.as_deref(), &now()).await?;
     Ok(JobOutcome::Done)
 }
 
+/// Reads one meeting through its council's platform and stores it.
 pub(super) async fn refresh_meeting(
     ctx: &JobContext<'_>,
     council_id: &str,
     run_id: &str,
-    mode: Mode,
+    read_as: &str,
     committee_title: &str,
     listing: &MeetingListing,
 ) -> Result<JobOutcome> {
@@ -212,25 +280,35 @@ pub(super) async fn refresh_meeting(
             .await?;
         return Ok(JobOutcome::Done);
     };
-    let fetcher = fetcher(ctx, &council);
-    let fetched = match (mode, &listing.page_url) {
-        // CMIS: the page the calendar links, with every page of its attendance grid.
-        (Mode::Cmis, Some(page_url)) => {
-            let read = crate::sources::cmis::fetch_meeting(&fetcher, page_url, &listing.source_id).await;
-            read.map(|read| MeetingFetch::Fetched {
-                detail: read.detail,
-                validators: Vec::new(),
-                failed_part: read.note.map(|note| (FailedPart::AttendancePages, note)),
-            })
-        }
-        (Mode::Cmis, None) => Err(SourceError::UnexpectedPage("no page address for this CMIS meeting".into())),
-        _ => {
-            let urls = meeting_urls(&council.base_url, mode, &listing.committee_source_id, &listing.source_id);
-            let known = store.validators(&urls).await?;
-            fetch_meeting(&fetcher, &council.base_url, mode, &listing.committee_source_id, &listing.source_id, &known)
-                .await
-        }
-    };
+    let visit = MeetingVisit { run_id, read_as, committee_title, listing };
+    with_adapter!(council.platform, |adapter| refresh_meeting_with(ctx, adapter, &council, &visit).await, else {
+        let message = format!("no adapter for platform {}", council.platform.as_str());
+        store.meeting_done(run_id, &listing.source_id, MeetingOutcome::Failed, Some(&message), &now()).await?;
+        Ok(JobOutcome::Done)
+    })
+}
+
+/// One meeting's message: which run, how the council is read, and the meeting as listed.
+struct MeetingVisit<'a> {
+    run_id: &'a str,
+    read_as: &'a str,
+    committee_title: &'a str,
+    listing: &'a MeetingListing,
+}
+
+async fn refresh_meeting_with<A: PlatformAdapter>(
+    ctx: &JobContext<'_>,
+    adapter: &A,
+    council: &CouncilRow,
+    visit: &MeetingVisit<'_>,
+) -> Result<JobOutcome> {
+    let store = ctx.store;
+    let (run_id, listing, council_id) = (visit.run_id, visit.listing, council.id.as_str());
+    let site = site_of(council);
+    let fetcher = fetcher(ctx, council);
+    let urls = adapter.meeting_urls(site, visit.read_as, listing);
+    let known = if urls.is_empty() { Default::default() } else { store.validators(&urls).await? };
+    let fetched = adapter.read_meeting(&fetcher, site, visit.read_as, listing, &known).await;
     store.log_fetches(Some(run_id), council_id, &fetcher.take_log()).await?;
     let meeting = meeting_id(council_id, &listing.source_id);
     let (mut detail, validators, failed_part) = match fetched {
@@ -252,6 +330,7 @@ pub(super) async fn refresh_meeting(
             return Ok(JobOutcome::Done);
         }
     };
+    let page_url = listing.page_url.clone().unwrap_or_else(|| adapter.meeting_page(site, listing));
     // A part of the read failed (the meeting page, later attendance pages):
     // everything the parts that answered say is stored, and from the previous
     // read only what the failed part alone said is kept. The failure is
@@ -263,26 +342,20 @@ pub(super) async fn refresh_meeting(
             }
             if *part == FailedPart::MeetingPage {
                 // Fetched in full next time, whatever validators it sent before.
-                store
-                    .forget_validators(&moderngov::urls::meeting_page(
-                        &council.base_url,
-                        &listing.committee_source_id,
-                        &listing.source_id,
-                    ))
-                    .await?;
+                store.forget_validators(&adapter.meeting_page(site, listing)).await?;
             }
             Some(format!("meeting {}: {why}", listing.source_id))
         }
         None => None,
     };
-    let outcome = store_meeting(ctx, &council, run_id, mode, committee_title, listing, &detail, &validators).await?;
+    let outcome = store_meeting(ctx, council, visit, &detail, &validators).await?;
     fault::point(ctx.env, ctx.settings, council_id, "after_meeting_saved").await?;
     if matches!(outcome, MeetingOutcome::New | MeetingOutcome::Changed) {
         let data = serde_json::json!({
             "council_id": council_id, "meeting_id": meeting, "outcome": outcome.as_str(),
-            "date": listing.date.to_string(), "committee": committee_title,
+            "date": listing.date.to_string(), "committee": visit.committee_title,
             "url": super::webhooks::public_link(ctx, &format!("/meetings/{meeting}")),
-            "source_url": listing.page_url.clone().unwrap_or_else(|| moderngov::urls::meeting_page(&council.base_url, &listing.committee_source_id, &listing.source_id)),
+            "source_url": page_url,
         });
         super::webhooks::emit(ctx, council_id, ("meeting.updated", &format!("{meeting}:{run_id}")), data).await?;
     }
@@ -311,18 +384,15 @@ pub(super) async fn refresh_meeting(
     Ok(JobOutcome::Done)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn store_meeting(
     ctx: &JobContext<'_>,
     council: &CouncilRow,
-    run_id: &str,
-    mode: Mode,
-    committee_title: &str,
-    listing: &MeetingListing,
+    visit: &MeetingVisit<'_>,
     detail: &MeetingDetail,
     validators: &[(String, crate::net::Validators)],
 ) -> Result<MeetingOutcome> {
     let store = ctx.store;
+    let MeetingVisit { run_id, read_as, committee_title, listing } = *visit;
     let zone = parse_time_zone(&council.time_zone);
     let row = meeting_row(&council.id, committee_title, listing, detail, zone);
     let new_fingerprint = fingerprint(&council.id, &row, detail);
@@ -356,7 +426,7 @@ async fn store_meeting(
             &new_fingerprint,
             &changes,
             validators,
-            mode.as_str(),
+            read_as,
             outcome,
             &now(),
         )

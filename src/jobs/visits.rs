@@ -9,7 +9,6 @@ use super::context::JobContext;
 use super::schedule::{self, VisitState};
 use super::{batches, Job};
 use crate::model::MeetingListing;
-use crate::sources::moderngov::Mode;
 use crate::storage::records::MeetingRow;
 use crate::storage::{ListingCounts, Store};
 use crate::time::now_utc;
@@ -58,7 +57,7 @@ pub(super) async fn enqueue_visits(
     ctx: &JobContext<'_>,
     council_id: &str,
     run_id: &str,
-    mode: Mode,
+    read_as: &str,
     visits: Vec<(MeetingListing, String)>,
 ) -> Result<()> {
     let jobs: Vec<Job> = visits
@@ -66,7 +65,7 @@ pub(super) async fn enqueue_visits(
         .map(|(listing, committee_title)| Job::FetchMeeting {
             council_id: council_id.to_string(),
             run_id: run_id.to_string(),
-            mode,
+            read_as: read_as.to_string(),
             committee_title,
             listing,
         })

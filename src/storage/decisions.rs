@@ -161,7 +161,7 @@ impl Store {
     }
 
     /// The decision's documents with how far their reading got.
-    pub async fn decision_documents(&self, id: &str) -> Result<Vec<Value>> {
+    pub async fn decision_documents(&self, id: &str) -> Result<Vec<super::rows::DecisionDocumentRead>> {
         self.rows(q::DECISION_DOCUMENTS, &[Text(id)]).await
     }
 
@@ -195,7 +195,7 @@ impl Store {
         (from, to): (&str, &str),
         maker: Option<&str>,
         key_only: bool,
-    ) -> Result<Vec<Value>> {
+    ) -> Result<Vec<super::rows::DecisionListed>> {
         self.rows(q::COUNCIL_DECISIONS, &[Text(council_id), Text(from), Text(to), OptText(maker), Bool(key_only)]).await
     }
 
@@ -213,33 +213,37 @@ impl Store {
         self.rows(q::FEED_DECISIONS, &[Text(council_id), Text(since)]).await
     }
 
-    pub async fn decision(&self, id: &str) -> Result<Option<Value>> {
-        let Some(mut decision) = self.row::<Value>(q::GET_DECISION, &[Text(id)]).await? else {
+    pub async fn decision(&self, id: &str) -> Result<Option<super::rows::Decision>> {
+        use super::rows::{Decision, DecisionDocument, DecisionRecord};
+        let Some(record) = self.row::<DecisionRecord>(q::GET_DECISION, &[Text(id)]).await? else {
             return Ok(None);
         };
+        #[derive(Deserialize)]
+        struct Listed {
+            #[serde(default)]
+            title: String,
+            #[serde(default)]
+            url: String,
+        }
         // The council's list (stored as JSON text), each with what the document
         // reader made of it: its id for the text, and how far reading got.
-        let listed: Vec<Value> =
-            decision["documents"].as_str().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+        let listed: Vec<Listed> = serde_json::from_str(&record.documents).unwrap_or_default();
         let read = self.decision_documents(id).await?;
-        decision["documents"] = Value::Array(
-            listed
-                .into_iter()
-                .map(|listed| {
-                    let found = read.iter().find(|r| r["url"] == listed["url"]);
-                    let field = |name: &str| found.map_or(Value::Null, |r| r[name].clone());
-                    json!({
-                        "title": listed["title"],
-                        "url": listed["url"],
-                        "id": field("id"),
-                        "text_status": field("text_status"),
-                        "text_error": field("text_error"),
-                        "page_count": field("page_count"),
-                    })
-                })
-                .collect(),
-        );
-        Ok(Some(decision))
+        let documents = listed
+            .into_iter()
+            .map(|listed| {
+                let found = read.iter().find(|r| r.url == listed.url);
+                DecisionDocument {
+                    id: found.map(|r| r.id.clone()),
+                    text_status: found.and_then(|r| r.text_status.clone()),
+                    text_error: found.and_then(|r| r.text_error.clone()),
+                    page_count: found.and_then(|r| r.page_count),
+                    title: listed.title,
+                    url: listed.url,
+                }
+            })
+            .collect();
+        Ok(Some(Decision { record, documents }))
     }
 }
 

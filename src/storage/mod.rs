@@ -6,6 +6,7 @@ mod documents;
 mod people;
 pub mod queries;
 pub mod records;
+pub mod rows;
 mod summaries;
 pub mod text;
 pub mod upkeep;
@@ -200,34 +201,6 @@ impl MeetingState {
     /// A summary is still owed: the meeting changed since its last summary, or has none.
     pub fn summary_owed(&self) -> bool {
         self.content_changed != 0 || self.has_summary == 0
-    }
-}
-
-/// A search match as stored: its subject is a meeting or, for `kind`
-/// `decision`, a decision.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SearchHit {
-    pub kind: String,
-    pub subject_id: String,
-    pub council_id: String,
-    pub url: String,
-    pub title: String,
-    pub snippet: String,
-}
-
-impl SearchHit {
-    /// As the API and the MCP tool publish it: `meeting_id` for a meeting's
-    /// match, `decision_id` for a decision's. A decision's match also keeps
-    /// `meeting_id` (holding the decision id, as before) for one release.
-    pub fn published(self) -> Value {
-        let mut hit = serde_json::json!({
-            "kind": self.kind, "subject_id": self.subject_id, "meeting_id": self.subject_id,
-            "council_id": self.council_id, "url": self.url, "title": self.title, "snippet": self.snippet,
-        });
-        if self.kind == "decision" {
-            hit["decision_id"] = hit["subject_id"].clone();
-        }
-        hit
     }
 }
 
@@ -896,11 +869,11 @@ impl Store {
     }
 
     /// Ranked full-text matches, with snippets, optionally for one council.
-    pub async fn search(&self, query: &str, council: Option<&str>, limit: usize) -> Result<Vec<Value>> {
+    pub async fn search(&self, query: &str, council: Option<&str>, limit: usize) -> Result<Vec<rows::SearchResult>> {
         let Some(fts) = fts_query(query, council) else { return Ok(Vec::new()) };
-        let hits: Vec<SearchHit> =
+        let hits: Vec<rows::SearchHit> =
             self.rows(q::SEARCH, &[Text(&fts), Int(limit.min(SEARCH_RESULT_CAP) as i64)]).await?;
-        Ok(hits.into_iter().map(SearchHit::published).collect())
+        Ok(hits.into_iter().map(rows::SearchResult::from).collect())
     }
 
     // Reads

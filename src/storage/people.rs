@@ -1,6 +1,5 @@
 //! Councillors and their attendance.
 
-use serde_json::Value;
 use worker::Result;
 
 use super::queries as q;
@@ -42,15 +41,15 @@ impl Store {
         self.run(q::COUNCILLORS_FAILED, &[Text(council_id), Text(error)]).await
     }
 
-    pub async fn council_councillors(&self, council_id: &str) -> Result<Vec<Value>> {
+    pub async fn council_councillors(&self, council_id: &str) -> Result<Vec<super::rows::Councillor>> {
         self.rows(q::COUNCIL_COUNCILLORS, &[Text(council_id)]).await
     }
 
-    pub async fn person(&self, person_id: &str) -> Result<Option<Value>> {
+    pub async fn person(&self, person_id: &str) -> Result<Option<super::rows::Person>> {
         self.row(q::GET_PERSON, &[Text(person_id)]).await
     }
 
-    pub async fn person_attendance(&self, person_id: &str, since: &str) -> Result<Vec<Value>> {
+    pub async fn person_attendance(&self, person_id: &str, since: &str) -> Result<Vec<super::rows::Attended>> {
         self.rows(q::PERSON_ATTENDANCE, &[Text(person_id), Text(since)]).await
     }
 }

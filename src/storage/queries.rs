@@ -457,7 +457,9 @@ pub const WEBHOOK_DELIVERED: &str = "UPDATE webhook_deliveries SET status = 'del
 pub const WEBHOOK_ATTEMPT_FAILED: &str =
     "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?2, last_error = ?3, \
     status = CASE WHEN ?4 = 1 THEN 'failed' ELSE status END WHERE id = ?1";
-pub const WEBHOOK_GIVEN_UP: &str = "UPDATE webhook_deliveries SET status = 'failed', last_error = ?2 WHERE id = ?1";
+/// Gives a delivery up for ?2, keeping what its last attempt met (the reason an endpoint was switched off).
+pub const WEBHOOK_GIVEN_UP: &str = "UPDATE webhook_deliveries SET status = 'failed', \
+    last_error = ?2 || COALESCE('; last attempt: ' || last_error, '') WHERE id = ?1";
 pub const WEBHOOK_ENDPOINT_SUCCEEDED: &str =
     "UPDATE webhook_endpoints SET consecutive_failures = 0, updated_at = ?2 WHERE id = ?1";
 /// Counts a failure; the endpoint is switched off at ?3 failures in a row, saying why (?4).

@@ -193,7 +193,7 @@ impl Store {
         .await
     }
 
-    pub async fn latest_summaries(&self) -> Result<Vec<Value>> {
+    pub async fn latest_summaries(&self) -> Result<Vec<super::rows::LatestSummary>> {
         self.rows(q::LATEST_SUMMARIES, &[]).await
     }
 

@@ -60,7 +60,7 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
     match current {
         Route::Health => return with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
         Route::NotFound => return problem(404, "Not Found", "no such resource"),
-        Route::MethodNotAllowed => return method_not_allowed(url.path()),
+        Route::MethodNotAllowed => return method_not_allowed(super::routes::Worker::Ingest, url.path()),
         _ if !authorised(&req, &env) => {
             let response = problem(401, "Unauthorized", "admin routes need Authorization: Bearer <ADMIN_TOKEN>")?;
             response.headers().set("WWW-Authenticate", "Bearer")?;
@@ -94,9 +94,8 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
             store.upsert_council(&input, &stamp(now_utc())).await?;
             crate::storage::version::bump(&env, &input.id).await;
             // A newly registered (or changed) council's councillors are read now, not only weekly.
-            if input.enabled
-                && crate::model::Platform::parse(&input.platform) == Some(crate::model::Platform::ModernGov)
-            {
+            let offers = crate::model::Platform::parse(&input.platform).map(crate::sources::offers);
+            if input.enabled && offers.is_some_and(|o| o.councillors) {
                 let job = crate::jobs::Job::RefreshCouncillors { council_id: input.id.clone() };
                 env.queue("JOBS")?.send(job).await?;
             }

@@ -1,7 +1,7 @@
-//! Which rate limit a public read counts against. Pure, so tested natively;
-//! the limiter bindings themselves are in `wrangler.site.toml`.
-
-use super::routes::Route;
+//! The rate limits public requests count against (each route's class is
+//! declared in `routes::ROUTES`), and who a client counts as. Pure, so tested
+//! natively but for asking a limiter; the limiter bindings themselves are in
+//! `wrangler.site.toml`.
 
 /// The seconds a client over its limit is asked to wait: the limiters' period.
 pub const RETRY_AFTER_SECONDS: u32 = 60;
@@ -19,33 +19,6 @@ pub enum LimitClass {
 }
 
 impl LimitClass {
-    pub fn of(route: &Route) -> Option<LimitClass> {
-        match route {
-            Route::Health => None,
-            // Postcode look-ups may reach the postcode service: counted as searches.
-            Route::Search | Route::ApiSearch | Route::PostcodePage | Route::ApiPostcode(_) => Some(LimitClass::Search),
-            Route::Subscribe(_) => Some(LimitClass::Subscribe),
-            Route::ApiMeetings
-            | Route::ApiCommittees(_)
-            | Route::ApiOpenApi
-            | Route::ApiCouncils
-            | Route::ApiCouncil(_)
-            | Route::ApiCouncilMeetings(_)
-            | Route::ApiMeeting(_)
-            | Route::ApiDocument(_)
-            | Route::ApiWeek(..)
-            | Route::ApiCouncillors(_)
-            | Route::ApiCouncillor(_)
-            | Route::ApiDecisions(_)
-            | Route::ApiDecision(_)
-            | Route::ApiWebhooks
-            | Route::ApiWebhook(_)
-            | Route::ApiWebhookDeliveries(_)
-            | Route::Mcp => Some(LimitClass::Api),
-            _ => Some(LimitClass::Page),
-        }
-    }
-
     pub fn binding(self) -> &'static str {
         match self {
             LimitClass::Page => "PAGE_LIMITER",
@@ -63,6 +36,22 @@ impl LimitClass {
     pub fn key(self, client: Option<&str>) -> Option<String> {
         let client = client.map(str::trim).filter(|c| !c.is_empty())?;
         Some(format!("{}:{}", self.binding(), client_key(client)))
+    }
+}
+
+/// Asks the class's limiter whether this client may have another read. A
+/// limiter that is missing or fails lets the read through: availability first.
+pub async fn within_limit(req: &worker::Request, env: &worker::Env, class: LimitClass) -> bool {
+    let client = req.headers().get("CF-Connecting-IP").ok().flatten();
+    let (Some(key), Ok(limiter)) = (class.key(client.as_deref()), env.rate_limiter(class.binding())) else {
+        return true;
+    };
+    match limiter.limit(key).await {
+        Ok(outcome) => outcome.success,
+        Err(error) => {
+            worker::console_error!("rate limiter {}: {error}", class.binding());
+            true
+        }
     }
 }
 
@@ -86,23 +75,6 @@ pub fn client_key(client: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::routes::site_route;
-
-    #[test]
-    fn search_and_api_count_against_their_own_limits() {
-        assert_eq!(LimitClass::of(&site_route("GET", "/search")), Some(LimitClass::Search));
-        assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/search")), Some(LimitClass::Search));
-        assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/postcodes/CV1%205RR")), Some(LimitClass::Search));
-        assert_eq!(LimitClass::of(&site_route("GET", "/postcode")), Some(LimitClass::Search));
-        assert_eq!(LimitClass::of(&site_route("GET", "/api/v1/councils/coventry")), Some(LimitClass::Api));
-        assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry")), Some(LimitClass::Page));
-        assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry/feed.xml")), Some(LimitClass::Page));
-        assert_eq!(LimitClass::of(&site_route("GET", "/no/such/page")), Some(LimitClass::Page));
-        assert_eq!(LimitClass::of(&site_route("GET", "/healthz")), None);
-        assert_eq!(LimitClass::of(&site_route("POST", "/councils/coventry/alerts")), Some(LimitClass::Subscribe));
-        assert_eq!(LimitClass::of(&site_route("GET", "/councils/coventry/alerts")), Some(LimitClass::Page));
-        assert_eq!(LimitClass::of(&site_route("POST", "/alerts/unsubscribe")), Some(LimitClass::Page));
-    }
 
     #[test]
     fn clients_are_counted_apart() {

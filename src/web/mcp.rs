@@ -51,6 +51,31 @@ pub fn result(id: Value, result: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "result": result})
 }
 
+/// `POST /mcp`: one JSON-RPC message, answered as JSON. A search through
+/// the endpoint counts against the client's searches, as one made through the API.
+pub async fn respond(mut req: worker::Request, web: &super::reply::Reply<'_>) -> Result<worker::Response> {
+    use super::limits::{within_limit, LimitClass, RETRY_AFTER_SECONDS};
+    let reply = match super::body::read_capped(&mut req, MAX_REQUEST_BYTES).await.map(|b| read_message(&b)) {
+        Ok(Ok(call)) if counts_as_search(&call) && !within_limit(&req, web.env, LimitClass::Search).await => {
+            too_many_searches(&call, RETRY_AFTER_SECONDS)
+        }
+        Ok(Ok(call)) => answer(call, &web.store, web.env, &web.origin).await?,
+        Ok(Err(reply)) => reply,
+        Err(error) => body_refused(error),
+    };
+    match reply {
+        Reply::Accepted => Ok(worker::Response::empty()?.with_status(202)),
+        Reply::Json(status, body) => {
+            let response = worker::Response::ok(body.to_string())?.with_status(status);
+            response.headers().set("Cache-Control", "no-store")?;
+            if status == 429 {
+                response.headers().set("Retry-After", &RETRY_AFTER_SECONDS.to_string())?;
+            }
+            super::with_headers(response, super::reply::JSON)
+        }
+    }
+}
+
 /// The reply to a body that was not read: too large (413) or unreadable (400).
 pub fn body_refused(error: super::body::BodyError) -> Reply {
     match error {
@@ -346,11 +371,11 @@ async fn search(params: &Value, store: &Store, origin: &str) -> Result<std::resu
         return Ok(Err(format!("the query needs a word of at least {min} letters or digits")));
     }
     let rows = store.search(query, arg(params, "council_id"), crate::storage::SEARCH_RESULT_CAP).await?;
-    let results: Vec<Value> = rows
+    let results: Vec<crate::storage::rows::SearchResult> = rows
         .into_iter()
         .map(|mut r| {
-            if let Some(path) = r["url"].as_str().filter(|u| u.starts_with('/')) {
-                r["url"] = json!(format!("{origin}{path}"));
+            if r.url.starts_with('/') {
+                r.url = format!("{origin}{}", r.url);
             }
             r
         })
@@ -394,15 +419,13 @@ async fn list_decisions(params: &Value, store: &Store, origin: &str) -> Result<s
     };
     let key_only = params["arguments"]["key_only"].as_bool().unwrap_or(false);
     let rows = store.council_decisions(&council.id, (&from, &to), None, key_only).await?;
-    let decisions: Vec<Value> = rows
-        .into_iter()
-        .take(100)
-        .map(|mut d| {
-            let id = d["id"].as_str().unwrap_or_default().to_string();
-            d["url"] = json!(format!("{origin}/decisions/{id}"));
-            d
-        })
-        .collect();
+    let mut decisions = Vec::new();
+    for row in rows.into_iter().take(100) {
+        let url = format!("{origin}/decisions/{}", row.id);
+        let mut decision = serde_json::to_value(row)?;
+        decision["url"] = json!(url);
+        decisions.push(decision);
+    }
     Ok(Ok(json!({"council": council_summary(origin, &council), "from": from, "to": to, "decisions": decisions})))
 }
 

@@ -197,17 +197,20 @@ pub struct CouncillorsPage {
 
 impl CouncillorsPage {
     /// Rows in (ward, name) order: current councillors by ward, former apart.
-    pub fn group(rows: &[Value]) -> (Vec<WardGroup>, Vec<CouncillorLink>) {
-        let text = |row: &Value, field: &str| row[field].as_str().unwrap_or_default().to_string();
+    pub fn group(rows: &[crate::storage::rows::Councillor]) -> (Vec<WardGroup>, Vec<CouncillorLink>) {
         let mut wards: Vec<WardGroup> = Vec::new();
         let mut former = Vec::new();
         for row in rows {
-            let link = CouncillorLink { id: text(row, "id"), name: text(row, "name"), party: text(row, "party") };
-            if row["former_since"].is_string() {
+            let link = CouncillorLink {
+                id: row.id.clone(),
+                name: row.name.clone(),
+                party: row.party.clone().unwrap_or_default(),
+            };
+            if row.former_since.is_some() {
                 former.push(link);
                 continue;
             }
-            let ward = text(row, "ward");
+            let ward = row.ward.clone().unwrap_or_default();
             if wards.last().is_none_or(|w| w.ward != ward) {
                 wards.push(WardGroup { ward, councillors: Vec::new() });
             }

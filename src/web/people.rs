@@ -2,7 +2,8 @@
 //! missed in the last twelve months, and the committees seen. Pure.
 
 use serde::Serialize;
-use serde_json::Value;
+
+use crate::storage::rows::Attended;
 
 /// What an attendance record says about being there: `Some(true)` attended,
 /// `Some(false)` missed, `None` neither (expected, or not recorded).
@@ -35,17 +36,14 @@ pub struct CommitteeSeen {
 }
 
 /// The record over attendance rows (`PERSON_ATTENDANCE`).
-pub fn attendance_record(rows: &[Value], since: &str) -> AttendanceRecord {
-    let outcomes: Vec<bool> = rows.iter().filter_map(|r| attended(r["attendance"].as_str())).collect();
+pub fn attendance_record(rows: &[Attended], since: &str) -> AttendanceRecord {
+    let outcomes: Vec<bool> = rows.iter().filter_map(|r| attended(r.attendance.as_deref())).collect();
     let attended_count = outcomes.iter().filter(|a| **a).count();
     let missed = outcomes.len() - attended_count;
     let mut committees: Vec<CommitteeSeen> = Vec::new();
     for row in rows {
-        let (Some(id), Some(title)) = (row["committee_id"].as_str(), row["committee_title"].as_str()) else {
-            continue;
-        };
-        if !committees.iter().any(|c| c.id == id) {
-            committees.push(CommitteeSeen { id: id.to_string(), title: title.to_string() });
+        if !committees.iter().any(|c| c.id == row.committee_id) {
+            committees.push(CommitteeSeen { id: row.committee_id.clone(), title: row.committee_title.clone() });
         }
     }
     committees.sort_by(|a, b| a.title.cmp(&b.title));
@@ -61,7 +59,6 @@ pub fn attendance_record(rows: &[Value], since: &str) -> AttendanceRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn attendance_words_are_read() {
@@ -77,11 +74,21 @@ mod tests {
 
     #[test]
     fn a_record_counts_attended_and_missed_and_lists_committees() {
+        let row = |attendance: &str, committee: &str, title: &str| Attended {
+            meeting_id: "kent-1".into(),
+            role: None,
+            attendance: Some(attendance.into()),
+            title: "A meeting".into(),
+            local_date: "2026-01-05".into(),
+            status: "confirmed".into(),
+            committee_id: committee.into(),
+            committee_title: title.into(),
+        };
         let rows = vec![
-            json!({"attendance": "Present", "committee_id": "c-101", "committee_title": "Cabinet"}),
-            json!({"attendance": "Apologies", "committee_id": "c-101", "committee_title": "Cabinet"}),
-            json!({"attendance": "Present", "committee_id": "c-103", "committee_title": "Audit"}),
-            json!({"attendance": "Expected", "committee_id": "c-104", "committee_title": "Planning"}),
+            row("Present", "c-101", "Cabinet"),
+            row("Apologies", "c-101", "Cabinet"),
+            row("Present", "c-103", "Audit"),
+            row("Expected", "c-104", "Planning"),
         ];
         let record = attendance_record(&rows, "2025-11-28");
         assert_eq!((record.attended, record.missed), (2, 1));

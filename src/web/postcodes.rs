@@ -4,11 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use worker::Env;
+use worker::{Env, Response};
+
+use super::pages;
+use super::reply::{html_page, problem, render, Refusal, Reply};
 
 use crate::lookup::councils::{governing, CouncilKind, CouncilRef};
 use crate::lookup::postcode::Postcode;
 use crate::lookup::postcodes_io::{parse_outcode, parse_postcode, Areas, LookupError};
+use crate::storage::rows::Councillor;
 use crate::storage::CouncilRow;
 
 const DEFAULT_BASE_URL: &str = "https://api.postcodes.io";
@@ -87,21 +91,36 @@ async fn ask_service(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
 
 /// The current councillors of the postcode's ward, from the councils' own
 /// lists (`COUNCIL_COUNCILLORS` rows per council), matched by ward name.
-pub fn ward_councillors(origin: &str, areas: &Areas, lists: &[(String, Vec<Value>)]) -> Vec<Value> {
+pub fn ward_councillors(origin: &str, areas: &Areas, lists: &[(String, Vec<Councillor>)]) -> Vec<WardCouncillor> {
     let mut found = Vec::new();
     for (council_id, rows) in lists {
         for row in rows {
-            let ward = row["ward"].as_str().unwrap_or_default();
-            let current = row["former_since"].is_null();
-            if current && areas.wards.iter().any(|w| crate::lookup::councils::same_ward(&w.name, ward)) {
-                found.push(json!({
-                    "id": row["id"], "name": row["name"], "party": row["party"], "ward": ward,
-                    "council_id": council_id, "url": format!("{origin}/councillors/{}", row["id"].as_str().unwrap_or_default()),
-                }));
+            let ward = row.ward.clone().unwrap_or_default();
+            let current = row.former_since.is_none();
+            if current && areas.wards.iter().any(|w| crate::lookup::councils::same_ward(&w.name, &ward)) {
+                found.push(WardCouncillor {
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                    party: row.party.clone(),
+                    ward,
+                    council_id: council_id.clone(),
+                    url: format!("{origin}/councillors/{}", row.id),
+                });
             }
         }
     }
     found
+}
+
+/// A councillor of the postcode's ward, as the API answers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WardCouncillor {
+    pub id: String,
+    pub name: String,
+    pub party: Option<String>,
+    pub ward: String,
+    pub council_id: String,
+    pub url: String,
 }
 
 /// The councils and wards of a look-up, as the API answers them.
@@ -128,4 +147,107 @@ pub fn answer(origin: &str, postcode: &Postcode, areas: &Areas, councils: &[Coun
         "councils": found,
         "wards": areas.wards,
     })
+}
+
+/// The councillors of a postcode's ward, from the lists of the councils that
+/// govern it (wards are the district's or unitary council's; a county's
+/// divisions are not in the postcode answer).
+async fn your_councillors(
+    store: &crate::storage::Store,
+    origin: &str,
+    areas: &Areas,
+    answer: &Value,
+) -> worker::Result<Vec<WardCouncillor>> {
+    let mut lists = Vec::new();
+    for council in answer["councils"].as_array().into_iter().flatten() {
+        if council["kind"] == "county" {
+            continue;
+        }
+        let id = council["id"].as_str().unwrap_or_default().to_string();
+        let rows = store.council_councillors(&id).await?;
+        lists.push((id, rows));
+    }
+    Ok(ward_councillors(origin, areas, &lists))
+}
+
+/// `/postcode?q=`: the councils, ward and councillors for a postcode typed into the home page.
+pub async fn page(reply: &Reply<'_>) -> worker::Result<Response> {
+    let query = reply.query("q").unwrap_or_default();
+    let mut page = pages::PostcodePage {
+        canonical: reply.canonical.clone(),
+        search_query: String::new(),
+        query: query.clone(),
+        postcode: String::new(),
+        councils: Vec::new(),
+        wards: Vec::new(),
+        councillors: Vec::new(),
+        message: None,
+    };
+    if query.trim().is_empty() {
+        return reply.page(&page);
+    }
+    let Some(postcode) = crate::lookup::postcode::parse(&query) else {
+        page.message = Some("That is not a UK postcode. Try one like CV1 5RR, or the first half, like CV1.".into());
+        return html_page(render(&page)?, 400);
+    };
+    page.postcode = postcode.as_str().to_string();
+    match look_up(reply.env, &postcode).await {
+        Ok(areas) => {
+            let answer = answer(&reply.origin, &postcode, &areas, &reply.store.councils().await?);
+            page.councillors = your_councillors(&reply.store, &reply.origin, &areas, &answer)
+                .await?
+                .into_iter()
+                .map(|c| pages::CouncillorLink { id: c.id, name: c.name, party: c.party.unwrap_or_default() })
+                .collect();
+            page.councils = answer["councils"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| pages::PostcodeCouncil {
+                    id: c["id"].as_str().unwrap_or_default().into(),
+                    name: c["name"].as_str().unwrap_or_default().into(),
+                    kind: CouncilKind::of(c["gss_code"].as_str()).singular(),
+                })
+                .collect();
+            page.wards = areas.wards.iter().map(|w| w.name.clone()).collect();
+            if page.councils.is_empty() {
+                page.message = Some("We do not know the councils for that postcode yet.".into());
+            }
+            reply.page(&page)
+        }
+        Err(LookupError::NotFound) => {
+            page.message = Some(format!("{} is not a postcode we can find.", page.postcode));
+            html_page(render(&page)?, 404)
+        }
+        Err(error) => {
+            worker::console_error!("postcode look-up: {error}");
+            page.message = Some("The postcode service is not answering just now. Please try again later.".into());
+            let response = html_page(render(&page)?, 503)?;
+            response.headers().set("Retry-After", "60")?;
+            Ok(response)
+        }
+    }
+}
+
+/// `/api/v1/postcodes/{postcode}`.
+pub async fn api(reply: &Reply<'_>, typed: String) -> worker::Result<Response> {
+    let Some(postcode) = crate::lookup::postcode::parse(&typed) else {
+        return reply.bad_request("not a UK postcode or outcode (such as CV1 5RR or CV1)");
+    };
+    match look_up(reply.env, &postcode).await {
+        Ok(areas) => {
+            let mut answer = answer(&reply.origin, &postcode, &areas, &reply.store.councils().await?);
+            answer["councillors"] =
+                serde_json::to_value(your_councillors(&reply.store, &reply.origin, &areas, &answer).await?)?;
+            reply.json(&answer)
+        }
+        Err(LookupError::NotFound) => problem(404, "Not Found", &format!("no postcode {} is known", postcode.as_str())),
+        Err(error) => {
+            worker::console_error!("postcode look-up: {error}");
+            reply.refuse(Refusal::Unavailable(
+                "the postcode service is not answering; try again later, or choose from /api/v1/councils".into(),
+                "The postcode service is not answering just now. Please try again later.".into(),
+            ))
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::limits::LimitClass;
 use crate::storage::version::Scope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,42 +75,6 @@ pub enum Route {
     MethodNotAllowed,
 }
 
-/// Which data version a cached public read depends on: the council whose data
-/// it shows, or the data of every council. A record's id begins with its
-/// council's id, which may itself hold `-`, so the council is read from the
-/// id by the grammar of the ids the code makes for that kind of record
-/// (`storage::records`); an id that reads two ways depends on both councils.
-pub fn cache_scope(route: &Route) -> Scope {
-    let of = |kind: IdKind, id: &str| {
-        let mut councils = councils_of(kind, id);
-        match councils.len() {
-            0 => Scope::AllCouncils,
-            1 => Scope::Council(councils.remove(0)),
-            _ => Scope::OneOf(councils),
-        }
-    };
-    match route {
-        Route::CouncilPage(id)
-        | Route::CommitteePage(id, _)
-        | Route::WeekPage(id, _)
-        | Route::CouncilFeed(id, _)
-        | Route::CouncilCalendar(id, _)
-        | Route::ApiCommittees(id)
-        | Route::ApiCouncil(id)
-        | Route::ApiCouncilMeetings(id)
-        | Route::ApiWeek(id, _)
-        | Route::CouncillorsPage(id)
-        | Route::ApiCouncillors(id)
-        | Route::DecisionsPage(id)
-        | Route::ApiDecisions(id) => Scope::Council(id.clone()),
-        Route::MeetingPage(id) | Route::ApiMeeting(id) => of(IdKind::Meeting, id),
-        Route::ApiDocument(id) => of(IdKind::Document, id),
-        Route::CouncillorPage(id) | Route::ApiCouncillor(id) => of(IdKind::Person, id),
-        Route::DecisionPage(id) | Route::ApiDecision(id) => of(IdKind::Decision, id),
-        _ => Scope::AllCouncils,
-    }
-}
-
 /// The kinds of record a public read names by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdKind {
@@ -159,18 +124,6 @@ fn is_rest_of(kind: IdKind, rest: &str) -> bool {
     }
 }
 
-/// How long browsers and shared caches may reuse a public read. Pages that
-/// only change with a release are kept for a day; feeds and calendars, which
-/// readers poll, for a quarter of an hour; the rest for a minute, served stale
-/// for five while revalidating (the ETag makes that a 304).
-pub fn browser_cache(route: &Route) -> &'static str {
-    match route {
-        Route::About | Route::ApiOpenApi => "public, max-age=86400, stale-while-revalidate=604800",
-        Route::CouncilFeed(..) | Route::CouncilCalendar(..) => "public, max-age=900, stale-while-revalidate=3600",
-        _ => "public, max-age=60, stale-while-revalidate=300",
-    }
-}
-
 /// The query parameters public reads understand.
 const PUBLIC_PARAMETERS: &[&str] =
     &["committee", "council", "cursor", "from", "key", "limit", "maker", "q", "status", "to"];
@@ -197,134 +150,330 @@ fn is_id(segment: &str) -> bool {
         && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Which worker answers a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worker {
+    /// The public site, API and feeds.
+    Site,
+    /// The admin routes (behind the operator's token).
+    Ingest,
+    Both,
+}
+
+/// Where a cached read's data version comes from: every council's data, the
+/// council the first path parameter names, or the council of the record the
+/// first path parameter names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeBy {
+    AllCouncils,
+    Council,
+    Record(IdKind),
+}
+
+/// How long browsers and shared caches may reuse a public read. Pages that
+/// only change with a release are kept for a day; feeds and calendars, which
+/// readers poll, for a quarter of an hour; the rest for a minute, served stale
+/// for five while revalidating (the ETag makes that a 304).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Minute,
+    QuarterHour,
+    Day,
+}
+
+impl Keep {
+    pub fn cache_control(self) -> &'static str {
+        match self {
+            Keep::Minute => "public, max-age=60, stale-while-revalidate=300",
+            Keep::QuarterHour => "public, max-age=900, stale-while-revalidate=3600",
+            Keep::Day => "public, max-age=86400, stale-while-revalidate=604800",
+        }
+    }
+}
+
+/// Who may ask, and whether the answer is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone; a GET is served from the edge cache while its scope's data is unchanged.
+    PublicRead(ScopeBy, Keep),
+    /// Anyone (or an integrator's key), never cached: forms, MCP, the key's own data.
+    Public,
+    /// The operator, with the admin token.
+    Admin,
+}
+
+/// Whether failures are told to programs (problem+json) or people (a page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Api,
+    Page,
+}
+
+/// A route, declared once with everything the edge needs to know about it.
+pub struct Declared {
+    /// `GET` also answers `HEAD`.
+    pub methods: &'static [&'static str],
+    /// Segments; `{week}` is an ISO week, `{postcode}` a percent-encoded
+    /// postcode, any other `{name}` an id.
+    pub path: &'static str,
+    pub worker: Worker,
+    pub access: Access,
+    /// The rate limit it counts against; `None` is never limited.
+    pub limit: Option<LimitClass>,
+    pub surface: Surface,
+    pub make: fn(&mut Params) -> Route,
+}
+
+/// A route's path parameters, taken in order.
+pub struct Params(std::vec::IntoIter<String>);
+
+impl Params {
+    pub fn take(&mut self) -> String {
+        self.0.next().unwrap_or_default()
+    }
+}
+
+use Access::{Admin, Public, PublicRead};
+use Keep::{Day, Minute, QuarterHour};
+use LimitClass as L;
+use ScopeBy::{AllCouncils, Council, Record};
+use Surface::{Api, Page};
+use Worker::{Both, Ingest, Site};
+
+const GET: &[&str] = &["GET"];
+const POST: &[&str] = &["POST"];
+const GET_POST: &[&str] = &["GET", "POST"];
+const DELETE: &[&str] = &["DELETE"];
+
+macro_rules! declare {
+    ($($methods:ident $path:literal, $worker:ident, $access:expr, $limit:expr, $surface:ident, $make:expr;)*) => {
+        &[$(Declared {
+            methods: $methods,
+            path: $path,
+            worker: $worker,
+            access: $access,
+            limit: $limit,
+            surface: $surface,
+            make: $make,
+        }),*]
+    };
+}
+
+/// Every route of both workers. The rest of the edge (caching, rate limits,
+/// the worker that answers, errors) reads a route's facts from here.
+pub static ROUTES: &[Declared] = declare! {
+    GET "/healthz", Both, Public, None, Page, |_| Route::Health;
+    GET "/", Site, PublicRead(AllCouncils, Minute), Some(L::Page), Page, |_| Route::Home;
+    GET "/about", Site, PublicRead(AllCouncils, Day), Some(L::Page), Page, |_| Route::About;
+    GET "/search", Site, PublicRead(AllCouncils, Minute), Some(L::Search), Page, |_| Route::Search;
+    // Postcode look-ups may reach the postcode service: counted as searches.
+    GET "/postcode", Site, PublicRead(AllCouncils, Minute), Some(L::Search), Page, |_| Route::PostcodePage;
+    GET "/councils/{id}", Site, PublicRead(Council, Minute), Some(L::Page), Page, |p| Route::CouncilPage(p.take());
+    GET "/councils/{id}/feed.xml", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
+        |p| Route::CouncilFeed(p.take(), None);
+    GET "/councils/{id}/meetings.ics", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
+        |p| Route::CouncilCalendar(p.take(), None);
+    GET "/councils/{id}/committees/{committee}", Site, PublicRead(Council, Minute), Some(L::Page), Page,
+        |p| Route::CommitteePage(p.take(), p.take());
+    GET "/councils/{id}/committees/{committee}/feed.xml", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
+        |p| Route::CouncilFeed(p.take(), Some(p.take()));
+    GET "/councils/{id}/committees/{committee}/meetings.ics", Site, PublicRead(Council, QuarterHour), Some(L::Page),
+        Page, |p| Route::CouncilCalendar(p.take(), Some(p.take()));
+    GET "/councils/{id}/weeks/{week}", Site, PublicRead(Council, Minute), Some(L::Page), Page,
+        |p| Route::WeekPage(p.take(), p.take());
+    GET "/councils/{id}/decisions", Site, PublicRead(Council, Minute), Some(L::Page), Page,
+        |p| Route::DecisionsPage(p.take());
+    GET "/councils/{id}/councillors", Site, PublicRead(Council, Minute), Some(L::Page), Page,
+        |p| Route::CouncillorsPage(p.take());
+    GET "/meetings/{id}", Site, PublicRead(Record(IdKind::Meeting), Minute), Some(L::Page), Page,
+        |p| Route::MeetingPage(p.take());
+    GET "/decisions/{id}", Site, PublicRead(Record(IdKind::Decision), Minute), Some(L::Page), Page,
+        |p| Route::DecisionPage(p.take());
+    GET "/councillors/{id}", Site, PublicRead(Record(IdKind::Person), Minute), Some(L::Page), Page,
+        |p| Route::CouncillorPage(p.take());
+    GET "/councils/{id}/alerts", Site, Public, Some(L::Page), Page, |p| Route::AlertsForm(p.take());
+    POST "/councils/{id}/alerts", Site, Public, Some(L::Subscribe), Page, |p| Route::Subscribe(p.take());
+    GET_POST "/alerts/confirm", Site, Public, Some(L::Page), Page, |_| Route::AlertsConfirm;
+    GET_POST "/alerts/manage", Site, Public, Some(L::Page), Page, |_| Route::AlertsManage;
+    GET_POST "/alerts/unsubscribe", Site, Public, Some(L::Page), Page, |_| Route::AlertsUnsubscribe;
+    POST "/alerts/delete", Site, Public, Some(L::Page), Page, |_| Route::AlertsDelete;
+    POST "/mcp", Site, Public, Some(L::Api), Api, |_| Route::Mcp;
+    GET "/api/v1/openapi.json", Site, PublicRead(AllCouncils, Day), Some(L::Api), Api, |_| Route::ApiOpenApi;
+    GET "/api/v1/search", Site, PublicRead(AllCouncils, Minute), Some(L::Search), Api, |_| Route::ApiSearch;
+    GET "/api/v1/postcodes/{postcode}", Site, PublicRead(AllCouncils, Minute), Some(L::Search), Api,
+        |p| Route::ApiPostcode(p.take());
+    GET "/api/v1/meetings", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiMeetings;
+    GET "/api/v1/councils", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiCouncils;
+    GET "/api/v1/councils/{id}", Site, PublicRead(Council, Minute), Some(L::Api), Api, |p| Route::ApiCouncil(p.take());
+    GET "/api/v1/councils/{id}/committees", Site, PublicRead(Council, Minute), Some(L::Api), Api,
+        |p| Route::ApiCommittees(p.take());
+    GET "/api/v1/councils/{id}/meetings", Site, PublicRead(Council, Minute), Some(L::Api), Api,
+        |p| Route::ApiCouncilMeetings(p.take());
+    GET "/api/v1/councils/{id}/weeks/{week}", Site, PublicRead(Council, Minute), Some(L::Api), Api,
+        |p| Route::ApiWeek(p.take(), p.take());
+    GET "/api/v1/councils/{id}/decisions", Site, PublicRead(Council, Minute), Some(L::Api), Api,
+        |p| Route::ApiDecisions(p.take());
+    GET "/api/v1/councils/{id}/councillors", Site, PublicRead(Council, Minute), Some(L::Api), Api,
+        |p| Route::ApiCouncillors(p.take());
+    GET "/api/v1/meetings/{id}", Site, PublicRead(Record(IdKind::Meeting), Minute), Some(L::Api), Api,
+        |p| Route::ApiMeeting(p.take());
+    GET "/api/v1/documents/{id}", Site, PublicRead(Record(IdKind::Document), Minute), Some(L::Api), Api,
+        |p| Route::ApiDocument(p.take());
+    GET "/api/v1/decisions/{id}", Site, PublicRead(Record(IdKind::Decision), Minute), Some(L::Api), Api,
+        |p| Route::ApiDecision(p.take());
+    GET "/api/v1/councillors/{id}", Site, PublicRead(Record(IdKind::Person), Minute), Some(L::Api), Api,
+        |p| Route::ApiCouncillor(p.take());
+    GET_POST "/api/v1/webhooks", Site, Public, Some(L::Api), Api, |_| Route::ApiWebhooks;
+    DELETE "/api/v1/webhooks/{id}", Site, Public, Some(L::Api), Api, |p| Route::ApiWebhook(p.take());
+    GET "/api/v1/webhooks/{id}/deliveries", Site, Public, Some(L::Api), Api, |p| Route::ApiWebhookDeliveries(p.take());
+    POST "/admin/councils", Ingest, Admin, None, Api, |_| Route::AdminRegisterCouncil;
+    POST "/admin/councils/{id}/scrape", Ingest, Admin, None, Api, |p| Route::AdminScrape(p.take());
+    POST "/admin/councils/{id}/digest", Ingest, Admin, None, Api, |p| Route::AdminDigest(p.take());
+    GET "/admin/status", Ingest, Admin, None, Api, |_| Route::AdminStatus;
+    GET "/admin/faults", Ingest, Admin, None, Api, |_| Route::AdminFaults;
+    GET "/admin/runs/{id}", Ingest, Admin, None, Api, |p| Route::AdminRun(p.take());
+    POST "/admin/bench/parse", Ingest, Admin, None, Api, |_| Route::AdminBenchParse;
+    POST "/admin/bench/pdf", Ingest, Admin, None, Api, |_| Route::AdminBenchPdf;
+    GET_POST "/admin/webhooks", Ingest, Admin, None, Api, |_| Route::AdminWebhooks;
+    GET "/admin/webhooks/{id}/deliveries", Ingest, Admin, None, Api, |p| Route::AdminWebhookDeliveries(p.take());
+    POST "/admin/webhooks/deliveries/{id}/replay", Ingest, Admin, None, Api,
+        |p| Route::AdminWebhookReplay(p.take());
+    GET_POST "/admin/api-keys", Ingest, Admin, None, Api, |_| Route::AdminApiKeys;
+    POST "/admin/api-keys/{id}/revoke", Ingest, Admin, None, Api, |p| Route::AdminApiKeyRevoke(p.take());
+};
+
+/// A path's parameters if it has the declared shape.
+fn path_params(declared: &str, path: &str) -> Option<Vec<String>> {
+    let wanted = declared.trim_matches('/').split('/').filter(|s| !s.is_empty());
+    let mut given = path.trim_matches('/').split('/').filter(|s| !s.is_empty());
+    let mut params = Vec::new();
+    for pattern in wanted {
+        let segment = given.next()?;
+        match pattern.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            None if pattern == segment => {}
+            None => return None,
+            Some("week") if crate::time::parse_iso_week(segment).is_some() => params.push(segment.to_string()),
+            Some("postcode") if segment.len() <= 32 => params.push(percent_decode(segment)),
+            Some("week" | "postcode") => return None,
+            Some(_) if is_id(segment) => params.push(segment.to_string()),
+            Some(_) => return None,
+        }
+    }
+    given.next().is_none().then_some(params)
+}
+
+fn answers(worker: Worker, declared: &Declared) -> bool {
+    worker == Both || declared.worker == Both || declared.worker == worker
+}
+
+fn takes(declared: &Declared, method: &str) -> bool {
+    declared.methods.iter().any(|m| *m == method || (*m == "GET" && method == "HEAD"))
+}
+
+/// A request matched against the routes one worker answers.
+#[derive(Clone)]
+pub struct Found {
+    pub route: Route,
+    pub declared: Option<&'static Declared>,
+    params: Vec<String>,
+    path: String,
+}
+
+/// Matches a request against the routes `worker` answers: a path it has
+/// with another method is 405, a path it does not have is 404.
+pub fn find(worker: Worker, method: &str, path: &str) -> Found {
+    let mut path_known = false;
+    for declared in ROUTES.iter().filter(|d| answers(worker, d)) {
+        let Some(params) = path_params(declared.path, path) else { continue };
+        path_known = true;
+        if takes(declared, method) {
+            let route = (declared.make)(&mut Params(params.clone().into_iter()));
+            return Found { route, declared: Some(declared), params, path: path.to_string() };
+        }
+    }
+    let route = if path_known { Route::MethodNotAllowed } else { Route::NotFound };
+    Found { route, declared: None, params: Vec::new(), path: path.to_string() }
+}
+
+/// The methods `worker` takes at a path, for `Allow` on a 405.
+pub fn allowed_methods(worker: Worker, path: &str) -> Vec<&'static str> {
+    let mut methods: Vec<&'static str> = ROUTES
+        .iter()
+        .filter(|d| answers(worker, d) && path_params(d.path, path).is_some())
+        .flat_map(|d| d.methods.iter().copied())
+        .collect();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
+impl Found {
+    /// Served from the edge cache (a GET of a public read).
+    pub fn is_public_read(&self) -> bool {
+        matches!(self.declared.map(|d| d.access), Some(Access::PublicRead(..)))
+    }
+
+    /// The rate limit the request counts against: a path that is no route
+    /// counts as a page, so probing unknown paths is limited too.
+    pub fn limit(&self) -> Option<LimitClass> {
+        self.declared.map_or(Some(LimitClass::Page), |d| d.limit)
+    }
+
+    /// Which data version a cached public read depends on: the council whose
+    /// data it shows, or the data of every council. A record's id begins with
+    /// its council's id, which may itself hold `-`, so the council is read
+    /// from the id by the grammar of the ids the code makes for that kind of
+    /// record (`storage::records`); an id that reads two ways depends on both councils.
+    pub fn cache_scope(&self) -> Scope {
+        let first = self.params.first().cloned().unwrap_or_default();
+        match self.declared.map(|d| d.access) {
+            Some(Access::PublicRead(ScopeBy::Council, _)) => Scope::Council(first),
+            Some(Access::PublicRead(ScopeBy::Record(kind), _)) => {
+                let mut councils = councils_of(kind, &first);
+                match councils.len() {
+                    0 => Scope::AllCouncils,
+                    1 => Scope::Council(councils.remove(0)),
+                    _ => Scope::OneOf(councils),
+                }
+            }
+            _ => Scope::AllCouncils,
+        }
+    }
+
+    /// `Cache-Control` for a public read's answer.
+    pub fn browser_cache(&self) -> &'static str {
+        match self.declared.map(|d| d.access) {
+            Some(Access::PublicRead(_, keep)) => keep.cache_control(),
+            _ => Keep::Minute.cache_control(),
+        }
+    }
+
+    /// Whether failures are told as problem+json: the declared surface, or
+    /// for a path that is no route, whether it is under the API's prefixes.
+    pub fn for_programs(&self) -> bool {
+        match self.declared {
+            Some(declared) => declared.surface == Surface::Api,
+            None => ["/api/", "/admin", "/mcp"].iter().any(|prefix| self.path.starts_with(prefix)),
+        }
+    }
+}
+
+/// A route of either worker (tests, and the OpenAPI check).
 pub fn route(method: &str, path: &str) -> Route {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
-    let get = method == "GET" || method == "HEAD";
-    let post = method == "POST";
-    let expect = |ok: bool, route: Route| if ok { route } else { Route::MethodNotAllowed };
-    match segments.as_slice() {
-        [] => expect(get, Route::Home),
-        ["healthz"] => expect(get, Route::Health),
-        ["about"] => expect(get, Route::About),
-        ["search"] => expect(get, Route::Search),
-        ["councils", id] if is_id(id) => expect(get, Route::CouncilPage(id.to_string())),
-        ["councils", id, "feed.xml"] if is_id(id) => expect(get, Route::CouncilFeed(id.to_string(), None)),
-        ["councils", id, "meetings.ics"] if is_id(id) => expect(get, Route::CouncilCalendar(id.to_string(), None)),
-        ["councils", id, "committees", committee] if is_id(id) && is_id(committee) => {
-            expect(get, Route::CommitteePage(id.to_string(), committee.to_string()))
-        }
-        ["councils", id, "committees", committee, "feed.xml"] if is_id(id) && is_id(committee) => {
-            expect(get, Route::CouncilFeed(id.to_string(), Some(committee.to_string())))
-        }
-        ["councils", id, "committees", committee, "meetings.ics"] if is_id(id) && is_id(committee) => {
-            expect(get, Route::CouncilCalendar(id.to_string(), Some(committee.to_string())))
-        }
-        ["councils", id, "weeks", week] if is_id(id) && crate::time::parse_iso_week(week).is_some() => {
-            expect(get, Route::WeekPage(id.to_string(), week.to_string()))
-        }
-        ["api", "v1", "search"] => expect(get, Route::ApiSearch),
-        ["postcode"] => expect(get, Route::PostcodePage),
-        ["councils", id, "decisions"] if is_id(id) => expect(get, Route::DecisionsPage(id.to_string())),
-        ["api", "v1", "councils", id, "decisions"] if is_id(id) => expect(get, Route::ApiDecisions(id.to_string())),
-        ["decisions", id] if is_id(id) => expect(get, Route::DecisionPage(id.to_string())),
-        ["api", "v1", "decisions", id] if is_id(id) => expect(get, Route::ApiDecision(id.to_string())),
-        ["councils", id, "councillors"] if is_id(id) => expect(get, Route::CouncillorsPage(id.to_string())),
-        ["api", "v1", "councils", id, "councillors"] if is_id(id) => expect(get, Route::ApiCouncillors(id.to_string())),
-        ["councillors", id] if is_id(id) => expect(get, Route::CouncillorPage(id.to_string())),
-        ["api", "v1", "councillors", id] if is_id(id) => expect(get, Route::ApiCouncillor(id.to_string())),
-        ["api", "v1", "postcodes", postcode] if postcode.len() <= 32 => {
-            expect(get, Route::ApiPostcode(percent_decode(postcode)))
-        }
-        ["api", "v1", "meetings"] => expect(get, Route::ApiMeetings),
-        ["mcp"] => expect(post, Route::Mcp),
-        ["councils", id, "alerts"] if is_id(id) && post => Route::Subscribe(id.to_string()),
-        ["councils", id, "alerts"] if is_id(id) => expect(get, Route::AlertsForm(id.to_string())),
-        ["alerts", "confirm"] => expect(get || post, Route::AlertsConfirm),
-        ["alerts", "manage"] => expect(get || post, Route::AlertsManage),
-        ["alerts", "unsubscribe"] => expect(get || post, Route::AlertsUnsubscribe),
-        ["alerts", "delete"] => expect(post, Route::AlertsDelete),
-        ["api", "v1", "openapi.json"] => expect(get, Route::ApiOpenApi),
-        ["api", "v1", "councils", id, "committees"] if is_id(id) => expect(get, Route::ApiCommittees(id.to_string())),
-        ["meetings", id] if is_id(id) => expect(get, Route::MeetingPage(id.to_string())),
-        ["api", "v1", "councils"] => expect(get, Route::ApiCouncils),
-        ["api", "v1", "councils", id] if is_id(id) => expect(get, Route::ApiCouncil(id.to_string())),
-        ["api", "v1", "councils", id, "meetings"] if is_id(id) => {
-            expect(get, Route::ApiCouncilMeetings(id.to_string()))
-        }
-        ["api", "v1", "meetings", id] if is_id(id) => expect(get, Route::ApiMeeting(id.to_string())),
-        ["api", "v1", "documents", id] if is_id(id) => expect(get, Route::ApiDocument(id.to_string())),
-        ["api", "v1", "councils", id, "weeks", week] if is_id(id) && crate::time::parse_iso_week(week).is_some() => {
-            expect(get, Route::ApiWeek(id.to_string(), week.to_string()))
-        }
-        ["admin", "councils", id, "digest"] if is_id(id) => expect(post, Route::AdminDigest(id.to_string())),
-        ["admin", "councils"] => expect(post, Route::AdminRegisterCouncil),
-        ["admin", "councils", id, "scrape"] if is_id(id) => expect(post, Route::AdminScrape(id.to_string())),
-        ["admin", "status"] => expect(get, Route::AdminStatus),
-        ["admin", "faults"] => expect(get, Route::AdminFaults),
-        ["admin", "runs", id] if is_id(id) => expect(get, Route::AdminRun(id.to_string())),
-        ["admin", "bench", "parse"] => expect(post, Route::AdminBenchParse),
-        ["admin", "bench", "pdf"] => expect(post, Route::AdminBenchPdf),
-        ["admin", "webhooks"] => expect(get || post, Route::AdminWebhooks),
-        ["admin", "webhooks", id, "deliveries"] if is_id(id) => {
-            expect(get, Route::AdminWebhookDeliveries(id.to_string()))
-        }
-        ["admin", "webhooks", "deliveries", id, "replay"] if is_id(id) => {
-            expect(post, Route::AdminWebhookReplay(id.to_string()))
-        }
-        ["admin", "api-keys"] => expect(get || post, Route::AdminApiKeys),
-        ["admin", "api-keys", id, "revoke"] if is_id(id) => expect(post, Route::AdminApiKeyRevoke(id.to_string())),
-        ["api", "v1", "webhooks"] => expect(get || post, Route::ApiWebhooks),
-        ["api", "v1", "webhooks", id] if is_id(id) => expect(method == "DELETE", Route::ApiWebhook(id.to_string())),
-        ["api", "v1", "webhooks", id, "deliveries"] if is_id(id) => {
-            expect(get, Route::ApiWebhookDeliveries(id.to_string()))
-        }
-        _ => Route::NotFound,
-    }
-}
-
-impl Route {
-    /// Routes only the ingest worker answers.
-    pub fn is_admin(&self) -> bool {
-        matches!(
-            self,
-            Route::AdminDigest(_)
-                | Route::AdminRegisterCouncil
-                | Route::AdminScrape(_)
-                | Route::AdminStatus
-                | Route::AdminFaults
-                | Route::AdminRun(_)
-                | Route::AdminBenchParse
-                | Route::AdminBenchPdf
-                | Route::AdminWebhooks
-                | Route::AdminWebhookDeliveries(_)
-                | Route::AdminWebhookReplay(_)
-                | Route::AdminApiKeys
-                | Route::AdminApiKeyRevoke(_)
-        )
-    }
-}
-
-fn is_admin_path(path: &str) -> bool {
-    path.trim_start_matches('/').split('/').next() == Some("admin")
+    find(Both, method, path).route
 }
 
 /// A route of the site worker: admin paths do not exist there.
 pub fn site_route(method: &str, path: &str) -> Route {
-    match route(method, path) {
-        found if found.is_admin() => Route::NotFound,
-        Route::MethodNotAllowed if is_admin_path(path) => Route::NotFound,
-        found => found,
-    }
+    find(Site, method, path).route
 }
 
 /// A route of the ingest worker: the admin routes and the health check only.
 pub fn ingest_route(method: &str, path: &str) -> Route {
-    match route(method, path) {
-        found @ Route::Health => found,
-        found if found.is_admin() => found,
-        Route::MethodNotAllowed if is_admin_path(path) => Route::MethodNotAllowed,
-        _ => Route::NotFound,
-    }
+    find(Ingest, method, path).route
 }
 
 /// The longest date range a list of meetings answers, so that every list
@@ -429,7 +578,7 @@ mod tests {
     #[test]
     fn rarely_changing_pages_are_kept_longer() {
         let max_age = |path: &str| {
-            let policy = browser_cache(&site_route("GET", path));
+            let policy = find(Worker::Site, "GET", path).browser_cache();
             policy.split("max-age=").nth(1).unwrap().split(',').next().unwrap().parse::<u32>().unwrap()
         };
         assert_eq!(max_age("/about"), 86400);
@@ -525,25 +674,26 @@ mod tests {
 
     use super::*;
 
+    fn scope_of(path: &str) -> Scope {
+        find(Worker::Site, "GET", path).cache_scope()
+    }
+
     #[test]
     fn cached_reads_depend_on_their_council_only() {
-        assert_eq!(cache_scope(&route("GET", "/councils/kent")), Scope::Council("kent".into()));
-        assert_eq!(cache_scope(&route("GET", "/meetings/east-herts-4967")), Scope::Council("east-herts".into()));
-        assert_eq!(cache_scope(&route("GET", "/api/v1/documents/kent-a60860")), Scope::Council("kent".into()));
-        assert_eq!(cache_scope(&route("GET", "/api/v1/documents/kent-u3fed2e2c6a8f")), Scope::Council("kent".into()));
-        assert_eq!(cache_scope(&route("GET", "/")), Scope::AllCouncils);
-        assert_eq!(cache_scope(&route("GET", "/api/v1/meetings")), Scope::AllCouncils);
+        assert_eq!(scope_of("/councils/kent"), Scope::Council("kent".into()));
+        assert_eq!(scope_of("/meetings/east-herts-4967"), Scope::Council("east-herts".into()));
+        assert_eq!(scope_of("/api/v1/documents/kent-a60860"), Scope::Council("kent".into()));
+        assert_eq!(scope_of("/api/v1/documents/kent-u3fed2e2c6a8f"), Scope::Council("kent".into()));
+        assert_eq!(scope_of("/"), Scope::AllCouncils);
+        assert_eq!(scope_of("/api/v1/meetings"), Scope::AllCouncils);
         // A decision's document and a CMIS document: the council, not a prefix of the id.
         // (A decision's document id also reads as a document of a council
         // `kirklees-d13567`; its pages move with either.)
         assert_eq!(
-            cache_scope(&route("GET", "/api/v1/documents/kirklees-d13567-u3fed2e2c6a8f")),
+            scope_of("/api/v1/documents/kirklees-d13567-u3fed2e2c6a8f"),
             Scope::OneOf(vec!["kirklees".into(), "kirklees-d13567".into()])
         );
-        assert_eq!(
-            cache_scope(&route("GET", "/api/v1/documents/bham-ac15028-0a1b2c3d4e5f")),
-            Scope::Council("bham".into())
-        );
+        assert_eq!(scope_of("/api/v1/documents/bham-ac15028-0a1b2c3d4e5f"), Scope::Council("bham".into()));
     }
 
     /// Every id form the code makes, for councils whose ids hold `-`: the
@@ -577,15 +727,12 @@ mod tests {
             for (kind, id) in ids {
                 let councils = councils_of(kind, &id);
                 assert!(councils.contains(&council.to_string()), "{id} ({kind:?}) names {councils:?}");
-                let scope = cache_scope(&route(
-                    "GET",
-                    &match kind {
-                        IdKind::Meeting => format!("/meetings/{id}"),
-                        IdKind::Document => format!("/api/v1/documents/{id}"),
-                        IdKind::Person => format!("/councillors/{id}"),
-                        IdKind::Decision => format!("/decisions/{id}"),
-                    },
-                ));
+                let scope = scope_of(&match kind {
+                    IdKind::Meeting => format!("/meetings/{id}"),
+                    IdKind::Document => format!("/api/v1/documents/{id}"),
+                    IdKind::Person => format!("/councillors/{id}"),
+                    IdKind::Decision => format!("/decisions/{id}"),
+                });
                 match scope {
                     Scope::Council(one) => assert_eq!(one, council, "{id}"),
                     Scope::OneOf(several) => assert!(several.contains(&council.to_string()), "{id}"),
@@ -607,6 +754,96 @@ mod tests {
         assert_eq!(cache_key_query(Some("utm_source=mail")), "");
         assert_eq!(cache_key_query(None), "");
         assert_eq!(cache_key_query(Some("q=a%20b&q=c")), "?q=a+b&q=c");
+    }
+
+    /// The API's paths in its OpenAPI document and the declared API routes
+    /// are the same set, method by method.
+    #[test]
+    fn the_openapi_document_and_the_route_table_agree() {
+        let document: serde_json::Value = serde_json::from_str(include_str!("openapi.json")).unwrap();
+        let shape = |path: &str| {
+            path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/")
+        };
+        let mut documented: Vec<(String, String)> = Vec::new();
+        for (path, operations) in document["paths"].as_object().unwrap() {
+            for method in operations.as_object().unwrap().keys() {
+                documented.push((method.to_uppercase(), shape(&format!("/api/v1{path}"))));
+            }
+        }
+        let mut declared: Vec<(String, String)> = ROUTES
+            .iter()
+            .filter(|d| d.surface == Surface::Api && d.path.starts_with("/api/") && d.path != "/api/v1/openapi.json")
+            .flat_map(|d| d.methods.iter().map(|m| (m.to_string(), shape(d.path))))
+            .collect();
+        documented.sort();
+        declared.sort();
+        assert_eq!(documented, declared);
+    }
+
+    /// Every declared route is reached by its own path, on its worker only.
+    #[test]
+    fn every_declared_route_is_found_where_it_is_declared() {
+        for declared in ROUTES {
+            let path: String = declared
+                .path
+                .split('/')
+                .map(|s| match s {
+                    "{week}" => "2026-W05",
+                    "{postcode}" => "CV1%205RR",
+                    s if s.starts_with('{') => "kent-1",
+                    s => s,
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            for method in declared.methods {
+                let found = find(declared.worker, method, &path);
+                assert!(std::ptr::eq(found.declared.unwrap(), declared), "{method} {path}");
+                let other = match declared.worker {
+                    Worker::Site => Some(Worker::Ingest),
+                    Worker::Ingest => Some(Worker::Site),
+                    Worker::Both => None,
+                };
+                if let Some(other) = other {
+                    assert_eq!(find(other, method, &path).route, Route::NotFound, "{method} {path} on {other:?}");
+                }
+            }
+            // Public reads are GETs; admin routes are the ingest worker's, unlimited by the public limiters.
+            if let Access::PublicRead(..) = declared.access {
+                assert_eq!(declared.methods, GET, "{}", declared.path);
+            }
+            assert_eq!(declared.access == Access::Admin, declared.worker == Worker::Ingest, "{}", declared.path);
+        }
+    }
+
+    #[test]
+    fn search_and_api_count_against_their_own_limits() {
+        let limit = |method: &str, path: &str| find(Worker::Site, method, path).limit();
+        assert_eq!(limit("GET", "/search"), Some(LimitClass::Search));
+        assert_eq!(limit("GET", "/api/v1/search"), Some(LimitClass::Search));
+        assert_eq!(limit("GET", "/api/v1/postcodes/CV1%205RR"), Some(LimitClass::Search));
+        assert_eq!(limit("GET", "/postcode"), Some(LimitClass::Search));
+        assert_eq!(limit("GET", "/api/v1/councils/coventry"), Some(LimitClass::Api));
+        assert_eq!(limit("GET", "/councils/coventry"), Some(LimitClass::Page));
+        assert_eq!(limit("GET", "/councils/coventry/feed.xml"), Some(LimitClass::Page));
+        assert_eq!(limit("GET", "/no/such/page"), Some(LimitClass::Page));
+        assert_eq!(limit("GET", "/healthz"), None);
+        assert_eq!(limit("POST", "/councils/coventry/alerts"), Some(LimitClass::Subscribe));
+        assert_eq!(limit("GET", "/councils/coventry/alerts"), Some(LimitClass::Page));
+        assert_eq!(limit("POST", "/alerts/unsubscribe"), Some(LimitClass::Page));
+        assert_eq!(limit("POST", "/mcp"), Some(LimitClass::Api));
+    }
+
+    #[test]
+    fn failures_are_told_to_programs_on_the_api_and_to_people_elsewhere() {
+        let for_programs = |method: &str, path: &str| find(Worker::Site, method, path).for_programs();
+        assert!(for_programs("GET", "/api/v1/meetings/kent-1"));
+        assert!(for_programs("GET", "/api/v1/nothing"));
+        assert!(for_programs("GET", "/mcp"));
+        assert!(!for_programs("GET", "/meetings/kent-1"));
+        assert!(!for_programs("GET", "/nothing"));
+        assert_eq!(allowed_methods(Worker::Site, "/councils/kent/alerts"), ["GET", "HEAD", "POST"]);
+        assert_eq!(allowed_methods(Worker::Site, "/api/v1/webhooks/ep_1"), ["DELETE"]);
+        assert!(allowed_methods(Worker::Site, "/admin/status").is_empty());
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! of the test model (which fabricates one quote per Cabinet meeting) are checked.
 //! Run with `bash scripts/bench.sh`.
 
+#[path = "../support/http.rs"]
+#[allow(dead_code)]
+mod http;
+
 #[path = "../support/fake_llm.rs"]
 #[allow(dead_code)]
 mod fake_llm;

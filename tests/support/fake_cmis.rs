@@ -6,11 +6,11 @@
 //! short, a meeting page replaced by a login page.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+
+use super::http::{bind, serve_listener, Answer, Request};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -97,16 +97,10 @@ fn short_date(date: NaiveDate) -> String {
 
 impl FakeCmis {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake CMIS");
-        let port = listener.local_addr().unwrap().port();
+        let (listener, port) = bind(0);
         let server = Self { port, sites: Arc::default(), requests: Arc::default() };
         let handler = server.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let handler = handler.clone();
-                thread::spawn(move || handler.serve(stream));
-            }
-        });
+        serve_listener(listener, move |request| handler.handle(request));
         server
     }
 
@@ -258,36 +252,10 @@ impl FakeCmis {
         (404, "text/html", b"<html><body>Not found</body></html>".to_vec())
     }
 
-    fn serve(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).is_err() {
-            return;
-        }
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        let _ = reader.read_exact(&mut body);
-        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-        self.requests.lock().unwrap().push(target.clone());
-        let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
+    fn handle(&self, request: Request) -> Answer {
+        self.requests.lock().unwrap().push(request.path.clone());
+        let (path, query) = request.path_and_query();
         let (status, content_type, reply) = self.answer(path, query);
-        let head = format!(
-            "HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            reply.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(&reply);
+        Answer::new(status, content_type, reply)
     }
 }

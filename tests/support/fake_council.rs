@@ -4,11 +4,9 @@
 //! behaviour, so one server exercises healthy and broken councils at once.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
+
+use super::http::{bind, serve_listener, Answer, Request};
 
 use chrono::{Datelike, NaiveDate, Utc};
 
@@ -165,24 +163,6 @@ pub struct FakeCouncil {
     sites: Arc<Mutex<HashMap<String, Site>>>,
     /// When each request arrived, and what it asked for, across every site of this server.
     arrivals: Arc<Mutex<Vec<(std::time::Instant, String)>>>,
-}
-
-struct Answer {
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-    etag: Option<String>,
-    location: Option<String>,
-}
-
-impl Answer {
-    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, content_type, body: body.into(), etag: None, location: None }
-    }
-
-    fn redirect(location: String) -> Self {
-        Self { location: Some(location), ..Self::new(302, "text/html", "<html><body>Moved</body></html>") }
-    }
 }
 
 /// The same server under another host name: what a council's link to a
@@ -648,17 +628,10 @@ impl FakeCouncil {
 
     /// Serves on the given loopback port (0 picks a free one).
     pub fn start_on(port: u16) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind fake council");
-        let port = listener.local_addr().unwrap().port();
-        let sites: Arc<Mutex<HashMap<String, Site>>> = Arc::default();
-        let server = Self { port, sites: sites.clone(), arrivals: Arc::default() };
+        let (listener, port) = bind(port);
+        let server = Self { port, sites: Arc::default(), arrivals: Arc::default() };
         let handler = server.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let handler = handler.clone();
-                thread::spawn(move || handler.serve(stream));
-            }
-        });
+        serve_listener(listener, move |request| handler.handle(request));
         server
     }
 
@@ -738,39 +711,17 @@ impl FakeCouncil {
         self.sites.lock().unwrap().get(prefix).map(|s| s.meetings.clone()).unwrap_or_default()
     }
 
-    fn serve(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).is_err() {
-            return;
-        }
-        let mut if_none_match = None;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("if-none-match") {
-                    if_none_match = Some(value.trim().to_string());
-                }
-            }
-        }
-        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    fn handle(&self, request: Request) -> Answer {
+        let target = request.path.clone();
         self.arrivals.lock().unwrap().push((std::time::Instant::now(), target.clone()));
-        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-        let path = path.to_string();
-        let query = query.to_string();
-
+        let (path, query) = request.path_and_query();
+        let (path, query) = (path.to_string(), query.to_string());
         let (behaviour, answer) = {
             let mut sites = self.sites.lock().unwrap();
             let first = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
             let prefix = if sites.contains_key(&first) && !first.is_empty() { first } else { String::new() };
             let Some(site) = sites.get_mut(&prefix) else {
-                drop(sites);
-                respond(&mut stream, Answer::new(404, "text/plain", "no site"));
-                return;
+                return Answer::new(404, "text/plain", "no site");
             };
             site.requests += 1;
             let behaviour = site.behaviour;
@@ -789,55 +740,23 @@ impl FakeCouncil {
                     "text/html; charset=utf-8",
                     fixture("leeds_GetCouncillorsByWard_wrong-host-sharepoint-error-page.html"),
                 ),
-                Behaviour::Hang => Answer::new(200, "text/plain", ""),
+                // Hold the connection open without answering until the client gives up.
+                Behaviour::Hang => Answer::hang(),
                 _ => site.answer(&local_path, &query, &self.base_url(&prefix)),
             };
             (behaviour, answer)
         };
-        if behaviour == Behaviour::Hang {
-            // Hold the connection open without answering until the client gives up.
-            let mut sink = [0u8; 64];
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
-            let _ = stream.read(&mut sink);
-            return;
-        }
         let mut answer = answer;
         // As real ModernGov: the web service and .aspx pages are dynamic and
         // carry no validators; only static files (the PDFs) have ETags.
         let static_file = !path.contains(".asmx") && !path.contains(".aspx");
         if answer.status == 200 && behaviour == Behaviour::Healthy && static_file {
             let etag = etag_of(&answer.body);
-            if if_none_match.as_deref() == Some(etag.as_str()) {
-                answer = Answer { status: 304, body: Vec::new(), etag: Some(etag), ..answer };
-            } else {
-                answer.etag = Some(etag);
+            if request.header("if-none-match") == Some(etag.as_str()) {
+                answer = Answer::new(304, answer.content_type, Vec::new());
             }
+            answer.headers.push(("ETag", etag));
         }
-        respond(&mut stream, answer);
+        answer
     }
-}
-
-fn respond(stream: &mut TcpStream, answer: Answer) {
-    let reason = match answer.status {
-        200 => "OK",
-        304 => "Not Modified",
-        404 => "Not Found",
-        _ => "Error",
-    };
-    let mut head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        answer.status,
-        answer.content_type,
-        answer.body.len()
-    );
-    if let Some(etag) = &answer.etag {
-        head.push_str(&format!("ETag: {etag}\r\n"));
-    }
-    if let Some(location) = &answer.location {
-        head.push_str(&format!("Location: {location}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&answer.body);
-    let _ = stream.flush();
 }

@@ -1,6 +1,10 @@
 //! The fake ModernGov council as a standalone server, for local development:
 //! `cargo run --example fake_council -- --port 8790`.
 
+#[path = "http.rs"]
+#[allow(dead_code)]
+mod http;
+
 #[path = "fake_council.rs"]
 #[allow(dead_code)] // The tests use more of it than the standalone server does.
 mod fake_council;

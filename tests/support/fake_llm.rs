@@ -10,11 +10,10 @@
 //!   link, an amount made ten times larger, a quote to add.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread;
+
+use super::http::{bind, serve_listener, Answer, Request};
 
 use serde_json::{json, Value};
 
@@ -202,16 +201,10 @@ fn answer_as(user: &str, wrong_claims: bool) -> String {
 
 impl FakeLlm {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake model");
-        let port = listener.local_addr().unwrap().port();
+        let (listener, port) = bind(0);
         let server = Self { port, calls: Arc::default(), schema_requests: Arc::default(), refused: Arc::default() };
         let handler = server.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let handler = handler.clone();
-                thread::spawn(move || handler.serve(stream));
-            }
-        });
+        serve_listener(listener, move |request| handler.handle(request));
         server
     }
 
@@ -227,29 +220,9 @@ impl FakeLlm {
         self.schema_requests.load(Ordering::SeqCst)
     }
 
-    fn serve(&self, mut stream: TcpStream) {
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).is_err() {
-            return;
-        }
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let (status, reply) = if request_line.starts_with("POST") && request_line.contains("/chat/completions") {
+    fn handle(&self, request: Request) -> Answer {
+        let body = request.body;
+        let (status, reply) = if request.method == "POST" && request.path.contains("/chat/completions") {
             self.calls.fetch_add(1, Ordering::SeqCst);
             let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             let user = request["messages"][1]["content"].as_str().unwrap_or_default();
@@ -264,10 +237,7 @@ impl FakeLlm {
                 && self.refused.lock().unwrap().insert(user.to_string())
             {
                 let reply = json!({"error": {"message": "response_format json_schema: the output could not be met by the model", "type": "invalid_request_error"}}).to_string();
-                let head = format!("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", reply.len());
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(reply.as_bytes());
-                return;
+                return Answer::new(400, "application/json", reply);
             }
             let content = answer(user);
             let reply = json!({
@@ -281,11 +251,6 @@ impl FakeLlm {
         } else {
             (404, "{\"error\": \"not found\"}".to_string())
         };
-        let head = format!(
-            "HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            reply.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(reply.as_bytes());
+        Answer::new(status, "application/json", reply)
     }
 }

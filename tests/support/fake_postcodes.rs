@@ -5,12 +5,10 @@
 //! counties carry their real GSS codes (`uk_councils.csv`). Ward codes are
 //! illustrative.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
+
+use super::http::{bind, serve_listener, Answer, Request};
 
 use serde_json::{json, Value};
 
@@ -73,20 +71,10 @@ pub struct FakePostcodes {
 
 impl FakePostcodes {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake postcodes");
-        let server = Self {
-            port: listener.local_addr().unwrap().port(),
-            failing: Arc::default(),
-            requests: Arc::default(),
-            targets: Arc::default(),
-        };
+        let (listener, port) = bind(0);
+        let server = Self { port, failing: Arc::default(), requests: Arc::default(), targets: Arc::default() };
         let handler = server.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let handler = handler.clone();
-                thread::spawn(move || handler.serve(stream));
-            }
-        });
+        serve_listener(listener, move |request| handler.handle(request));
         server
     }
 
@@ -110,21 +98,9 @@ impl FakePostcodes {
         self.targets.lock().unwrap().iter().filter(|t| t.to_ascii_uppercase().contains(&needle)).count()
     }
 
-    fn serve(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).is_err() {
-            return;
-        }
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
-                break;
-            }
-        }
+    fn handle(&self, request: Request) -> Answer {
         self.requests.fetch_add(1, Ordering::SeqCst);
-        let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let target = request.path;
         self.targets.lock().unwrap().push(target.clone());
         let decoded = target.replace("%20", " ");
         let (status, body) = if self.failing.load(Ordering::SeqCst) {
@@ -143,11 +119,6 @@ impl FakePostcodes {
             (404, json!({"status": 404, "error": "Resource not found"}).to_string())
         };
         let content_type = if status == 502 { "text/html" } else { "application/json; charset=utf-8" };
-        let head = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(body.as_bytes());
+        Answer::new(status, content_type, body)
     }
 }

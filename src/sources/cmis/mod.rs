@@ -4,6 +4,7 @@
 //! summary, agenda, documents and attendance.
 
 pub mod parse;
+mod platform;
 
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -11,6 +12,7 @@ use crate::model::{Attendee, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::net::Fetcher;
 use crate::sources::{get_text, SourceError};
 pub use parse::{CalendarMeeting, CalendarSite};
+pub use platform::{CalendarMonth, Cmis};
 
 /// The attendance grid shows 25 a page; a council of more than 250 members is not expected.
 const MAX_ATTENDANCE_PAGES: usize = 10;

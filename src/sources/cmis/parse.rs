@@ -5,21 +5,13 @@
 //! own classes and link shapes are relied on, never a site's chrome.
 
 use chrono::{Datelike, NaiveDate};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
-use crate::model::{AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail, MeetingStatus};
+use crate::model::{AgendaItem, Attendee, Committee, Document, DocumentKind, MeetingDetail};
 use crate::sources::detect::expect_html;
-use crate::sources::moderngov::urls::absolute_url;
-use crate::sources::text::{collapse_whitespace, element_text, html_to_text, non_empty};
+use crate::sources::html::{absolute_url, add_documents, selector, status_from_words, text};
+use crate::sources::text::{collapse_whitespace, html_to_text, non_empty};
 use crate::sources::SourceError;
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
-}
-
-fn text(element: ElementRef<'_>) -> String {
-    collapse_whitespace(&element_text(element))
-}
 
 /// The value after `/{name}/` in a DNN path (`…/Meeting/15028/Committee/6/…`).
 pub fn path_value(href: &str, name: &str) -> Option<String> {
@@ -283,44 +275,6 @@ fn give_documents_stable_keys(detail: &mut MeetingDetail, meeting_id: &str) {
     }
 }
 
-fn add_documents(documents: &mut Vec<Document>, more: Vec<Document>) {
-    for document in more {
-        if !documents.iter().any(|d| d.url == document.url) {
-            documents.push(document);
-        }
-    }
-}
-
-fn meeting_document_kind(title: &str) -> DocumentKind {
-    let lower = title.to_ascii_lowercase();
-    if lower.contains("minutes") {
-        DocumentKind::PrintedMinutes
-    } else if lower.contains("pack") || lower.contains("agenda reports") {
-        DocumentKind::ReportsPack
-    } else if lower.contains("supplement") || lower.contains("additional") || lower.contains("to follow") {
-        DocumentKind::Supplement
-    } else if lower.contains("decision") {
-        DocumentKind::Decisions
-    } else if lower.contains("agenda") {
-        DocumentKind::AgendaFrontsheet
-    } else {
-        DocumentKind::Other
-    }
-}
-
-fn status_of(words: &str) -> Option<MeetingStatus> {
-    let lower = words.to_ascii_lowercase();
-    if lower.contains("cancel") {
-        Some(MeetingStatus::Cancelled)
-    } else if lower.contains("postpone") || lower.contains("moved") || lower.contains("rearranged") {
-        Some(MeetingStatus::Postponed)
-    } else if lower.is_empty() {
-        None
-    } else {
-        Some(MeetingStatus::Confirmed)
-    }
-}
-
 /// People in one attendance grid: the member id from their profile link
 /// (`ViewCMIS_Person/…/id/<n>`), their name with the title CMIS adds.
 fn grid_people(html: &Html, grid: &str, attendance: &str) -> Vec<Attendee> {
@@ -373,7 +327,7 @@ pub fn parse_meeting(page: &str, page_url: &str, meeting_id: &str) -> Result<Mee
         source_id: meeting_id.to_string(),
         date,
         time_text,
-        status: value("status").as_deref().and_then(status_of),
+        status: value("status").as_deref().and_then(status_from_words),
         location: value("venue"),
         ..MeetingDetail::default()
     };
@@ -389,12 +343,12 @@ pub fn parse_meeting(page: &str, page_url: &str, meeting_id: &str) -> Result<Mee
             let in_item =
                 list.ancestors().filter_map(ElementRef::wrap).any(|a| a.value().classes().any(|c| c == "Item"));
             if !in_item {
-                add_documents(&mut detail.documents, documents_in(list, page_url, meeting_document_kind));
+                add_documents(&mut detail.documents, documents_in(list, page_url, DocumentKind::from_title));
             }
         }
     }
     for list in meeting_lists {
-        add_documents(&mut detail.documents, documents_in(list, page_url, meeting_document_kind));
+        add_documents(&mut detail.documents, documents_in(list, page_url, DocumentKind::from_title));
     }
     for (position, section) in html.select(&selector("div.Section")).enumerate() {
         let section_name = section.select(&selector("div.Name")).next().map(text).unwrap_or_default();
@@ -538,6 +492,7 @@ pub fn check_page(page: &str) -> Result<(), SourceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::MeetingStatus;
 
     fn fixture(name: &str) -> String {
         std::fs::read_to_string(format!("{}/tests/fixtures/cmis/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()

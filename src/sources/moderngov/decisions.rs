@@ -4,22 +4,15 @@
 //! (`ieDecisionDetails.aspx?ID=`). Only ModernGov's own markup is relied on
 //! (`mgTabTable`, `mgLabel`, `mgSubSubTitleTxt`, `mgWordPara`).
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 use super::urls::{absolute_url, id_param};
 use crate::model::{DecisionDetail, DecisionListing, Document, DocumentKind};
 use crate::sources::detect::expect_html;
+use crate::sources::html::{selector, text};
 use crate::sources::text::{collapse_whitespace, element_text, non_empty};
 use crate::sources::SourceError;
 use crate::time::parse_uk_date;
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
-}
-
-fn text(element: ElementRef<'_>) -> String {
-    collapse_whitespace(&element_text(element))
-}
 
 /// The rows of a decisions table that link to a decision's page; other rows
 /// (issue histories, headers) are left out. Either list page.

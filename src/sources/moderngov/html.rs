@@ -3,18 +3,15 @@
 //! (`ieListDocuments.aspx`). Only ModernGov's own `mg*` markup is relied on;
 //! the page chrome around it is each council's own.
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 use super::urls::{absolute_url, id_param};
 use crate::model::{AgendaItem, Committee, Document, DocumentKind, MeetingDetail, MeetingListing, MeetingStatus};
 use crate::sources::detect::expect_html;
+use crate::sources::html::selector;
 use crate::sources::text::{collapse_whitespace, element_text, non_empty};
 use crate::sources::SourceError;
 use crate::time::find_date_time;
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
-}
 
 fn href_contains(href: &str, needle: &str) -> bool {
     href.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())

@@ -2,8 +2,12 @@
 
 pub mod decisions;
 pub mod html;
+mod platform;
 pub mod urls;
 pub mod xml;
+
+pub use crate::sources::platform::MeetingFetch;
+pub use platform::{CommitteeGroup, ModernGov};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -17,15 +21,12 @@ use crate::sources::detect::decode_text;
 use crate::sources::partial::FailedPart;
 use crate::sources::{get_text, SourceError};
 
-/// How a council's data is read.
+/// How a council's data is read: its web service, or its HTML pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     WebService,
     Html,
-    /// A CMIS site's pages (`sources::cmis`): meetings come from its calendar
-    /// a month at a time, each read from the page the calendar links.
-    Cmis,
 }
 
 impl Mode {
@@ -33,7 +34,14 @@ impl Mode {
         match self {
             Self::WebService => "web_service",
             Self::Html => "html",
-            Self::Cmis => "cmis",
+        }
+    }
+
+    /// The mode a run recorded (`Plan::read_as`); the web service unless it said the pages.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "html" => Self::Html,
+            _ => Self::WebService,
         }
     }
 }
@@ -71,7 +79,7 @@ impl CommitteeList {
     pub fn to_read(&self) -> Vec<Committee> {
         match self.mode {
             Mode::WebService => active(&self.committees).cloned().collect(),
-            Mode::Html | Mode::Cmis => self.committees.clone(),
+            Mode::Html => self.committees.clone(),
         }
     }
 }
@@ -200,7 +208,6 @@ pub async fn list_meetings<F: Fetcher>(
             Mode::Html => get_text(fetcher, &urls::meeting_list_page(base_url, committee_id))
                 .await
                 .and_then(|text| html::parse_meeting_list(&text, committee_id)),
-            Mode::Cmis => Err(SourceError::UnexpectedPage("a CMIS calendar is read by month, not by committee".into())),
         };
         match listed {
             Ok(listings) => {
@@ -216,28 +223,12 @@ pub async fn list_meetings<F: Fetcher>(
     }
 }
 
-/// The outcome of fetching one meeting's details.
-#[allow(clippy::large_enum_variant)] // short-lived, one per meeting
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeetingFetch {
-    /// Every source answered 304 Not Modified.
-    NotModified,
-    Fetched {
-        detail: MeetingDetail,
-        validators: Vec<(String, Validators)>,
-        /// A part that did not answer, and why: the web service answered but
-        /// the meeting page did not (or was not a meeting page), so the detail
-        /// holds what the web service said.
-        failed_part: Option<(FailedPart, String)>,
-    },
-}
-
 /// The URLs one meeting's details come from, in the given mode.
 pub fn meeting_urls(base_url: &str, mode: Mode, committee_id: &str, meeting_id: &str) -> Vec<String> {
     let page = urls::meeting_page(base_url, committee_id, meeting_id);
     match mode {
         Mode::WebService => vec![urls::get_meeting(base_url, meeting_id), page],
-        Mode::Html | Mode::Cmis => vec![page],
+        Mode::Html => vec![page],
     }
 }
 
@@ -286,7 +277,6 @@ pub async fn fetch_meeting<F: Fetcher>(
     };
     let (detail, failed_part) = match (mode, page) {
         (Mode::Html, page) => (page?, None),
-        (Mode::Cmis, _) => return Err(SourceError::UnexpectedPage("a CMIS meeting is read by sources::cmis".into())),
         (Mode::WebService, page) => {
             let answer = responses[0].as_ref().map_err(Clone::clone)?;
             let mut detail = xml::parse_meeting(decode_text(&answer.body)?, base_url)?;
@@ -315,11 +305,7 @@ fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     if detail.location.is_none() {
         detail.location = page.location;
     }
-    for document in page.documents {
-        if !detail.documents.iter().any(|d| d.url == document.url) {
-            detail.documents.push(document);
-        }
-    }
+    crate::sources::html::add_documents(&mut detail.documents, page.documents);
 }
 
 #[cfg(test)]

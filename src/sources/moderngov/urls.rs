@@ -1,8 +1,6 @@
 //! Where things live on a ModernGov site, relative to its base URL (which may
 //! carry a path prefix such as `/moderngov`).
 
-use worker::Url;
-
 use crate::time::format_uk_date;
 use chrono::NaiveDate;
 
@@ -69,17 +67,7 @@ pub fn meeting_page(base_url: &str, committee_id: &str, meeting_id: &str) -> Str
     )
 }
 
-/// Resolves a link against the page it came from and percent-encodes what
-/// needs it (ModernGov file names contain spaces). `None` for unusable links.
-pub fn absolute_url(page_url: &str, href: &str) -> Option<String> {
-    let href = href.trim();
-    if href.is_empty() || href.starts_with('#') || href.to_ascii_lowercase().starts_with("javascript:") {
-        return None;
-    }
-    let base = Url::parse(page_url).ok()?;
-    let resolved = base.join(href).ok()?;
-    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
-}
+pub use crate::sources::html::absolute_url;
 
 /// The value of a query parameter, matching its name case-insensitively
 /// (pages write both `MId=` and `MID=`).

@@ -1,0 +1,276 @@
+//! Typed rows for what pages, the API, feeds and MCP read: each struct is
+//! the columns of one read in `queries`, by name, so a column renamed on one
+//! side only fails `every_typed_read_names_its_columns` (tests/query_plans.rs
+//! asks SQLite for each read's columns). They serialise as the API answers.
+
+use serde::{Deserialize, Serialize};
+
+/// `LATEST_SUMMARIES`: the newest summarised meetings, for the home page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatestSummary {
+    pub id: String,
+    pub title: String,
+    /// The council's name.
+    pub council: String,
+}
+
+/// `COUNCIL_DECISIONS`: one decision in a council's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionListed {
+    pub id: String,
+    pub title: String,
+    pub register: String,
+    pub listed_on: Option<String>,
+    pub decided_on: Option<String>,
+    pub decision_maker: Option<String>,
+    pub status: Option<String>,
+    pub is_key: Option<i64>,
+    pub call_in: Option<String>,
+    pub call_in_deadline: Option<String>,
+}
+
+/// `GET_DECISION`: a decision's record, its documents as the council listed them (JSON text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub source_id: String,
+    pub register: String,
+    pub title: String,
+    pub listed_on: Option<String>,
+    pub call_in: Option<String>,
+    pub decision_maker: Option<String>,
+    pub status: Option<String>,
+    pub is_key: Option<i64>,
+    pub subject_to_call_in: Option<i64>,
+    pub call_in_deadline: Option<String>,
+    pub purpose: Option<String>,
+    pub decision: Option<String>,
+    pub published_on: Option<String>,
+    pub decided_on: Option<String>,
+    #[serde(skip_serializing)]
+    pub documents: String,
+    pub web_url: String,
+    pub read_error: Option<String>,
+    pub detail_fetched_at: Option<String>,
+    /// Our meeting it was taken at, when we hold it.
+    pub meeting_id: Option<String>,
+}
+
+/// A decision as pages and the API show it: the record, and each listed
+/// document with how far reading it got.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    #[serde(flatten)]
+    pub record: DecisionRecord,
+    pub documents: Vec<DecisionDocument>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionDocument {
+    pub title: String,
+    pub url: String,
+    /// Our document's id, once the reader has it.
+    pub id: Option<String>,
+    pub text_status: Option<String>,
+    pub text_error: Option<String>,
+    pub page_count: Option<i64>,
+}
+
+/// `DECISION_DOCUMENTS`: a decision's documents as the reader holds them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionDocumentRead {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub text_status: Option<String>,
+    pub text_error: Option<String>,
+    pub page_count: Option<i64>,
+}
+
+/// `GET_PERSON`: a councillor, with their council's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub name: String,
+    pub party: Option<String>,
+    pub ward: Option<String>,
+    pub photo_url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub listed_since: Option<String>,
+    pub former_since: Option<String>,
+}
+
+impl Person {
+    /// On the council's current list.
+    pub fn is_current(&self) -> bool {
+        self.former_since.is_none() && self.listed_since.is_some()
+    }
+}
+
+/// `COUNCIL_COUNCILLORS`: one councillor of a council's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Councillor {
+    pub id: String,
+    pub name: String,
+    pub party: Option<String>,
+    pub ward: Option<String>,
+    pub photo_url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub listed_since: Option<String>,
+    pub former_since: Option<String>,
+}
+
+/// `PERSON_ATTENDANCE`: a meeting a councillor was expected at, and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attended {
+    pub meeting_id: String,
+    pub role: Option<String>,
+    pub attendance: Option<String>,
+    pub title: String,
+    pub local_date: String,
+    pub status: String,
+    pub committee_id: String,
+    pub committee_title: String,
+}
+
+/// `SEARCH`: one match, as stored.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchHit {
+    pub kind: String,
+    pub subject_id: String,
+    pub council_id: String,
+    pub url: String,
+    pub title: String,
+    pub snippet: String,
+}
+
+/// One search result as the API, the search page and the MCP tool publish
+/// it: `meeting_id` for a meeting's match, `decision_id` for a decision's. A
+/// decision's match also keeps `meeting_id` (holding the decision id, as
+/// before) for one release.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    pub kind: String,
+    pub subject_id: String,
+    pub meeting_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_id: Option<String>,
+    pub council_id: String,
+    pub url: String,
+    pub title: String,
+    pub snippet: String,
+}
+
+impl From<SearchHit> for SearchResult {
+    fn from(hit: SearchHit) -> Self {
+        SearchResult {
+            decision_id: (hit.kind == "decision").then(|| hit.subject_id.clone()),
+            meeting_id: hit.subject_id.clone(),
+            kind: hit.kind,
+            subject_id: hit.subject_id,
+            council_id: hit.council_id,
+            url: hit.url,
+            title: hit.title,
+            snippet: hit.snippet,
+        }
+    }
+}
+
+/// The field names of a row struct, as serde reads them (for the check
+/// that each typed read's struct names its query's columns).
+pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    struct Fields(Option<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for &mut Fields {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields = Fields(None);
+    let _ = T::deserialize(&mut fields);
+    fields.0.unwrap_or_default()
+}
+
+/// Each typed read: its query's name in `queries` and its row's fields.
+pub fn typed_reads() -> Vec<(&'static str, &'static [&'static str])> {
+    vec![
+        ("LATEST_SUMMARIES", field_names::<LatestSummary>()),
+        ("COUNCIL_DECISIONS", field_names::<DecisionListed>()),
+        ("GET_DECISION", field_names::<DecisionRecord>()),
+        ("DECISION_DOCUMENTS", field_names::<DecisionDocumentRead>()),
+        ("GET_PERSON", field_names::<Person>()),
+        ("COUNCIL_COUNCILLORS", field_names::<Councillor>()),
+        ("PERSON_ATTENDANCE", field_names::<Attended>()),
+        ("SEARCH", field_names::<SearchHit>()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_read_from_the_struct() {
+        assert_eq!(field_names::<LatestSummary>(), ["id", "title", "council"]);
+        assert!(field_names::<DecisionRecord>().contains(&"documents"));
+    }
+
+    #[test]
+    fn a_decisions_search_result_names_it_as_a_decision() {
+        let hit = |kind: &str| SearchHit {
+            kind: kind.into(),
+            subject_id: "kent-d1".into(),
+            council_id: "kent".into(),
+            url: "/decisions/kent-d1".into(),
+            title: "t".into(),
+            snippet: "s".into(),
+        };
+        let decision = serde_json::to_value(SearchResult::from(hit("decision"))).unwrap();
+        assert_eq!(
+            (decision["decision_id"].as_str(), decision["meeting_id"].as_str()),
+            (Some("kent-d1"), Some("kent-d1"))
+        );
+        let meeting = serde_json::to_value(SearchResult::from(hit("meeting"))).unwrap();
+        assert!(meeting.get("decision_id").is_none());
+    }
+}

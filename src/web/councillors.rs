@@ -1,0 +1,73 @@
+//! A council's councillors by ward, and one councillor with their attendance.
+
+use worker::{Response, Result};
+
+use super::pages;
+use super::people;
+use super::reply::{Missing, Reply};
+use crate::time::{local_date, now_utc};
+
+/// `/councils/{id}/councillors` and `/api/v1/councils/{id}/councillors`.
+pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
+    let Some(council) = reply.store.council(&id).await? else { return reply.not_found(Missing::Council) };
+    let rows = reply.store.council_councillors(&id).await?;
+    if reply.for_programs {
+        return reply.json(&serde_json::json!({
+            "council_id": id,
+            "read_at": council.councillors_read_at,
+            "read_error": council.councillors_error,
+            "councillors": rows,
+        }));
+    }
+    let (wards, former) = pages::CouncillorsPage::group(&rows);
+    reply.page(&pages::CouncillorsPage {
+        canonical: reply.canonical.clone(),
+        search_query: String::new(),
+        council_id: id,
+        council_name: council.name,
+        wards,
+        former,
+        read_error: council.councillors_error,
+    })
+}
+
+/// `/councillors/{id}` and `/api/v1/councillors/{id}`.
+pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
+    let Some(person) = reply.store.person(&id).await? else { return reply.not_found(Missing::Councillor) };
+    // Twelve months of meetings, in the council's own calendar.
+    let since = (local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - chrono::Duration::days(365))
+        .format("%Y-%m-%d")
+        .to_string();
+    let rows = reply.store.person_attendance(&id, &since).await?;
+    let record = people::attendance_record(&rows, &since);
+    if reply.for_programs {
+        let mut body = serde_json::to_value(&person)?;
+        body["current"] = serde_json::json!(person.is_current());
+        body["attendance"] = serde_json::to_value(&record)?;
+        body["meetings"] = serde_json::to_value(&rows)?;
+        return reply.json(&body);
+    }
+    reply.page(&pages::CouncillorPage {
+        canonical: reply.canonical.clone(),
+        search_query: String::new(),
+        council_id: person.council_id,
+        council_name: person.council_name,
+        name: person.name,
+        ward: person.ward.unwrap_or_default(),
+        party: person.party.unwrap_or_default(),
+        email: person.email.unwrap_or_default(),
+        phone: person.phone.unwrap_or_default(),
+        former_since: person.former_since.unwrap_or_default(),
+        rate: record.rate.map(|r| format!("{:.0}", r * 100.0)).unwrap_or_default(),
+        meetings: rows
+            .into_iter()
+            .map(|r| pages::AttendedMeeting {
+                id: r.meeting_id,
+                title: r.title,
+                date: r.local_date,
+                attendance: r.attendance.unwrap_or_default(),
+            })
+            .collect(),
+        record,
+    })
+}

@@ -1,0 +1,39 @@
+//! The home page, the about page and the API's OpenAPI document.
+
+use serde_json::{json, Value};
+use worker::{Response, Result};
+
+use super::pages;
+use super::reply::Reply;
+
+pub async fn home(reply: &Reply<'_>) -> Result<Response> {
+    let store = &reply.store;
+    let councils = store.councils().await?;
+    let latest = store.latest_summaries().await?;
+    let name_query = reply.query("q").unwrap_or_default();
+    let page = pages::HomePage {
+        canonical: reply.canonical.clone(),
+        search_query: String::new(),
+        latest: latest
+            .into_iter()
+            .map(|row| pages::LinkRow { id: row.id, title: row.title, council: row.council })
+            .collect(),
+        groups: pages::group_councils(&councils, &name_query),
+        name_query,
+    };
+    reply.page(&page)
+}
+
+pub fn about(reply: &Reply<'_>) -> Result<Response> {
+    reply.page(&pages::AboutPage {
+        canonical: reply.canonical.clone(),
+        search_query: String::new(),
+        contact: reply.contact(),
+    })
+}
+
+pub fn openapi(reply: &Reply<'_>) -> Result<Response> {
+    let mut document: Value = serde_json::from_str(include_str!("openapi.json"))?;
+    document["servers"] = json!([{"url": format!("{}/api/v1", reply.origin)}]);
+    reply.json(&document)
+}
