@@ -885,7 +885,7 @@ impl Store {
         (from, to): (&str, &str),
         cursor: (&str, &str),
         limit: usize,
-    ) -> Result<Vec<Value>> {
+    ) -> Result<Vec<rows::CouncilMeeting>> {
         let params =
             [Text(council_id), Text(from), Text(to), Text(cursor.0), Text(cursor.1), Int(limit.min(1000) as i64)];
         self.rows(q::COUNCIL_MEETINGS, &params).await

@@ -190,6 +190,142 @@ impl From<SearchHit> for SearchResult {
     }
 }
 
+/// A row of a list paged by (date, id).
+pub trait Positioned {
+    /// The meeting's date and id: where the next page starts after it.
+    fn position(&self) -> (&str, &str);
+}
+
+/// `COUNCIL_MEETINGS`: one meeting of a council's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouncilMeeting {
+    pub id: String,
+    pub title: String,
+    pub local_date: String,
+    pub local_time: Option<String>,
+    pub starts_at_utc: Option<String>,
+    pub status: String,
+    pub is_special: i64,
+    pub location: Option<String>,
+    pub agenda_published: i64,
+    pub minutes_published: i64,
+    pub web_url: String,
+    pub listed: i64,
+    pub content_changed: i64,
+    pub committee_id: String,
+    pub committee_title: String,
+    pub has_summary: i64,
+}
+
+impl Positioned for CouncilMeeting {
+    fn position(&self) -> (&str, &str) {
+        (&self.local_date, &self.id)
+    }
+}
+
+/// `FIND_MEETINGS`, `FIND_COUNCIL_MEETINGS`: a meeting found across councils.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundMeeting {
+    pub id: String,
+    pub council_id: String,
+    pub committee_id: String,
+    pub committee_title: String,
+    pub title: String,
+    pub local_date: String,
+    pub local_time: Option<String>,
+    pub starts_at_utc: Option<String>,
+    pub status: String,
+    pub location: Option<String>,
+    pub web_url: String,
+    pub minutes_published: i64,
+    pub listed: i64,
+    pub has_summary: i64,
+}
+
+impl Positioned for FoundMeeting {
+    fn position(&self) -> (&str, &str) {
+        (&self.local_date, &self.id)
+    }
+}
+
+/// `GET_COMMITTEE`: a committee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Committee {
+    pub id: String,
+    pub council_id: String,
+    pub source_id: String,
+    pub title: String,
+    pub category: Option<String>,
+}
+
+/// `COMMITTEE_MEETINGS`: a committee's meeting, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeMeeting {
+    pub id: String,
+    pub title: String,
+    pub local_date: String,
+    pub local_time: Option<String>,
+    pub starts_at_utc: Option<String>,
+    pub status: String,
+    pub location: Option<String>,
+    pub updated_at: String,
+    pub has_summary: i64,
+}
+
+/// `CALENDAR_MEETINGS`: a meeting as a calendar event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarMeeting {
+    pub id: String,
+    pub title: String,
+    pub local_date: String,
+    pub starts_at_utc: Option<String>,
+    pub status: String,
+    pub location: Option<String>,
+    pub updated_at: String,
+}
+
+/// `FEED_SUMMARIES`: a summary as a feed item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryFeedRow {
+    pub meeting_id: String,
+    pub version: i64,
+    pub created_at: String,
+    pub title: String,
+    pub headline: Option<String>,
+}
+
+/// `FEED_DECISIONS`: a decision as a feed item; its headline is the decision's text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionFeedRow {
+    pub decision_id: String,
+    pub title: String,
+    pub headline: String,
+    pub created_at: String,
+}
+
+/// One item of a council's feed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedItem {
+    Summary(SummaryFeedRow),
+    Decision(DecisionFeedRow),
+}
+
+impl FeedItem {
+    pub fn created_at(&self) -> &str {
+        match self {
+            FeedItem::Summary(row) => &row.created_at,
+            FeedItem::Decision(row) => &row.created_at,
+        }
+    }
+}
+
 /// The field names of a row struct, as serde reads them (for the check
 /// that each typed read's struct names its query's columns).
 pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
@@ -242,6 +378,14 @@ pub fn typed_reads() -> Vec<(&'static str, &'static [&'static str])> {
         ("COUNCIL_COUNCILLORS", field_names::<Councillor>()),
         ("PERSON_ATTENDANCE", field_names::<Attended>()),
         ("SEARCH", field_names::<SearchHit>()),
+        ("GET_COMMITTEE", field_names::<Committee>()),
+        ("COUNCIL_MEETINGS", field_names::<CouncilMeeting>()),
+        ("FIND_MEETINGS", field_names::<FoundMeeting>()),
+        ("FIND_COUNCIL_MEETINGS", field_names::<FoundMeeting>()),
+        ("COMMITTEE_MEETINGS", field_names::<CommitteeMeeting>()),
+        ("CALENDAR_MEETINGS", field_names::<CalendarMeeting>()),
+        ("FEED_SUMMARIES", field_names::<SummaryFeedRow>()),
+        ("FEED_DECISIONS", field_names::<DecisionFeedRow>()),
     ]
 }
 

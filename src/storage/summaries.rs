@@ -172,7 +172,7 @@ impl Store {
         status: Option<&str>,
         cursor: (&str, &str),
         limit: usize,
-    ) -> Result<Vec<Value>> {
+    ) -> Result<Vec<super::rows::FoundMeeting>> {
         // A committee id begins with its council's id, so a committee filter
         // alone still reads one council's slice of the index.
         let council = council.or_else(|| committee.and_then(|c| c.rsplit_once('-')).map(|(council, _)| council));
@@ -197,11 +197,11 @@ impl Store {
         self.rows(q::LATEST_SUMMARIES, &[]).await
     }
 
-    pub async fn committee(&self, id: &str) -> Result<Option<Value>> {
+    pub async fn committee(&self, id: &str) -> Result<Option<super::rows::Committee>> {
         self.row(q::GET_COMMITTEE, &[Text(id)]).await
     }
 
-    pub async fn committee_meetings(&self, committee_id: &str) -> Result<Vec<Value>> {
+    pub async fn committee_meetings(&self, committee_id: &str) -> Result<Vec<super::rows::CommitteeMeeting>> {
         self.rows(q::COMMITTEE_MEETINGS, &[Text(committee_id)]).await
     }
 
@@ -211,8 +211,10 @@ impl Store {
         council_id: &str,
         committee_id: Option<&str>,
         since: &str,
-    ) -> Result<Vec<Value>> {
-        self.rows(q::FEED_SUMMARIES, &[Text(council_id), OptText(committee_id), Text(since)]).await
+    ) -> Result<Vec<super::rows::FeedItem>> {
+        let rows: Vec<super::rows::SummaryFeedRow> =
+            self.rows(q::FEED_SUMMARIES, &[Text(council_id), OptText(committee_id), Text(since)]).await?;
+        Ok(rows.into_iter().map(super::rows::FeedItem::Summary).collect())
     }
 
     pub async fn calendar_meetings(
@@ -220,7 +222,7 @@ impl Store {
         council_id: &str,
         committee_id: Option<&str>,
         from: &str,
-    ) -> Result<Vec<Value>> {
+    ) -> Result<Vec<super::rows::CalendarMeeting>> {
         self.rows(q::CALENDAR_MEETINGS, &[Text(council_id), OptText(committee_id), Text(from)]).await
     }
 

@@ -25,7 +25,7 @@ pub async fn page(reply: &Reply<'_>, id: String) -> Result<Response> {
     reply.page(&pages::CouncilPage {
         canonical: reply.canonical.clone(),
         search_query: String::new(),
-        council: pages::CouncilView::from_row(&serde_json::to_value(&council)?),
+        council: pages::CouncilView::of(&council),
         contact: reply.contact(),
         digest: digest.as_ref().map(pages::DigestView::from_row),
         committees: pages::group_by_committee(&meetings),
@@ -36,13 +36,12 @@ pub async fn page(reply: &Reply<'_>, id: String) -> Result<Response> {
 pub async fn committee(reply: &Reply<'_>, council_id: String, committee_id: String) -> Result<Response> {
     let store = &reply.store;
     let council = store.council(&council_id).await?;
-    let committee = store.committee(&committee_id).await?.filter(|c| c["council_id"] == council_id.as_str());
+    let committee = store.committee(&committee_id).await?.filter(|c| c.council_id == council_id);
     let (Some(council), Some(committee)) = (council, committee) else {
         return reply.not_found(Missing::Committee);
     };
     let meetings = store.committee_meetings(&committee_id).await?;
-    let council = serde_json::to_value(&council)?;
-    reply.page(&pages::CommitteePage::new(reply.canonical.clone(), &council, &committee, &meetings))
+    reply.page(&pages::CommitteePage::new(reply.canonical.clone(), &council, committee, &meetings))
 }
 
 /// `/councils/{id}/weeks/{week}` and `/api/v1/councils/{id}/weeks/{week}`: the week's digest.
@@ -82,7 +81,7 @@ pub async fn feed(reply: &Reply<'_>, council_id: String, committee: Option<Strin
     // A council's feed also carries its decisions register; a committee's does not.
     if committee.is_none() {
         items.extend(store.feed_decisions(&council_id, &since).await?);
-        items.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
+        items.sort_by(|a, b| b.created_at().cmp(a.created_at()));
         items.truncate(30);
     }
     let path = match &committee {

@@ -1,22 +1,16 @@
 //! RSS 2.0 of summaries and iCalendar (RFC 5545) of meetings, built from rows.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
 
 use super::html::escape;
-
-fn text(value: &Value) -> &str {
-    value.as_str().unwrap_or_default()
-}
+use crate::storage::rows::{CalendarMeeting, FeedItem};
 
 fn rfc2822(stamp: &str) -> String {
     DateTime::parse_from_rfc3339(stamp).map(|t| t.to_rfc2822()).unwrap_or_default()
 }
 
-/// An RSS 2.0 channel. `items` rows are summaries (meeting_id, title,
-/// headline, created_at, version) or decisions (decision_id, title, headline
-/// holding the decision's text, created_at).
-pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String {
+/// An RSS 2.0 channel of summaries and decisions (a decision's headline is its text).
+pub fn rss(site: &str, title: &str, link_path: &str, items: &[FeedItem]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>");
     out.push_str(&format!(
         "<title>{}</title><link>{}{}</link><description>{}</description><language>en-gb</language>",
@@ -26,18 +20,18 @@ pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String 
         escape(&format!("Meeting summaries: {title}"))
     ));
     for item in items {
-        let (link, guid, item_title, description) = match text(&item["decision_id"]) {
-            "" => (
-                format!("{site}/meetings/{}", text(&item["meeting_id"])),
-                format!("{}-v{}", text(&item["meeting_id"]), item["version"].as_i64().unwrap_or(1)),
-                text(&item["title"]).to_string(),
-                text(&item["headline"]).to_string(),
+        let (link, guid, item_title, description) = match item {
+            FeedItem::Summary(summary) => (
+                format!("{site}/meetings/{}", summary.meeting_id),
+                format!("{}-v{}", summary.meeting_id, summary.version),
+                summary.title.clone(),
+                summary.headline.clone().unwrap_or_default(),
             ),
-            decision => (
-                format!("{site}/decisions/{decision}"),
-                format!("{decision}-decision"),
-                format!("Decision: {}", text(&item["title"])),
-                excerpt(text(&item["headline"]), 400),
+            FeedItem::Decision(decision) => (
+                format!("{site}/decisions/{}", decision.decision_id),
+                format!("{}-decision", decision.decision_id),
+                format!("Decision: {}", decision.title),
+                excerpt(&decision.headline, 400),
             ),
         };
         out.push_str(&format!(
@@ -45,7 +39,7 @@ pub fn rss(site: &str, title: &str, link_path: &str, items: &[Value]) -> String 
             escape(&item_title),
             escape(&link),
             escape(&guid),
-            rfc2822(text(&item["created_at"])),
+            rfc2822(item.created_at()),
             escape(&description),
         ));
     }
@@ -106,8 +100,8 @@ fn utc_stamp(stamp: &str) -> Option<String> {
     DateTime::parse_from_rfc3339(stamp).ok().map(|t| t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string())
 }
 
-/// A calendar of meetings; rows carry id, title, local_date, starts_at_utc, status, location, updated_at.
-pub fn ical(site: &str, name: &str, meetings: &[Value]) -> String {
+/// A calendar of meetings.
+pub fn ical(site: &str, name: &str, meetings: &[CalendarMeeting]) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR".to_string(),
@@ -120,35 +114,32 @@ pub fn ical(site: &str, name: &str, meetings: &[Value]) -> String {
         out.push_str(&fold(&line));
     }
     for meeting in meetings {
-        let id = text(&meeting["id"]);
+        let id = &meeting.id;
         let mut lines = vec![
             "BEGIN:VEVENT".to_string(),
             format!("UID:{id}@council-digest"),
-            format!(
-                "DTSTAMP:{}",
-                utc_stamp(text(&meeting["updated_at"])).unwrap_or_else(|| "20000101T000000Z".to_string())
-            ),
+            format!("DTSTAMP:{}", utc_stamp(&meeting.updated_at).unwrap_or_else(|| "20000101T000000Z".to_string())),
         ];
-        match meeting["starts_at_utc"].as_str().and_then(utc_stamp) {
+        match meeting.starts_at_utc.as_deref().and_then(utc_stamp) {
             Some(start) => {
                 lines.push(format!("DTSTART:{start}"));
-                if let Ok(begin) = DateTime::parse_from_rfc3339(text(&meeting["starts_at_utc"])) {
+                if let Ok(begin) = DateTime::parse_from_rfc3339(meeting.starts_at_utc.as_deref().unwrap_or_default()) {
                     let end = begin.with_timezone(&Utc) + chrono::Duration::hours(2);
                     lines.push(format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")));
                 }
             }
             None => {
-                if let Ok(date) = NaiveDate::parse_from_str(text(&meeting["local_date"]), "%Y-%m-%d") {
+                if let Ok(date) = NaiveDate::parse_from_str(&meeting.local_date, "%Y-%m-%d") {
                     lines.push(format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")));
                 }
             }
         }
-        lines.push(format!("SUMMARY:{}", ical_text(text(&meeting["title"]))));
-        if let Some(location) = meeting["location"].as_str() {
+        lines.push(format!("SUMMARY:{}", ical_text(&meeting.title)));
+        if let Some(location) = &meeting.location {
             lines.push(format!("LOCATION:{}", ical_text(location)));
         }
         lines.push(format!("URL:{site}/meetings/{id}"));
-        lines.push(format!("STATUS:{}", if meeting["status"] == "cancelled" { "CANCELLED" } else { "CONFIRMED" }));
+        lines.push(format!("STATUS:{}", if meeting.status == "cancelled" { "CANCELLED" } else { "CONFIRMED" }));
         lines.push("END:VEVENT".to_string());
         for line in lines {
             out.push_str(&fold(&line));
@@ -161,16 +152,36 @@ pub fn ical(site: &str, name: &str, meetings: &[Value]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::storage::rows::{DecisionFeedRow, SummaryFeedRow};
+
+    fn meeting(title: &str, status: &str, location: &str) -> CalendarMeeting {
+        CalendarMeeting {
+            id: "coventry-1".into(),
+            title: title.into(),
+            local_date: "2026-01-05".into(),
+            starts_at_utc: Some("2026-01-05T10:00:00Z".into()),
+            status: status.into(),
+            location: Some(location.into()),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    fn summary(title: &str, headline: &str, version: i64) -> FeedItem {
+        FeedItem::Summary(SummaryFeedRow {
+            meeting_id: "coventry-1".into(),
+            version,
+            created_at: "2026-01-05T10:00:00Z".into(),
+            title: title.into(),
+            headline: Some(headline.into()),
+        })
+    }
 
     #[test]
     fn council_text_cannot_start_a_calendar_property() {
         assert_eq!(ical_text("Planning\rDTSTART:19700101T000000Z"), "Planning\\nDTSTART:19700101T000000Z");
         assert_eq!(ical_text("a\r\nb\nc\u{b}d\u{0}e"), "a\\nb\\ncde");
         assert_eq!(ical_text("x;y,z\\"), "x\\;y\\,z\\\\");
-        let meeting = serde_json::json!({"id": "c-1", "title": "Cabinet\rSTATUS:CANCELLED\u{1}", "local_date": "2026-01-05",
-            "starts_at_utc": "2026-01-05T10:00:00Z", "status": "confirmed", "location": "Room\r\n1", "updated_at": "2026-01-01T00:00:00Z"});
-        let cal = ical("http://x", "Test", &[meeting]);
+        let cal = ical("http://x", "Test", &[meeting("Cabinet\rSTATUS:CANCELLED\u{1}", "confirmed", "Room\r\n1")]);
         assert!(cal.lines().all(|l| !l.starts_with("STATUS:CANCELLED")), "{cal}");
         assert!(!cal.contains('\u{1}'));
         assert!(cal.split("\r\n").all(|l| !l.contains('\r') && !l.contains('\n')), "{cal:?}");
@@ -178,9 +189,7 @@ mod tests {
 
     #[test]
     fn rss_drops_characters_xml_does_not_allow() {
-        let item = serde_json::json!({"meeting_id": "c-1", "title": "Budget\u{1}", "headline": "Agreed\u{b} \u{FFFF}£24m",
-            "created_at": "2026-01-05T10:00:00Z"});
-        let feed = rss("http://x", "Test", "/councils/c", &[item]);
+        let feed = rss("http://x", "Test", "/councils/c", &[summary("Budget\u{1}", "Agreed\u{b} \u{FFFF}£24m", 1)]);
         assert!(feed.chars().all(crate::web::html::xml_allowed), "{feed:?}");
         assert!(feed.contains("Agreed £24m"));
     }
@@ -190,9 +199,7 @@ mod tests {
         let cal = ical(
             "https://cd.example",
             "Coventry",
-            &[json!({"id": "coventry-1", "title": "Cabinet, budget; and more \\ things", "local_date": "2026-01-05",
-                     "starts_at_utc": "2026-01-05T10:00:00Z", "status": "cancelled", "updated_at": "2026-01-01T00:00:00Z",
-                     "location": "Council House, Coventry"})],
+            &[meeting("Cabinet, budget; and more \\ things", "cancelled", "Council House, Coventry")],
         );
         assert!(cal.contains("UID:coventry-1@council-digest\r\n"));
         assert!(cal.contains("DTSTART:20260105T100000Z\r\n"));
@@ -205,9 +212,14 @@ mod tests {
 
     #[test]
     fn decisions_are_feed_items_of_their_own() {
-        let decision = json!({"decision_id": "k-d13149", "title": "Admission of the Public",
-            "headline": "That approval be given to enable the contractor to consult on alternative processing arrangements.",
-            "created_at": "2026-11-20T10:00:00Z"});
+        let decision = FeedItem::Decision(DecisionFeedRow {
+            decision_id: "k-d13149".into(),
+            title: "Admission of the Public".into(),
+            headline:
+                "That approval be given to enable the contractor to consult on alternative processing arrangements."
+                    .into(),
+            created_at: "2026-11-20T10:00:00Z".into(),
+        });
         let feed = rss("https://cd.example", "Kirklees", "/councils/k", &[decision]);
         assert!(feed.contains("<title>Decision: Admission of the Public</title>"), "{feed}");
         assert!(feed.contains("<link>https://cd.example/decisions/k-d13149</link>"));
@@ -218,14 +230,8 @@ mod tests {
 
     #[test]
     fn writes_rss_items() {
-        let feed = rss(
-            "https://cd.example",
-            "Coventry & friends",
-            "/councils/coventry",
-            &[
-                json!({"meeting_id": "coventry-1", "title": "Cabinet <b>", "headline": "x", "created_at": "2026-01-05T10:00:00Z", "version": 2}),
-            ],
-        );
+        let feed =
+            rss("https://cd.example", "Coventry & friends", "/councils/coventry", &[summary("Cabinet <b>", "x", 2)]);
         assert!(feed.contains("<title>Coventry &amp; friends</title>"));
         assert!(feed.contains("<guid isPermaLink=\"false\">coventry-1-v2</guid>"));
         assert!(feed.contains("Mon, 5 Jan 2026 10:00:00 +0000"));

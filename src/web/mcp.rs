@@ -299,7 +299,9 @@ async fn find_councils(
             return Ok(Err(format!("{typed:?} is not a UK postcode or outcode (such as CV1 5RR or CV1)")));
         };
         return Ok(match postcodes::look_up(env, &postcode).await {
-            Ok(areas) => Ok(postcodes::answer(origin, &postcode, &areas, &store.councils().await?)),
+            Ok(areas) => {
+                Ok(serde_json::to_value(postcodes::answer(origin, &postcode, &areas, &store.councils().await?))?)
+            }
             Err(crate::lookup::postcodes_io::LookupError::NotFound) => {
                 Err(format!("no postcode {} is known", postcode.as_str()))
             }
@@ -329,14 +331,13 @@ async fn list_meetings(params: &Value, store: &Store, origin: &str) -> Result<st
     let rows = store
         .find_meetings(Some(&council.id), arg(params, "committee_id"), (&from, &to), None, ("", ""), limit)
         .await?;
-    let meetings: Vec<Value> = rows
-        .into_iter()
-        .map(|mut m| {
-            let id = m["id"].as_str().unwrap_or_default().to_string();
-            m["url"] = json!(format!("{origin}/meetings/{id}"));
-            m
-        })
-        .collect();
+    let mut meetings = Vec::new();
+    for row in rows {
+        let url = format!("{origin}/meetings/{}", row.id);
+        let mut meeting = serde_json::to_value(row)?;
+        meeting["url"] = json!(url);
+        meetings.push(meeting);
+    }
     Ok(Ok(json!({"council": council_summary(origin, &council), "from": from, "to": to, "meetings": meetings})))
 }
 

@@ -279,14 +279,9 @@ pub struct CouncilView {
     pub platform: &'static str,
 }
 
-/// A platform's name as residents may know it.
-pub fn platform_name(platform: &str) -> &'static str {
-    crate::model::Platform::parse(platform).map_or("another system", crate::model::Platform::display_name)
-}
-
 impl CouncilView {
-    pub fn from_row(council: &Value) -> Self {
-        let name = text(&council["name"]);
+    pub fn of(council: &crate::storage::CouncilRow) -> Self {
+        let name = council.name.clone();
         let short_name = name
             .trim_end_matches(" Council")
             .trim_end_matches(" City")
@@ -295,12 +290,12 @@ impl CouncilView {
             .trim_end_matches(" County")
             .to_string();
         Self {
-            id: text(&council["id"]),
+            id: council.id.clone(),
             name,
             short_name,
-            supported: council["coverage"] == "supported",
-            base_url: safe_href(council["base_url"].as_str().unwrap_or_default()),
-            platform: platform_name(council["platform"].as_str().unwrap_or_default()),
+            supported: council.coverage == "supported",
+            base_url: safe_href(&council.base_url),
+            platform: council.platform.display_name(),
         }
     }
 }
@@ -355,12 +350,12 @@ pub struct MeetingLink {
 }
 
 impl MeetingLink {
-    fn from_row(row: &Value) -> Self {
+    fn of(row: &crate::storage::rows::CouncilMeeting) -> Self {
         Self {
-            id: text(&row["id"]),
-            title: text(&row["title"]),
-            cancelled: row["status"] == "cancelled",
-            has_summary: row["has_summary"].as_i64() == Some(1),
+            id: row.id.clone(),
+            title: row.title.clone(),
+            cancelled: row.status == "cancelled",
+            has_summary: row.has_summary == 1,
         }
     }
 }
@@ -372,16 +367,15 @@ pub struct CommitteeGroup {
 }
 
 /// Meetings grouped by committee, committees in order of first appearance.
-pub fn group_by_committee(rows: &[Value]) -> Vec<CommitteeGroup> {
+pub fn group_by_committee(rows: &[crate::storage::rows::CouncilMeeting]) -> Vec<CommitteeGroup> {
     let mut groups: Vec<CommitteeGroup> = Vec::new();
     for row in rows {
-        let id = text(&row["committee_id"]);
-        match groups.iter_mut().find(|g| g.id == id) {
-            Some(group) => group.meetings.push(MeetingLink::from_row(row)),
+        match groups.iter_mut().find(|g| g.id == row.committee_id) {
+            Some(group) => group.meetings.push(MeetingLink::of(row)),
             None => groups.push(CommitteeGroup {
-                id,
-                title: text(&row["committee_title"]),
-                meetings: vec![MeetingLink::from_row(row)],
+                id: row.committee_id.clone(),
+                title: row.committee_title.clone(),
+                meetings: vec![MeetingLink::of(row)],
             }),
         }
     }
@@ -412,15 +406,28 @@ pub struct CommitteePage {
 }
 
 impl CommitteePage {
-    pub fn new(canonical: String, council: &Value, committee: &Value, rows: &[Value]) -> Self {
+    pub fn new(
+        canonical: String,
+        council: &crate::storage::CouncilRow,
+        committee: crate::storage::rows::Committee,
+        rows: &[crate::storage::rows::CommitteeMeeting],
+    ) -> Self {
         Self {
             canonical,
             search_query: String::new(),
-            council_id: text(&council["id"]),
-            council_name: text(&council["name"]),
-            committee_id: text(&committee["id"]),
-            title: text(&committee["title"]),
-            meetings: rows.iter().map(MeetingLink::from_row).collect(),
+            council_id: council.id.clone(),
+            council_name: council.name.clone(),
+            committee_id: committee.id,
+            title: committee.title,
+            meetings: rows
+                .iter()
+                .map(|row| MeetingLink {
+                    id: row.id.clone(),
+                    title: row.title.clone(),
+                    cancelled: row.status == "cancelled",
+                    has_summary: row.has_summary == 1,
+                })
+                .collect(),
         }
     }
 }
@@ -804,19 +811,26 @@ mod tests {
 
     #[test]
     fn unsupported_councils_show_the_request_support_notice() {
-        let council = json!({"id": "coventry", "name": "Coventry City Council", "coverage": "unsupported", "base_url": "https://e"});
+        let council: crate::storage::CouncilRow = serde_json::from_value(json!({"id": "coventry",
+            "name": "Coventry City Council", "platform": "moderngov", "base_url": "https://e", "time_zone": "Europe/London",
+            "coverage": "unsupported", "enabled": 1, "web_service": "auto", "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z"}))
+        .unwrap();
         let page = CouncilPage {
             canonical: "https://x/councils/coventry".into(),
             search_query: String::new(),
-            council: CouncilView::from_row(&council),
+            council: CouncilView::of(&council),
             contact: "support@example.org".into(),
             digest: None,
-            committees: group_by_committee(&[
-                json!({"id": "m1", "title": "Cabinet - Monday", "status": "cancelled", "committee_id": "coventry-c1", "committee_title": "Cabinet"}),
-            ]),
+            committees: group_by_committee(&[serde_json::from_value(json!({"id": "m1", "title": "Cabinet - Monday",
+                "local_date": "2026-01-05", "status": "cancelled", "is_special": 0, "agenda_published": 0,
+                "minutes_published": 0, "web_url": "https://e/m1", "listed": 1, "content_changed": 0,
+                "committee_id": "coventry-c1", "committee_title": "Cabinet", "has_summary": 0}))
+            .unwrap()]),
         };
         let html = page.render().unwrap();
         assert!(html.contains("Request support for Coventry"));
+        assert!(html.contains("Civica ModernGov"));
         assert!(html.contains("mailto:support@example.org"));
         assert!(html.contains("(cancelled)"));
     }

@@ -3,7 +3,6 @@
 //! timeout, answers kept in KV (postcodes change rarely), failures never kept.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use worker::{Env, Response};
 
 use super::pages;
@@ -123,30 +122,50 @@ pub struct WardCouncillor {
     pub url: String,
 }
 
-/// The councils and wards of a look-up, as the API answers them.
-pub fn answer(origin: &str, postcode: &Postcode, areas: &Areas, councils: &[CouncilRow]) -> Value {
+/// A council that governs a postcode's area, as the API answers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoverningCouncil {
+    pub id: String,
+    pub name: String,
+    pub kind: CouncilKind,
+    pub gss_code: Option<String>,
+    pub url: String,
+}
+
+/// The councils and wards of a look-up, as the API answers them (with the
+/// ward's councillors once they are read).
+#[derive(Debug, Clone, Serialize)]
+pub struct PostcodeAnswer {
+    pub postcode: String,
+    pub outcode: bool,
+    pub councils: Vec<GoverningCouncil>,
+    pub wards: Vec<crate::lookup::postcodes_io::Area>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub councillors: Option<Vec<WardCouncillor>>,
+}
+
+pub fn answer(origin: &str, postcode: &Postcode, areas: &Areas, councils: &[CouncilRow]) -> PostcodeAnswer {
     let registry: Vec<CouncilRef> = councils
         .iter()
         .map(|c| CouncilRef { id: c.id.clone(), name: c.name.clone(), gss_code: c.gss_code.clone() })
         .collect();
-    let found: Vec<Value> = governing(areas, &registry)
+    let councils = governing(areas, &registry)
         .into_iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "name": c.name,
-                "kind": CouncilKind::of(c.gss_code.as_deref()),
-                "gss_code": c.gss_code,
-                "url": format!("{origin}/councils/{}", c.id),
-            })
+        .map(|c| GoverningCouncil {
+            kind: CouncilKind::of(c.gss_code.as_deref()),
+            url: format!("{origin}/councils/{}", c.id),
+            id: c.id.clone(),
+            name: c.name.clone(),
+            gss_code: c.gss_code.clone(),
         })
         .collect();
-    json!({
-        "postcode": postcode.as_str(),
-        "outcode": matches!(postcode, Postcode::Outcode(_)),
-        "councils": found,
-        "wards": areas.wards,
-    })
+    PostcodeAnswer {
+        postcode: postcode.as_str().to_string(),
+        outcode: matches!(postcode, Postcode::Outcode(_)),
+        councils,
+        wards: areas.wards.clone(),
+        councillors: None,
+    }
 }
 
 /// The councillors of a postcode's ward, from the lists of the councils that
@@ -156,16 +175,12 @@ async fn your_councillors(
     store: &crate::storage::Store,
     origin: &str,
     areas: &Areas,
-    answer: &Value,
+    answer: &PostcodeAnswer,
 ) -> worker::Result<Vec<WardCouncillor>> {
     let mut lists = Vec::new();
-    for council in answer["councils"].as_array().into_iter().flatten() {
-        if council["kind"] == "county" {
-            continue;
-        }
-        let id = council["id"].as_str().unwrap_or_default().to_string();
-        let rows = store.council_councillors(&id).await?;
-        lists.push((id, rows));
+    for council in answer.councils.iter().filter(|c| c.kind != CouncilKind::County) {
+        let rows = store.council_councillors(&council.id).await?;
+        lists.push((council.id.clone(), rows));
     }
     Ok(ward_councillors(origin, areas, &lists))
 }
@@ -199,15 +214,10 @@ pub async fn page(reply: &Reply<'_>) -> worker::Result<Response> {
                 .into_iter()
                 .map(|c| pages::CouncillorLink { id: c.id, name: c.name, party: c.party.unwrap_or_default() })
                 .collect();
-            page.councils = answer["councils"]
-                .as_array()
+            page.councils = answer
+                .councils
                 .into_iter()
-                .flatten()
-                .map(|c| pages::PostcodeCouncil {
-                    id: c["id"].as_str().unwrap_or_default().into(),
-                    name: c["name"].as_str().unwrap_or_default().into(),
-                    kind: CouncilKind::of(c["gss_code"].as_str()).singular(),
-                })
+                .map(|c| pages::PostcodeCouncil { id: c.id, name: c.name, kind: c.kind.singular() })
                 .collect();
             page.wards = areas.wards.iter().map(|w| w.name.clone()).collect();
             if page.councils.is_empty() {
@@ -237,8 +247,7 @@ pub async fn api(reply: &Reply<'_>, typed: String) -> worker::Result<Response> {
     match look_up(reply.env, &postcode).await {
         Ok(areas) => {
             let mut answer = answer(&reply.origin, &postcode, &areas, &reply.store.councils().await?);
-            answer["councillors"] =
-                serde_json::to_value(your_councillors(&reply.store, &reply.origin, &areas, &answer).await?)?;
+            answer.councillors = Some(your_councillors(&reply.store, &reply.origin, &areas, &answer).await?);
             reply.json(&answer)
         }
         Err(LookupError::NotFound) => problem(404, "Not Found", &format!("no postcode {} is known", postcode.as_str())),

@@ -521,13 +521,13 @@ pub fn page_params(query: Option<&str>, default: usize, max: usize) -> Result<(u
 
 /// Cuts a page fetched with one extra row to `limit`, and answers the cursor
 /// of the next page when there is one.
-pub fn next_page(rows: &mut Vec<serde_json::Value>, limit: usize) -> Option<String> {
+pub fn next_page<T: crate::storage::rows::Positioned>(rows: &mut Vec<T>, limit: usize) -> Option<String> {
     if rows.len() <= limit {
         return None;
     }
     rows.truncate(limit);
-    let last = rows.last()?;
-    Some(format!("{}~{}", last["local_date"].as_str().unwrap_or_default(), last["id"].as_str().unwrap_or_default()))
+    let (date, id) = rows.last()?.position();
+    Some(format!("{date}~{id}"))
 }
 
 /// A page position in the meetings list: the last (date, id) seen, as `date~id`.
@@ -621,10 +621,14 @@ mod tests {
         assert!(page_params(Some("limit=201"), 50, 200).is_err());
         assert!(page_params(Some("limit=0"), 50, 200).is_err());
         assert!(page_params(Some("cursor=garbage"), 50, 200).is_err());
-        let mut rows: Vec<serde_json::Value> = (1..=3)
-            .map(|n| serde_json::json!({"local_date": format!("2026-01-0{n}"), "id": format!("x-{n}")}))
-            .collect();
-        assert_eq!(next_page(&mut rows.clone(), 3), None);
+        struct Row(String, String);
+        impl crate::storage::rows::Positioned for Row {
+            fn position(&self) -> (&str, &str) {
+                (&self.0, &self.1)
+            }
+        }
+        let mut rows: Vec<Row> = (1..=3).map(|n| Row(format!("2026-01-0{n}"), format!("x-{n}"))).collect();
+        assert_eq!(next_page(&mut rows, 3), None);
         let next = next_page(&mut rows, 2).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(parse_cursor(&next), Some(("2026-01-02".to_string(), "x-2".to_string())));
