@@ -122,14 +122,7 @@ impl EmailSettings {
 
 /// The council's committees: (id, title).
 pub async fn committee_titles(store: &Store, council_id: &str) -> Result<Vec<(String, String)>> {
-    Ok(store
-        .council_committees(council_id)
-        .await?
-        .iter()
-        .map(|c| {
-            (c["id"].as_str().unwrap_or_default().to_string(), c["title"].as_str().unwrap_or_default().to_string())
-        })
-        .collect())
+    Ok(store.council_committees(council_id).await?.into_iter().map(|c| (c.id, c.title)).collect())
 }
 
 pub fn titles_of(titles: &[(String, String)], ids: &[String]) -> Vec<String> {
@@ -352,6 +345,7 @@ impl Composer for AnyEmail {
                 };
                 let recorded_on =
                     chrono::DateTime::from_timestamp(issued_at(email), 0).unwrap_or_default().date_naive();
+                let meeting = serde_json::to_value(&meeting)?;
                 Some(compose::meeting_alert(&meeting, &summary, (recorded_on, &matched), &what, &links))
             }
             "digest" => {

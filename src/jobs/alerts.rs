@@ -136,9 +136,8 @@ async fn target(store: &Store, council_id: &str, published: &Published) -> Resul
                 return Ok(None);
             }
             let Some(meeting) = store.meeting_full(meeting_id).await? else { return Ok(None) };
-            let recent = meeting["local_date"]
-                .as_str()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            let recent = chrono::NaiveDate::parse_from_str(&meeting.record.local_date, "%Y-%m-%d")
+                .ok()
                 .is_some_and(|d| d >= now_utc().date_naive() - Duration::days(ALERT_WITHIN_DAYS));
             if !recent {
                 return Ok(None);
@@ -150,8 +149,8 @@ async fn target(store: &Store, council_id: &str, published: &Published) -> Resul
                 key: format!("{meeting_id}:{version}"),
                 version: *version,
                 what: Target::Summary {
-                    committee_id: meeting["committee_id"].as_str().unwrap_or_default().to_string(),
-                    texts: compose::meeting_texts(&meeting, &summary),
+                    texts: compose::meeting_texts(&serde_json::to_value(&meeting)?, &summary),
+                    committee_id: meeting.record.committee_id,
                 },
             }))
         }

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde_json::Value;
 use worker::{D1PreparedStatement, Result};
 
 use super::queries as q;
 use super::records::{self, document_id, item_id, person_id, Fingerprint, MeetingRow};
+use super::rows;
 use super::{MeetingOutcome, MeetingState, Param::*, Store, TrackedMeeting, VisitRow};
 use crate::model::MeetingDetail;
 use crate::net::Validators;
@@ -327,25 +327,26 @@ impl Store {
     }
 
     /// A meeting with its agenda items (each with its documents), meeting-level documents and attendance.
-    pub async fn meeting_full(&self, meeting_id: &str) -> Result<Option<Value>> {
-        let Some(mut meeting) = self.row::<Value>(q::GET_MEETING, &[Text(meeting_id)]).await? else {
+    pub async fn meeting_full(&self, meeting_id: &str) -> Result<Option<rows::Meeting>> {
+        let Some(record) = self.row::<rows::MeetingRecord>(q::GET_MEETING, &[Text(meeting_id)]).await? else {
             return Ok(None);
         };
-        let items: Vec<Value> = self.rows(q::MEETING_ITEMS, &[Text(meeting_id)]).await?;
-        let documents: Vec<Value> = self.rows(q::MEETING_DOCUMENTS, &[Text(meeting_id)]).await?;
-        let attendance: Vec<Value> = self.rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)]).await?;
-        let items: Vec<Value> = items
+        let items: Vec<rows::AgendaItemRecord> = self.rows(q::MEETING_ITEMS, &[Text(meeting_id)]).await?;
+        let documents: Vec<rows::MeetingDocument> = self.rows(q::MEETING_DOCUMENTS, &[Text(meeting_id)]).await?;
+        let attendance: Vec<rows::MeetingAttendee> = self.rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)]).await?;
+        let (item_documents, documents): (Vec<_>, Vec<_>) =
+            documents.into_iter().partition(|d| d.agenda_item_id.is_some());
+        let agenda_items = items
             .into_iter()
-            .map(|mut item| {
-                let id = item["id"].clone();
-                item["documents"] =
-                    Value::Array(documents.iter().filter(|d| d["agenda_item_id"] == id).cloned().collect());
-                item
+            .map(|record| rows::AgendaItem {
+                documents: item_documents
+                    .iter()
+                    .filter(|d| d.agenda_item_id.as_deref() == Some(record.id.as_str()))
+                    .cloned()
+                    .collect(),
+                record,
             })
             .collect();
-        meeting["agenda_items"] = Value::Array(items);
-        meeting["documents"] = Value::Array(documents.into_iter().filter(|d| d["agenda_item_id"].is_null()).collect());
-        meeting["attendance"] = Value::Array(attendance);
-        Ok(Some(meeting))
+        Ok(Some(rows::Meeting { record, agenda_items, documents, attendance }))
     }
 }

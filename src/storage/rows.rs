@@ -190,6 +190,120 @@ impl From<SearchHit> for SearchResult {
     }
 }
 
+/// `GET_MEETING`: a meeting's record, with its committee and council names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingRecord {
+    pub id: String,
+    pub council_id: String,
+    pub source_id: String,
+    pub title: String,
+    pub local_date: String,
+    pub local_time: Option<String>,
+    pub time_zone: String,
+    pub starts_at_utc: Option<String>,
+    pub status: String,
+    pub is_special: i64,
+    pub location: Option<String>,
+    pub agenda_published: i64,
+    pub minutes_published: i64,
+    pub decisions_published: i64,
+    pub web_url: String,
+    pub source_mode: String,
+    pub listed: i64,
+    pub missing_since: Option<String>,
+    pub content_changed: i64,
+    pub change_note: Option<String>,
+    pub changed_at: Option<String>,
+    pub detail_fetched_at: Option<String>,
+    pub read_error: Option<String>,
+    pub first_seen_at: String,
+    pub updated_at: String,
+    pub committee_id: String,
+    pub committee_title: String,
+    pub council_name: String,
+}
+
+/// `MEETING_ITEMS`: an agenda item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemRecord {
+    pub id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub agenda_text: Option<String>,
+    pub minutes_text: Option<String>,
+    pub is_restricted: i64,
+    pub decision_url: Option<String>,
+}
+
+/// `MEETING_DOCUMENTS`: a meeting's document, with how far reading it got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingDocument {
+    pub id: String,
+    pub agenda_item_id: Option<String>,
+    pub url: String,
+    pub title: String,
+    pub kind: String,
+    pub published_on: Option<String>,
+    pub is_restricted: i64,
+    pub text_status: Option<String>,
+    pub text_error: Option<String>,
+    pub page_count: Option<i64>,
+}
+
+/// `MEETING_ATTENDANCE`: who was expected at a meeting, and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingAttendee {
+    pub person_id: String,
+    pub name: String,
+    pub party: Option<String>,
+    pub ward: Option<String>,
+    pub role: Option<String>,
+    pub attendance: Option<String>,
+}
+
+/// An agenda item with its documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaItem {
+    #[serde(flatten)]
+    pub record: AgendaItemRecord,
+    pub documents: Vec<MeetingDocument>,
+}
+
+/// A meeting whole: its record, agenda items (each with its documents),
+/// meeting-level documents and attendance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meeting {
+    #[serde(flatten)]
+    pub record: MeetingRecord,
+    pub agenda_items: Vec<AgendaItem>,
+    pub documents: Vec<MeetingDocument>,
+    pub attendance: Vec<MeetingAttendee>,
+}
+
+impl Meeting {
+    /// Every document of the meeting, meeting-level first.
+    pub fn all_documents(&self) -> impl Iterator<Item = &MeetingDocument> {
+        self.documents.iter().chain(self.agenda_items.iter().flat_map(|i| i.documents.iter()))
+    }
+}
+
+/// `COUNCIL_COMMITTEES`: a council's committee, with its number of meetings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouncilCommittee {
+    pub id: String,
+    pub source_id: String,
+    pub title: String,
+    pub category: Option<String>,
+    pub is_deleted: i64,
+    pub is_expired: i64,
+    pub meetings: i64,
+}
+
 /// A row of a list paged by (date, id).
 pub trait Positioned {
     /// The meeting's date and id: where the next page starts after it.
@@ -379,6 +493,11 @@ pub fn typed_reads() -> Vec<(&'static str, &'static [&'static str])> {
         ("PERSON_ATTENDANCE", field_names::<Attended>()),
         ("SEARCH", field_names::<SearchHit>()),
         ("GET_COMMITTEE", field_names::<Committee>()),
+        ("GET_MEETING", field_names::<MeetingRecord>()),
+        ("MEETING_ITEMS", field_names::<AgendaItemRecord>()),
+        ("MEETING_DOCUMENTS", field_names::<MeetingDocument>()),
+        ("MEETING_ATTENDANCE", field_names::<MeetingAttendee>()),
+        ("COUNCIL_COMMITTEES", field_names::<CouncilCommittee>()),
         ("COUNCIL_MEETINGS", field_names::<CouncilMeeting>()),
         ("FIND_MEETINGS", field_names::<FoundMeeting>()),
         ("FIND_COUNCIL_MEETINGS", field_names::<FoundMeeting>()),

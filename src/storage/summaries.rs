@@ -158,7 +158,7 @@ impl Store {
         }))
     }
 
-    pub async fn council_committees(&self, council_id: &str) -> Result<Vec<Value>> {
+    pub async fn council_committees(&self, council_id: &str) -> Result<Vec<super::rows::CouncilCommittee>> {
         self.rows(q::COUNCIL_COMMITTEES, &[Text(council_id)]).await
     }
 

@@ -199,13 +199,7 @@ fn read_preferences(form: &[(String, String)], known: &[(String, String)]) -> st
 impl Context<'_> {
     async fn committees(&self, council_id: &str) -> Result<Vec<(String, String)>> {
         let rows = self.store.council_committees(council_id).await?;
-        Ok(rows
-            .iter()
-            .filter(|c| c["is_deleted"].as_i64() != Some(1) && c["is_expired"].as_i64() != Some(1))
-            .map(|c| {
-                (c["id"].as_str().unwrap_or_default().to_string(), c["title"].as_str().unwrap_or_default().to_string())
-            })
-            .collect())
+        Ok(rows.into_iter().filter(|c| c.is_deleted != 1 && c.is_expired != 1).map(|c| (c.id, c.title)).collect())
     }
 
     fn not_found(&self) -> Result<Response> {

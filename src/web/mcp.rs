@@ -343,9 +343,10 @@ async fn list_meetings(params: &Value, store: &Store, origin: &str) -> Result<st
 
 async fn get_meeting(params: &Value, store: &Store, origin: &str) -> Result<std::result::Result<Value, String>> {
     let Some(id) = arg(params, "meeting_id") else { return Ok(Err("meeting_id is required".into())) };
-    let Some(mut meeting) = store.meeting_full(id).await? else {
+    let Some(meeting) = store.meeting_full(id).await? else {
         return Ok(Err(format!("no meeting has the id {id:?}")));
     };
+    let mut meeting = serde_json::to_value(&meeting)?;
     let summary = store.latest_summary(id).await?.unwrap_or(Value::Null);
     meeting["url"] = json!(format!("{origin}/meetings/{id}"));
     meeting["source_url"] = meeting["web_url"].clone();

@@ -1,5 +1,6 @@
 //! One meeting (page and API), one document, and the meetings of every council.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 use worker::{Response, Result};
 
@@ -8,14 +9,22 @@ use super::reply::{Missing, Reply};
 use super::routes;
 use crate::time::{local_date, now_utc};
 
+/// A meeting as the API answers it: the meeting whole and its latest summary.
+#[derive(Serialize)]
+struct MeetingAnswer<'a> {
+    #[serde(flatten)]
+    meeting: &'a crate::storage::rows::Meeting,
+    summary: &'a Value,
+}
+
 /// `/meetings/{id}` and `/api/v1/meetings/{id}`.
 pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
-    let Some(mut meeting) = reply.store.meeting_full(&id).await? else { return reply.not_found(Missing::Meeting) };
-    meeting["summary"] = reply.store.latest_summary(&id).await?.unwrap_or(Value::Null);
+    let Some(meeting) = reply.store.meeting_full(&id).await? else { return reply.not_found(Missing::Meeting) };
+    let summary = reply.store.latest_summary(&id).await?.unwrap_or(Value::Null);
     if reply.for_programs {
-        return reply.json(&meeting);
+        return reply.json(&MeetingAnswer { meeting: &meeting, summary: &summary });
     }
-    reply.page(&pages::MeetingPage::new(reply.canonical.clone(), &meeting))
+    reply.page(&pages::MeetingPage::new(reply.canonical.clone(), &meeting, &summary))
 }
 
 /// `/api/v1/documents/{id}`: a document with its pages' text.

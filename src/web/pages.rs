@@ -551,69 +551,48 @@ pub struct MeetingPage {
 }
 
 impl MeetingPage {
-    pub fn new(canonical: String, meeting: &Value) -> Self {
-        let cancelled = meeting["status"] == "cancelled";
+    pub fn new(canonical: String, meeting: &crate::storage::rows::Meeting, summary: &Value) -> Self {
+        let record = &meeting.record;
+        let cancelled = record.status == "cancelled";
         let json_ld = script_json(&json!({
             "@context": "https://schema.org",
             "@type": "Event",
-            "name": meeting["title"],
-            "startDate": meeting["starts_at_utc"].as_str().or(meeting["local_date"].as_str()),
+            "name": record.title,
+            "startDate": record.starts_at_utc.as_deref().unwrap_or(&record.local_date),
             "eventStatus": if cancelled { "https://schema.org/EventCancelled" } else { "https://schema.org/EventScheduled" },
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "location": {"@type": "Place", "name": meeting["location"].as_str().unwrap_or("See the council website")},
-            "organizer": {"@type": "GovernmentOrganization", "name": meeting["council_name"]},
+            "location": {"@type": "Place", "name": record.location.as_deref().unwrap_or("See the council website")},
+            "organizer": {"@type": "GovernmentOrganization", "name": record.council_name},
             "url": canonical,
         }));
-        let mut documents: Vec<DocLink> = meeting["documents"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|d| DocLink { url: safe_href(d["url"].as_str().unwrap_or_default()), title: text(&d["title"]) })
-            .collect();
-        let items = meeting["agenda_items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|i| {
-                for d in i["documents"].as_array().into_iter().flatten() {
-                    documents.push(DocLink {
-                        url: safe_href(d["url"].as_str().unwrap_or_default()),
-                        title: text(&d["title"]),
-                    });
-                }
-                ItemView {
-                    number: opt_text(&i["number"]),
-                    title: text(&i["title"]),
-                    decision_url: i["decision_url"].as_str().map(safe_href).unwrap_or_default(),
-                }
+        let link =
+            |d: &crate::storage::rows::MeetingDocument| DocLink { url: safe_href(&d.url), title: d.title.clone() };
+        let mut documents: Vec<DocLink> = meeting.documents.iter().map(link).collect();
+        documents.extend(meeting.agenda_items.iter().flat_map(|i| i.documents.iter()).map(link));
+        let items = meeting
+            .agenda_items
+            .iter()
+            .map(|i| ItemView {
+                number: i.record.number.clone().filter(|n| !n.is_empty()),
+                title: i.record.title.clone(),
+                decision_url: i.record.decision_url.as_deref().map(safe_href).unwrap_or_default(),
             })
             .collect();
         Self {
             canonical,
             search_query: String::new(),
             json_ld,
-            council_id: text(&meeting["council_id"]),
-            council_name: text(&meeting["council_name"]),
-            committee_id: text(&meeting["committee_id"]),
-            committee: text(&meeting["committee_title"]),
-            title: text(&meeting["title"]),
-            date: text(&meeting["local_date"]),
-            web_url: safe_href(meeting["web_url"].as_str().unwrap_or_default()),
+            council_id: record.council_id.clone(),
+            council_name: record.council_name.clone(),
+            committee_id: record.committee_id.clone(),
+            committee: record.committee_title.clone(),
+            title: record.title.clone(),
+            date: record.local_date.clone(),
+            web_url: safe_href(&record.web_url),
             cancelled,
-            read_error: opt_text(&meeting["read_error"]),
-            summary: SummaryView::from_row(&meeting["summary"], |id| {
-                let item_documents = meeting["agenda_items"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|i| i["documents"].as_array().into_iter().flatten());
-                meeting["documents"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .chain(item_documents)
-                    .find(|d| d["id"] == id)
-                    .and_then(|d| d["url"].as_str().map(str::to_string))
+            read_error: record.read_error.clone().filter(|e| !e.is_empty()),
+            summary: SummaryView::from_row(summary, |id| {
+                meeting.all_documents().find(|d| d.id == id).map(|d| d.url.clone())
             }),
             items,
             documents,
@@ -740,21 +719,73 @@ mod tests {
         assert!(html.contains("That is not a UK postcode."));
     }
 
+    use crate::storage::rows::{AgendaItem, AgendaItemRecord, Meeting, MeetingDocument, MeetingRecord};
+
+    fn document(id: &str, url: &str, title: &str) -> MeetingDocument {
+        MeetingDocument {
+            id: id.into(),
+            agenda_item_id: None,
+            url: url.into(),
+            title: title.into(),
+            kind: "other".into(),
+            published_on: None,
+            is_restricted: 0,
+            text_status: None,
+            text_error: None,
+            page_count: None,
+        }
+    }
+
+    /// A meeting of Cabinet on 5 January 2026 with these documents and items (number, title, documents).
+    fn meeting(
+        title: &str,
+        web_url: &str,
+        documents: Vec<MeetingDocument>,
+        items: Vec<(&str, &str, Vec<MeetingDocument>)>,
+    ) -> Meeting {
+        let record: MeetingRecord = serde_json::from_value(json!({
+            "id": "c-1", "council_id": "c", "source_id": "1", "title": title, "local_date": "2026-01-05",
+            "local_time": null, "time_zone": "Europe/London", "starts_at_utc": null, "status": "confirmed",
+            "is_special": 0, "location": null, "agenda_published": 1, "minutes_published": 0, "decisions_published": 0,
+            "web_url": web_url, "source_mode": "web_service", "listed": 1, "missing_since": null, "content_changed": 0,
+            "change_note": null, "changed_at": null, "detail_fetched_at": null, "read_error": null,
+            "first_seen_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+            "committee_id": "c-c1", "committee_title": "Cabinet", "council_name": "C"}))
+        .unwrap();
+        let agenda_items = items
+            .into_iter()
+            .enumerate()
+            .map(|(n, (number, title, documents))| AgendaItem {
+                record: AgendaItemRecord {
+                    id: format!("c-i{n}"),
+                    number: Some(number.into()),
+                    title: title.into(),
+                    agenda_text: None,
+                    minutes_text: None,
+                    is_restricted: 0,
+                    decision_url: None,
+                },
+                documents,
+            })
+            .collect();
+        Meeting { record, agenda_items, documents, attendance: Vec::new() }
+    }
+
     #[test]
     fn footnotes_point_at_a_documents_current_link() {
-        let meeting = json!({
-            "title": "Cabinet", "council_id": "c", "council_name": "C", "committee_id": "c-c1",
-            "committee_title": "Cabinet", "local_date": "2026-01-05", "web_url": "https://x", "status": "confirmed",
-            "documents": [{"id": "c-a1", "url": "https://x/Document.ashx?new", "title": "Pack"}],
-            "agenda_items": [{"number": "1", "title": "t", "documents": [{"id": "c-a2", "url": "https://x/Document.ashx?item", "title": "Report"}]}],
-            "summary": {"method": "model", "updated_reason": null, "body": {
+        let meeting = meeting(
+            "Cabinet",
+            "https://x",
+            vec![document("c-a1", "https://x/Document.ashx?new", "Pack")],
+            vec![("1", "t", vec![document("c-a2", "https://x/Document.ashx?item", "Report")])],
+        );
+        let summary = json!({"method": "model", "updated_reason": null, "body": {
                 "label": "AI generated by m", "headline": "h", "sections": [],
                 "footnotes": [
                     {"number": 1, "url": "https://x/Document.ashx?old#page=3", "label": "pack", "document_id": "c-a1", "page": 3},
                     {"number": 2, "url": "https://x/Document.ashx?gone#page=1", "label": "report", "document_id": "c-a2", "page": 1},
-                    {"number": 3, "url": "https://x/meeting", "label": "minutes", "document_id": null, "page": null}]}}
-        });
-        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting).render().unwrap();
+                    {"number": 3, "url": "https://x/meeting", "label": "minutes", "document_id": null, "page": null}]}});
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting, &summary).render().unwrap();
         assert!(html.contains("href=\"https://x/Document.ashx?new#page=3\""), "{html}");
         assert!(html.contains("href=\"https://x/Document.ashx?item#page=1\""));
         assert!(html.contains("href=\"https://x/meeting\""));
@@ -764,16 +795,12 @@ mod tests {
     #[test]
     fn the_checked_note_is_shown_only_for_a_checked_model_summary() {
         let page = |method: &str, checked: i64, extractive_section: bool| {
-            let meeting = json!({
-                "title": "Cabinet", "council_id": "c", "council_name": "C", "committee_id": "c-c1",
-                "committee_title": "Cabinet", "local_date": "2026-01-05", "web_url": "https://x", "status": "confirmed",
-                "agenda_items": [], "documents": [],
-                "summary": {"method": method, "claims_checked": checked, "updated_reason": null, "body": {
-                    "label": "AI generated by m", "headline": "h",
-                    "sections": [{"title": "t", "summary": "s", "extractive": extractive_section, "decisions": [], "quotes": []}],
-                    "footnotes": []}}
-            });
-            MeetingPage::new("https://x/meetings/c-1".into(), &meeting).render().unwrap()
+            let summary = json!({"method": method, "claims_checked": checked, "updated_reason": null, "body": {
+                "label": "AI generated by m", "headline": "h",
+                "sections": [{"title": "t", "summary": "s", "extractive": extractive_section, "decisions": [], "quotes": []}],
+                "footnotes": []}});
+            let meeting = meeting("Cabinet", "https://x", Vec::new(), Vec::new());
+            MeetingPage::new("https://x/meetings/c-1".into(), &meeting, &summary).render().unwrap()
         };
         assert!(page("model", 1, false).contains(CHECKED_NOTE.replace('\'', "&#39;").as_str()));
         assert!(!page("model", 0, false).contains("was found in the council"), "a version made before the checks");
@@ -784,18 +811,17 @@ mod tests {
 
     #[test]
     fn meeting_pages_render_hostile_text_inert() {
-        let meeting = json!({
-            "title": "<img src=x onerror=alert(1)>",
-            "council_id": "c", "council_name": "C", "committee_id": "c-c1", "committee_title": "Cabinet",
-            "local_date": "2026-01-05", "web_url": "javascript:alert(1)", "status": "confirmed",
-            "agenda_items": [{"number": "1", "title": "<script>bad()</script>", "documents": [{"url": "javascript:x()", "title": "d"}]}],
-            "documents": [],
-            "summary": {"updated_reason": null, "body": {
-                "label": "AI generated by m", "headline": "</script><script>alert(3)</script>",
-                "sections": [{"title": "t", "summary": "s", "decisions": [], "quotes": [{"text": "<b>q</b>", "footnote": 1}]}],
-                "footnotes": [{"number": 1, "url": "data:text/html,x", "label": "l"}]}}
-        });
-        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting).render().unwrap();
+        let meeting = meeting(
+            "<img src=x onerror=alert(1)>",
+            "javascript:alert(1)",
+            Vec::new(),
+            vec![("1", "<script>bad()</script>", vec![document("c-a1", "javascript:x()", "d")])],
+        );
+        let summary = json!({"updated_reason": null, "body": {
+            "label": "AI generated by m", "headline": "</script><script>alert(3)</script>",
+            "sections": [{"title": "t", "summary": "s", "decisions": [], "quotes": [{"text": "<b>q</b>", "footnote": 1}]}],
+            "footnotes": [{"number": 1, "url": "data:text/html,x", "label": "l"}]}});
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting, &summary).render().unwrap();
         assert!(!html.contains("<img src=x"));
         assert!(!html.contains("<script>bad"));
         assert!(!html.contains("<script>alert(3)"));
