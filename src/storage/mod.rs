@@ -302,23 +302,20 @@ impl Store {
     /// Rows of a read. A read that fails for a transient cause (the database
     /// busy or briefly unreachable) is tried again, a few times, after a pause.
     pub async fn rows<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
+        self.read(sql, params).await?.results::<T>()
+    }
+
+    /// The first row of a read, tried again as `rows` is.
+    pub async fn row<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
+        Ok(self.rows::<T>(sql, params).await?.into_iter().next())
+    }
+
+    // One read for every row type: each type adds only its decoding, not
+    // another copy of the read and its retries (the site worker's size budget).
+    async fn read(&self, sql: &str, params: &[Param<'_>]) -> Result<D1Result> {
         let mut attempt = 0;
         loop {
             match self.statement(sql, params)?.all().await {
-                Ok(result) => return result.results::<T>(),
-                Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
-                    attempt += 1;
-                    pause_before_retry(attempt).await;
-                }
-                Err(error) => return Err(error),
-            }
-        }
-    }
-
-    pub async fn row<T: for<'de> Deserialize<'de>>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
-        let mut attempt = 0;
-        loop {
-            match self.statement(sql, params)?.first::<T>(None).await {
                 Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
                     pause_before_retry(attempt).await;

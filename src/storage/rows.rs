@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 /// `LATEST_SUMMARIES`: the newest summarised meetings, for the home page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LatestSummary {
     pub id: String,
     pub title: String,
@@ -17,7 +16,6 @@ pub struct LatestSummary {
 
 /// `COUNCIL_DECISIONS`: one decision in a council's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DecisionListed {
     pub id: String,
     pub title: String,
@@ -33,7 +31,6 @@ pub struct DecisionListed {
 
 /// `GET_DECISION`: a decision's record, its documents as the council listed them (JSON text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DecisionRecord {
     pub id: String,
     pub council_id: String,
@@ -83,7 +80,6 @@ pub struct DecisionDocument {
 
 /// `DECISION_DOCUMENTS`: a decision's documents as the reader holds them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DecisionDocumentRead {
     pub id: String,
     pub url: String,
@@ -95,7 +91,6 @@ pub struct DecisionDocumentRead {
 
 /// `GET_PERSON`: a councillor, with their council's name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: String,
     pub council_id: String,
@@ -119,7 +114,6 @@ impl Person {
 
 /// `COUNCIL_COUNCILLORS`: one councillor of a council's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Councillor {
     pub id: String,
     pub name: String,
@@ -134,7 +128,6 @@ pub struct Councillor {
 
 /// `PERSON_ATTENDANCE`: a meeting a councillor was expected at, and how it went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Attended {
     pub meeting_id: String,
     pub role: Option<String>,
@@ -148,7 +141,6 @@ pub struct Attended {
 
 /// `SEARCH`: one match, as stored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SearchHit {
     pub kind: String,
     pub subject_id: String,
@@ -192,7 +184,6 @@ impl From<SearchHit> for SearchResult {
 
 /// `GET_MEETING`: a meeting's record, with its committee and council names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MeetingRecord {
     pub id: String,
     pub council_id: String,
@@ -226,7 +217,6 @@ pub struct MeetingRecord {
 
 /// `MEETING_ITEMS`: an agenda item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AgendaItemRecord {
     pub id: String,
     pub number: Option<String>,
@@ -239,7 +229,6 @@ pub struct AgendaItemRecord {
 
 /// `MEETING_DOCUMENTS`: a meeting's document, with how far reading it got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MeetingDocument {
     pub id: String,
     pub agenda_item_id: Option<String>,
@@ -255,7 +244,6 @@ pub struct MeetingDocument {
 
 /// `MEETING_ATTENDANCE`: who was expected at a meeting, and how it went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MeetingAttendee {
     pub person_id: String,
     pub name: String,
@@ -293,7 +281,6 @@ impl Meeting {
 
 /// `COUNCIL_COMMITTEES`: a council's committee, with its number of meetings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CouncilCommittee {
     pub id: String,
     pub source_id: String,
@@ -312,7 +299,6 @@ pub trait Positioned {
 
 /// `COUNCIL_MEETINGS`: one meeting of a council's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CouncilMeeting {
     pub id: String,
     pub title: String,
@@ -340,7 +326,6 @@ impl Positioned for CouncilMeeting {
 
 /// `FIND_MEETINGS`, `FIND_COUNCIL_MEETINGS`: a meeting found across councils.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FoundMeeting {
     pub id: String,
     pub council_id: String,
@@ -366,7 +351,6 @@ impl Positioned for FoundMeeting {
 
 /// `GET_COMMITTEE`: a committee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Committee {
     pub id: String,
     pub council_id: String,
@@ -377,7 +361,6 @@ pub struct Committee {
 
 /// `COMMITTEE_MEETINGS`: a committee's meeting, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CommitteeMeeting {
     pub id: String,
     pub title: String,
@@ -392,7 +375,6 @@ pub struct CommitteeMeeting {
 
 /// `CALENDAR_MEETINGS`: a meeting as a calendar event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CalendarMeeting {
     pub id: String,
     pub title: String,
@@ -405,7 +387,6 @@ pub struct CalendarMeeting {
 
 /// `FEED_SUMMARIES`: a summary as a feed item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SummaryFeedRow {
     pub meeting_id: String,
     pub version: i64,
@@ -416,7 +397,6 @@ pub struct SummaryFeedRow {
 
 /// `FEED_DECISIONS`: a decision as a feed item; its headline is the decision's text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DecisionFeedRow {
     pub decision_id: String,
     pub title: String,

@@ -31,6 +31,17 @@ pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
     })
 }
 
+/// A councillor as the API answers it: the record, whether on the council's
+/// current list, the attendance record and the meetings it counts.
+#[derive(serde::Serialize)]
+struct CouncillorAnswer<'a> {
+    #[serde(flatten)]
+    person: &'a crate::storage::rows::Person,
+    current: bool,
+    attendance: &'a people::AttendanceRecord,
+    meetings: &'a [crate::storage::rows::Attended],
+}
+
 /// `/councillors/{id}` and `/api/v1/councillors/{id}`.
 pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
     let Some(person) = reply.store.person(&id).await? else { return reply.not_found(Missing::Councillor) };
@@ -41,11 +52,12 @@ pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
     let rows = reply.store.person_attendance(&id, &since).await?;
     let record = people::attendance_record(&rows, &since);
     if reply.for_programs {
-        let mut body = serde_json::to_value(&person)?;
-        body["current"] = serde_json::json!(person.is_current());
-        body["attendance"] = serde_json::to_value(&record)?;
-        body["meetings"] = serde_json::to_value(&rows)?;
-        return reply.json(&body);
+        return reply.json(&CouncillorAnswer {
+            person: &person,
+            current: person.is_current(),
+            attendance: &record,
+            meetings: &rows,
+        });
     }
     reply.page(&pages::CouncillorPage {
         canonical: reply.canonical.clone(),
