@@ -345,8 +345,7 @@ impl Composer for AnyEmail {
                 };
                 let recorded_on =
                     chrono::DateTime::from_timestamp(issued_at(email), 0).unwrap_or_default().date_naive();
-                let meeting = serde_json::to_value(&meeting)?;
-                Some(compose::meeting_alert(&meeting, &summary, (recorded_on, &matched), &what, &links))
+                Some(compose::meeting_alert(&meeting.for_alert(), &summary, (recorded_on, &matched), &what, &links))
             }
             "digest" => {
                 let Some(digest) = store.latest_digest(&email.council_id, &email.subject_id).await? else {

@@ -149,7 +149,7 @@ async fn target(store: &Store, council_id: &str, published: &Published) -> Resul
                 key: format!("{meeting_id}:{version}"),
                 version: *version,
                 what: Target::Summary {
-                    texts: compose::meeting_texts(&serde_json::to_value(&meeting)?, &summary),
+                    texts: compose::meeting_texts(&meeting.for_alert(), &summary),
                     committee_id: meeting.record.committee_id,
                 },
             }))

@@ -96,11 +96,23 @@ pub fn manage_link(council: &str, what: &str, links: &Links) -> Composed {
     (subject, body)
 }
 
+/// What an alert says of a meeting, as storage reads it (`rows::Meeting`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertMeeting {
+    pub id: String,
+    pub council_name: String,
+    pub committee_title: String,
+    pub local_date: String,
+    pub status: String,
+    /// The council's page for the meeting.
+    pub web_url: String,
+    pub item_titles: Vec<String>,
+}
+
 /// The texts a meeting is matched against: its agenda item titles, the
 /// summary's headline, its sections and their decisions.
-pub fn meeting_texts(meeting: &Value, summary: &Value) -> Vec<String> {
-    let mut texts: Vec<String> =
-        meeting["agenda_items"].as_array().into_iter().flatten().map(|item| text(item, "title")).collect();
+pub fn meeting_texts(meeting: &AlertMeeting, summary: &Value) -> Vec<String> {
+    let mut texts: Vec<String> = meeting.item_titles.clone();
     let body = &summary["body"];
     texts.push(text(body, "headline"));
     for section in body["sections"].as_array().into_iter().flatten() {
@@ -117,16 +129,14 @@ pub fn meeting_texts(meeting: &Value, summary: &Value) -> Vec<String> {
 /// A meeting's summary, published or remade. The first summary of a meeting
 /// still to come announces its agenda.
 pub fn meeting_alert(
-    meeting: &Value,
+    meeting: &AlertMeeting,
     summary: &Value,
     (today, matched): (NaiveDate, &[String]),
     what: &str,
     links: &Links,
 ) -> Composed {
-    let council = text(meeting, "council_name");
-    let committee = text(meeting, "committee_title");
-    let date = text(meeting, "local_date");
-    let upcoming = NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_ok_and(|d| d >= today);
+    let (council, committee, date) = (&meeting.council_name, &meeting.committee_title, &meeting.local_date);
+    let upcoming = NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok_and(|d| d >= today);
     let version = summary["version"].as_i64().unwrap_or(1);
     let (news, line) = if version > 1 {
         let reason = text(summary, "updated_reason");
@@ -141,10 +151,10 @@ pub fn meeting_alert(
     } else {
         ("summary", "A summary of this meeting is published.".to_string())
     };
-    let cancelled = text(meeting, "status") == "cancelled";
+    let cancelled = meeting.status == "cancelled";
     let subject = subject_line(&format!(
         "{council}: {committee}, {}{} ({news})",
-        long_date(&date),
+        long_date(date),
         if cancelled { ", cancelled" } else { "" }
     ));
     let body = &summary["body"];
@@ -180,7 +190,7 @@ pub fn meeting_alert(
             ..EmailSection::default()
         });
     }
-    if let Some(council_page) = safe_link(&text(meeting, "web_url")) {
+    if let Some(council_page) = safe_link(&meeting.web_url) {
         email_sections.push(EmailSection {
             title: "The council's papers".into(),
             text: "The agenda, reports and minutes are the record.".into(),
@@ -193,15 +203,15 @@ pub fn meeting_alert(
         "extractive" => "This summary is the council's own words, picked out by a program; no model wrote it.",
         _ => "This summary was written by a machine from the council's own documents, and every quote, figure and date in it was checked against them.",
     };
-    let id = text(meeting, "id");
+    let id = &meeting.id;
     let composed = EmailBody {
         preheader: text(body, "headline"),
-        heading: format!("{committee}, {}", long_date(&date)),
+        heading: format!("{committee}, {}", long_date(date)),
         paragraphs,
         sections: email_sections,
         action: Some(("Read the summary".into(), format!("{}/meetings/{id}", links.origin))),
         notes: vec![note.into()],
-        footer: footer(&council, what),
+        footer: footer(council, what),
         footer_links: footer_links(links),
     };
     (subject, composed)
@@ -296,12 +306,16 @@ mod tests {
         }
     }
 
-    fn meeting() -> Value {
-        json!({
-            "id": "coventry-100", "council_name": "Coventry City Council", "committee_title": "Cabinet",
-            "local_date": "2026-03-03", "status": "confirmed", "web_url": "https://edemocracy.coventry.gov.uk/ieListDocuments.aspx?MId=100",
-            "agenda_items": [{"title": "Car-park charges"}, {"title": "Minutes"}],
-        })
+    fn meeting() -> AlertMeeting {
+        AlertMeeting {
+            id: "coventry-100".into(),
+            council_name: "Coventry City Council".into(),
+            committee_title: "Cabinet".into(),
+            local_date: "2026-03-03".into(),
+            status: "confirmed".into(),
+            web_url: "https://edemocracy.coventry.gov.uk/ieListDocuments.aspx?MId=100".into(),
+            item_titles: vec!["Car-park charges".into(), "Minutes".into()],
+        }
     }
 
     fn summary(version: i64) -> Value {
@@ -335,7 +349,7 @@ mod tests {
     fn a_remade_summary_says_why_and_a_bad_council_link_is_left_out() {
         let today = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
         let mut meeting = meeting();
-        meeting["web_url"] = json!("javascript:alert(1)");
+        meeting.web_url = "javascript:alert(1)".into();
         let (subject, body) = meeting_alert(&meeting, &summary(2), (today, &[]), "everything", &links());
         assert!(subject.ends_with("(summary updated)"), "{subject}");
         assert_eq!(body.paragraphs[0], "The summary of this meeting has been updated: the minutes were published");

@@ -273,6 +273,20 @@ pub struct Meeting {
 }
 
 impl Meeting {
+    /// What an alert says of it.
+    pub fn for_alert(&self) -> crate::notify::compose::AlertMeeting {
+        let record = &self.record;
+        crate::notify::compose::AlertMeeting {
+            id: record.id.clone(),
+            council_name: record.council_name.clone(),
+            committee_title: record.committee_title.clone(),
+            local_date: record.local_date.clone(),
+            status: record.status.clone(),
+            web_url: record.web_url.clone(),
+            item_titles: self.agenda_items.iter().map(|i| i.record.title.clone()).collect(),
+        }
+    }
+
     /// Every document of the meeting, meeting-level first.
     pub fn all_documents(&self) -> impl Iterator<Item = &MeetingDocument> {
         self.documents.iter().chain(self.agenda_items.iter().flat_map(|i| i.documents.iter()))
