@@ -13,5 +13,6 @@ python3 -c "import rapidfuzz" 2>/dev/null || python3 -m pip install --quiet rapi
 cargo bench --bench ingest
 cargo bench --bench pdf
 cargo bench --bench summaries
+cargo bench --bench claims
 cargo bench --bench web
 cargo bench --bench storage
