@@ -188,6 +188,7 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
     let mut dropped: Vec<DroppedClaim> = Vec::new();
     let checked = |dropped: &mut Vec<DroppedClaim>, place: &str, text: &str, evidence: &Evidence| -> String {
         let (kept, left_out) = keep_supported(text.trim(), evidence);
+        let kept = kept.text;
         dropped.extend(left_out.into_iter().map(|d| DroppedClaim { place: place.to_string(), reason: d.reason }));
         kept
     };

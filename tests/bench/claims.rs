@@ -33,8 +33,8 @@ fn main() {
         for (sentence, why) in &tally.true_lost {
             println!("true dropped ({kind}): {sentence}  [{}]", why.join("; "));
         }
-        for sentence in &tally.false_passed {
-            println!("false kept ({kind}): {sentence}");
+        for (sentence, found) in &tally.false_passed {
+            println!("false kept ({kind}): {sentence}  [found: {}]", found.join("; "));
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use council_digest::documents::extract_all;
-use council_digest::summarise::claims::{unsupported, Evidence};
+use council_digest::summarise::claims::{check, unsupported, Evidence};
 
 pub struct Pair {
     pub kind: String,
@@ -20,7 +20,8 @@ pub struct Tally {
     pub true_kept: usize,
     pub false_dropped: usize,
     pub true_lost: Vec<(String, Vec<String>)>,
-    pub false_passed: Vec<String>,
+    /// A false twin kept, with the claims that were found and where.
+    pub false_passed: Vec<(String, Vec<String>)>,
 }
 
 impl Tally {
@@ -85,7 +86,11 @@ pub fn run() -> BTreeMap<String, Tally> {
             tally.true_lost.push((pair.truth.clone(), missing));
         }
         if unsupported(&pair.twin, evidence).is_empty() {
-            tally.false_passed.push(pair.twin.clone());
+            let found = check(&pair.twin, evidence)
+                .into_iter()
+                .filter_map(|(claim, found)| Some(format!("{} as \"{}\"", claim.written, found?.context)))
+                .collect();
+            tally.false_passed.push((pair.twin.clone(), found));
         } else {
             tally.false_dropped += 1;
         }
