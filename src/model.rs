@@ -118,6 +118,27 @@ pub struct MeetingDetail {
     /// Meeting-level documents: frontsheet, reports pack, minutes, supplements.
     pub documents: Vec<Document>,
     pub attendees: Vec<Attendee>,
+    /// What the platform could not read in full (a list paged beyond what can be read).
+    #[serde(default)]
+    pub gaps: Vec<ReadGap>,
+}
+
+/// A part of a meeting a platform lists in full but could be read only in
+/// part: what it is, how many of how many were read, and why not the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadGap {
+    /// "attendance", "apologies", "others attending", "absent".
+    pub part: String,
+    pub read: u32,
+    pub total: u32,
+    pub why: String,
+}
+
+impl ReadGap {
+    /// "apologies: 25 of 104 listed could be read (…)".
+    pub fn describe(&self) -> String {
+        format!("{}: {} of {} listed could be read ({})", self.part, self.read, self.total, self.why)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1494,18 +1494,8 @@ fn webdriver(method: &str, url: &str, body: Option<Value>) -> Value {
     }
 }
 
-#[test]
-fn hostile_text_is_inert_in_a_real_browser() {
-    let h = Harness::shared();
-    let _guard = h.exclusive();
-    let mut site = coventry_like(Behaviour::Healthy);
-    site.hostile = true;
-    let base = h.fake.add_site("browser", site);
-    h.register("browser", &base, json!({}));
-    h.scrape("browser");
-    let meetings = settled_summaries(h, "browser", 13, Duration::from_secs(300));
-    let id = meetings[0]["id"].as_str().unwrap();
-
+/// A headless Chromium driven over WebDriver: the driver (stopped when dropped) and the session's address.
+fn chromium(h: &Harness) -> (ChromeDriver, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let driver = ChromeDriver {
         child: std::process::Command::new("chromedriver")
@@ -1521,7 +1511,7 @@ fn hostile_text_is_inert_in_a_real_browser() {
         assert!(Instant::now() < deadline, "chromedriver did not start");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let profile = h.state_dir.join("chromium-profile");
+    let profile = h.state_dir.join(format!("chromium-profile-{port}"));
     let session = webdriver(
         "POST",
         &format!("{}/session", driver.url),
@@ -1533,6 +1523,22 @@ fn hostile_text_is_inert_in_a_real_browser() {
         }}}})),
     );
     let session_url = format!("{}/session/{}", driver.url, session["value"]["sessionId"].as_str().unwrap());
+    (driver, session_url)
+}
+
+#[test]
+fn hostile_text_is_inert_in_a_real_browser() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.hostile = true;
+    let base = h.fake.add_site("browser", site);
+    h.register("browser", &base, json!({}));
+    h.scrape("browser");
+    let meetings = settled_summaries(h, "browser", 13, Duration::from_secs(300));
+    let id = meetings[0]["id"].as_str().unwrap();
+
+    let (driver, session_url) = chromium(h);
     webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": format!("{}/meetings/{id}", h.base_url)})));
     // Any alert() from the payloads would leave an open dialog and fail this call.
     let report = webdriver(
@@ -1555,6 +1561,84 @@ fn hostile_text_is_inert_in_a_real_browser() {
     let text = report["text"].as_str().unwrap();
     assert!(text.contains(HOSTILE_TITLE), "the title's markup is shown as text");
     assert!(text.contains("<script>alert(1)</script>"), "the agenda's markup is shown as text");
+}
+
+/// Each checked figure, date and name on a meeting page links to the page of
+/// the council's document where it was found. In Chromium: the link's words
+/// show when it has keyboard focus (hidden before), the link is the document
+/// at a page, and that page's text holds the words the checks found there.
+#[test]
+fn checked_claims_link_to_the_document_page_they_were_found_on() {
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.serve_documents = true;
+    let base = h.fake.add_site("evidence", site);
+    h.register("evidence", &base, json!({}));
+    h.scrape("evidence");
+    let documents = settled_documents(h, "evidence", Duration::from_secs(240));
+    let meetings = settled_summaries(h, "evidence", 13, Duration::from_secs(240));
+    // A meeting whose summary has a claim found on a page of one of its documents.
+    let linked = |m: &&Value| {
+        let footnotes = m["summary"]["body"]["footnotes"].as_array().cloned().unwrap_or_default();
+        m["summary"]["body"]["sections"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|s| s["claims"].as_array().cloned().unwrap_or_default())
+            .any(|c| {
+                c["footnote"].as_u64().is_some_and(|n| footnotes.iter().any(|f| f["number"] == n && f["page"].is_u64()))
+            })
+    };
+    let meeting =
+        meetings.iter().find(linked).unwrap_or_else(|| panic!("no claim links a document page: {meetings:#?}"));
+    let id = meeting["id"].as_str().unwrap();
+    let body = &meeting["summary"]["body"];
+    let mut claims: Vec<Value> = body["headline_claims"].as_array().cloned().unwrap_or_default();
+    for section in body["sections"].as_array().unwrap() {
+        claims.extend(section["claims"].as_array().cloned().unwrap_or_default());
+    }
+
+    let (driver, session_url) = chromium(h);
+    webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": format!("{}/meetings/{id}", h.base_url)})));
+    let marks = webdriver(
+        "POST",
+        &format!("{session_url}/execute/sync"),
+        Some(json!({"script": "return Array.from(document.querySelectorAll('a.claim')).map(a => {
+            const tip = document.getElementById(a.getAttribute('aria-describedby'));
+            const hidden = getComputedStyle(tip).display;
+            a.focus();
+            const shown = getComputedStyle(tip).display;
+            return {href: a.href, text: a.textContent, tip: tip.textContent, hidden, shown,
+                    focused: document.activeElement === a, role: tip.getAttribute('role')};
+        });", "args": []})),
+    )["value"]
+        .clone();
+    webdriver("DELETE", &session_url, None);
+    drop(driver);
+    let marks = marks.as_array().cloned().unwrap_or_default();
+    assert!(!marks.is_empty(), "the page marks its checked claims");
+    let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    for mark in &marks {
+        assert_eq!((mark["hidden"].as_str(), mark["shown"].as_str()), (Some("none"), Some("block")), "{mark:#}");
+        assert_eq!((mark["focused"].as_bool(), mark["role"].as_str()), (Some(true), Some("tooltip")), "{mark:#}");
+        let href = mark["href"].as_str().unwrap();
+        let (url, page) = href.split_once("#page=").unwrap_or_else(|| panic!("a claim links a page: {href}"));
+        let page: usize = page.parse().unwrap();
+        let document = documents.iter().find(|d| d["url"] == url).unwrap_or_else(|| panic!("{url} is the meeting's"));
+        let tip = squash(mark["tip"].as_str().unwrap());
+        let claim = claims
+            .iter()
+            .find(|c| c["text"] == mark["text"] && tip.contains(&squash(c["context"].as_str().unwrap())))
+            .unwrap_or_else(|| panic!("the tooltip shows the words found: {mark:#}"));
+        let pages = h.get(&format!("/api/v1/documents/{}", document["id"].as_str().unwrap())).json();
+        let text =
+            pages["pages"].as_array().unwrap().iter().find(|p| p["page_number"] == page).unwrap()["text"].clone();
+        let found = squash(claim["found"].as_str().unwrap());
+        assert!(squash(text.as_str().unwrap()).contains(&found), "{found:?} is on page {page} of {url}");
+        let file = ureq::get(url).call().unwrap();
+        assert_eq!(file.content_type(), "application/pdf", "the link opens the council's document");
+    }
 }
 
 #[test]
@@ -1633,6 +1717,23 @@ fn a_cmis_council_is_read_like_a_moderngov_one() {
     let numbers: Vec<&str> =
         items_meeting["agenda_items"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
     assert!(numbers.contains(&"7a") && numbers.contains(&"7b"), "{numbers:?}");
+    // Lists the page holds only in part (the rest behind form postbacks) are recorded and shown as such.
+    let gaps = items_meeting["read_gaps"].as_array().expect("read gaps are recorded");
+    let said: Vec<(&str, u64, u64)> = gaps
+        .iter()
+        .map(|g| (g["part"].as_str().unwrap(), g["read"].as_u64().unwrap(), g["total"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(said, [("attendance", 25, 88), ("apologies", 25, 104)], "{items_meeting:#}");
+    let items_page = h.get(&format!("/meetings/bham-{ITEMS_MEETING}"));
+    assert!(items_page.body.contains("Not read in full"), "{}", items_page.body);
+    assert!(items_page.body.contains("attendance: 25 of 88 listed could be read"));
+    assert!(items_page.body.contains("apologies: 25 of 104 listed could be read"));
+    // The November meeting's grid lost a page: read in part, and said so.
+    let full_gaps = meeting["read_gaps"].as_array().unwrap();
+    assert!(
+        full_gaps.iter().any(|g| g["part"] == "attendance" && g["total"] == 87 && g["read"].as_u64() < Some(87)),
+        "{meeting:#}"
+    );
 
     // Documents read; the summary made, on the page and in the feed.
     let documents = settled_documents(h, "bham", Duration::from_secs(240));

@@ -366,6 +366,8 @@ async fn refresh_meeting_with<A: PlatformAdapter>(
     if outcome == MeetingOutcome::Unchanged {
         store.meeting_visited(&meeting, &now()).await?;
     }
+    // What the platform listed but could not be read in full, set (or cleared) at every read.
+    store.meeting_read_gaps(&meeting, &detail.gaps).await?;
     if let Some(message) = &read_error {
         // After the save, which clears it; it shows on the meeting's page.
         store.meeting_read_error(&meeting, message).await?;

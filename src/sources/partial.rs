@@ -150,6 +150,7 @@ mod tests {
                 DocumentKind::PrintedMinutes,
             )],
             attendees: vec![attendee("1", "Cllr A")],
+            gaps: Vec::new(),
         }
     }
 

@@ -240,6 +240,15 @@ impl Store {
         self.run(q::MEETING_READ_ERROR, &[Text(meeting_id), Text(error)]).await
     }
 
+    /// What this read could not read in full (`None` when it read everything).
+    pub async fn meeting_read_gaps(&self, meeting_id: &str, gaps: &[crate::model::ReadGap]) -> Result<()> {
+        let json = (!gaps.is_empty())
+            .then(|| serde_json::to_string(gaps))
+            .transpose()
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        self.run(q::MEETING_READ_GAPS, &[Text(meeting_id), super::Param::OptText(json.as_deref())]).await
+    }
+
     /// Records that the meeting's details were read, whether or not they changed.
     pub async fn meeting_visited(&self, meeting_id: &str, now: &str) -> Result<()> {
         self.run(q::MEETING_VISITED, &[Text(meeting_id), Text(now)]).await

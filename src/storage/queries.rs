@@ -140,6 +140,7 @@ pub const SAVE_MEETING: &str =
 pub const MEETING_VISITED: &str = "UPDATE meetings SET visited_at = ?2 WHERE id = ?1";
 /// A read that was incomplete: recorded, and the meeting read again at the next refresh.
 pub const MEETING_READ_ERROR: &str = "UPDATE meetings SET read_error = ?2, visited_at = NULL WHERE id = ?1";
+pub const MEETING_READ_GAPS: &str = "UPDATE meetings SET read_gaps = ?2 WHERE id = ?1";
 pub const INSERT_CHANGE: &str =
     "INSERT INTO meeting_changes (meeting_id, run_id, changed_at, what) VALUES (?1, ?2, ?3, ?4)";
 pub const UPSERT_ITEM: &str = "INSERT INTO agenda_items (id, meeting_id, source_id, position, number, title, agenda_text, minutes_text, is_restricted, decision_url) \
@@ -169,7 +170,7 @@ pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_
     ORDER BY m.local_date, m.id LIMIT ?6";
 pub const GET_MEETING: &str = "SELECT m.id, m.council_id, m.source_id, m.title, m.local_date, m.local_time, m.time_zone, m.starts_at_utc, \
     m.status, m.is_special, m.location, m.agenda_published, m.minutes_published, m.decisions_published, m.web_url, m.source_mode, \
-    m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.first_seen_at, m.updated_at, \
+    m.listed, m.missing_since, m.content_changed, m.change_note, m.changed_at, m.detail_fetched_at, m.read_error, m.read_gaps, m.first_seen_at, m.updated_at, \
     c.id AS committee_id, c.title AS committee_title, co.name AS council_name \
     FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN councils co ON co.id = m.council_id WHERE m.id = ?1";
 /// What a meeting's previous read said that a part failing now may have said alone.
@@ -266,9 +267,30 @@ pub const ITEM_PAGE_RANGES: &str =
 pub const LATEST_SUMMARY: &str = "SELECT * FROM summaries WHERE meeting_id = ?1 ORDER BY version DESC LIMIT 1";
 pub const INSERT_SUMMARY: &str = "INSERT OR IGNORE INTO summaries (meeting_id, version, method, provider, model, prompt_version, input_hash, \
     input_tokens, output_tokens, naive_tokens, estimated_cost_usd, model_calls, quotes_kept, quotes_dropped, decisions_dropped, notes, \
-    updated_reason, body, created_at, sentences_dropped, dropped_reasons, claims_checked) \
+    updated_reason, body, created_at, sentences_dropped, dropped_reasons, claims_checked, sentences_checked, dropped_by_kind, \
+    sections_extractive) \
     VALUES (?1, (SELECT COALESCE(MAX(version), 0) + 1 FROM summaries WHERE meeting_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
-    ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+    ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+/// Adds a stored version to its council's record of the checks, only if the
+/// version was stored now (an insert of known inputs is ignored, and so is its count).
+pub const RECORD_SUMMARY: &str = "INSERT INTO claim_record (council_id, summaries, model_written, extractive, sentences_checked, \
+    sentences_dropped, sections_extractive, quotes_kept, quotes_dropped, decisions_dropped) \
+    SELECT ?1, 1, ?4 = 'model', ?4 = 'extractive', ?5, ?6, ?7, ?8, ?9, ?10 \
+    WHERE EXISTS (SELECT 1 FROM summaries WHERE meeting_id = ?2 AND input_hash = ?3 AND created_at = ?11) \
+    ON CONFLICT (council_id) DO UPDATE SET summaries = summaries + 1, model_written = model_written + excluded.model_written, \
+    extractive = extractive + excluded.extractive, sentences_checked = sentences_checked + excluded.sentences_checked, \
+    sentences_dropped = sentences_dropped + excluded.sentences_dropped, \
+    sections_extractive = sections_extractive + excluded.sections_extractive, quotes_kept = quotes_kept + excluded.quotes_kept, \
+    quotes_dropped = quotes_dropped + excluded.quotes_dropped, decisions_dropped = decisions_dropped + excluded.decisions_dropped";
+/// Adds a stored version's sentences left out for one kind of claim to its council's record.
+pub const RECORD_DROPS: &str = "INSERT INTO claim_drops (council_id, kind, dropped) SELECT ?1, ?4, ?5 \
+    WHERE EXISTS (SELECT 1 FROM summaries WHERE meeting_id = ?2 AND input_hash = ?3 AND created_at = ?6) \
+    ON CONFLICT (council_id, kind) DO UPDATE SET dropped = dropped + excluded.dropped";
+/// The record of the checks, per council (one row each at most).
+pub const CLAIM_RECORD: &str = "SELECT r.council_id, c.name AS council_name, r.summaries, r.model_written, r.extractive, \
+    r.sentences_checked, r.sentences_dropped, r.sections_extractive, r.quotes_kept, r.quotes_dropped, r.decisions_dropped \
+    FROM claim_record r JOIN councils c ON c.id = r.council_id ORDER BY c.name";
+pub const CLAIM_DROPS: &str = "SELECT council_id, kind, dropped FROM claim_drops ORDER BY council_id, kind";
 /// An earlier version made from the same inputs (the inputs went A, B, A).
 pub const SUMMARY_WITH_HASH: &str = "SELECT version, body FROM summaries WHERE meeting_id = ?1 AND input_hash = ?2";
 /// Publishes that earlier version again, as the newest, saying why.

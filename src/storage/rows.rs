@@ -208,11 +208,21 @@ pub struct MeetingRecord {
     pub changed_at: Option<String>,
     pub detail_fetched_at: Option<String>,
     pub read_error: Option<String>,
+    /// What the platform listed but could not be read in full, stored as JSON text.
+    #[serde(default, deserialize_with = "gaps_from_text")]
+    pub read_gaps: Vec<crate::model::ReadGap>,
     pub first_seen_at: String,
     pub updated_at: String,
     pub committee_id: String,
     pub committee_title: String,
     pub council_name: String,
+}
+
+/// A JSON column as D1 answers it (text, or null) read into its value.
+fn gaps_from_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<crate::model::ReadGap>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    text.filter(|t| !t.is_empty())
+        .map_or(Ok(Vec::new()), |t| serde_json::from_str(&t).map_err(serde::de::Error::custom))
 }
 
 /// `MEETING_ITEMS`: an agenda item.
@@ -476,8 +486,34 @@ pub fn field_names<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
 }
 
 /// Each typed read: its query's name in `queries` and its row's fields.
+/// A council's record of the claim checks (`CLAIM_RECORD`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ClaimRecord {
+    pub council_id: String,
+    pub council_name: String,
+    pub summaries: i64,
+    pub model_written: i64,
+    pub extractive: i64,
+    pub sentences_checked: i64,
+    pub sentences_dropped: i64,
+    pub sections_extractive: i64,
+    pub quotes_kept: i64,
+    pub quotes_dropped: i64,
+    pub decisions_dropped: i64,
+}
+
+/// Sentences left out for one kind of claim, for one council (`CLAIM_DROPS`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimDrops {
+    pub council_id: String,
+    pub kind: String,
+    pub dropped: i64,
+}
+
 pub fn typed_reads() -> Vec<(&'static str, &'static [&'static str])> {
     vec![
+        ("CLAIM_RECORD", field_names::<ClaimRecord>()),
+        ("CLAIM_DROPS", field_names::<ClaimDrops>()),
         ("LATEST_SUMMARIES", field_names::<LatestSummary>()),
         ("COUNCIL_DECISIONS", field_names::<DecisionListed>()),
         ("GET_DECISION", field_names::<DecisionRecord>()),

@@ -32,6 +32,10 @@ pub struct SummaryVersion<'a> {
     /// JSON: why each left-out sentence was left out.
     pub dropped_reasons: Option<&'a str>,
     pub claims_checked: bool,
+    /// Sentences of the model's prose checked, and those left out by the kind of claim not found.
+    pub sentences_checked: usize,
+    pub dropped_by_kind: &'a std::collections::BTreeMap<String, usize>,
+    pub sections_extractive: usize,
     pub notes: Option<&'a str>,
     pub updated_reason: Option<&'a str>,
     pub body: &'a str,
@@ -230,8 +234,10 @@ impl Store {
         let Some(mut row) = self.row::<Value>(q::LATEST_SUMMARY, &[Text(meeting_id)]).await? else {
             return Ok(None);
         };
-        if let Some(body) = row["body"].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
-            row["body"] = body;
+        for field in ["body", "dropped_by_kind"] {
+            if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+                row[field] = parsed;
+            }
         }
         // For operators only: a left-out sentence may name someone the papers do not.
         if let Some(object) = row.as_object_mut() {
@@ -281,6 +287,11 @@ impl Store {
         Ok(self.row::<Row>(q::MEETING_CHANGE_NOTE, &[Text(meeting_id)]).await?.and_then(|r| r.change_note))
     }
 
+    /// The public record of the claim checks: per council, and what was left out per council and kind.
+    pub async fn claim_record(&self) -> Result<(Vec<super::rows::ClaimRecord>, Vec<super::rows::ClaimDrops>)> {
+        Ok((self.rows(q::CLAIM_RECORD, &[]).await?, self.rows(q::CLAIM_DROPS, &[]).await?))
+    }
+
     /// Stores a new version (ignored if one with the same inputs exists) and
     /// clears the meeting's changed flag.
     pub async fn save_summary(
@@ -293,7 +304,41 @@ impl Store {
     ) -> Result<()> {
         let [search_row, search_text] =
             self.search_statements(meeting_id, council_id, "summary", search.0, search.1)?;
-        self.batch(vec![
+        let by_kind = (!version.dropped_by_kind.is_empty())
+            .then(|| serde_json::to_string(version.dropped_by_kind))
+            .transpose()
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        // The council's record counts the version only if it was stored now (see RECORD_SUMMARY).
+        let mut record = vec![self.statement(
+            q::RECORD_SUMMARY,
+            &[
+                Text(council_id),
+                Text(meeting_id),
+                Text(version.input_hash),
+                Text(version.method),
+                Int(version.sentences_checked as i64),
+                Int(version.sentences_dropped as i64),
+                Int(version.sections_extractive as i64),
+                Int(version.quotes_kept as i64),
+                Int(version.quotes_dropped as i64),
+                Int(version.decisions_dropped as i64),
+                Text(now),
+            ],
+        )?];
+        for (kind, dropped) in version.dropped_by_kind {
+            record.push(self.statement(
+                q::RECORD_DROPS,
+                &[
+                    Text(council_id),
+                    Text(meeting_id),
+                    Text(version.input_hash),
+                    Text(kind),
+                    Int(*dropped as i64),
+                    Text(now),
+                ],
+            )?);
+        }
+        let mut statements = vec![
             self.statement(q::DELETE_SUMMARY_SEARCH_TEXT, &[Text(meeting_id)])?,
             self.statement(q::DELETE_SUMMARY_SEARCH_ROWS, &[Text(meeting_id)])?,
             search_row,
@@ -322,11 +367,15 @@ impl Store {
                     Int(version.sentences_dropped as i64),
                     OptText(version.dropped_reasons),
                     Int(i64::from(version.claims_checked)),
+                    Int(version.sentences_checked as i64),
+                    OptText(by_kind.as_deref()),
+                    Int(version.sections_extractive as i64),
                 ],
             )?,
             self.statement(q::CLEAR_CONTENT_CHANGED, &[Text(meeting_id)])?,
-        ])
-        .await
+        ];
+        statements.extend(record);
+        self.batch(statements).await
     }
 
     /// The latest summary is current for the meeting as it stands.
@@ -400,8 +449,10 @@ impl Store {
         let Some(mut row) = self.row::<Value>(q::LATEST_DIGEST, &[Text(council_id), Text(week)]).await? else {
             return Ok(None);
         };
-        if let Some(body) = row["body"].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
-            row["body"] = body;
+        for field in ["body", "dropped_by_kind"] {
+            if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+                row[field] = parsed;
+            }
         }
         Ok(Some(row))
     }

@@ -60,6 +60,7 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
                 decisions: Vec::new(),
                 quotes: Vec::new(),
                 extractive: true,
+                claims: Vec::new(),
             });
             continue;
         };
@@ -79,6 +80,7 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
             decisions,
             quotes: Vec::new(),
             extractive: true,
+            claims: Vec::new(),
         });
     }
     summary.headline = headline(meeting, plan);

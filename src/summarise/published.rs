@@ -30,6 +30,22 @@ pub struct PublishedDecision {
     pub footnote: usize,
 }
 
+/// A figure, date, vote or name of the summary's prose and where the checks
+/// found it: the footnote of the source (none for the meeting's own details),
+/// and the passage of the source around the words that bear it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedClaim {
+    /// As the summary writes it.
+    pub text: String,
+    /// "amount", "percentage", "figure", "date", "financial year", "time", "vote", "reference", "name".
+    pub kind: String,
+    pub footnote: Option<usize>,
+    /// The words that bear it out.
+    pub found: String,
+    /// The source's passage around them.
+    pub context: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedSection {
     pub item_id: String,
@@ -42,6 +58,9 @@ pub struct PublishedSection {
     /// kept nothing the sources bear out.
     #[serde(default)]
     pub extractive: bool,
+    /// The checked claims of `summary`, in the order written.
+    #[serde(default)]
+    pub claims: Vec<PublishedClaim>,
 }
 
 /// Why a sentence (or a decision, or a title) of the model's was left out.
@@ -50,11 +69,17 @@ pub struct DroppedClaim {
     /// "headline", "item 5", "item 5 decision", "procedural".
     pub place: String,
     pub reason: String,
+    /// The kinds of claim not found ("amount", "name"): what the public record counts.
+    #[serde(default)]
+    pub kinds: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedSummary {
     pub headline: String,
+    /// The checked claims of the headline.
+    #[serde(default)]
+    pub headline_claims: Vec<PublishedClaim>,
     pub sections: Vec<PublishedSection>,
     pub procedural: Option<String>,
     pub footnotes: Vec<Footnote>,
@@ -65,6 +90,9 @@ pub struct PublishedSummary {
     /// in them is not in the sources; why is kept with the version, not shown.
     #[serde(default)]
     pub sentences_dropped: usize,
+    /// Sentences of the model's prose the checks read (kept and dropped).
+    #[serde(default)]
+    pub sentences_checked: usize,
     #[serde(default, skip_serializing)]
     pub dropped: Vec<DroppedClaim>,
     /// Every quote, figure, date and name left in was found in the sources.
@@ -76,6 +104,7 @@ impl PublishedSummary {
     pub fn new(headline: String, procedural: Option<String>) -> Self {
         Self {
             headline,
+            headline_claims: Vec::new(),
             sections: Vec::new(),
             procedural,
             footnotes: Vec::new(),
@@ -83,9 +112,26 @@ impl PublishedSummary {
             quotes_dropped: 0,
             decisions_dropped: 0,
             sentences_dropped: 0,
+            sentences_checked: 0,
             dropped: Vec::new(),
             claims_checked: false,
         }
+    }
+
+    /// How many sentences were left out, by the kind of claim that was not found.
+    pub fn dropped_by_kind(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for dropped in self.dropped.iter().filter(|d| !d.place.ends_with(" decision")) {
+            for kind in &dropped.kinds {
+                *counts.entry(kind.clone()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// How many sections stand in the council's own words because the checks left nothing of the model's.
+    pub fn sections_extractive(&self) -> usize {
+        self.sections.iter().filter(|s| s.extractive).count()
     }
 
     /// Adds (or reuses) the footnote for a source and answers its number.

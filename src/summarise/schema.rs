@@ -4,10 +4,10 @@
 
 use serde::Deserialize;
 
-use super::claims::{keep_supported, unsupported, Evidence};
+use super::claims::{keep_supported, unsupported, Evidence, Supported};
 use super::input::{item_key, MeetingInput, PromptPlan};
 pub use super::published::{
-    DroppedClaim, Footnote, PublishedDecision, PublishedQuote, PublishedSection, PublishedSummary,
+    DroppedClaim, Footnote, PublishedClaim, PublishedDecision, PublishedQuote, PublishedSection, PublishedSummary,
 };
 use super::quotes::appears_in;
 
@@ -151,6 +151,12 @@ pub fn validate(raw: &str, meeting: &MeetingInput, plan: &PromptPlan) -> Result<
     Ok(summary)
 }
 
+/// The meeting's date as (year, month, day), for reading dates written without a year.
+fn meeting_day(meeting: &MeetingInput) -> Option<(i32, u32, u32)> {
+    let mut parts = meeting.date.get(..10)?.split('-');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// What a meeting's prose may draw on beyond an item's sources: the meeting's
 /// own particulars and its agenda (titles and numbers are the council's words).
 fn meeting_evidence(meeting: &MeetingInput) -> Evidence {
@@ -159,11 +165,36 @@ fn meeting_evidence(meeting: &MeetingInput) -> Evidence {
         meeting.committee.as_str(),
         meeting.council.as_str(),
         meeting.date.as_str(),
-    ]);
+    ])
+    .dated(meeting_day(meeting));
     for item in &meeting.items {
         evidence.add(&format!("item {} {}", item.number.as_deref().unwrap_or_default(), item.title));
     }
+    // How many items the agenda holds is the meeting's own fact too ("discussed five items").
+    evidence.add(&format!("{} items on the agenda", meeting.items.len()));
     evidence
+}
+
+/// The published form of kept claims: each linked to its source's footnote.
+fn published_claims(
+    published: &mut PublishedSummary,
+    plan: &PromptPlan,
+    claims: Vec<Supported>,
+) -> Vec<PublishedClaim> {
+    claims
+        .into_iter()
+        .map(|claim| PublishedClaim {
+            footnote: claim
+                .found
+                .origin
+                .and_then(|at| plan.sources.get(at))
+                .map(|source| published.footnote_for(source)),
+            text: claim.written,
+            kind: claim.kind.to_string(),
+            found: claim.found.found,
+            context: claim.found.context,
+        })
+        .collect()
 }
 
 /// Keeps what the sources bear out: quotes found verbatim in the cited source,
@@ -171,12 +202,13 @@ fn meeting_evidence(meeting: &MeetingInput) -> Evidence {
 /// date and name is found in the sources they may draw on (the headline: any
 /// source of the meeting; a section: its item's sources). Everything else is
 /// dropped and counted; a section left with nothing falls back to the
-/// council's own text for the item.
+/// council's own text for the item. Each kept claim keeps where it was found.
 pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary {
-    let base = meeting_evidence(meeting);
+    let mut base = meeting_evidence(meeting);
+    base.add(&format!("{} items to summarise", plan.substantive.len()));
     let mut whole = base.clone();
-    for source in &plan.sources {
-        whole.add(&source.text);
+    for (at, source) in plan.sources.iter().enumerate() {
+        whole.add_source(&source.text, at);
     }
     let mut procedural_evidence = base.clone();
     for index in &plan.procedural {
@@ -186,25 +218,32 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
         }
     }
     let mut dropped: Vec<DroppedClaim> = Vec::new();
-    let checked = |dropped: &mut Vec<DroppedClaim>, place: &str, text: &str, evidence: &Evidence| -> String {
+    let mut sentences_checked = 0;
+    let mut checked = |dropped: &mut Vec<DroppedClaim>, place: &str, text: &str, evidence: &Evidence| {
         let (kept, left_out) = keep_supported(text.trim(), evidence);
-        let kept = kept.text;
-        dropped.extend(left_out.into_iter().map(|d| DroppedClaim { place: place.to_string(), reason: d.reason }));
+        sentences_checked += kept.sentences;
+        dropped.extend(left_out.into_iter().map(|d| DroppedClaim {
+            place: place.to_string(),
+            reason: d.reason,
+            kinds: d.kinds.iter().map(|k| k.to_string()).collect(),
+        }));
         kept
     };
     let headline = checked(&mut dropped, "headline", &model.headline, &whole);
-    let procedural = model.procedural.as_deref().map(|p| checked(&mut dropped, "procedural", p, &procedural_evidence));
-    let mut published = PublishedSummary::new(headline, procedural.filter(|p| !p.is_empty()));
+    let procedural =
+        model.procedural.as_deref().map(|p| checked(&mut dropped, "procedural", p, &procedural_evidence).text);
+    let mut published = PublishedSummary::new(headline.text, procedural.filter(|p| !p.is_empty()));
+    published.headline_claims = published_claims(&mut published, plan, headline.claims);
     let mut fallback_items = Vec::new();
     for index in &plan.substantive {
         let item = &meeting.items[*index];
         let key = item_key(meeting, *index);
         let Some(section) = model.sections.iter().find(|s| section_key(&s.item) == key) else { continue };
-        let item_sources: Vec<&super::input::Source> =
-            plan.sources.iter().filter(|s| s.item_id == item.item_id).collect();
+        let item_sources: Vec<(usize, &super::input::Source)> =
+            plan.sources.iter().enumerate().filter(|(_, s)| s.item_id == item.item_id).collect();
         let mut evidence = base.clone();
-        for source in &item_sources {
-            evidence.add(&source.text);
+        for (at, source) in &item_sources {
+            evidence.add_source(&source.text, *at);
         }
         let place = format!("item {key}");
         let summary = checked(&mut dropped, &place, &section.summary, &evidence);
@@ -213,17 +252,19 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
             .clone()
             .filter(|t| !t.trim().is_empty() && unsupported(t, &evidence).is_empty())
             .unwrap_or_else(|| item.title.clone());
+        let claims = published_claims(&mut published, plan, summary.claims);
         let mut out = PublishedSection {
             item_id: item.item_id.clone(),
             number: item.number.clone(),
             title,
-            summary,
+            summary: summary.text,
             decisions: Vec::new(),
             quotes: Vec::new(),
             extractive: false,
+            claims,
         };
         for quote in &section.quotes {
-            let source = item_sources.iter().find(|s| s.id == quote.source);
+            let source = item_sources.iter().map(|(_, s)| *s).find(|s| s.id == quote.source);
             match source {
                 Some(source) if appears_in(&quote.text, &source.text) => {
                     let footnote = published.footnote_for(source);
@@ -234,7 +275,7 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
             }
         }
         for decision in &section.decisions {
-            let source = item_sources.iter().find(|s| s.id == decision.source);
+            let source = item_sources.iter().map(|(_, s)| *s).find(|s| s.id == decision.source);
             let unbacked = unsupported(&decision.text, &evidence);
             match source {
                 Some(source) if appears_in(&decision.evidence, &source.text) && unbacked.is_empty() => {
@@ -248,7 +289,11 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
                 _ => {
                     published.decisions_dropped += 1;
                     if !unbacked.is_empty() {
-                        dropped.push(DroppedClaim { place: format!("{place} decision"), reason: unbacked.join("; ") });
+                        dropped.push(DroppedClaim {
+                            place: format!("{place} decision"),
+                            reason: unbacked.join("; "),
+                            kinds: Vec::new(),
+                        });
                     }
                 }
             }
@@ -274,8 +319,10 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
     }
     if published.headline.is_empty() {
         published.headline = super::extractive::headline(meeting, plan);
+        published.headline_claims.clear();
     }
     published.sentences_dropped = dropped.iter().filter(|d| !d.place.ends_with(" decision")).count();
+    published.sentences_checked = sentences_checked;
     published.dropped = dropped;
     published.claims_checked = true;
     published
@@ -362,7 +409,10 @@ mod tests {
         let published = publish(validate(&raw, &input, &plan).unwrap(), &input, &plan);
         assert_eq!((published.quotes_kept, published.quotes_dropped, published.decisions_dropped), (0, 1, 1));
         assert!(published.sections[0].quotes.is_empty());
-        assert!(published.footnotes.is_empty());
+        // What footnotes remain are the sources of the checked claims, not of anything dropped.
+        let claims: Vec<&PublishedClaim> =
+            published.headline_claims.iter().chain(published.sections.iter().flat_map(|s| &s.claims)).collect();
+        assert!(published.footnotes.iter().all(|f| claims.iter().any(|c| c.footnote == Some(f.number))));
     }
 
     #[test]
@@ -459,5 +509,27 @@ mod tests {
         let raw =
             answer("this plan is a robust framework for the city", "the Community Safety Plan 2024-2027 be approved");
         assert!(validate(&raw, &input, &plan).is_ok());
+    }
+
+    #[test]
+    fn kept_claims_keep_their_source_and_the_record_counts_what_was_dropped_by_kind() {
+        let input = meeting();
+        let plan = plan(&input, 5000);
+        let raw = answer_with(
+            "The Cabinet met on 26 June 2024.",
+            "The Community Safety Plan runs from 2024 to 2027. Councillor Jane Smith backed it. It will cost \u{a3}2.4m.",
+            "Approved the Community Safety Plan 2024-2027",
+        );
+        let published = publish(validate(&raw, &input, &plan).unwrap(), &input, &plan);
+        let section = &published.sections[0];
+        let plan_claim = section.claims.iter().find(|c| c.text == "2027").expect("the year is a checked claim");
+        assert_eq!(plan_claim.kind, "figure");
+        let footnote = plan_claim.footnote.expect("found in the item's minutes");
+        assert_eq!(published.footnotes[footnote - 1].source_id, "S1");
+        assert!(plan_claim.context.contains("2024\u{2013}2027"), "{:?}", plan_claim.context);
+        assert_eq!(published.headline_claims[0].footnote, None, "the meeting's own date");
+        assert_eq!(published.sentences_checked, 4);
+        let by_kind = published.dropped_by_kind();
+        assert_eq!((by_kind.get("name"), by_kind.get("amount")), (Some(&1), Some(&1)));
     }
 }

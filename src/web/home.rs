@@ -1,8 +1,10 @@
-//! The home page, the about page and the API's OpenAPI document.
+//! The home page, the about page (with the public record of the claim
+//! checks, also at `/api/v1/checks`) and the API's OpenAPI document.
 
 use serde_json::{json, Value};
 use worker::{Response, Result};
 
+use super::checks;
 use super::pages;
 use super::reply::Reply;
 
@@ -24,12 +26,23 @@ pub async fn home(reply: &Reply<'_>) -> Result<Response> {
     reply.page(&page)
 }
 
-pub fn about(reply: &Reply<'_>) -> Result<Response> {
+pub async fn about(reply: &Reply<'_>) -> Result<Response> {
     reply.page(&pages::AboutPage {
         canonical: reply.canonical.clone(),
         search_query: String::new(),
         contact: reply.contact(),
+        record: claim_record(reply).await?,
     })
+}
+
+async fn claim_record(reply: &Reply<'_>) -> Result<checks::Record> {
+    let (rows, drops) = reply.store.claim_record().await?;
+    Ok(checks::record(&rows, &drops))
+}
+
+/// `/api/v1/checks`: the public record of the claim checks.
+pub async fn checks(reply: &Reply<'_>) -> Result<Response> {
+    reply.json(&claim_record(reply).await?)
 }
 
 pub fn openapi(reply: &Reply<'_>) -> Result<Response> {

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod body;
+pub mod checks;
 pub mod councillors;
 pub mod councils;
 pub mod decisions;
@@ -187,7 +188,8 @@ async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bo
     match found.route.clone() {
         Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
         Route::Home => home::home(&reply).await,
-        Route::About => home::about(&reply),
+        Route::About => home::about(&reply).await,
+        Route::ApiChecks => home::checks(&reply).await,
         Route::ApiOpenApi => home::openapi(&reply),
         Route::Search | Route::ApiSearch => search::search(&reply).await,
         Route::PostcodePage => postcodes::page(&reply).await,

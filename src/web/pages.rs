@@ -437,9 +437,63 @@ pub struct Noted {
     pub footnote: u64,
 }
 
+/// A checked claim as the page marks it: a link to the document page where
+/// it was found, described by the words found there.
+pub struct ClaimMark {
+    pub id: String,
+    pub url: String,
+    pub note: String,
+}
+
+/// A run of a summary's prose: plain, or a checked claim.
+pub struct Segment {
+    pub text: String,
+    pub mark: Option<ClaimMark>,
+}
+
+/// Cuts `text` at each checked claim that names a source, in the order written;
+/// a claim not found in the text as written is left unmarked.
+fn segments(prose: &str, claims: &Value, footnotes: &[FootnoteView], id_prefix: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    for (n, claim) in claims.as_array().into_iter().flatten().enumerate() {
+        let written = claim["text"].as_str().unwrap_or_default();
+        let Some(footnote) = claim["footnote"].as_u64().and_then(|f| footnotes.iter().find(|v| v.number == f)) else {
+            continue;
+        };
+        let Some(at) = (!written.is_empty()).then(|| prose[cursor..].find(written)).flatten().map(|k| cursor + k)
+        else {
+            continue;
+        };
+        if at > cursor {
+            out.push(Segment { text: prose[cursor..at].to_string(), mark: None });
+        }
+        let kind = text(&claim["kind"]);
+        let mut kind_title = kind.clone();
+        if let Some(first) = kind_title.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        out.push(Segment {
+            text: written.to_string(),
+            mark: Some(ClaimMark {
+                id: format!("{id_prefix}-{}", n + 1),
+                url: footnote.url.clone(),
+                note: format!("{kind_title} found in {}: \u{201c}{}\u{201d}", footnote.label, text(&claim["context"])),
+            }),
+        });
+        cursor = at + written.len();
+    }
+    if cursor < prose.len() || out.is_empty() {
+        out.push(Segment { text: prose[cursor..].to_string(), mark: None });
+    }
+    out
+}
+
 pub struct SectionView {
     pub title: String,
     pub summary: String,
+    /// `summary` cut at its checked claims.
+    pub segments: Vec<Segment>,
     /// The council's own text stands in for the model's account of the item.
     pub extractive: bool,
     pub decisions: Vec<Noted>,
@@ -460,6 +514,7 @@ pub struct SummaryView {
     pub checked_note: Option<&'static str>,
     pub updated_reason: Option<String>,
     pub headline: String,
+    pub headline_segments: Vec<Segment>,
     pub sections: Vec<SectionView>,
     pub procedural: Option<String>,
     pub footnotes: Vec<FootnoteView>,
@@ -477,44 +532,71 @@ impl SummaryView {
                 .map(|n| Noted { text: text(&n["text"]), footnote: n["footnote"].as_u64().unwrap_or(0) })
                 .collect()
         };
+        let footnotes: Vec<FootnoteView> = body["footnotes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                let current = f["document_id"].as_str().and_then(&current_link).map(|link| match f["page"].as_u64() {
+                    Some(page) => format!("{link}#page={page}"),
+                    None => link,
+                });
+                FootnoteView {
+                    number: f["number"].as_u64().unwrap_or(0),
+                    url: safe_href(&current.unwrap_or_else(|| text(&f["url"]))),
+                    label: text(&f["label"]),
+                }
+            })
+            .collect();
+        let headline = text(&body["headline"]);
         Some(Self {
             label: text(&body["label"]),
             checked_note: (summary["method"] == "model" && summary["claims_checked"].as_i64() == Some(1))
                 .then_some(CHECKED_NOTE),
             updated_reason: opt_text(&summary["updated_reason"]),
-            headline: text(&body["headline"]),
+            headline_segments: segments(&headline, &body["headline_claims"], &footnotes, "claim-h"),
+            headline,
             sections: body["sections"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|s| SectionView {
-                    title: text(&s["title"]),
-                    summary: text(&s["summary"]),
-                    extractive: s["extractive"].as_bool().unwrap_or(false),
-                    decisions: noted(&s["decisions"]),
-                    quotes: noted(&s["quotes"]),
-                })
-                .collect(),
-            procedural: opt_text(&body["procedural"]),
-            footnotes: body["footnotes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|f| {
-                    let current =
-                        f["document_id"].as_str().and_then(&current_link).map(|link| match f["page"].as_u64() {
-                            Some(page) => format!("{link}#page={page}"),
-                            None => link,
-                        });
-                    FootnoteView {
-                        number: f["number"].as_u64().unwrap_or(0),
-                        url: safe_href(&current.unwrap_or_else(|| text(&f["url"]))),
-                        label: text(&f["label"]),
+                .enumerate()
+                .map(|(n, s)| {
+                    let summary = text(&s["summary"]);
+                    SectionView {
+                        title: text(&s["title"]),
+                        segments: segments(&summary, &s["claims"], &footnotes, &format!("claim-{}", n + 1)),
+                        summary,
+                        extractive: s["extractive"].as_bool().unwrap_or(false),
+                        decisions: noted(&s["decisions"]),
+                        quotes: noted(&s["quotes"]),
                     }
                 })
                 .collect(),
+            procedural: opt_text(&body["procedural"]),
+            footnotes,
         })
     }
+}
+
+/// What of a meeting could not be read in full, in words: lists the platform
+/// pages beyond what can be read, and documents with no text to read.
+fn not_read_in_full(meeting: &crate::storage::rows::Meeting) -> Vec<String> {
+    let mut out: Vec<String> = meeting.record.read_gaps.iter().map(|gap| gap.describe()).collect();
+    for document in meeting.all_documents() {
+        match document.text_status.as_deref() {
+            Some("no_text_layer") => {
+                out.push(format!("{}: scanned, with no text to read, so not in the summary", document.title))
+            }
+            Some("failed") => out.push(format!(
+                "{}: could not be read ({}), so not in the summary",
+                document.title,
+                document.text_error.as_deref().unwrap_or("the file could not be read")
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 pub struct ItemView {
@@ -548,6 +630,8 @@ pub struct MeetingPage {
     pub documents: Vec<DocLink>,
     /// Why the last read was incomplete (a part of it failed), if it was.
     pub read_error: Option<String>,
+    /// What the council's site lists but could not be read in full, and documents without text to read.
+    pub not_read_in_full: Vec<String>,
 }
 
 impl MeetingPage {
@@ -591,6 +675,7 @@ impl MeetingPage {
             web_url: safe_href(&record.web_url),
             cancelled,
             read_error: record.read_error.clone().filter(|e| !e.is_empty()),
+            not_read_in_full: not_read_in_full(meeting),
             summary: SummaryView::from_row(summary, |id| {
                 meeting.all_documents().find(|d| d.id == id).map(|d| d.url.clone())
             }),
@@ -636,6 +721,7 @@ pub struct AboutPage {
     pub canonical: String,
     pub search_query: String,
     pub contact: String,
+    pub record: super::checks::Record,
 }
 
 #[derive(Template)]
@@ -867,5 +953,52 @@ mod tests {
         assert_eq!(safe_href("/meetings/x"), "/meetings/x");
         assert_eq!(safe_href("//evil.example"), "#");
         assert_eq!(safe_href(" JavaScript:alert(1)"), "#");
+    }
+
+    #[test]
+    fn checked_claims_link_to_the_page_they_were_found_on() {
+        let meeting = meeting(
+            "Cabinet",
+            "https://x",
+            vec![document("d1", "https://council.example/minutes.pdf", "Printed minutes")],
+            vec![],
+        );
+        let summary = json!({"method": "model", "claims_checked": 1, "updated_reason": null, "body": {
+            "label": "AI", "headline": "The overspend is \u{a3}23m.",
+            "headline_claims": [{"text": "\u{a3}23m", "kind": "amount", "footnote": 1, "found": "\u{a3}23.3 million",
+                "context": "\u{2026}projected overspend of \u{a3}23.3 million <script>x</script>\u{2026}"}],
+            "sections": [{"title": "t", "summary": "Mr Oakford met on 30 January.", "decisions": [], "quotes": [],
+                "claims": [{"text": "Oakford", "kind": "name", "footnote": 1, "found": "Oakford", "context": "Mr Oakford noted"},
+                           {"text": "30 January", "kind": "date", "footnote": null, "found": "30 January", "context": "Cabinet, 30 January"}]}],
+            "footnotes": [{"number": 1, "label": "Printed minutes, page 9", "document_id": "d1", "page": 9, "url": "https://old.example/x.pdf"}]}});
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting, &summary).render().unwrap();
+        assert!(html.contains(r#"<a class="claim" href="https://council.example/minutes.pdf#page=9" rel="noopener" aria-describedby="claim-h-1">£23m</a>"#), "{html}");
+        assert!(html.contains(r#"<span class="found" role="tooltip" id="claim-h-1">Amount found in Printed minutes, page 9: “…projected overspend of £23.3 million &#60;script&#62;x&#60;/script&#62;…”</span>"#), "{html}");
+        assert!(html.contains(r#"aria-describedby="claim-1-1">Oakford</a>"#));
+        assert!(html.contains("met on 30 January."), "a claim found in the meeting's own details is not linked");
+        assert!(!html.contains("<script>x"));
+    }
+
+    #[test]
+    fn what_could_not_be_read_in_full_is_said_on_the_page() {
+        let mut scanned = document("d2", "https://x/scan.pdf", "Signed minutes");
+        scanned.text_status = Some("no_text_layer".into());
+        let mut meeting = meeting("Cabinet", "https://x", vec![scanned], vec![]);
+        meeting.record.read_gaps = vec![crate::model::ReadGap {
+            part: "apologies".into(),
+            read: 25,
+            total: 104,
+            why: "its other pages are reached only by a form postback, which is not followed".into(),
+        }];
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting, &Value::Null).render().unwrap();
+        assert!(html.contains("Not read in full"));
+        assert!(html.contains("apologies: 25 of 104 listed could be read"), "{html}");
+        assert!(html.contains("Signed minutes: scanned, with no text to read"));
+        let whole = MeetingPage::new("https://x/meetings/c-1".into(), &meeting_whole(), &Value::Null).render().unwrap();
+        assert!(!whole.contains("Not read in full"), "a meeting read in full says nothing of the kind");
+    }
+
+    fn meeting_whole() -> Meeting {
+        meeting("Cabinet", "https://x", vec![document("d1", "https://x/a.pdf", "Agenda")], vec![])
     }
 }

@@ -21,6 +21,7 @@ pub enum Route {
     ApiMeetings,
     ApiCommittees(String),
     ApiOpenApi,
+    ApiChecks,
     ApiCouncils,
     ApiCouncil(String),
     ApiCouncilMeetings(String),
@@ -304,6 +305,7 @@ pub static ROUTES: &[Declared] = declare! {
         |p| Route::ApiPostcode(p.take());
     GET "/api/v1/meetings", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiMeetings;
     GET "/api/v1/councils", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiCouncils;
+    GET "/api/v1/checks", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiChecks;
     GET "/api/v1/councils/{id}", Site, PublicRead(Council, Minute), Some(L::Api), Api, |p| Route::ApiCouncil(p.take());
     GET "/api/v1/councils/{id}/committees", Site, PublicRead(Council, Minute), Some(L::Api), Api,
         |p| Route::ApiCommittees(p.take());

@@ -169,9 +169,9 @@ impl FakeCmis {
         let page = match id {
             FULL_MEETING => fixture("birmingham_ViewMeetingPublic_city-council-2025-11-04_full_rendered.html")
                 .replace("4 Nov 2025", &date),
+            // The April meeting, its apologies list paged only by postback (a derived fixture).
             ITEMS_MEETING => {
-                fixture("birmingham_ViewMeetingPublic_city-council-2025-04-08_items-with-documents_rendered.html")
-                    .replace("8 Apr 2025", &date)
+                fixture("derived_ViewMeetingPublic_apologies-paged-by-postback.html").replace("8 Apr 2025", &date)
             }
             CUT_MEETING => {
                 let full =

@@ -201,15 +201,33 @@ fn date_and_time(text: &str) -> Option<(NaiveDate, Option<String>)> {
     Some((date, time))
 }
 
-/// A meeting's page: its detail, and the further pages of its attendance grid.
+/// A meeting's page: its detail, and how each of its people grids pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeetingPage {
     pub detail: MeetingDetail,
     pub committee_title: Option<String>,
-    /// Links to the attendance grid's other pages (`…gridAttendedChangePage=2_25`).
-    pub attendance_pages: Vec<String>,
-    /// How many attended, as the grid's pager says (all pages together).
-    pub attended_total: Option<usize>,
+    pub grids: Vec<GridPaging>,
+}
+
+/// The grids of people on a meeting's page: the grid's id, the attendance its
+/// rows record, and what the list is called where it could not be read in full.
+pub const GRIDS: [(&str, &str, &str); 4] = [
+    ("gridAttended", "Present", "attendance"),
+    ("gridOthersAttended", "Present (not a member)", "others attending"),
+    ("gridApology", "Apologies", "apologies"),
+    ("gridAbsent", "Absent", "absent"),
+];
+
+/// How one grid pages: how many rows it holds in all, as its pager says, and
+/// the links to its other pages; a pager whose links are all form postbacks
+/// (`javascript:__doPostBack(…)`) gives none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridPaging {
+    pub grid: &'static str,
+    pub attendance: &'static str,
+    pub part: &'static str,
+    pub total: Option<usize>,
+    pub pages: Vec<String>,
 }
 
 /// The summary's label/value pairs (`div.holder`: "Committee:", "Date/Time:", "Status:", "Venue:").
@@ -304,11 +322,40 @@ fn grid_people(html: &Html, grid: &str, attendance: &str) -> Vec<Attendee> {
     people
 }
 
-/// Those who attended, from one page of the attendance grid.
-pub fn parse_attendance_page(page: &str) -> Result<Vec<Attendee>, SourceError> {
+/// The people of one grid, from one of its further pages.
+pub fn parse_grid_page(page: &str, grid: &str, attendance: &str) -> Result<Vec<Attendee>, SourceError> {
     check_page(page)?;
     let html = Html::parse_document(page);
-    Ok(grid_people(&html, "gridAttended_ctl00", "Present"))
+    Ok(grid_people(&html, &format!("{grid}_ctl00"), attendance))
+}
+
+fn grid_paging(
+    html: &Html,
+    page_url: &str,
+    (grid, attendance, part): (&'static str, &'static str, &'static str),
+) -> GridPaging {
+    let mut pages = Vec::new();
+    let change_page = format!("{grid}ChangePage=");
+    for link in
+        html.select(&selector(&format!("[id$='{grid}'] .rgPager a[href], [id$='{grid}_ctl00'] .rgPager a[href]")))
+    {
+        let href = link.value().attr("href").unwrap_or_default();
+        if href.contains(&change_page) {
+            if let Some(url) = absolute_url(page_url, href) {
+                if !pages.contains(&url) {
+                    pages.push(url);
+                }
+            }
+        }
+    }
+    // "Page 1 of 4, items 1 to 25 of 87.": the last number is the grid's whole length.
+    let total = html
+        .select(&selector(&format!("[id$='{grid}'] .rgInfoPart, [id$='{grid}_ctl00'] .rgInfoPart")))
+        .next()
+        .and_then(|info| {
+            text(info).split_whitespace().filter_map(|w| w.trim_end_matches('.').parse::<usize>().ok()).next_back()
+        });
+    GridPaging { grid, attendance, part, total, pages }
 }
 
 /// A meeting's page (`ctl/ViewMeetingPublic/…/Meeting/<id>/…`).
@@ -363,30 +410,11 @@ pub fn parse_meeting(page: &str, page_url: &str, meeting_id: &str) -> Result<Mee
         || detail.items.iter().any(|i| i.minutes_text.is_some());
     detail.decisions_published = html.select(&selector("a[href*='ViewCMIS_DecisionDetails']")).next().is_some();
 
-    detail.attendees = grid_people(&html, "gridAttended_ctl00", "Present");
-    detail.attendees.extend(grid_people(&html, "gridOthersAttended_ctl00", "Present (not a member)"));
-    detail.attendees.extend(grid_people(&html, "gridApology_ctl00", "Apologies"));
-    detail.attendees.extend(grid_people(&html, "gridAbsent_ctl00", "Absent"));
-    let mut attendance_pages = Vec::new();
-    for link in
-        html.select(&selector("[id$='gridAttended'] .rgPager a[href], [id$='gridAttended_ctl00'] .rgPager a[href]"))
-    {
-        let href = link.value().attr("href").unwrap_or_default();
-        if href.contains("gridAttendedChangePage=") {
-            if let Some(url) = absolute_url(page_url, href) {
-                if !attendance_pages.contains(&url) {
-                    attendance_pages.push(url);
-                }
-            }
-        }
+    for (grid, attendance, _) in GRIDS {
+        detail.attendees.extend(grid_people(&html, &format!("{grid}_ctl00"), attendance));
     }
-    let attended_total = html
-        .select(&selector("[id$='gridAttended'] .rgInfoPart, [id$='gridAttended_ctl00'] .rgInfoPart"))
-        .next()
-        .and_then(|info| {
-            text(info).split_whitespace().filter_map(|w| w.trim_end_matches('.').parse::<usize>().ok()).next_back()
-        });
-    Ok(MeetingPage { detail, committee_title, attendance_pages, attended_total })
+    let grids = GRIDS.into_iter().map(|g| grid_paging(&html, page_url, g)).collect();
+    Ok(MeetingPage { detail, committee_title, grids })
 }
 
 fn parse_item(
@@ -597,9 +625,16 @@ mod tests {
         assert_eq!((present, apologies), (25, 13));
         assert_eq!(detail.attendees[0].name, "Akhlaq Ahmed");
         assert_eq!(detail.attendees[0].source_id, "1005");
-        assert_eq!(page.attendance_pages.len(), 3, "pages 2 to 4 of the grid");
-        assert!(page.attendance_pages[0].ends_with("gridAttendedChangePage=2_25"));
-        assert_eq!(page.attended_total, Some(87));
+        let attended = &page.grids[0];
+        assert_eq!(attended.pages.len(), 3, "pages 2 to 4 of the grid");
+        assert!(attended.pages[0].ends_with("gridAttendedChangePage=2_25"));
+        assert_eq!(attended.total, Some(87));
+        let apologies = &page.grids[2];
+        assert_eq!(
+            (apologies.part, apologies.total, apologies.pages.len()),
+            ("apologies", None, 0),
+            "one page, no pager"
+        );
     }
 
     #[test]

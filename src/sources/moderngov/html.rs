@@ -196,6 +196,7 @@ pub fn parse_meeting_page(page: &str, page_url: &str, meeting_id: &str) -> Resul
         items,
         documents,
         attendees: Vec::new(),
+        gaps: Vec::new(),
     })
 }
 

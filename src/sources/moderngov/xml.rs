@@ -188,6 +188,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
         items,
         documents: parse_linked_documents(root, base_url, false),
         attendees,
+        gaps: Vec::new(),
     })
 }
 

@@ -195,20 +195,24 @@ impl Evidence {
         if let ClaimKind::Name { words, opener } = claim {
             return self.name(words, *opener);
         }
-        let found = self.found.iter().find(|f| borne_out(claim, &f.kind))?;
-        Some(self.matched(found.text, found.start, found.end))
+        // A source the reader can open is the better evidence than the meeting's own particulars.
+        let mut found = self.found.iter().filter(|f| borne_out(claim, &f.kind));
+        let first = found.next()?;
+        let sourced = std::iter::once(first).chain(found).find(|f| self.texts[f.text].origin.is_some());
+        let best = sourced.unwrap_or(first);
+        Some(self.matched(best.text, best.start, best.end))
     }
 
     fn name(&self, words: &[String], opener: bool) -> Option<Match> {
         let found = |words: &[String]| {
             // A long name is found as a run in one source (in order, close together);
             // a short one may be written apart ("Sittingbourne HWRCs" for "HWRCs (… Sittingbourne)").
-            let run = self.texts.iter().enumerate().find_map(|(at, text)| Some((at, in_order(&text.sequence, words)?)));
+            let run = self.sourced_first().find_map(|(at, text)| Some((at, in_order(&text.sequence, words)?)));
             match run {
                 Some((at, (start, end))) => Some(self.matched(at, start, end)),
                 None if words.len() < 3 && words.iter().all(|w| self.words.contains(w)) => {
                     let last = words.last()?;
-                    self.texts.iter().enumerate().find_map(|(at, text)| {
+                    self.sourced_first().find_map(|(at, text)| {
                         let (_, start, end) = text.sequence.iter().find(|(w, _, _)| w == last)?;
                         Some(self.matched(at, *start, *end))
                     })
@@ -220,10 +224,16 @@ impl Evidence {
         let rest = || {
             let rest = words.get(1..).filter(|r| !r.is_empty())?;
             let (at, (start, end)) =
-                self.texts.iter().enumerate().find_map(|(at, text)| Some((at, in_order(&text.sequence, rest)?)))?;
+                self.sourced_first().find_map(|(at, text)| Some((at, in_order(&text.sequence, rest)?)))?;
             Some(self.matched(at, start, end))
         };
         found(words).or_else(|| if opener { rest() } else { None })
+    }
+
+    /// The texts, sources first, then the meeting's own particulars.
+    fn sourced_first(&self) -> impl Iterator<Item = (usize, &Text)> {
+        let (sourced, own): (Vec<_>, Vec<_>) = self.texts.iter().enumerate().partition(|(_, t)| t.origin.is_some());
+        sourced.into_iter().chain(own)
     }
 
     fn matched(&self, at: usize, start: usize, end: usize) -> Match {
