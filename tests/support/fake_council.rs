@@ -49,6 +49,9 @@ pub struct Site {
     pub requests: usize,
     /// Serve real PDFs for document links (otherwise they answer 404).
     pub serve_documents: bool,
+    /// Item documents (`mgConvert2PDF`) are a PDF no other link serves, so that
+    /// their pages are read as theirs rather than as a repeat of the reports pack's.
+    pub distinct_item_documents: bool,
     pub document_requests: usize,
     /// Agenda text and an item title carrying markup and instructions aimed at the model.
     pub hostile: bool,
@@ -230,6 +233,7 @@ impl Site {
             moved: Vec::new(),
             requests: 0,
             serve_documents: false,
+            distinct_item_documents: false,
             document_requests: 0,
             hostile: false,
             foreign_documents: false,
@@ -467,6 +471,8 @@ impl Site {
             }
             return if id.ends_with("61") {
                 pdf("kent_county-council-2025-02-13_printed-minutes.pdf")
+            } else if self.distinct_item_documents {
+                pdf("kent_county-council-2025-03-13_questions-answers-supplement-pack.pdf")
             } else {
                 pdf("kent_cabinet-2025-01-30_item-report-24-00109.pdf")
             };

@@ -40,12 +40,15 @@ pub struct FakeLlm {
 struct Parsed {
     items: Vec<(String, Vec<String>)>,
     sources: Vec<(String, String)>,
+    /// Sources that are a page of a document (their label names the page).
+    pages: HashSet<String>,
     title: String,
 }
 
 fn parse_prompt(user: &str) -> Parsed {
     let mut items = Vec::new();
     let mut sources = Vec::new();
+    let mut pages = HashSet::new();
     let mut title = String::new();
     let mut lines = user.lines().peekable();
     while let Some(line) = lines.next() {
@@ -63,6 +66,9 @@ fn parse_prompt(user: &str) -> Parsed {
             }
         } else if let Some(rest) = line.strip_prefix("<<<SOURCE ") {
             let id = rest.split(" | ").next().unwrap_or_default().to_string();
+            if rest.split(" | ").nth(1).is_some_and(|label| label.contains(", page ")) {
+                pages.insert(id.clone());
+            }
             let mut text = Vec::new();
             for body in lines.by_ref() {
                 if body.starts_with("<<<END ") {
@@ -73,7 +79,7 @@ fn parse_prompt(user: &str) -> Parsed {
             sources.push((id, text.join("\n")));
         }
     }
-    Parsed { items, sources, title }
+    Parsed { items, sources, pages, title }
 }
 
 /// A verbatim passage of `text`: its first dozen words.
@@ -148,6 +154,11 @@ fn answer_as(user: &str, wrong_claims: bool) -> String {
             let mut summary = source.map_or("Nothing was published for this item.".to_string(), |(_, t)| {
                 format!("The committee discussed: {}.", passage(t))
             });
+            // What the item's papers say, from the first page of its documents.
+            let page = ids.iter().skip(1).find(|id| parsed.pages.contains(*id));
+            if let Some((_, text)) = page.and_then(|id| parsed.sources.iter().find(|(s, _)| s == id)) {
+                summary.push_str(&format!(" The papers also say: {}.", passage(text)));
+            }
             if let Some((id, text)) = source {
                 quotes.push(json!({"text": passage(text), "source": id}));
                 if parsed.title.contains("Cabinet") {
