@@ -1668,6 +1668,20 @@ fn checked_claims_link_to_the_document_page_they_were_found_on() {
         assert_eq!(file.content_type(), "application/pdf", "the link opens the council's document");
     }
     assert!(on_pages > 0, "some claim was found on a document's page: {marks:#?}");
+
+    // The public record counts what was checked and what was left out, by kind, never the text.
+    let record = h.get("/api/v1/checks").json();
+    let ours = record["councils"].as_array().unwrap().iter().find(|c| c["council_id"] == "evidence").unwrap().clone();
+    assert!(ours["summaries"].as_i64() >= Some(13) && ours["sentences_checked"].as_i64() > Some(0), "{ours:#}");
+    // Planning meetings' model states an amount, a name, a date and a vote no source makes.
+    for kind in ["amount", "name", "date", "vote"] {
+        assert!(ours["dropped_by_kind"][kind].as_i64() >= Some(1), "{kind}: {ours:#}");
+    }
+    assert!(record["service"]["sentences_checked"].as_i64() >= ours["sentences_checked"].as_i64());
+    let text = record.to_string();
+    assert!(!text.contains("Quackenbush") && !text.contains("987.6"), "no left-out sentence is shown");
+    let about = h.get("/about");
+    assert!(about.body.contains("The record of the checks") && about.body.contains("/councils/evidence"));
 }
 
 #[test]

@@ -286,11 +286,12 @@ pub const RECORD_SUMMARY: &str = "INSERT INTO claim_record (council_id, summarie
 pub const RECORD_DROPS: &str = "INSERT INTO claim_drops (council_id, kind, dropped) SELECT ?1, ?4, ?5 \
     WHERE EXISTS (SELECT 1 FROM summaries WHERE meeting_id = ?2 AND input_hash = ?3 AND created_at = ?6) \
     ON CONFLICT (council_id, kind) DO UPDATE SET dropped = dropped + excluded.dropped";
-/// The record of the checks, per council (one row each at most).
+/// The record of the checks, per council (one row each at most), with what
+/// was left out by kind as a JSON object: one read for the whole record.
 pub const CLAIM_RECORD: &str = "SELECT r.council_id, c.name AS council_name, r.summaries, r.model_written, r.extractive, \
-    r.sentences_checked, r.sentences_dropped, r.sections_extractive, r.quotes_kept, r.quotes_dropped, r.decisions_dropped \
+    r.sentences_checked, r.sentences_dropped, r.sections_extractive, r.quotes_kept, r.quotes_dropped, r.decisions_dropped, \
+    (SELECT json_group_object(d.kind, d.dropped) FROM claim_drops d WHERE d.council_id = r.council_id) AS dropped_by_kind \
     FROM claim_record r JOIN councils c ON c.id = r.council_id ORDER BY c.name";
-pub const CLAIM_DROPS: &str = "SELECT council_id, kind, dropped FROM claim_drops ORDER BY council_id, kind";
 /// An earlier version made from the same inputs (the inputs went A, B, A).
 pub const SUMMARY_WITH_HASH: &str = "SELECT version, body FROM summaries WHERE meeting_id = ?1 AND input_hash = ?2";
 /// Publishes that earlier version again, as the newest, saying why.

@@ -287,9 +287,9 @@ impl Store {
         Ok(self.row::<Row>(q::MEETING_CHANGE_NOTE, &[Text(meeting_id)]).await?.and_then(|r| r.change_note))
     }
 
-    /// The public record of the claim checks: per council, and what was left out per council and kind.
-    pub async fn claim_record(&self) -> Result<(Vec<super::rows::ClaimRecord>, Vec<super::rows::ClaimDrops>)> {
-        Ok((self.rows(q::CLAIM_RECORD, &[]).await?, self.rows(q::CLAIM_DROPS, &[]).await?))
+    /// The public record of the claim checks, per council.
+    pub async fn claim_record(&self) -> Result<Vec<super::rows::ClaimRecord>> {
+        self.rows(q::CLAIM_RECORD, &[]).await
     }
 
     /// Stores a new version (ignored if one with the same inputs exists) and

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::storage::rows::{ClaimDrops, ClaimRecord};
+use crate::storage::rows::ClaimRecord;
 
 /// The kinds of claim in the order the record lists them.
 pub const KINDS: [&str; 9] =
@@ -16,6 +16,11 @@ pub const KINDS: [&str; 9] =
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tally {
+    /// The council's, in a council's tally; the service's has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub council_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub summaries: i64,
     pub model_written: i64,
     pub extractive: i64,
@@ -46,8 +51,10 @@ impl Tally {
 
     /// The share of checked sentences kept, as a whole percentage ("97 %"), if any were checked.
     pub fn kept_percent(&self) -> Option<String> {
-        (self.sentences_checked > 0)
-            .then(|| format!("{:.0} %", self.sentences_kept as f64 * 100.0 / self.sentences_checked as f64))
+        // Whole numbers, rounded half up: no float formatting in the site worker.
+        (self.sentences_checked > 0).then(|| {
+            format!("{} %", (self.sentences_kept * 200 + self.sentences_checked) / (self.sentences_checked * 2))
+        })
     }
 
     /// What was left out by kind, in words ("3 amounts, 1 name"), in the record's order.
@@ -76,32 +83,30 @@ fn plural(kind: &str) -> String {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct CouncilTally {
-    pub council_id: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub tally: Tally,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Record {
     pub service: Tally,
-    pub councils: Vec<CouncilTally>,
+    pub councils: Vec<Tally>,
 }
 
 /// The record from its stored rows: each council's, and the service's as their sum.
-pub fn record(rows: &[ClaimRecord], drops: &[ClaimDrops]) -> Record {
+pub fn record(rows: &[ClaimRecord]) -> Record {
     let mut service = Tally::default();
     let mut councils = Vec::new();
     for row in rows {
-        let mut tally = Tally::default();
+        let mut tally = Tally {
+            council_id: Some(row.council_id.clone()),
+            name: Some(row.council_name.clone()),
+            ..Tally::default()
+        };
         tally.add(row);
         service.add(row);
-        for drop in drops.iter().filter(|d| d.council_id == row.council_id) {
-            *tally.dropped_by_kind.entry(drop.kind.clone()).or_insert(0) += drop.dropped;
-            *service.dropped_by_kind.entry(drop.kind.clone()).or_insert(0) += drop.dropped;
+        let drops: BTreeMap<String, i64> =
+            row.dropped_by_kind.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
+        for (kind, dropped) in drops {
+            *service.dropped_by_kind.entry(kind.clone()).or_insert(0) += dropped;
+            tally.dropped_by_kind.insert(kind, dropped);
         }
-        councils.push(CouncilTally { council_id: row.council_id.clone(), name: row.council_name.clone(), tally });
+        councils.push(tally);
     }
     Record { service, councils }
 }
@@ -110,8 +115,9 @@ pub fn record(rows: &[ClaimRecord], drops: &[ClaimDrops]) -> Record {
 mod tests {
     use super::*;
 
-    fn row(id: &str, checked: i64, dropped: i64) -> ClaimRecord {
+    fn row(id: &str, checked: i64, dropped: i64, by_kind: &str) -> ClaimRecord {
         ClaimRecord {
+            dropped_by_kind: Some(by_kind.into()),
             council_id: id.into(),
             council_name: id.to_uppercase(),
             summaries: 2,
@@ -126,23 +132,19 @@ mod tests {
 
     #[test]
     fn the_service_is_the_sum_of_its_councils() {
-        let drops = [
-            ClaimDrops { council_id: "a".into(), kind: "amount".into(), dropped: 2 },
-            ClaimDrops { council_id: "b".into(), kind: "amount".into(), dropped: 1 },
-            ClaimDrops { council_id: "b".into(), kind: "name".into(), dropped: 1 },
-        ];
-        let record = record(&[row("a", 40, 2), row("b", 10, 2)], &drops);
+        let record = record(&[row("a", 40, 2, r#"{"amount":2}"#), row("b", 10, 2, r#"{"amount":1,"name":1}"#)]);
         assert_eq!(
             (record.service.summaries, record.service.sentences_checked, record.service.sentences_kept),
             (4, 50, 46)
         );
         assert_eq!(record.service.dropped_in_words(), "3 amounts, 1 name");
         assert_eq!(record.service.kept_percent().as_deref(), Some("92 %"));
-        assert_eq!(record.councils[1].tally.dropped_in_words(), "1 amount, 1 name");
-        assert_eq!(record.councils[0].tally.sections_in_council_words, 1);
+        assert_eq!(record.councils[1].dropped_in_words(), "1 amount, 1 name");
+        assert_eq!(record.councils[0].sections_in_council_words, 1);
         assert_eq!(Tally::default().kept_percent(), None);
         let json = serde_json::to_value(&record).unwrap();
         assert_eq!(json["councils"][0]["council_id"], "a", "a council's figures sit beside its id");
+        assert!(json["service"].get("council_id").is_none());
         assert_eq!(json["councils"][0]["dropped_by_kind"]["amount"], 2);
     }
 }
