@@ -104,14 +104,15 @@ impl Evidence {
         });
         let reference = first_full_date.or(self.reference);
         let table_scale = money_table_scale(text);
-        let index_of = |offset: usize| t.iter().position(|x| x.start == offset).unwrap_or(0);
+        // Tokens stand in text order: a claim's first and last token are found by halving, not by a scan each.
+        let index_of = |offset: usize| t.partition_point(|x| x.start < offset).min(t.len().saturating_sub(1));
         for claim in &readings {
             let stated = match &claim.kind {
                 ClaimKind::Money(f) => Stated::Money(*f),
                 ClaimKind::Percent(f) => Stated::Percent(*f),
                 ClaimKind::Number { figure, range_to, .. } => {
                     let first = index_of(claim.start);
-                    let last = t.iter().rposition(|x| x.end == claim.end).unwrap_or(first);
+                    let last = t.partition_point(|x| x.end < claim.end).min(t.len().saturating_sub(1)).max(first);
                     if list_marker(&t, first, last) {
                         continue;
                     }
