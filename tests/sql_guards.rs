@@ -4,7 +4,8 @@
 //! ceiling per hour across everyone); unconfirmed subscriptions expire after
 //! their latest confirmation email; an email is sent by one attempt at a
 //! time; a replay never wakes a revoked key's endpoint; webhook records are
-//! pruned; a fan-out reads every endpoint.
+//! pruned; a fan-out reads every endpoint; a summary version is counted in
+//! the public record of the claim checks once, and only if it was stored.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -201,4 +202,29 @@ fn a_fan_out_reads_every_endpoint_in_pages() {
     assert_eq!(pages.iter().map(|p| p.len()).collect::<Vec<_>>(), [500, 500, 203]);
     assert_eq!(pages[1][0], json!(["ep_00500"]), "in id order, after the last of the page before");
     assert_eq!(pages[2][202], json!(["ep_01202"]));
+}
+
+/// A summary version stored at `now` with these inputs, and its council's record counted in the same batch.
+fn summary_stored(hash: &str, now: &str) -> Vec<Value> {
+    vec![
+        json!({"sql": q::INSERT_SUMMARY, "params": ["coventry-1", "model", "workers_ai", "m", "p1", hash, 10, 5, 20, 0.0, 1,
+            1, 0, 0, null, null, "{}", now, 2, null, 1, 9, "{\"amount\":2}", 0]}),
+        json!({"sql": q::RECORD_SUMMARY, "params": ["coventry", "coventry-1", hash, "model", 9, 2, 0, 1, 0, 0, now]}),
+        json!({"sql": q::RECORD_DROPS, "params": ["coventry", "coventry-1", hash, "amount", 2, now]}),
+    ]
+}
+
+#[test]
+fn a_summary_version_is_counted_in_the_record_once_only_if_it_was_stored() {
+    let mut steps = summary_stored("h1", "2026-12-07T09:00:00Z");
+    // The same inputs again (a retried job): the insert is ignored, and so is its count.
+    steps.extend(summary_stored("h1", "2026-12-07T09:05:00Z"));
+    // New inputs: a new version, counted.
+    steps.extend(summary_stored("h2", "2026-12-07T10:00:00Z"));
+    steps.push(json!({"sql": "SELECT summaries, model_written, sentences_checked, sentences_dropped, quotes_kept FROM claim_record WHERE council_id = 'coventry'"}));
+    steps.push(json!({"sql": "SELECT dropped FROM claim_drops WHERE council_id = 'coventry' AND kind = 'amount'"}));
+    let results = run(&steps);
+    let n = results.len();
+    assert_eq!(results[n - 2], [json!([2, 1 + 1, 18, 4, 2])], "two versions stored, two counted");
+    assert_eq!(results[n - 1], [json!([4])]);
 }
