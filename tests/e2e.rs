@@ -14,7 +14,7 @@ use support::fake_council::{
     XML_FORBIDDEN,
 };
 use support::fake_llm::FABRICATED_QUOTE;
-use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN};
+use support::harness::{fault_council, Harness, FAULT_POINTS, MIN_REQUEST_INTERVAL_MS, PUBLIC_ORIGIN, RUN_TIMEOUT};
 
 /// Reads `path` until `done` holds for the answer, and returns that answer.
 fn poll_until(h: &Harness, path: &str, timeout: Duration, done: impl Fn(&Value) -> bool) -> Value {
@@ -24,9 +24,35 @@ fn poll_until(h: &Harness, path: &str, timeout: Duration, done: impl Fn(&Value) 
         if done(&answer) {
             return answer;
         }
-        assert!(Instant::now() < deadline, "{path} never got there: {answer:#}\n{}", h.log_tail());
+        assert!(
+            Instant::now() < deadline,
+            "{path} never got there: {}\n{answer:#}\n{}",
+            brief(h, &answer),
+            h.log_tail()
+        );
         std::thread::sleep(Duration::from_millis(400));
     }
+}
+
+/// What a failed wait on a meeting most needs to show, first (long output is cut in the middle):
+/// its summary versions as stored and its documents' states.
+fn brief(h: &Harness, answer: &Value) -> String {
+    let Some(id) = answer["id"].as_str().filter(|_| answer.get("agenda_items").is_some()) else {
+        return String::new();
+    };
+    let id = id.replace('\'', "");
+    let summaries = h.sql(&format!(
+        "SELECT version, input_hash, method, updated_reason, created_at FROM summaries WHERE meeting_id = '{id}' ORDER BY version"
+    ));
+    let documents =
+        h.sql(&format!("SELECT id, text_status, fetched_at, progress_at FROM documents WHERE meeting_id = '{id}'"));
+    format!(
+        "content_changed {}, changed_at {}; summaries {}; documents {}",
+        answer["content_changed"],
+        answer["changed_at"],
+        Value::from(summaries),
+        Value::from(documents)
+    )
 }
 
 fn count(run: &Value, field: &str) -> i64 {
@@ -444,7 +470,7 @@ fn an_edited_agenda_marks_exactly_that_meeting_changed() {
     // Today's Cabinet: upcoming meetings are read at every refresh, so a plain refresh sees the edit.
     let edited = h.fake.meetings("edit")[3].id;
     let path = format!("/api/v1/meetings/edit-{edited}");
-    let first = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 1)["summary"].clone();
+    let first = poll_until(h, &path, RUN_TIMEOUT, |m| m["summary"]["version"] == 1)["summary"].clone();
     h.fake.edit_agenda("edit", edited);
 
     let run = h.scrape("edit");
@@ -466,11 +492,11 @@ fn an_edited_agenda_marks_exactly_that_meeting_changed() {
 
     // The council puts the agenda back as it was (A, B, A): the first
     // summary is published again as the newest version, not made anew.
-    let second = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 2)["summary"].clone();
+    let second = poll_until(h, &path, RUN_TIMEOUT, |m| m["summary"]["version"] == 2)["summary"].clone();
     assert_ne!(second["input_hash"], first["input_hash"]);
     h.fake.revert_agenda("edit", edited);
     h.scrape("edit");
-    let third = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 3)["summary"].clone();
+    let third = poll_until(h, &path, RUN_TIMEOUT, |m| m["summary"]["version"] == 3)["summary"].clone();
     assert_eq!(third["id"], first["id"], "the same stored summary, so no model call was made for it");
     assert_eq!((&third["input_hash"], &third["body"]), (&first["input_hash"], &first["body"]));
     assert!(third["updated_reason"].as_str().is_some_and(|r| r.contains("as before")), "{third:#}");
