@@ -17,5 +17,6 @@ pub mod sources;
 pub mod storage;
 pub mod summarise;
 pub mod time;
+pub mod votes;
 pub mod web;
 pub mod workers;
