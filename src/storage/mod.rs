@@ -13,6 +13,7 @@ mod summaries;
 pub mod text;
 pub mod upkeep;
 pub mod version;
+mod votes;
 mod webhooks;
 
 pub use decisions::{decision_document_id, decision_id, DecisionRecord, DecisionToRead};

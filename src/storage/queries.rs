@@ -624,3 +624,16 @@ pub const KEY_WEBHOOK_ENDPOINTS: &str =
 pub const KEY_OWNS_ENDPOINT: &str = "SELECT id FROM webhook_endpoints WHERE id = ?1 AND api_key_id = ?2";
 pub const DELETE_ENDPOINT_DELIVERIES: &str = "DELETE FROM webhook_deliveries WHERE endpoint_id = ?1";
 pub const DELETE_WEBHOOK_ENDPOINT: &str = "DELETE FROM webhook_endpoints WHERE id = ?1";
+
+// Recorded votes.
+/// The council's people a printed name may be: its councillors and anyone seen at its meetings.
+pub const VOTE_MEMBERS: &str = "SELECT id, name FROM people WHERE council_id = ?1 LIMIT 2000";
+/// Who attended the meeting, to tell apart names that fit several people.
+pub const VOTE_ATTENDED: &str = "SELECT person_id FROM attendance WHERE meeting_id = ?1 AND attendance LIKE 'Present%'";
+pub const DELETE_VOTE_CHOICES: &str =
+    "DELETE FROM vote_choices WHERE vote_event_id IN (SELECT id FROM vote_events WHERE meeting_id = ?1 AND source = ?2)";
+pub const DELETE_VOTE_EVENTS: &str = "DELETE FROM vote_events WHERE meeting_id = ?1 AND source = ?2";
+pub const INSERT_VOTE_EVENT: &str = "INSERT INTO vote_events (id, council_id, meeting_id, agenda_item_id, position, motion, \
+    result, counts, source, document_id, page, note, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+pub const INSERT_VOTE_CHOICE: &str =
+    "INSERT INTO vote_choices (vote_event_id, position, choice, name_as_written, person_id) VALUES (?1, ?2, ?3, ?4, ?5)";

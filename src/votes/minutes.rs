@@ -44,6 +44,8 @@ pub struct RecordedVote {
     pub options: Vec<Option_>,
     /// Where a printed count differs from the names read under it.
     pub note: Option<String>,
+    /// The line of the text its first heading stands on.
+    pub line: usize,
 }
 
 /// A line that heads an option: "For (57)", "Against (0)", "AYES:", "Abstain (2)".
@@ -186,6 +188,7 @@ pub fn read_votes(text: &str) -> Vec<RecordedVote> {
                 options,
                 note: (!mismatched.is_empty())
                     .then(|| format!("counts differ from the names: {}", mismatched.join("; "))),
+                line: i,
             });
             since_last = j;
         }

@@ -4,3 +4,109 @@
 
 pub mod minutes;
 pub mod names;
+
+use std::collections::BTreeMap;
+
+use minutes::{read_votes, Choice};
+use names::{match_name, Member};
+
+/// A member's choice as it is stored: the name as printed, and the member it is, if exactly one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChoice {
+    pub position: usize,
+    pub choice: Choice,
+    pub name_as_written: String,
+    pub person_id: Option<String>,
+}
+
+/// A recorded vote as it is stored: where it stands, what it decided, and each choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVote {
+    pub position: usize,
+    pub motion: String,
+    pub result: Option<String>,
+    /// Per option, the count the minutes print, or the names read where none is printed.
+    pub counts: BTreeMap<String, u32>,
+    pub page: Option<u32>,
+    pub note: Option<String>,
+    pub choices: Vec<StoredChoice>,
+}
+
+fn choice_name(choice: Choice) -> &'static str {
+    match choice {
+        Choice::For => "for",
+        Choice::Against => "against",
+        Choice::Abstain => "abstain",
+        Choice::Absent => "absent",
+    }
+}
+
+/// The recorded votes of a minutes document read page by page, each name
+/// matched to one of `members` where exactly one fits (`attended`: those at the meeting).
+pub fn from_pages(pages: &[(u32, &str)], members: &[Member], attended: &[&str]) -> Vec<StoredVote> {
+    let mut text = String::new();
+    let mut page_starts: Vec<(usize, u32)> = Vec::new();
+    for (number, page) in pages {
+        page_starts.push((text.lines().count(), *number));
+        text.push_str(page);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    let page_of = |line: usize| page_starts.iter().rev().find(|(start, _)| *start <= line).map(|(_, page)| *page);
+    read_votes(&text)
+        .into_iter()
+        .enumerate()
+        .map(|(position, vote)| {
+            let mut counts = BTreeMap::new();
+            let mut choices = Vec::new();
+            for option in &vote.options {
+                let name = choice_name(option.choice);
+                *counts.entry(name.to_string()).or_insert(0) += option.printed.unwrap_or(option.names.len() as u32);
+                for written in &option.names {
+                    choices.push(StoredChoice {
+                        position: choices.len(),
+                        choice: option.choice,
+                        name_as_written: written.clone(),
+                        person_id: match_name(written, members, attended).map(|m| m.id.clone()),
+                    });
+                }
+            }
+            StoredVote {
+                position,
+                motion: vote.motion,
+                result: vote.result,
+                counts,
+                page: page_of(vote.line),
+                note: vote.note,
+                choices,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn votes_keep_their_page_and_each_name_its_member_or_none() {
+        let pages = [
+            (1, "MINUTES\n(3) The Chairman put the motion to the vote and the voting was as follows:\n"),
+            (2, "For (2)\nMr Hill, OBE, Ms Meade\nAgainst (1)\nMr Nobody\nMotion carried.\n"),
+        ];
+        let members = vec![
+            Member { id: "c-m1".into(), name: "Mr P M Hill, OBE".into() },
+            Member { id: "c-m2".into(), name: "Ms J Meade".into() },
+        ];
+        let votes = from_pages(&pages, &members, &[]);
+        assert_eq!(votes.len(), 1);
+        let vote = &votes[0];
+        assert_eq!(vote.page, Some(2));
+        assert_eq!(vote.counts.get("for"), Some(&2));
+        assert_eq!(vote.result.as_deref(), Some("Motion carried"));
+        let people: Vec<Option<&str>> = vote.choices.iter().map(|c| c.person_id.as_deref()).collect();
+        assert_eq!(people, [Some("c-m1"), Some("c-m2"), None], "an unknown name is kept, unmatched");
+        assert_eq!(vote.choices[2].name_as_written, "Mr Nobody");
+    }
+}

@@ -1,0 +1,82 @@
+//! D1 access for recorded votes: what a minutes document's votes replace, and
+//! the people their names may be.
+
+use serde::Deserialize;
+use worker::Result;
+
+use super::queries as q;
+use super::Param::{Int, OptText, Text};
+use super::Store;
+use crate::votes::names::Member;
+use crate::votes::StoredVote;
+
+impl Store {
+    /// The council's people and who attended the meeting, for matching printed names.
+    pub async fn vote_members(&self, council_id: &str, meeting_id: &str) -> Result<(Vec<Member>, Vec<String>)> {
+        #[derive(Deserialize)]
+        struct Person {
+            id: String,
+            name: String,
+        }
+        #[derive(Deserialize)]
+        struct Attended {
+            person_id: String,
+        }
+        let people: Vec<Person> = self.rows(q::VOTE_MEMBERS, &[Text(council_id)]).await?;
+        let attended: Vec<Attended> = self.rows(q::VOTE_ATTENDED, &[Text(meeting_id)]).await?;
+        Ok((
+            people.into_iter().map(|p| Member { id: p.id, name: p.name }).collect(),
+            attended.into_iter().map(|a| a.person_id).collect(),
+        ))
+    }
+
+    /// Replaces the votes a meeting's minutes record (`source`: where they were read) in one batch.
+    pub async fn save_votes(
+        &self,
+        (council_id, meeting_id): (&str, &str),
+        (source, document_id): (&str, Option<&str>),
+        votes: &[StoredVote],
+        now: &str,
+    ) -> Result<()> {
+        let mut statements = vec![
+            self.statement(q::DELETE_VOTE_CHOICES, &[Text(meeting_id), Text(source)])?,
+            self.statement(q::DELETE_VOTE_EVENTS, &[Text(meeting_id), Text(source)])?,
+        ];
+        for vote in votes {
+            let id = format!("{meeting_id}-{source}-v{}", vote.position + 1);
+            let counts = serde_json::to_string(&vote.counts).map_err(|e| worker::Error::RustError(e.to_string()))?;
+            statements.push(self.statement(
+                q::INSERT_VOTE_EVENT,
+                &[
+                    Text(&id),
+                    Text(council_id),
+                    Text(meeting_id),
+                    OptText(None),
+                    Int(vote.position as i64),
+                    Text(&vote.motion),
+                    OptText(vote.result.as_deref()),
+                    Text(&counts),
+                    Text(source),
+                    OptText(document_id),
+                    vote.page.map_or(OptText(None), |p| Int(i64::from(p))),
+                    OptText(vote.note.as_deref()),
+                    Text(now),
+                ],
+            )?);
+            for choice in &vote.choices {
+                let name = serde_json::to_value(choice.choice).ok();
+                statements.push(self.statement(
+                    q::INSERT_VOTE_CHOICE,
+                    &[
+                        Text(&id),
+                        Int(choice.position as i64),
+                        Text(name.as_ref().and_then(|v| v.as_str()).unwrap_or("for")),
+                        Text(&choice.name_as_written),
+                        OptText(choice.person_id.as_deref()),
+                    ],
+                )?);
+            }
+        }
+        self.batch(statements).await
+    }
+}
