@@ -38,6 +38,18 @@ impl Store {
         votes: &[StoredVote],
         now: &str,
     ) -> Result<()> {
+        #[derive(Deserialize)]
+        struct Item {
+            id: String,
+            number: Option<String>,
+        }
+        let items: Vec<Item> = self.rows(q::MEETING_ITEM_NUMBERS, &[Text(meeting_id)]).await?;
+        let item_id = |number: &str| {
+            items
+                .iter()
+                .find(|i| i.number.as_deref().map(|n| n.trim_end_matches('.')) == Some(number))
+                .map(|i| i.id.as_str())
+        };
         let mut statements = vec![
             self.statement(q::DELETE_VOTE_CHOICES, &[Text(meeting_id), Text(source)])?,
             self.statement(q::DELETE_VOTE_EVENTS, &[Text(meeting_id), Text(source)])?,
@@ -51,7 +63,7 @@ impl Store {
                     Text(&id),
                     Text(council_id),
                     Text(meeting_id),
-                    OptText(None),
+                    OptText(vote.item_number.as_deref().and_then(item_id)),
                     Int(vote.position as i64),
                     Text(&vote.motion),
                     OptText(vote.result.as_deref()),
