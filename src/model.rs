@@ -121,6 +121,19 @@ pub struct MeetingDetail {
     /// What the platform could not read in full (a list paged beyond what can be read).
     #[serde(default)]
     pub gaps: Vec<ReadGap>,
+    /// The platform's own voting record pages the meeting page links.
+    #[serde(default)]
+    pub vote_pages: Vec<VotePage>,
+    /// The votes those pages record.
+    #[serde(default)]
+    pub recorded_votes: Vec<crate::votes::PlatformVote>,
+}
+
+/// A link to an agenda item's voting record on the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VotePage {
+    pub item_source_id: Option<String>,
+    pub url: String,
 }
 
 /// A part of a meeting a platform lists in full but could be read only in

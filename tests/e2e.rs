@@ -1881,7 +1881,15 @@ fn assistants_read_councils_through_the_mcp_endpoint() {
     let tools: Vec<&str> = session["tools"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     assert_eq!(
         tools,
-        ["find_councils", "list_meetings", "get_meeting", "search", "get_document_pages", "list_decisions"]
+        [
+            "find_councils",
+            "list_meetings",
+            "get_meeting",
+            "search",
+            "get_document_pages",
+            "list_decisions",
+            "list_votes"
+        ]
     );
     let calls = session["calls"].as_array().unwrap();
     for call in &calls[..7] {

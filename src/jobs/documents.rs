@@ -306,26 +306,9 @@ async fn extract_pages(
     }
     if document.kind == "printed_minutes" {
         if let Some(meeting_id) = &document.meeting_id {
-            record_votes(ctx, document, meeting_id, &all_pages).await?;
+            super::votes::from_minutes(ctx, document, meeting_id, &all_pages).await?;
         }
     }
     summary_may_be_due(ctx, document).await?;
     Ok(JobOutcome::Done)
-}
-
-/// The recorded votes printed minutes hold, each name matched to one of the
-/// council's people where exactly one fits; stored in place of what these
-/// minutes said before.
-async fn record_votes(
-    ctx: &JobContext<'_>,
-    document: &DocumentRecord,
-    meeting_id: &str,
-    pages: &[crate::documents::stored::StoredPage],
-) -> Result<()> {
-    let store = ctx.store;
-    let texts: Vec<(u32, &str)> = pages.iter().map(|p| (p.number, p.text.as_str())).collect();
-    let (members, attended) = store.vote_members(&document.council_id, meeting_id).await?;
-    let attended: Vec<&str> = attended.iter().map(String::as_str).collect();
-    let votes = crate::votes::from_pages(&texts, &members, &attended);
-    store.save_votes((&document.council_id, meeting_id), ("minutes", Some(&document.id)), &votes, &now()).await
 }

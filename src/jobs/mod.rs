@@ -14,6 +14,7 @@ pub mod schedule;
 pub mod summaries;
 pub mod upkeep;
 pub mod visits;
+pub mod votes;
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};

@@ -151,6 +151,8 @@ mod tests {
             )],
             attendees: vec![attendee("1", "Cllr A")],
             gaps: Vec::new(),
+            vote_pages: Vec::new(),
+            recorded_votes: Vec::new(),
         }
     }
 

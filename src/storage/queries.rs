@@ -637,3 +637,25 @@ pub const INSERT_VOTE_EVENT: &str = "INSERT INTO vote_events (id, council_id, me
     result, counts, source, document_id, page, note, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 pub const INSERT_VOTE_CHOICE: &str =
     "INSERT INTO vote_choices (vote_event_id, position, choice, name_as_written, person_id) VALUES (?1, ?2, ?3, ?4, ?5)";
+pub const HAS_VOTES: &str = "SELECT COUNT(*) AS n FROM vote_events WHERE meeting_id = ?1 AND source = ?2";
+/// A meeting's recorded votes, each with its choices (in printed order, with
+/// each matched person's party) and the document it was read from.
+pub const MEETING_VOTES: &str =
+    "SELECT e.id, e.agenda_item_id, e.motion, e.result, e.counts, e.source, e.page, e.note, \
+    d.url AS document_url, d.title AS document_title, \
+    (SELECT json_group_array(json(x)) FROM (SELECT json_object('choice', c.choice, 'name', c.name_as_written, \
+       'person_id', c.person_id, 'party', p.party) AS x FROM vote_choices c LEFT JOIN people p ON p.id = c.person_id \
+       WHERE c.vote_event_id = e.id ORDER BY c.choice, c.position)) AS choices \
+    FROM vote_events e LEFT JOIN documents d ON d.id = e.document_id \
+    WHERE e.meeting_id = ?1 ORDER BY e.source DESC, e.position LIMIT 200";
+/// A person's recorded votes, newest first, from a page position (`?2` date, `?3`
+/// vote id; empty for the first page), with how their party group voted on each.
+pub const PERSON_VOTES: &str = "SELECT e.id AS vote_id, e.motion, e.result, e.counts, e.agenda_item_id, c.choice, \
+    c.name_as_written, m.id AS meeting_id, m.title AS meeting_title, m.local_date, \
+    (SELECT json_group_object(choice, n) FROM (SELECT c2.choice, COUNT(*) AS n FROM vote_choices c2 \
+       JOIN people p2 ON p2.id = c2.person_id WHERE c2.vote_event_id = e.id AND p2.party = p.party GROUP BY c2.choice)) \
+       AS party_choices \
+    FROM vote_choices c JOIN vote_events e ON e.id = c.vote_event_id JOIN meetings m ON m.id = e.meeting_id \
+    JOIN people p ON p.id = c.person_id \
+    WHERE c.person_id = ?1 AND (?2 = '' OR m.local_date < ?2 OR (m.local_date = ?2 AND e.id < ?3)) \
+    ORDER BY m.local_date DESC, e.id DESC LIMIT ?4";

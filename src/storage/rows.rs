@@ -219,6 +219,60 @@ pub struct MeetingRecord {
 }
 
 /// The gaps column as D1 answers it (JSON text, or null), read into its value.
+/// A JSON column (as D1 answers it: text) read as the value it holds; null when empty.
+fn json_from_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<serde_json::Value, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    match text.filter(|t| !t.is_empty()) {
+        Some(text) => serde_json::from_str(&text).map_err(serde::de::Error::custom),
+        None => Ok(serde_json::Value::Null),
+    }
+}
+
+/// `MEETING_VOTES`: a recorded vote of a meeting, with each choice
+/// (`choice`, `name` as written, `person_id` where matched, `party`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingVote {
+    pub id: String,
+    pub agenda_item_id: Option<String>,
+    pub motion: String,
+    pub result: Option<String>,
+    #[serde(deserialize_with = "json_from_text")]
+    pub counts: serde_json::Value,
+    /// `minutes` or `recorded_votes_page`.
+    pub source: String,
+    pub page: Option<i64>,
+    pub note: Option<String>,
+    pub document_url: Option<String>,
+    pub document_title: Option<String>,
+    #[serde(deserialize_with = "json_from_text")]
+    pub choices: serde_json::Value,
+}
+
+/// `PERSON_VOTES`: one person's choice on a recorded vote, with how their party group chose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonVote {
+    pub vote_id: String,
+    pub motion: String,
+    pub result: Option<String>,
+    #[serde(deserialize_with = "json_from_text")]
+    pub counts: serde_json::Value,
+    pub agenda_item_id: Option<String>,
+    pub choice: String,
+    pub name_as_written: String,
+    pub meeting_id: String,
+    pub meeting_title: String,
+    pub local_date: String,
+    /// Choices of the person's party group on this vote (them included): `{"for": 12, "against": 1}`.
+    #[serde(deserialize_with = "json_from_text")]
+    pub party_choices: serde_json::Value,
+}
+
+impl Positioned for PersonVote {
+    fn position(&self) -> (&str, &str) {
+        (&self.local_date, &self.vote_id)
+    }
+}
+
 /// Read through `Value`, whose decoder the worker has already, rather than a
 /// decoder of its own: the site worker's size is on a budget.
 fn gaps_from_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<crate::model::ReadGap>, D::Error> {

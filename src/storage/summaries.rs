@@ -116,6 +116,22 @@ impl Store {
             .filter_map(|p| Some((p.page_number, p.printed_page?)))
             .collect();
         let text = |key: &str| meeting[key].as_str().unwrap_or_default().to_string();
+        // The platform's own voting records are read beside the item's papers (minutes' votes are in their text).
+        let votes = self.meeting_votes(meeting_id).await?;
+        let voting_records: Vec<(&str, SourcePage)> = votes
+            .iter()
+            .filter(|v| v.source == "recorded_votes_page")
+            .filter_map(|v| {
+                let page = SourcePage {
+                    document_id: v.id.clone(),
+                    document_title: "Voting record".into(),
+                    url: text("web_url"),
+                    page: 1,
+                    text: crate::votes::record_text(&v.motion, v.result.as_deref(), &v.counts, &v.choices),
+                };
+                Some((v.agenda_item_id.as_deref()?, page))
+            })
+            .collect();
         let items = items
             .into_iter()
             .map(|item| {
@@ -139,6 +155,7 @@ impl Store {
                         page: p.page_number,
                         text: p.text.clone(),
                     })
+                    .chain(voting_records.iter().filter(|(id, _)| *id == item.id).map(|(_, page)| page.clone()))
                     .collect();
                 ItemInput {
                     item_id: item.id,

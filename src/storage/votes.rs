@@ -5,12 +5,32 @@ use serde::Deserialize;
 use worker::Result;
 
 use super::queries as q;
+use super::rows::{MeetingVote, PersonVote};
 use super::Param::{Int, OptText, Text};
 use super::Store;
 use crate::votes::names::Member;
 use crate::votes::StoredVote;
 
 impl Store {
+    /// Whether votes from `source` are stored for the meeting.
+    pub async fn has_votes(&self, meeting_id: &str, source: &str) -> Result<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            n: i64,
+        }
+        Ok(self.row::<Row>(q::HAS_VOTES, &[Text(meeting_id), Text(source)]).await?.is_some_and(|r| r.n > 0))
+    }
+
+    /// A meeting's recorded votes with their choices.
+    pub async fn meeting_votes(&self, meeting_id: &str) -> Result<Vec<MeetingVote>> {
+        self.rows(q::MEETING_VOTES, &[Text(meeting_id)]).await
+    }
+
+    /// A person's recorded votes, newest first, from `after` (date, vote id; empty: the start).
+    pub async fn person_votes(&self, person_id: &str, after: (&str, &str), limit: usize) -> Result<Vec<PersonVote>> {
+        self.rows(q::PERSON_VOTES, &[Text(person_id), Text(after.0), Text(after.1), Int(limit as i64)]).await
+    }
+
     /// The council's people and who attended the meeting, for matching printed names.
     pub async fn vote_members(&self, council_id: &str, meeting_id: &str) -> Result<(Vec<Member>, Vec<String>)> {
         #[derive(Deserialize)]
@@ -57,24 +77,33 @@ impl Store {
         for vote in votes {
             let id = format!("{meeting_id}-{source}-v{}", vote.position + 1);
             let counts = serde_json::to_string(&vote.counts).map_err(|e| worker::Error::RustError(e.to_string()))?;
-            statements.push(self.statement(
-                q::INSERT_VOTE_EVENT,
-                &[
-                    Text(&id),
-                    Text(council_id),
-                    Text(meeting_id),
-                    OptText(vote.item_number.as_deref().and_then(item_id)),
-                    Int(vote.position as i64),
-                    Text(&vote.motion),
-                    OptText(vote.result.as_deref()),
-                    Text(&counts),
-                    Text(source),
-                    OptText(document_id),
-                    vote.page.map_or(OptText(None), |p| Int(i64::from(p))),
-                    OptText(vote.note.as_deref()),
-                    Text(now),
-                ],
-            )?);
+            statements.push(
+                self.statement(
+                    q::INSERT_VOTE_EVENT,
+                    &[
+                        Text(&id),
+                        Text(council_id),
+                        Text(meeting_id),
+                        OptText(
+                            match &vote.item_source_id {
+                                Some(source_id) => Some(super::records::item_id(council_id, source_id)),
+                                None => vote.item_number.as_deref().and_then(item_id).map(str::to_string),
+                            }
+                            .filter(|id| items.iter().any(|i| &i.id == id))
+                            .as_deref(),
+                        ),
+                        Int(vote.position as i64),
+                        Text(&vote.motion),
+                        OptText(vote.result.as_deref()),
+                        Text(&counts),
+                        Text(source),
+                        OptText(document_id),
+                        vote.page.map_or(OptText(None), |p| Int(i64::from(p))),
+                        OptText(vote.note.as_deref()),
+                        Text(now),
+                    ],
+                )?,
+            );
             for choice in &vote.choices {
                 let name = serde_json::to_value(choice.choice).ok();
                 statements.push(self.statement(

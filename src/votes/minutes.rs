@@ -12,15 +12,21 @@ pub enum Choice {
     Against,
     Abstain,
     Absent,
+    /// Present but did not vote: a declared conflict of interests.
+    NotVoting,
 }
 
 impl Choice {
-    fn of_heading(word: &str) -> Option<Self> {
+    /// The option a heading or a voting record's row names.
+    pub fn of_heading(word: &str) -> Option<Self> {
         match word.to_ascii_lowercase().as_str() {
             "for" | "ayes" | "aye" | "yeas" | "in favour" => Some(Self::For),
             "against" | "nays" | "noes" | "nay" => Some(Self::Against),
             "abstain" | "abstained" | "abstaining" | "abstentions" | "abstention" => Some(Self::Abstain),
             "absent" | "did not vote" => Some(Self::Absent),
+            "conflict of interests" | "conflict of interest" | "not voting" | "declared an interest" => {
+                Some(Self::NotVoting)
+            }
             _ => None,
         }
     }

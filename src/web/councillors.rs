@@ -59,7 +59,13 @@ pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
             meetings: &rows,
         });
     }
+    let votes = reply.store.person_votes(&id, ("", ""), super::votes::PARTY_LINE_VOTES).await?;
+    let line = crate::votes::party_line(votes.iter().map(|v| (v.choice.as_str(), &v.party_choices)));
+    let party_line = pages::party_line_sentence(person.party.as_deref().unwrap_or_default(), line);
     reply.page(&pages::CouncillorPage {
+        votes: votes.iter().take(pages::COUNCILLOR_PAGE_VOTES).map(pages::CouncillorVote::new).collect(),
+        more_votes: votes.len() > pages::COUNCILLOR_PAGE_VOTES,
+        party_line,
         canonical: reply.canonical.clone(),
         search_query: String::new(),
         council_id: person.council_id,

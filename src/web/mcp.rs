@@ -166,6 +166,10 @@ pub fn tools() -> Value {
         tool("list_decisions", "List decisions",
             "A council's executive, delegated and officer decisions from its decisions register, newest first (default: the last 90 days).",
             json!({"council_id": string("council id"), "from": date("first day"), "to": date("last day"), "key_only": {"type": "boolean"}}), &["council_id"]),
+        tool("list_votes", "List recorded votes",
+            "Recorded votes read from the council's minutes and voting records: a meeting's (motion, result, counts and how each councillor voted) or a councillor's (newest first, with how often they voted with their party group's majority). Give one of meeting_id or councillor_id.",
+            json!({"meeting_id": string("meeting id"), "councillor_id": string("councillor id from get_meeting or find_councils"),
+                   "limit": {"type": "integer", "minimum": 1, "maximum": 100}}), &[]),
     ])
 }
 
@@ -276,6 +280,7 @@ async fn call_tool(
         "search" => search(params, store, origin).await?,
         "get_document_pages" => document_pages(params, store, env).await?,
         "list_decisions" => list_decisions(params, store, origin).await?,
+        "list_votes" => list_votes(params, store, origin).await?,
         _ => Err(format!("no tool named {name:?}")),
     })
 }
@@ -364,6 +369,34 @@ async fn get_meeting(params: &Value, store: &Store, origin: &str) -> Result<std:
         None => Value::Null,
     };
     Ok(Ok(meeting))
+}
+
+async fn list_votes(params: &Value, store: &Store, origin: &str) -> Result<std::result::Result<Value, String>> {
+    use super::votes::{person_vote, vote_event, PARTY_LINE_VOTES};
+    let limit = params["arguments"]["limit"].as_u64().unwrap_or(50).clamp(1, 100) as usize;
+    match (arg(params, "meeting_id"), arg(params, "councillor_id")) {
+        (Some(id), None) => {
+            if store.meeting_full(id).await?.is_none() {
+                return Ok(Err(format!("no meeting has the id {id:?}")));
+            }
+            let votes: Vec<Value> = store.meeting_votes(id).await?.iter().take(limit).map(vote_event).collect();
+            Ok(Ok(json!({"meeting_id": id, "url": format!("{origin}/meetings/{id}"), "votes": votes})))
+        }
+        (None, Some(id)) => {
+            let Some(person) = store.person(id).await? else {
+                return Ok(Err(format!("no councillor has the id {id:?}")));
+            };
+            let all = store.person_votes(id, ("", ""), PARTY_LINE_VOTES).await?;
+            let line = crate::votes::party_line(all.iter().map(|v| (v.choice.as_str(), &v.party_choices)));
+            let votes: Vec<Value> = all.iter().take(limit).map(person_vote).collect();
+            Ok(Ok(json!({
+                "councillor_id": id, "name": person.name, "party": person.party,
+                "url": format!("{origin}/councillors/{id}"), "party_line": line, "votes": votes,
+                "more": all.len() > limit,
+            })))
+        }
+        _ => Ok(Err("give one of meeting_id or councillor_id".into())),
+    }
 }
 
 async fn search(params: &Value, store: &Store, origin: &str) -> Result<std::result::Result<Value, String>> {
@@ -493,7 +526,15 @@ mod tests {
         let names: Vec<&str> = tools.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
         assert_eq!(
             names,
-            ["find_councils", "list_meetings", "get_meeting", "search", "get_document_pages", "list_decisions"]
+            [
+                "find_councils",
+                "list_meetings",
+                "get_meeting",
+                "search",
+                "get_document_pages",
+                "list_decisions",
+                "list_votes"
+            ]
         );
         for tool in tools.as_array().unwrap() {
             assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");

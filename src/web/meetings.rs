@@ -24,7 +24,8 @@ pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
     if reply.for_programs {
         return reply.json(&MeetingAnswer { meeting: &meeting, summary: &summary });
     }
-    reply.page(&pages::MeetingPage::new(reply.canonical.clone(), &meeting, &summary))
+    let votes = reply.store.meeting_votes(&id).await?;
+    reply.page(&pages::MeetingPage::new(reply.canonical.clone(), &meeting, &summary).with_votes(&votes))
 }
 
 /// `/api/v1/documents/{id}`: a document with its pages' text.

@@ -25,6 +25,7 @@ pub mod postcodes;
 pub mod reply;
 pub mod routes;
 pub mod search;
+pub mod votes;
 
 use worker::{Env, Request, Response, Result};
 
@@ -210,6 +211,8 @@ async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bo
         Route::DecisionPage(id) | Route::ApiDecision(id) => decisions::one(&reply, id).await,
         Route::CouncillorsPage(id) | Route::ApiCouncillors(id) => councillors::list(&reply, id).await,
         Route::CouncillorPage(id) | Route::ApiCouncillor(id) => councillors::one(&reply, id).await,
+        Route::ApiMeetingVotes(id) => votes::of_meeting(&reply, id).await,
+        Route::ApiCouncillorVotes(id) => votes::of_councillor(&reply, id).await,
         route @ (Route::AlertsForm(_)
         | Route::Subscribe(_)
         | Route::AlertsConfirm

@@ -244,6 +244,48 @@ pub struct CouncillorPage {
     /// The rate as a whole percentage, when there is one.
     pub rate: String,
     pub meetings: Vec<AttendedMeeting>,
+    /// Their recorded votes, newest first (at most `COUNCILLOR_PAGE_VOTES`).
+    pub votes: Vec<CouncillorVote>,
+    /// More are recorded than are shown.
+    pub more_votes: bool,
+    /// How often they voted with their party group's majority; empty when not known.
+    pub party_line: String,
+}
+
+/// The recorded votes a councillor's page lists.
+pub const COUNCILLOR_PAGE_VOTES: usize = 50;
+
+pub struct CouncillorVote {
+    pub date: String,
+    pub meeting_id: String,
+    pub meeting_title: String,
+    pub motion: String,
+    pub choice: String,
+    pub result: String,
+}
+
+impl CouncillorVote {
+    pub fn new(vote: &crate::storage::rows::PersonVote) -> Self {
+        Self {
+            date: vote.local_date.clone(),
+            meeting_id: vote.meeting_id.clone(),
+            meeting_title: vote.meeting_title.clone(),
+            motion: vote.motion.clone(),
+            choice: super::votes::option_label(&vote.choice).to_string(),
+            result: vote.result.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// "Voted with the majority of the Labour group in 9 of 10 recorded votes where the group had one."
+pub fn party_line_sentence(party: &str, line: crate::votes::PartyLine) -> String {
+    if party.is_empty() || line.votes_counted == 0 {
+        return String::new();
+    }
+    format!(
+        "Voted with the majority of the {party} group in {} of {} recorded votes where the group had one.",
+        line.with_majority, line.votes_counted
+    )
 }
 
 pub struct PostcodeCouncil {
@@ -604,6 +646,72 @@ pub struct ItemView {
     pub title: String,
     /// The council's record of the decision on the item; empty when it links none.
     pub decision_url: String,
+    /// Its recorded votes.
+    pub votes: Vec<VoteView>,
+    id: String,
+}
+
+/// A name under a vote's option: linked to the councillor's page when matched.
+pub struct VoterView {
+    pub name: String,
+    pub href: String,
+}
+
+pub struct OptionView {
+    pub label: String,
+    pub names: Vec<VoterView>,
+}
+
+/// A recorded vote as the meeting page shows it.
+pub struct VoteView {
+    pub motion: String,
+    pub result: String,
+    /// "for 57, against 42, abstain 2"
+    pub counts: String,
+    pub options: Vec<OptionView>,
+    pub note: String,
+    pub source_url: String,
+    pub source_label: String,
+}
+
+impl VoteView {
+    /// `meeting_page`: where the council's own voting record is reached from.
+    pub fn new(vote: &crate::storage::rows::MeetingVote, meeting_page: &str) -> Self {
+        let counts: Vec<String> = super::votes::OPTIONS
+            .iter()
+            .filter_map(|o| Some(format!("{} {}", o.replace('_', " "), vote.counts.get(*o)?)))
+            .collect();
+        let mut options: Vec<OptionView> = Vec::new();
+        for choice in vote.choices.as_array().into_iter().flatten() {
+            let label = super::votes::option_label(choice["choice"].as_str().unwrap_or_default());
+            let label = format!("{}{}", label[..1].to_ascii_uppercase(), &label[1..]);
+            let name = VoterView {
+                name: choice["name"].as_str().unwrap_or_default().to_string(),
+                href: choice["person_id"].as_str().map(|id| format!("/councillors/{id}")).unwrap_or_default(),
+            };
+            match options.iter_mut().find(|o| o.label == label) {
+                Some(option) => option.names.push(name),
+                None => options.push(OptionView { label, names: vec![name] }),
+            }
+        }
+        let (source_url, source_label) = match (&vote.document_url, vote.page) {
+            (Some(url), Some(page)) => (
+                safe_href(&format!("{url}#page={page}")),
+                format!("{}, page {page}", vote.document_title.as_deref().unwrap_or("the minutes")),
+            ),
+            (Some(url), None) => (safe_href(url), vote.document_title.clone().unwrap_or_else(|| "the minutes".into())),
+            _ => (safe_href(meeting_page), "the council's voting record, linked from its meeting page".into()),
+        };
+        Self {
+            motion: vote.motion.clone(),
+            result: vote.result.clone().unwrap_or_default(),
+            counts: counts.join(", "),
+            options,
+            note: vote.note.clone().unwrap_or_default(),
+            source_url,
+            source_label,
+        }
+    }
 }
 
 pub struct DocLink {
@@ -632,6 +740,8 @@ pub struct MeetingPage {
     pub read_error: Option<String>,
     /// What the council's site lists but could not be read in full, and documents without text to read.
     pub not_read_in_full: Vec<String>,
+    /// Recorded votes not on any listed item.
+    pub other_votes: Vec<VoteView>,
 }
 
 impl MeetingPage {
@@ -660,6 +770,8 @@ impl MeetingPage {
                 number: i.record.number.clone().filter(|n| !n.is_empty()),
                 title: i.record.title.clone(),
                 decision_url: i.record.decision_url.as_deref().map(safe_href).unwrap_or_default(),
+                votes: Vec::new(),
+                id: i.record.id.clone(),
             })
             .collect();
         Self {
@@ -681,7 +793,20 @@ impl MeetingPage {
             }),
             items,
             documents,
+            other_votes: Vec::new(),
         }
+    }
+
+    /// The meeting's recorded votes, each under its item (or after the agenda).
+    pub fn with_votes(mut self, votes: &[crate::storage::rows::MeetingVote]) -> Self {
+        for vote in votes {
+            let view = VoteView::new(vote, &self.web_url);
+            match self.items.iter_mut().find(|i| vote.agenda_item_id.as_deref() == Some(i.id.as_str())) {
+                Some(item) => item.votes.push(view),
+                None => self.other_votes.push(view),
+            }
+        }
+        self
     }
 }
 
@@ -876,6 +1001,57 @@ mod tests {
         assert!(html.contains("href=\"https://x/Document.ashx?item#page=1\""));
         assert!(html.contains("href=\"https://x/meeting\""));
         assert!(!html.contains("?old") && !html.contains("?gone"));
+    }
+
+    #[test]
+    fn recorded_votes_stand_under_their_items_with_names_linked_and_escaped() {
+        let meeting = meeting("Council", "https://x/meeting", vec![], vec![("1", "Budget", vec![])]);
+        let item_id = meeting.agenda_items[0].record.id.clone();
+        let vote = |item: Option<&str>, source: &str, document: Option<&str>| crate::storage::rows::MeetingVote {
+            id: "c-1-v1".into(),
+            agenda_item_id: item.map(str::to_string),
+            motion: "That <script>alert(1)</script> be approved".into(),
+            result: Some("Carried".into()),
+            counts: json!({"for": 2, "against": 1}),
+            source: source.into(),
+            page: document.map(|_| 3),
+            note: None,
+            document_url: document.map(str::to_string),
+            document_title: document.map(|_| "Printed minutes".to_string()),
+            choices: json!([
+                {"choice": "for", "name": "Mr Hill, OBE", "person_id": "c-m1", "party": "Lab"},
+                {"choice": "for", "name": "Ms Meade", "person_id": "c-m2", "party": "Lab"},
+                {"choice": "against", "name": "Mr Nobody", "person_id": null, "party": null}]),
+        };
+        let votes =
+            [vote(Some(&item_id), "minutes", Some("https://x/minutes.pdf")), vote(None, "recorded_votes_page", None)];
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting, &Value::Null)
+            .with_votes(&votes)
+            .render()
+            .unwrap();
+        let agenda = &html[html.find("<h2>Agenda</h2>").unwrap()..];
+        let under_item = &agenda[..agenda.find("</li>").unwrap()];
+        assert!(under_item.contains("Recorded vote:") && under_item.contains("(for 2, against 1)"), "{under_item}");
+        assert!(under_item.contains("<a href=\"/councillors/c-m1\">Mr Hill, OBE</a>"));
+        assert!(under_item.contains("Mr Nobody <span class=\"muted\">(not matched to a councillor)</span>"));
+        assert!(
+            under_item.contains("href=\"https://x/minutes.pdf#page=3\"")
+                && under_item.contains("Printed minutes, page 3")
+        );
+        assert!(!html.contains("<script>alert"), "the motion is escaped");
+        let rest = &agenda[agenda.find("</ol>").unwrap()..];
+        assert!(rest.contains("<h2>Recorded votes</h2>") && rest.contains("href=\"https://x/meeting\""), "{rest}");
+    }
+
+    #[test]
+    fn the_party_line_is_said_only_with_a_party_and_votes_counted() {
+        let line = |counted, with| crate::votes::PartyLine { votes_counted: counted, with_majority: with };
+        assert_eq!(
+            party_line_sentence("Labour", line(10, 9)),
+            "Voted with the majority of the Labour group in 9 of 10 recorded votes where the group had one."
+        );
+        assert_eq!(party_line_sentence("", line(10, 9)), "");
+        assert_eq!(party_line_sentence("Labour", line(0, 0)), "");
     }
 
     #[test]

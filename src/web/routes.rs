@@ -36,6 +36,10 @@ pub enum Route {
     ApiCouncillors(String),
     CouncillorPage(String),
     ApiCouncillor(String),
+    /// A meeting's recorded votes.
+    ApiMeetingVotes(String),
+    /// A councillor's recorded votes, paged.
+    ApiCouncillorVotes(String),
     /// The councils for a postcode typed into the home page (`?q=`).
     PostcodePage,
     /// The councils for a postcode or outcode, as typed (percent-encoded).
@@ -319,6 +323,10 @@ pub static ROUTES: &[Declared] = declare! {
         |p| Route::ApiCouncillors(p.take());
     GET "/api/v1/meetings/{id}", Site, PublicRead(Record(IdKind::Meeting), Minute), Some(L::Api), Api,
         |p| Route::ApiMeeting(p.take());
+    GET "/api/v1/meetings/{id}/votes", Site, PublicRead(Record(IdKind::Meeting), Minute), Some(L::Api), Api,
+        |p| Route::ApiMeetingVotes(p.take());
+    GET "/api/v1/councillors/{id}/votes", Site, PublicRead(Record(IdKind::Person), Minute), Some(L::Api), Api,
+        |p| Route::ApiCouncillorVotes(p.take());
     GET "/api/v1/documents/{id}", Site, PublicRead(Record(IdKind::Document), Minute), Some(L::Api), Api,
         |p| Route::ApiDocument(p.take());
     GET "/api/v1/decisions/{id}", Site, PublicRead(Record(IdKind::Decision), Minute), Some(L::Api), Api,
@@ -857,6 +865,14 @@ mod tests {
         assert_eq!(route("GET", "/"), Route::Home);
         assert_eq!(route("GET", "/councils/coventry"), Route::CouncilPage("coventry".into()));
         assert_eq!(route("GET", "/api/v1/meetings/coventry-4967"), Route::ApiMeeting("coventry-4967".into()));
+        assert_eq!(
+            route("GET", "/api/v1/meetings/coventry-4967/votes"),
+            Route::ApiMeetingVotes("coventry-4967".into())
+        );
+        assert_eq!(
+            route("GET", "/api/v1/councillors/coventry-m175/votes"),
+            Route::ApiCouncillorVotes("coventry-m175".into())
+        );
         assert_eq!(route("GET", "/api/v1/councils/coventry/meetings"), Route::ApiCouncilMeetings("coventry".into()));
         assert_eq!(route("POST", "/admin/councils/coventry/scrape"), Route::AdminScrape("coventry".into()));
         assert_eq!(route("GET", "/admin/councils/coventry/scrape"), Route::MethodNotAllowed);

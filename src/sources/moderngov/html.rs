@@ -197,6 +197,8 @@ pub fn parse_meeting_page(page: &str, page_url: &str, meeting_id: &str) -> Resul
         documents,
         attendees: Vec::new(),
         gaps: Vec::new(),
+        vote_pages: super::votes::vote_page_links(&html, page_url),
+        recorded_votes: Vec::new(),
     })
 }
 

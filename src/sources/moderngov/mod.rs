@@ -4,6 +4,7 @@ pub mod decisions;
 pub mod html;
 mod platform;
 pub mod urls;
+pub mod votes;
 pub mod xml;
 
 pub use crate::sources::platform::MeetingFetch;
@@ -289,6 +290,8 @@ pub async fn fetch_meeting<F: Fetcher>(
             }
         }
     };
+    let mut detail = detail;
+    read_vote_pages(fetcher, &mut detail).await?;
     let validators = urls
         .into_iter()
         .zip(responses)
@@ -297,9 +300,42 @@ pub async fn fetch_meeting<F: Fetcher>(
     Ok(MeetingFetch::Fetched { detail, validators, failed_part })
 }
 
+/// Reads the voting record pages the meeting page links (at most
+/// `MAX_VOTE_PAGES`). A page that cannot be read is a gap of the read, never
+/// an empty record; a transient failure retries the meeting.
+async fn read_vote_pages<F: Fetcher>(fetcher: &F, detail: &mut MeetingDetail) -> Result<(), SourceError> {
+    let total = detail.vote_pages.len();
+    let mut failures = Vec::new();
+    for page in detail.vote_pages.iter().take(votes::MAX_VOTE_PAGES) {
+        match get_text(fetcher, &page.url).await {
+            Ok(text) => match votes::parse_voting_record(&text, page.item_source_id.as_deref()) {
+                Ok(votes) => detail.recorded_votes.extend(votes),
+                Err(error) => failures.push(format!("{}: {error}", page.url)),
+            },
+            Err(error) if error.is_transient() => return Err(error),
+            Err(error) => failures.push(format!("{}: {error}", page.url)),
+        }
+    }
+    let read = total.min(votes::MAX_VOTE_PAGES) - failures.len();
+    if read < total {
+        let mut why = failures;
+        if total > votes::MAX_VOTE_PAGES {
+            why.push(format!("only the first {} pages are read", votes::MAX_VOTE_PAGES));
+        }
+        detail.gaps.push(crate::model::ReadGap {
+            part: "recorded votes".into(),
+            read: read as u32,
+            total: total as u32,
+            why: why.join("; "),
+        });
+    }
+    Ok(())
+}
+
 /// The web service lacks the page heading and meeting-level document links.
 fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     detail.heading = page.heading;
+    detail.vote_pages = page.vote_pages;
     // Minutes count as published when the web service says so or the printed minutes are linked.
     detail.minutes_published |= page.documents.iter().any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
     if detail.location.is_none() {
@@ -464,7 +500,7 @@ mod tests {
             .filter(|n| n.ends_with(".xml") || n.ends_with(".html"))
             .collect();
         names.sort();
-        assert_eq!(names.len(), 18, "{names:?}");
+        assert_eq!(names.len(), 19, "{names:?}");
         for name in names {
             let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
             let text = decode_text(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -476,7 +512,11 @@ mod tests {
             assert_eq!(committees.is_ok(), name.contains("GetCommittees"), "{name}: {committees:?}");
             assert_eq!(meetings.is_ok(), name.contains("GetMeetings_"), "{name}: {meetings:?}");
             assert_eq!(meeting.is_ok(), name.contains("GetMeeting_"), "{name}");
-            assert_eq!(page.is_ok(), name.contains("ieListDocuments"), "{name}: {:?}", page.err());
+            // A voting record page heads itself with its meeting's dated heading, as a meeting page does.
+            let dated_heading = name.contains("ieListDocuments") || name.contains("mgListRecordedVotes");
+            assert_eq!(page.is_ok(), dated_heading, "{name}: {:?}", page.err());
+            let votes = votes::parse_voting_record(text, None);
+            assert_eq!(votes.is_ok(), name.contains("mgListRecordedVotes"), "{name}: {votes:?}");
             // Decision pages link to their committee, so they read as a committee list; nothing else does.
             let links_committees = text.contains("mgCommitteeDetails.aspx");
             assert_eq!(committee_list.is_ok(), links_committees, "{name}");

@@ -189,6 +189,8 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
         documents: parse_linked_documents(root, base_url, false),
         attendees,
         gaps: Vec::new(),
+        vote_pages: Vec::new(),
+        recorded_votes: Vec::new(),
     })
 }
 

@@ -1,0 +1,108 @@
+//! Recorded votes for integrators: a meeting's votes and a councillor's, in
+//! the shape of Open Civic Data's `VoteEvent` where it fits (`motion_text`,
+//! `result`, `counts` as option and value, `votes` as option and voter).
+
+use serde_json::{json, Value};
+use worker::{Response, Result};
+
+use super::reply::{Missing, Reply};
+use super::routes;
+use crate::storage::rows::{MeetingVote, PersonVote};
+
+/// The options of a vote, in the order they are shown.
+pub const OPTIONS: [&str; 5] = ["for", "against", "abstain", "absent", "not_voting"];
+
+/// How a choice is read out: "for", "against", "abstain", "absent", "not voting".
+pub fn option_label(option: &str) -> &str {
+    if option == "not_voting" {
+        "not voting (declared an interest)"
+    } else {
+        option
+    }
+}
+
+/// A vote event as the API answers it.
+pub fn vote_event(vote: &MeetingVote) -> Value {
+    let counts: Vec<Value> = vote
+        .counts
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(option, value)| json!({"option": option, "value": value}))
+        .collect();
+    let votes: Vec<Value> = vote
+        .choices
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| json!({"option": c["choice"], "voter_name": c["name"], "voter_id": c["person_id"], "party": c["party"]}))
+        .collect();
+    json!({
+        "id": vote.id,
+        "agenda_item_id": vote.agenda_item_id,
+        "motion_text": vote.motion,
+        "result": vote.result,
+        "counts": counts,
+        "votes": votes,
+        "note": vote.note,
+        "source": {
+            "kind": vote.source,
+            "document_url": vote.document_url,
+            "document_title": vote.document_title,
+            "page": vote.page,
+        },
+    })
+}
+
+/// `/api/v1/meetings/{id}/votes`.
+pub async fn of_meeting(reply: &Reply<'_>, id: String) -> Result<Response> {
+    if reply.store.meeting_full(&id).await?.is_none() {
+        return reply.not_found(Missing::Meeting);
+    }
+    let votes = reply.store.meeting_votes(&id).await?;
+    reply.json(&json!({"meeting_id": id, "votes": votes.iter().map(vote_event).collect::<Vec<_>>()}))
+}
+
+/// A person's choice as the API answers it.
+pub fn person_vote(vote: &PersonVote) -> Value {
+    json!({
+        "vote_id": vote.vote_id,
+        "meeting_id": vote.meeting_id,
+        "meeting_title": vote.meeting_title,
+        "date": vote.local_date,
+        "agenda_item_id": vote.agenda_item_id,
+        "motion_text": vote.motion,
+        "result": vote.result,
+        "option": vote.choice,
+        "name_as_written": vote.name_as_written,
+        "party_majority": crate::votes::party_majority(&vote.party_choices),
+    })
+}
+
+/// The most votes the party line is reckoned over.
+pub const PARTY_LINE_VOTES: usize = 2_000;
+
+/// `/api/v1/councillors/{id}/votes`: newest first, paged.
+pub async fn of_councillor(reply: &Reply<'_>, id: String) -> Result<Response> {
+    let Some(person) = reply.store.person(&id).await? else { return reply.not_found(Missing::Councillor) };
+    let (limit, cursor) = match routes::page_params(reply.url.query(), 50, 200) {
+        Ok(page) => page,
+        Err(message) => return reply.bad_request(message),
+    };
+    let mut rows = reply.store.person_votes(&id, (&cursor.0, &cursor.1), limit + 1).await?;
+    let next = routes::next_page(&mut rows, limit);
+    let line = party_line_of(reply, &id).await?;
+    reply.json(&json!({
+        "person_id": id,
+        "party": person.party,
+        "party_line": line,
+        "votes": rows.iter().map(person_vote).collect::<Vec<_>>(),
+        "next_cursor": next,
+    }))
+}
+
+/// How often the person voted with their party group's majority, over their recorded votes.
+pub async fn party_line_of(reply: &Reply<'_>, id: &str) -> Result<crate::votes::PartyLine> {
+    let all = reply.store.person_votes(id, ("", ""), PARTY_LINE_VOTES).await?;
+    Ok(crate::votes::party_line(all.iter().map(|v| (v.choice.as_str(), &v.party_choices))))
+}
