@@ -12,7 +12,7 @@ CREATE TABLE vote_events (
   motion          TEXT NOT NULL,
   result          TEXT,                              -- as the minutes say: 'Motion carried', 'Amendment lost'
   counts          TEXT NOT NULL,                     -- JSON {"for": 57, "against": 0, "abstain": 2}
-  source          TEXT NOT NULL,                     -- 'minutes' | 'recorded_votes_page'
+  source          TEXT NOT NULL,                     -- 'minutes' (printed) | 'minutes_text' (items' minutes) | 'recorded_votes_page'
   document_id     TEXT REFERENCES documents (id),
   page            INTEGER,
   note            TEXT,                              -- where printed counts differ from the names read

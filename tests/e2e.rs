@@ -660,6 +660,8 @@ fn councillors_are_read_kept_and_linked_to_attendance() {
     let h = Harness::shared();
     let mut site = coventry_like(Behaviour::Healthy);
     site.coventry_attendee = true;
+    site.voting_records = true;
+    site.minutes_with_votes = true;
     let base = h.fake.add_site("people", site);
     h.register("people", &base, json!({}));
     let path = "/api/v1/councils/people/councillors";
@@ -694,6 +696,52 @@ fn councillors_are_read_kept_and_linked_to_attendance() {
     assert!(committees.contains(&"Cabinet"), "{committees:?}");
     let page = h.get("/councillors/people-m1726");
     assert!(page.body.contains("Attended 1 and missed 0"), "{}", page.body);
+
+    // Recorded votes: the voting record the meeting page links (read with the
+    // meeting) and the votes printed in its minutes (read with their text).
+    let held = h.fake.meetings("people").iter().find(|m| m.with_minutes).expect("a meeting with minutes").id;
+    let votes_path = format!("/api/v1/meetings/people-{held}/votes");
+    let from_minutes = |answer: &Value| {
+        answer["votes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["source"]["kind"] == "minutes")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let answer = poll_until(h, &votes_path, RUN_TIMEOUT, |a| !from_minutes(a).is_empty());
+    let events = answer["votes"].as_array().unwrap();
+    let platform: Vec<&Value> = events.iter().filter(|v| v["source"]["kind"] == "recorded_votes_page").collect();
+    assert_eq!(platform.len(), 2, "{answer:#}");
+    assert_eq!((&platform[0]["result"], &platform[1]["result"]), (&json!("Rejected"), &json!("Carried")));
+    assert_eq!(platform[0]["agenda_item_id"], format!("people-i{held}2"));
+    let voter = |event: &Value, name: &str| {
+        event["votes"].as_array().unwrap().iter().find(|v| v["voter_name"] == name).cloned().expect(name)
+    };
+    assert_eq!(voter(platform[0], "Councillor Jaswant Singh Birdi")["voter_id"], "people-m1726");
+    assert_eq!(voter(platform[0], "Councillor Marcus Lapsa")["voter_id"], "people-m529", "unlinked, matched by name");
+    let minutes = from_minutes(&answer);
+    assert_eq!(minutes.len(), 8, "Kent's budget meeting records eight votes");
+    let names: usize = minutes.iter().map(|v| v["votes"].as_array().unwrap().len()).sum();
+    assert_eq!(names, 465);
+    assert!(
+        minutes.iter().flat_map(|v| v["votes"].as_array().unwrap()).all(|v| v["voter_id"].is_null()),
+        "Kent's members are not this council's people: none is guessed"
+    );
+    assert_eq!(minutes[0]["source"]["page"], 3);
+    let birdi = h.get("/api/v1/councillors/people-m1726/votes").json();
+    assert_eq!(birdi["party_line"], json!({"votes_counted": 2, "with_majority": 2}), "{birdi:#}");
+    let first = h.get("/api/v1/councillors/people-m1726/votes?limit=1").json();
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = h.get(&format!("/api/v1/councillors/people-m1726/votes?limit=1&cursor={cursor}")).json();
+    assert_ne!(first["votes"][0]["vote_id"], second["votes"][0]["vote_id"]);
+    assert!(second["next_cursor"].is_null());
+    let noonan = h.get("/councillors/people-m162").body;
+    assert!(noonan.contains("in 0 of 2 recorded votes"), "{noonan}");
+    let meeting_page = h.get(&format!("/meetings/people-{held}")).body;
+    assert!(meeting_page.contains("<a href=\"/councillors/people-m1726\">Councillor Jaswant Singh Birdi</a>"));
+    assert!(meeting_page.contains("(not matched to a councillor)") && meeting_page.contains("page 3"));
 
     // Answers that are not a list of councillors are recorded; the list stays.
     for (answer, reason) in [

@@ -354,6 +354,7 @@ async fn refresh_meeting_with<A: PlatformAdapter>(
     if !matches!(&failed_part, Some((FailedPart::MeetingPage, _))) {
         super::votes::from_platform(ctx, council_id, &meeting, &detail).await?;
     }
+    super::votes::from_item_minutes(ctx, council_id, &meeting, &detail).await?;
     if matches!(outcome, MeetingOutcome::New | MeetingOutcome::Changed) {
         let data = serde_json::json!({
             "council_id": council_id, "meeting_id": meeting, "outcome": outcome.as_str(),

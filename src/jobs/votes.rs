@@ -49,3 +49,23 @@ pub async fn from_platform(
     let votes = crate::votes::from_platform(&detail.recorded_votes, person_of, &members, &attended);
     store.save_votes((council_id, meeting_id), ("recorded_votes_page", None), &votes, &now()).await
 }
+
+/// The votes the items' minutes (as the platform gives their text) record,
+/// stored in place of what they said before.
+pub async fn from_item_minutes(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    meeting_id: &str,
+    detail: &MeetingDetail,
+) -> Result<()> {
+    let store = ctx.store;
+    let texts: Vec<(&str, &str)> =
+        detail.items.iter().filter_map(|i| Some((i.source_id.as_str(), i.minutes_text.as_deref()?))).collect();
+    if texts.is_empty() && !store.has_votes(meeting_id, "minutes_text").await? {
+        return Ok(());
+    }
+    let (members, attended) = store.vote_members(council_id, meeting_id).await?;
+    let attended: Vec<&str> = attended.iter().map(String::as_str).collect();
+    let votes = crate::votes::from_item_minutes(&texts, &members, &attended);
+    store.save_votes((council_id, meeting_id), ("minutes_text", None), &votes, &now()).await
+}

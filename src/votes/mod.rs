@@ -102,6 +102,21 @@ pub fn from_pages(pages: &[(u32, &str)], members: &[Member], attended: &[&str]) 
         .collect()
 }
 
+/// The recorded votes in agenda items' minutes as the platform gives them
+/// (ModernGov's minutes text per item), each under its item.
+pub fn from_item_minutes(items: &[(&str, &str)], members: &[Member], attended: &[&str]) -> Vec<StoredVote> {
+    let mut votes = Vec::new();
+    for (item_source_id, text) in items {
+        for mut vote in from_pages(&[(1, text)], members, attended) {
+            vote.position = votes.len();
+            vote.page = None;
+            vote.item_source_id = Some(item_source_id.to_string());
+            votes.push(vote);
+        }
+    }
+    votes
+}
+
 /// A name on a platform's voting record, with the platform's member id where the page links one.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlatformName {
@@ -183,7 +198,7 @@ pub fn from_platform(
 pub fn party_majority(choices: &serde_json::Value) -> Option<&'static str> {
     let count = |option: &str| choices[option].as_u64().unwrap_or(0);
     let mut options = [("for", count("for")), ("against", count("against")), ("abstain", count("abstain"))];
-    options.sort_by(|a, b| b.1.cmp(&a.1));
+    options.sort_by_key(|o| std::cmp::Reverse(o.1));
     let voting: u64 = options.iter().map(|(_, n)| n).sum();
     (voting >= 2 && options[0].1 > options[1].1).then_some(options[0].0)
 }
@@ -355,5 +370,17 @@ mod tests {
             votes[0].options.iter().map(|o| (o.choice, o.printed, o.names.len())).collect();
         assert_eq!(read, [(Choice::Against, Some(1), 1), (Choice::For, Some(2), 2)]);
         assert_eq!(votes[0].result.as_deref(), Some("Carried"));
+    }
+
+    #[test]
+    fn votes_in_items_minutes_stand_under_their_items_in_one_numbering() {
+        let minutes =
+            "The Chair put the recommendation to the vote.\nFor (2)\nCllr A, Cllr B\nAgainst (1)\nCllr C\nCarried.";
+        let votes = from_item_minutes(&[("71", "No vote was taken."), ("72", minutes), ("73", minutes)], &[], &[]);
+        let placed: Vec<(usize, Option<&str>)> =
+            votes.iter().map(|v| (v.position, v.item_source_id.as_deref())).collect();
+        assert_eq!(placed, [(0, Some("72")), (1, Some("73"))]);
+        assert_eq!(votes[0].counts.get("for"), Some(&2));
+        assert_eq!(votes[0].page, None);
     }
 }

@@ -68,7 +68,16 @@ pub struct Site {
     /// Publish a decisions register (Kirklees's real pages, dated in the last
     /// fortnight; decision 13567 taken at this site's second meeting).
     pub decisions: bool,
+    /// The meeting with minutes links a voting record for its second item
+    /// (the constructed page, with Coventry's councillors).
+    pub voting_records: bool,
+    /// Printed minutes are Kent County Council's budget meeting minutes, with
+    /// their recorded votes (served even when other documents are not).
+    pub minutes_with_votes: bool,
 }
+
+/// The constructed ModernGov voting record page the fake serves.
+pub const VOTING_RECORD: &str = "derived_mgListRecordedVotesShort_budget-amendment-and-motion.html";
 
 /// The real GetCouncillorsByWard answers the fake can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,6 +250,8 @@ impl Site {
             coventry_attendee: false,
             failing_pages: Vec::new(),
             decisions: false,
+            voting_records: false,
+            minutes_with_votes: false,
         }
     }
 
@@ -418,6 +429,13 @@ impl Site {
         if !meeting.with_minutes {
             page = strip_minutes(&page);
         }
+        if self.voting_records && meeting.with_minutes {
+            let link = format!(
+                "<p><a href=\"mgListRecordedVotesShort.aspx?AIID={0}2&amp;MID={0}\">Voting record</a></p></body>",
+                meeting.id
+            );
+            page = page.replacen("</body>", &link, 1);
+        }
         if self.edited.contains(&meeting.id) {
             page = page.replacen(
                 "Apologies for Absence (AC/01/270116)",
@@ -485,6 +503,7 @@ impl Site {
                     pdf("bentley-ab_town-council-2024-10-08_signed-minutes_scanned.pdf")
                 }
                 Some("10") => pdf("kent_cabinet-2025-01-30_item-report-24-00109.pdf"),
+                Some("1") if self.minutes_with_votes => pdf("kent_county-council-2025-02-13_printed-minutes.pdf"),
                 Some("1") => pdf("kent_cabinet-2025-01-30_printed-minutes.pdf"),
                 _ => None,
             };
@@ -502,7 +521,9 @@ impl Site {
             if let Some(rest) = path.strip_prefix("/moved/") {
                 return Answer::redirect(format!("{}/{rest}?{query}", foreign(base)));
             }
-            if self.serve_documents {
+            // Minutes with votes are served alone, without every other document.
+            let votes_minutes = self.minutes_with_votes && query_value(query, "T").as_deref() == Some("1");
+            if self.serve_documents || votes_minutes {
                 if let Some(answer) = self.document(path, query) {
                     return answer;
                 }
@@ -587,6 +608,9 @@ impl Site {
         if lower.ends_with("ielistmeetings.aspx") {
             let committee = query_value(query, "CId").and_then(|v| v.parse().ok()).unwrap_or(0);
             return Answer::new(200, "text/html; charset=utf-8", self.meeting_list_page(committee));
+        }
+        if lower.ends_with("mglistrecordedvotesshort.aspx") && self.voting_records {
+            return Answer::new(200, "text/html; charset=utf-8", fixture(VOTING_RECORD));
         }
         if lower.ends_with("ielistdocuments.aspx") {
             let id = query_value(query, "MId").and_then(|v| v.parse().ok()).unwrap_or(0);
