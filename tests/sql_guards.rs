@@ -5,7 +5,9 @@
 //! their latest confirmation email; an email is sent by one attempt at a
 //! time; a replay never wakes a revoked key's endpoint; webhook records are
 //! pruned; a fan-out reads every endpoint; a summary version is counted in
-//! the public record of the claim checks once, and only if it was stored.
+//! the public record of the claim checks once, and only if it was stored; a
+//! meeting's attendance keeps a listed councillor's party; a person's recorded
+//! votes page newest first with their party group's choices.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -227,4 +229,71 @@ fn a_summary_version_is_counted_in_the_record_once_only_if_it_was_stored() {
     let n = results.len();
     assert_eq!(results[n - 2], [json!([2, 1 + 1, 18, 4, 2])], "two versions stored, two counted");
     assert_eq!(results[n - 1], [json!([4])]);
+}
+
+#[test]
+fn a_meetings_attendance_never_rewrites_the_party_the_councils_list_gives() {
+    let upsert = |id: &str, name: &str, party: &str| json!({"sql": q::UPSERT_PERSON, "params": [id, "cov", name, party, "Bablake"]});
+    let listed = json!({"sql": q::UPSERT_COUNCILLOR,
+        "params": ["cov-m1726", "cov", "Councillor Jaswant Singh Birdi", "Conservative", "Bablake", null, null, null, "2026-12-01"]});
+    let steps = vec![
+        listed,
+        upsert("cov-m1726", "Cllr J Birdi", "CON"),
+        upsert("cov-m9", "Councillor Someone Else", "LAB"),
+        upsert("cov-m9", "Councillor Someone Else", "Labour"),
+        json!({"sql": "SELECT id, name, party FROM people ORDER BY id", "params": []}),
+    ];
+    let rows = run(&steps).pop().unwrap();
+    assert_eq!(
+        rows,
+        [
+            json!(["cov-m1726", "Councillor Jaswant Singh Birdi", "Conservative"]),
+            json!(["cov-m9", "Councillor Someone Else", "Labour"]),
+        ]
+    );
+}
+
+#[test]
+fn a_persons_votes_page_newest_first_with_their_party_groups_choices() {
+    let person = |id: &str, party: &str| json!({"sql": q::UPSERT_PERSON, "params": [id, "cov", id, party, null]});
+    let meeting = |id: &str, date: &str| {
+        json!({"sql": "INSERT INTO meetings (id, council_id, committee_id, source_id, title, local_date, time_zone, web_url, \
+                       first_seen_at, updated_at) VALUES (?1, 'cov', 'cov-c1', ?1, ?1, ?2, 'Europe/London', '', '', '')",
+               "params": [id, date]})
+    };
+    let event = |id: &str, meeting: &str| {
+        json!({"sql": q::INSERT_VOTE_EVENT,
+               "params": [id, "cov", meeting, null, 0, format!("motion {id}"), "Carried", "{}", "minutes", null, null, null, "now"]})
+    };
+    let choice = |event: &str, position: i64, choice: &str, person: &str| json!({"sql": q::INSERT_VOTE_CHOICE, "params": [event, position, choice, person, person]});
+    let mut steps = vec![
+        person("cov-m1", "Labour"),
+        person("cov-m2", "Labour"),
+        person("cov-m3", "Labour"),
+        person("cov-m4", "Green"),
+        meeting("cov-10", "2026-11-01"),
+        meeting("cov-11", "2026-12-01"),
+        event("cov-10-v1", "cov-10"),
+        event("cov-11-v1", "cov-11"),
+        event("cov-11-v2", "cov-11"),
+    ];
+    for vote in ["cov-10-v1", "cov-11-v1", "cov-11-v2"] {
+        steps.push(choice(vote, 0, "for", "cov-m1"));
+        steps.push(choice(vote, 1, "against", "cov-m2"));
+        steps.push(choice(vote, 2, "against", "cov-m3"));
+        steps.push(choice(vote, 3, "for", "cov-m4"));
+    }
+    let page = |after: (&str, &str), limit: i64| json!({"sql": q::PERSON_VOTES, "params": ["cov-m1", after.0, after.1, limit]});
+    steps.push(page(("", ""), 2));
+    steps.push(page(("2026-12-01", "cov-11-v1"), 2));
+    let mut results = run(&steps);
+    let second = results.pop().unwrap();
+    let first = results.pop().unwrap();
+    // Columns: vote_id first, party_choices last.
+    let ids = |rows: &[Value]| rows.iter().map(|r| r[0].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&first), ["cov-11-v2", "cov-11-v1"]);
+    assert_eq!(ids(&second), ["cov-10-v1"]);
+    let group: Value = serde_json::from_str(first[0][10].as_str().unwrap()).unwrap();
+    assert_eq!(group, json!({"for": 1, "against": 2}), "the Labour group only, them included");
+    assert_eq!(council_digest::votes::party_majority(&group), Some("against"));
 }

@@ -156,8 +156,14 @@ pub const UPSERT_DOCUMENT: &str = "INSERT INTO documents (id, meeting_id, agenda
     url = excluded.url, title = excluded.title, kind = excluded.kind, published_on = excluded.published_on, is_restricted = excluded.is_restricted";
 pub const DELETE_OTHER_DOCUMENTS: &str =
     "DELETE FROM documents WHERE meeting_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))";
+/// A person as a meeting's attendance names them. A councillor the council's
+/// list names keeps that list's name, party and ward (a meeting may write the
+/// party another way, "LAB" for "Labour", which would split a party group).
 pub const UPSERT_PERSON: &str = "INSERT INTO people (id, council_id, name, party, ward) VALUES (?1, ?2, ?3, ?4, ?5) \
-    ON CONFLICT (id) DO UPDATE SET name = excluded.name, party = COALESCE(excluded.party, people.party), ward = COALESCE(excluded.ward, people.ward)";
+    ON CONFLICT (id) DO UPDATE SET \
+    name = CASE WHEN people.listed_since IS NULL THEN excluded.name ELSE people.name END, \
+    party = CASE WHEN people.listed_since IS NULL THEN COALESCE(excluded.party, people.party) ELSE people.party END, \
+    ward = CASE WHEN people.listed_since IS NULL THEN COALESCE(excluded.ward, people.ward) ELSE people.ward END";
 pub const DELETE_ATTENDANCE: &str = "DELETE FROM attendance WHERE meeting_id = ?1";
 pub const INSERT_ATTENDANCE: &str =
     "INSERT OR REPLACE INTO attendance (meeting_id, person_id, role, attendance) VALUES (?1, ?2, ?3, ?4)";

@@ -102,6 +102,18 @@ pub fn from_pages(pages: &[(u32, &str)], members: &[Member], attended: &[&str]) 
         .collect()
 }
 
+/// The options of a vote, in the order they are shown.
+pub const OPTIONS: [&str; 5] = ["for", "against", "abstain", "absent", "not_voting"];
+
+/// How a choice is read out: "for", "against", "abstain", "absent", "not voting".
+pub fn option_label(option: &str) -> &str {
+    if option == "not_voting" {
+        "not voting (declared an interest)"
+    } else {
+        option
+    }
+}
+
 /// The recorded votes in agenda items' minutes as the platform gives them
 /// (ModernGov's minutes text per item), each under its item.
 pub fn from_item_minutes(items: &[(&str, &str)], members: &[Member], attended: &[&str]) -> Vec<StoredVote> {

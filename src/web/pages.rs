@@ -271,7 +271,7 @@ impl CouncillorVote {
             meeting_id: vote.meeting_id.clone(),
             meeting_title: vote.meeting_title.clone(),
             motion: vote.motion.clone(),
-            choice: super::votes::option_label(&vote.choice).to_string(),
+            choice: crate::votes::option_label(&vote.choice).to_string(),
             result: vote.result.clone().unwrap_or_default(),
         }
     }
@@ -677,13 +677,13 @@ pub struct VoteView {
 impl VoteView {
     /// `meeting_page`: where the council's own voting record is reached from.
     pub fn new(vote: &crate::storage::rows::MeetingVote, meeting_page: &str) -> Self {
-        let counts: Vec<String> = super::votes::OPTIONS
+        let counts: Vec<String> = crate::votes::OPTIONS
             .iter()
             .filter_map(|o| Some(format!("{} {}", o.replace('_', " "), vote.counts.get(*o)?)))
             .collect();
         let mut options: Vec<OptionView> = Vec::new();
         for choice in vote.choices.as_array().into_iter().flatten() {
-            let label = super::votes::option_label(choice["choice"].as_str().unwrap_or_default());
+            let label = crate::votes::option_label(choice["choice"].as_str().unwrap_or_default());
             let label = format!("{}{}", label[..1].to_ascii_uppercase(), &label[1..]);
             let name = VoterView {
                 name: choice["name"].as_str().unwrap_or_default().to_string(),

@@ -9,18 +9,6 @@ use super::reply::{Missing, Reply};
 use super::routes;
 use crate::storage::rows::{MeetingVote, PersonVote};
 
-/// The options of a vote, in the order they are shown.
-pub const OPTIONS: [&str; 5] = ["for", "against", "abstain", "absent", "not_voting"];
-
-/// How a choice is read out: "for", "against", "abstain", "absent", "not voting".
-pub fn option_label(option: &str) -> &str {
-    if option == "not_voting" {
-        "not voting (declared an interest)"
-    } else {
-        option
-    }
-}
-
 /// A vote event as the API answers it.
 pub fn vote_event(vote: &MeetingVote) -> Value {
     let counts: Vec<Value> = vote
