@@ -1644,127 +1644,6 @@ fn hostile_text_is_inert_in_a_real_browser() {
     assert!(text.contains("<script>alert(1)</script>"), "the agenda's markup is shown as text");
 }
 
-/// Each checked figure, date and name on a meeting page links to the page of
-/// the council's document where it was found. In Chromium: the link's words
-/// show when it has keyboard focus (hidden before), the link is the document
-/// at a page, and that page's text holds the words the checks found there.
-#[test]
-fn checked_claims_link_to_the_document_page_they_were_found_on() {
-    let h = Harness::shared();
-    let _guard = h.exclusive();
-    let mut site = coventry_like(Behaviour::Healthy);
-    site.serve_documents = true;
-    site.distinct_item_documents = true;
-    let base = h.fake.add_site("evidence", site);
-    h.register("evidence", &base, json!({"coverage": "supported"}));
-    h.scrape("evidence");
-    let documents = settled_documents(h, "evidence", Duration::from_secs(240));
-    settled_summaries(h, "evidence", 13, Duration::from_secs(240));
-    // A meeting whose summary has a claim found on a page of one of its documents
-    // (a summary is made again once its documents' pages are read).
-    let linked = |m: &Value| {
-        let footnotes = m["summary"]["body"]["footnotes"].as_array().cloned().unwrap_or_default();
-        let sections = m["summary"]["body"]["sections"].as_array().cloned().unwrap_or_default();
-        sections.iter().flat_map(|s| s["claims"].as_array().cloned().unwrap_or_default()).any(|c| {
-            c["footnote"].as_u64().is_some_and(|n| footnotes.iter().any(|f| f["number"] == n && f["page"].is_u64()))
-        })
-    };
-    let deadline = Instant::now() + Duration::from_secs(240);
-    let meeting = loop {
-        let found = h
-            .meetings("evidence")
-            .iter()
-            .map(|m| h.get(&format!("/api/v1/meetings/{}", m["id"].as_str().unwrap())).json())
-            .find(|m| linked(m));
-        if let Some(meeting) = found {
-            break meeting;
-        }
-        assert!(Instant::now() < deadline, "no summary has a claim linked to a document page\n{}", h.log_tail());
-        std::thread::sleep(Duration::from_secs(2));
-    };
-    let id = meeting["id"].as_str().unwrap();
-    let body = &meeting["summary"]["body"];
-    let mut claims: Vec<Value> = body["headline_claims"].as_array().cloned().unwrap_or_default();
-    for section in body["sections"].as_array().unwrap() {
-        claims.extend(section["claims"].as_array().cloned().unwrap_or_default());
-    }
-
-    let (driver, session_url) = chromium(h);
-    webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": format!("{}/meetings/{id}", h.base_url)})));
-    let run = |script: &str| {
-        webdriver("POST", &format!("{session_url}/execute/sync"), Some(json!({"script": script, "args": []})))["value"]
-            .clone()
-    };
-    let marks = run("return Array.from(document.querySelectorAll('a.claim')).map(a => {
-        const tip = document.getElementById(a.getAttribute('aria-describedby'));
-        return {href: a.href, text: a.textContent, tip: tip.textContent, hidden: getComputedStyle(tip).display,
-                role: tip.getAttribute('role')};
-    });");
-    let marks = marks.as_array().cloned().unwrap_or_default();
-    assert!(!marks.is_empty(), "the page marks its checked claims");
-    // The keyboard reaches each claim with Tab, and its words show while it has focus.
-    let mut shown_on_focus = 0;
-    for _ in 0..400 {
-        let tab = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
-            {"type": "keyDown", "value": "\u{E004}"}, {"type": "keyUp", "value": "\u{E004}"}]}]});
-        webdriver("POST", &format!("{session_url}/actions"), Some(tab));
-        let focused = run("const a = document.activeElement;
-            if (!a || !a.classList.contains('claim')) return null;
-            return getComputedStyle(document.getElementById(a.getAttribute('aria-describedby'))).display;");
-        if let Some(display) = focused.as_str() {
-            assert_eq!(display, "block", "a focused claim shows the words found");
-            shown_on_focus += 1;
-            if shown_on_focus == marks.len() {
-                break;
-            }
-        }
-    }
-    webdriver("DELETE", &session_url, None);
-    drop(driver);
-    assert_eq!(shown_on_focus, marks.len(), "every claim is reached by the keyboard");
-    let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    let mut on_pages = 0;
-    for mark in &marks {
-        assert_eq!((mark["hidden"].as_str(), mark["role"].as_str()), (Some("none"), Some("tooltip")), "{mark:#}");
-        let href = mark["href"].as_str().unwrap();
-        let tip = squash(mark["tip"].as_str().unwrap());
-        let claim = claims
-            .iter()
-            .find(|c| c["text"] == mark["text"] && tip.contains(&squash(c["context"].as_str().unwrap())))
-            .unwrap_or_else(|| panic!("the tooltip shows the words found: {mark:#}"));
-        // Found in the item's text on the council's meeting page: the link is that page.
-        let Some((url, page)) = href.split_once("#page=") else {
-            assert_eq!(href, meeting["web_url"].as_str().unwrap(), "{mark:#}");
-            continue;
-        };
-        on_pages += 1;
-        let page: usize = page.parse().unwrap();
-        let document = documents.iter().find(|d| d["url"] == url).unwrap_or_else(|| panic!("{url} is the meeting's"));
-        let pages = h.get(&format!("/api/v1/documents/{}", document["id"].as_str().unwrap())).json();
-        let text =
-            pages["pages"].as_array().unwrap().iter().find(|p| p["page_number"] == page).unwrap()["text"].clone();
-        let found = squash(claim["found"].as_str().unwrap());
-        assert!(squash(text.as_str().unwrap()).contains(&found), "{found:?} is on page {page} of {url}");
-        let file = ureq::get(url).call().unwrap();
-        assert_eq!(file.content_type(), "application/pdf", "the link opens the council's document");
-    }
-    assert!(on_pages > 0, "some claim was found on a document's page: {marks:#?}");
-
-    // The public record counts what was checked and what was left out, by kind, never the text.
-    let record = h.get("/api/v1/checks").json();
-    let ours = record["councils"].as_array().unwrap().iter().find(|c| c["council_id"] == "evidence").unwrap().clone();
-    assert!(ours["summaries"].as_i64() >= Some(13) && ours["sentences_checked"].as_i64() > Some(0), "{ours:#}");
-    // Planning meetings' model states an amount, a name, a date and a vote no source makes.
-    for kind in ["amount", "name", "date", "vote"] {
-        assert!(ours["dropped_by_kind"][kind].as_i64() >= Some(1), "{kind}: {ours:#}");
-    }
-    assert!(record["service"]["sentences_checked"].as_i64() >= ours["sentences_checked"].as_i64());
-    let text = record.to_string();
-    assert!(!text.contains("Quackenbush") && !text.contains("987.6"), "no left-out sentence is shown");
-    let about = h.get("/about");
-    assert!(about.body.contains("The record of the checks") && about.body.contains("/councils/evidence"));
-}
-
 #[test]
 fn the_api_conforms_to_its_openapi_document() {
     let h = Harness::shared();
@@ -1891,8 +1770,121 @@ fn a_cmis_council_is_read_like_a_moderngov_one() {
     assert_eq!(kept["summary"]["body"], summarised["summary"]["body"], "and so is its summary");
 }
 
+/// Each checked figure, date and name on a meeting page links to the page of
+/// the council's document where it was found. In Chromium: the link's words
+/// show when it has keyboard focus (hidden before), the link is the document
+/// at a page, and that page's text holds the words the checks found there; and
+/// the public record counts what was checked and left out, by kind.
+fn claims_link_to_the_document_page_they_were_found_on(h: &Harness, council: &str, documents: &[Value]) {
+    // A meeting whose summary has a claim found on a page of one of its documents
+    // (a summary is made again once its documents' pages are read).
+    let linked = |m: &Value| {
+        let footnotes = m["summary"]["body"]["footnotes"].as_array().cloned().unwrap_or_default();
+        let sections = m["summary"]["body"]["sections"].as_array().cloned().unwrap_or_default();
+        sections.iter().flat_map(|s| s["claims"].as_array().cloned().unwrap_or_default()).any(|c| {
+            c["footnote"].as_u64().is_some_and(|n| footnotes.iter().any(|f| f["number"] == n && f["page"].is_u64()))
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let meeting = loop {
+        let found = h
+            .meetings(council)
+            .iter()
+            .map(|m| h.get(&format!("/api/v1/meetings/{}", m["id"].as_str().unwrap())).json())
+            .find(|m| linked(m));
+        if let Some(meeting) = found {
+            break meeting;
+        }
+        assert!(Instant::now() < deadline, "no summary has a claim linked to a document page\n{}", h.log_tail());
+        std::thread::sleep(Duration::from_secs(2));
+    };
+    let id = meeting["id"].as_str().unwrap();
+    let body = &meeting["summary"]["body"];
+    let mut claims: Vec<Value> = body["headline_claims"].as_array().cloned().unwrap_or_default();
+    for section in body["sections"].as_array().unwrap() {
+        claims.extend(section["claims"].as_array().cloned().unwrap_or_default());
+    }
+
+    let (driver, session_url) = chromium(h);
+    webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": format!("{}/meetings/{id}", h.base_url)})));
+    let run = |script: &str| {
+        webdriver("POST", &format!("{session_url}/execute/sync"), Some(json!({"script": script, "args": []})))["value"]
+            .clone()
+    };
+    let marks = run("return Array.from(document.querySelectorAll('a.claim')).map(a => {
+        const tip = document.getElementById(a.getAttribute('aria-describedby'));
+        return {href: a.href, text: a.textContent, tip: tip.textContent, hidden: getComputedStyle(tip).display,
+                role: tip.getAttribute('role')};
+    });");
+    let marks = marks.as_array().cloned().unwrap_or_default();
+    assert!(!marks.is_empty(), "the page marks its checked claims");
+    // The keyboard reaches each claim with Tab, and its words show while it has focus.
+    let mut shown_on_focus = 0;
+    for _ in 0..400 {
+        let tab = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": "\u{E004}"}, {"type": "keyUp", "value": "\u{E004}"}]}]});
+        webdriver("POST", &format!("{session_url}/actions"), Some(tab));
+        let focused = run("const a = document.activeElement;
+            if (!a || !a.classList.contains('claim')) return null;
+            return getComputedStyle(document.getElementById(a.getAttribute('aria-describedby'))).display;");
+        if let Some(display) = focused.as_str() {
+            assert_eq!(display, "block", "a focused claim shows the words found");
+            shown_on_focus += 1;
+            if shown_on_focus == marks.len() {
+                break;
+            }
+        }
+    }
+    webdriver("DELETE", &session_url, None);
+    drop(driver);
+    assert_eq!(shown_on_focus, marks.len(), "every claim is reached by the keyboard");
+    let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let mut on_pages = 0;
+    for mark in &marks {
+        assert_eq!((mark["hidden"].as_str(), mark["role"].as_str()), (Some("none"), Some("tooltip")), "{mark:#}");
+        let href = mark["href"].as_str().unwrap();
+        let tip = squash(mark["tip"].as_str().unwrap());
+        let claim = claims
+            .iter()
+            .find(|c| c["text"] == mark["text"] && tip.contains(&squash(c["context"].as_str().unwrap())))
+            .unwrap_or_else(|| panic!("the tooltip shows the words found: {mark:#}"));
+        // Found in the item's text on the council's meeting page: the link is that page.
+        let Some((url, page)) = href.split_once("#page=") else {
+            assert_eq!(href, meeting["web_url"].as_str().unwrap(), "{mark:#}");
+            continue;
+        };
+        on_pages += 1;
+        let page: usize = page.parse().unwrap();
+        let document = documents.iter().find(|d| d["url"] == url).unwrap_or_else(|| panic!("{url} is the meeting's"));
+        let pages = h.get(&format!("/api/v1/documents/{}", document["id"].as_str().unwrap())).json();
+        let text =
+            pages["pages"].as_array().unwrap().iter().find(|p| p["page_number"] == page).unwrap()["text"].clone();
+        let found = squash(claim["found"].as_str().unwrap());
+        assert!(squash(text.as_str().unwrap()).contains(&found), "{found:?} is on page {page} of {url}");
+        let file = ureq::get(url).call().unwrap();
+        assert_eq!(file.content_type(), "application/pdf", "the link opens the council's document");
+    }
+    assert!(on_pages > 0, "some claim was found on a document's page: {marks:#?}");
+
+    // The public record counts what was checked and what was left out, by kind, never the text.
+    let record = h.get("/api/v1/checks").json();
+    let ours = record["councils"].as_array().unwrap().iter().find(|c| c["council_id"] == council).unwrap().clone();
+    assert!(ours["summaries"].as_i64() >= Some(13) && ours["sentences_checked"].as_i64() > Some(0), "{ours:#}");
+    // Planning meetings' model states an amount, a name, a date and a vote no source makes.
+    for kind in ["amount", "name", "date", "vote"] {
+        assert!(ours["dropped_by_kind"][kind].as_i64() >= Some(1), "{kind}: {ours:#}");
+    }
+    assert!(record["service"]["sentences_checked"].as_i64() >= ours["sentences_checked"].as_i64());
+    let text = record.to_string();
+    assert!(!text.contains("Quackenbush") && !text.contains("987.6"), "no left-out sentence is shown");
+    let about = h.get("/about");
+    assert!(about.body.contains("The record of the checks") && about.body.contains(&format!("/councils/{council}\"")));
+}
+
 /// The MCP endpoint, driven by the official MCP Python SDK's client: it lists
 /// the tools and calls each; every answer carries the council's own addresses.
+/// The same council's meeting pages link their checked claims to where they
+/// were found (`claims_link_to_the_document_page_they_were_found_on`).
 #[test]
 fn assistants_read_councils_through_the_mcp_endpoint() {
     let h = Harness::shared();
@@ -1901,8 +1893,9 @@ fn assistants_read_councils_through_the_mcp_endpoint() {
     let mut site = coventry_like(Behaviour::Healthy);
     site.decisions = true;
     site.serve_documents = true;
+    site.distinct_item_documents = true;
     let base = h.fake.add_site("mcpc", site);
-    h.register("mcpc", &base, json!({"name": "Mcpc City Council"}));
+    h.register("mcpc", &base, json!({"name": "Mcpc City Council", "coverage": "supported"}));
     h.scrape("mcpc");
     let documents = settled_documents(h, "mcpc", Duration::from_secs(240));
     let meetings = settled_summaries(h, "mcpc", 13, Duration::from_secs(240));
@@ -1967,6 +1960,7 @@ fn assistants_read_councils_through_the_mcp_endpoint() {
     assert!(data(6)["decisions"].as_array().is_some_and(|d| !d.is_empty()));
     assert_eq!(calls[7]["is_error"], true, "an unknown meeting is the tool's error, said to the model");
     assert!(calls[7]["text"].as_str().unwrap().contains("no meeting"));
+    claims_link_to_the_document_page_they_were_found_on(h, "mcpc", &documents);
 }
 
 /// Integrators' webhooks: deliveries signed as Standard Webhooks says, retried
