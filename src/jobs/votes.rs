@@ -18,6 +18,12 @@ pub async fn from_minutes(
 ) -> Result<()> {
     let store = ctx.store;
     let texts: Vec<(u32, &str)> = pages.iter().map(|p| (p.number, p.text.as_str())).collect();
+    // Most minutes record no vote: the council's people are read only for those that do.
+    let joined: Vec<&str> = texts.iter().map(|(_, text)| *text).collect();
+    let printed = !crate::votes::minutes::read_votes(&joined.join("\n")).is_empty();
+    if !printed && !store.has_votes(meeting_id, "minutes").await? {
+        return Ok(());
+    }
     let (members, attended) = store.vote_members(&document.council_id, meeting_id).await?;
     let attended: Vec<&str> = attended.iter().map(String::as_str).collect();
     let votes = crate::votes::from_pages(&texts, &members, &attended);
@@ -61,7 +67,8 @@ pub async fn from_item_minutes(
     let store = ctx.store;
     let texts: Vec<(&str, &str)> =
         detail.items.iter().filter_map(|i| Some((i.source_id.as_str(), i.minutes_text.as_deref()?))).collect();
-    if texts.is_empty() && !store.has_votes(meeting_id, "minutes_text").await? {
+    let recorded = texts.iter().any(|(_, text)| !crate::votes::minutes::read_votes(text).is_empty());
+    if !recorded && !store.has_votes(meeting_id, "minutes_text").await? {
         return Ok(());
     }
     let (members, attended) = store.vote_members(council_id, meeting_id).await?;
