@@ -105,6 +105,13 @@ fn ordinal_suffix(day: u32) -> &'static str {
     }
 }
 
+/// A date as residents read it in prose: `Sunday 15 November 2026` (a text
+/// that is not a `YYYY-MM-DD` date is given back as it is).
+pub fn prose_date(date: &str) -> String {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_or_else(|_| date.to_string(), |d| d.format("%A %-d %B %Y").to_string())
+}
+
 /// ModernGov's long date: `Wednesday, 26th June, 2024`.
 pub fn long_date(date: NaiveDate) -> String {
     format!(
@@ -224,6 +231,9 @@ mod tests {
             "Scrutiny Co-ordination Committee - Wednesday, 26th June, 2024 11.00 am"
         );
         assert_eq!(long_date(date(2026, 1, 1)), "Thursday, 1st January, 2026");
+        assert_eq!(prose_date("2026-11-15"), "Sunday 15 November 2026");
+        assert_eq!(prose_date("2026-01-05"), "Monday 5 January 2026");
+        assert_eq!(prose_date("soon"), "soon", "not a date: given back");
         assert_eq!(long_date(date(2026, 1, 12)), "Monday, 12th January, 2026");
         assert_eq!(long_date(date(2026, 1, 22)), "Thursday, 22nd January, 2026");
         assert_eq!(meeting_title("Cabinet", date(2026, 1, 23), None), "Cabinet - Friday, 23rd January, 2026");

@@ -29,11 +29,6 @@ fn text(value: &Value, field: &str) -> String {
     value[field].as_str().unwrap_or_default().trim().to_string()
 }
 
-fn long_date(date: &str) -> String {
-    NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map_or_else(|_| date.to_string(), |d| d.format("%A %-d %B %Y").to_string())
-}
-
 /// What a subscription follows, in words: "every Cabinet meeting mentioning parking".
 pub fn describe(preferences: &Preferences, committee_titles: &[String]) -> String {
     let committees = match committee_titles {
@@ -154,7 +149,7 @@ pub fn meeting_alert(
     let cancelled = meeting.status == "cancelled";
     let subject = subject_line(&format!(
         "{council}: {committee}, {}{} ({news})",
-        long_date(date),
+        crate::time::prose_date(date),
         if cancelled { ", cancelled" } else { "" }
     ));
     let body = &summary["body"];
@@ -206,7 +201,7 @@ pub fn meeting_alert(
     let id = &meeting.id;
     let composed = EmailBody {
         preheader: text(body, "headline"),
-        heading: format!("{committee}, {}", long_date(date)),
+        heading: format!("{committee}, {}", crate::time::prose_date(date)),
         paragraphs,
         sections: email_sections,
         action: Some(("Read the summary".into(), format!("{}/meetings/{id}", links.origin))),
@@ -262,7 +257,7 @@ pub fn digest_email(
                 body = format!("{body} (Mentions {}.)", matched.join(", "));
             }
             EmailSection {
-                title: format!("{}, {}", text(point, "committee"), long_date(&text(point, "local_date"))),
+                title: format!("{}, {}", text(point, "committee"), crate::time::prose_date(&text(point, "local_date"))),
                 text: shorten(&body, SECTION_CHARS),
                 items: point["decisions"]
                     .as_array()

@@ -82,7 +82,7 @@ pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
             .map(|r| pages::AttendedMeeting {
                 id: r.meeting_id,
                 title: r.title,
-                date: r.local_date,
+                date: crate::time::prose_date(&r.local_date),
                 attendance: r.attendance.unwrap_or_default(),
             })
             .collect(),

@@ -28,7 +28,7 @@ pub async fn page(reply: &Reply<'_>, id: String) -> Result<Response> {
         council: pages::CouncilView::of(&council),
         contact: reply.contact(),
         digest: digest.as_ref().map(pages::DigestView::from_row),
-        committees: pages::group_by_committee(&meetings),
+        sections: pages::coming_and_held(&meetings, &day(today)),
     })
 }
 

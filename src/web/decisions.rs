@@ -51,7 +51,7 @@ pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
         decisions: rows
             .into_iter()
             .map(|r| pages::DecisionRow {
-                date: r.decided_on.or(r.listed_on).unwrap_or_default(),
+                date: crate::time::prose_date(&r.decided_on.or(r.listed_on).unwrap_or_default()),
                 maker: r.decision_maker.unwrap_or_default(),
                 is_key: r.is_key == Some(1),
                 id: r.id,

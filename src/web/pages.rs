@@ -267,7 +267,7 @@ pub struct CouncillorVote {
 impl CouncillorVote {
     pub fn new(vote: &crate::storage::rows::PersonVote) -> Self {
         Self {
-            date: vote.local_date.clone(),
+            date: crate::time::prose_date(&vote.local_date),
             meeting_id: vote.meeting_id.clone(),
             meeting_title: vote.meeting_title.clone(),
             motion: vote.motion.clone(),
@@ -424,6 +424,32 @@ pub fn group_by_committee(rows: &[crate::storage::rows::CouncilMeeting]) -> Vec<
     groups
 }
 
+/// A part of a council's page: its heading, what it says when it is empty, its meetings by committee.
+pub struct MeetingSection {
+    pub heading: &'static str,
+    pub empty: &'static str,
+    pub groups: Vec<CommitteeGroup>,
+}
+
+/// A council's meetings as its page shows them: those still to come (from
+/// `today`, soonest first) apart from those held (newest first), each by committee.
+pub fn coming_and_held(rows: &[crate::storage::rows::CouncilMeeting], today: &str) -> Vec<MeetingSection> {
+    let (coming, mut held): (Vec<_>, Vec<_>) = rows.iter().cloned().partition(|r| r.local_date.as_str() >= today);
+    held.reverse();
+    vec![
+        MeetingSection {
+            heading: "Coming up",
+            empty: "No meetings listed for the next four weeks.",
+            groups: group_by_committee(&coming),
+        },
+        MeetingSection {
+            heading: "Held in the last four weeks",
+            empty: "No meetings held in the last four weeks yet.",
+            groups: group_by_committee(&held),
+        },
+    ]
+}
+
 #[derive(Template)]
 #[template(path = "council.html")]
 pub struct CouncilPage {
@@ -432,7 +458,8 @@ pub struct CouncilPage {
     pub council: CouncilView,
     pub contact: String,
     pub digest: Option<DigestView>,
-    pub committees: Vec<CommitteeGroup>,
+    /// Meetings still to come, then those held in the last four weeks (`coming_and_held`).
+    pub sections: Vec<MeetingSection>,
 }
 
 #[derive(Template)]
@@ -731,6 +758,8 @@ pub struct MeetingPage {
     pub committee: String,
     pub title: String,
     pub date: String,
+    /// The date as residents read it: "Sunday 15 November 2026".
+    pub date_text: String,
     pub web_url: String,
     pub cancelled: bool,
     pub summary: Option<SummaryView>,
@@ -784,6 +813,7 @@ impl MeetingPage {
             committee: record.committee_title.clone(),
             title: record.title.clone(),
             date: record.local_date.clone(),
+            date_text: crate::time::prose_date(&record.local_date),
             web_url: safe_href(&record.web_url),
             cancelled,
             read_error: record.read_error.clone().filter(|e| !e.is_empty()),
@@ -1110,17 +1140,42 @@ mod tests {
             council: CouncilView::of(&council),
             contact: "support@example.org".into(),
             digest: None,
-            committees: group_by_committee(&[serde_json::from_value(json!({"id": "m1", "title": "Cabinet - Monday",
-                "local_date": "2026-01-05", "status": "cancelled", "is_special": 0, "agenda_published": 0,
-                "minutes_published": 0, "web_url": "https://e/m1", "listed": 1, "content_changed": 0,
-                "committee_id": "coventry-c1", "committee_title": "Cabinet", "has_summary": 0}))
-            .unwrap()]),
+            sections: coming_and_held(
+                &[serde_json::from_value(json!({"id": "m1", "title": "Cabinet - Monday",
+                    "local_date": "2026-01-05", "status": "cancelled", "is_special": 0, "agenda_published": 0,
+                    "minutes_published": 0, "web_url": "https://e/m1", "listed": 1, "content_changed": 0,
+                    "committee_id": "coventry-c1", "committee_title": "Cabinet", "has_summary": 0}))
+                .unwrap()],
+                "2026-01-01",
+            ),
         };
         let html = page.render().unwrap();
         assert!(html.contains("Request support for Coventry"));
         assert!(html.contains("Civica ModernGov"));
         assert!(html.contains("mailto:support@example.org"));
         assert!(html.contains("(cancelled)"));
+    }
+
+    #[test]
+    fn a_council_page_shows_what_is_coming_apart_from_what_was_held() {
+        let meeting = |id: &str, date: &str, committee: &str| -> crate::storage::rows::CouncilMeeting {
+            serde_json::from_value(json!({"id": id, "title": id, "local_date": date, "status": "confirmed",
+                "is_special": 0, "agenda_published": 1, "minutes_published": 0, "web_url": "https://e", "listed": 1,
+                "content_changed": 0, "committee_id": committee, "committee_title": committee, "has_summary": 0}))
+            .unwrap()
+        };
+        let rows = [
+            meeting("old", "2026-11-20", "Cabinet"),
+            meeting("recent", "2026-12-01", "Planning"),
+            meeting("today", "2026-12-07", "Cabinet"),
+            meeting("later", "2026-12-20", "Cabinet"),
+        ];
+        let sections = coming_and_held(&rows, "2026-12-07");
+        let ids = |s: &MeetingSection| -> Vec<String> {
+            s.groups.iter().flat_map(|g| g.meetings.iter().map(|m| format!("{}:{}", g.id, m.id))).collect()
+        };
+        assert_eq!(ids(&sections[0]), ["Cabinet:today", "Cabinet:later"], "soonest first, today's included");
+        assert_eq!(ids(&sections[1]), ["Planning:recent", "Cabinet:old"], "newest first");
     }
 
     #[test]
