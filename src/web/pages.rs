@@ -1157,6 +1157,15 @@ mod tests {
     }
 
     #[test]
+    fn every_page_opens_with_a_skip_link_to_its_content() {
+        let html = MeetingPage::new("https://x/meetings/c-1".into(), &meeting_whole(), &Value::Null).render().unwrap();
+        let body = &html[html.find("<body>").unwrap()..];
+        let first_link = &body[body.find("<a ").unwrap()..];
+        assert!(first_link.starts_with("<a class=\"skip\" href=\"#main\">"), "{first_link}");
+        assert!(html.contains("<main id=\"main\">"));
+    }
+
+    #[test]
     fn a_council_page_shows_what_is_coming_apart_from_what_was_held() {
         let meeting = |id: &str, date: &str, committee: &str| -> crate::storage::rows::CouncilMeeting {
             serde_json::from_value(json!({"id": id, "title": id, "local_date": date, "status": "confirmed",
