@@ -32,7 +32,7 @@ fi
 export WASM_BINDGEN_BIN="$(command -v wasm-bindgen)"
 
 if [[ ! -x node_modules/.bin/wrangler || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  say "installing wrangler, esbuild and binaryen from package-lock.json"
+  say "installing wrangler, esbuild, binaryen and axe-core from package-lock.json"
   npm ci --no-audit --no-fund
 fi
 

@@ -1607,12 +1607,31 @@ fn chromium(h: &Harness) -> (ChromeDriver, String) {
     (driver, session_url)
 }
 
+/// The serious and critical violations of WCAG 2.1 A and AA rules axe-core
+/// (npm `axe-core`) finds on the page at `url`, in the browser session.
+fn axe_violations(session_url: &str, url: &str) -> Vec<Value> {
+    let axe = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core (npm, installed by scripts/setup.sh)");
+    webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": url})));
+    webdriver("POST", &format!("{session_url}/execute/sync"), Some(json!({"script": axe, "args": []})));
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+          .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}))))
+          .catch(e => done([{rule: 'axe failed', help: String(e)}]));";
+    let answer =
+        webdriver("POST", &format!("{session_url}/execute/async"), Some(json!({"script": script, "args": []})));
+    answer["value"].as_array().cloned().unwrap_or_else(|| panic!("axe answered {answer:#}"))
+}
+
 #[test]
 fn hostile_text_is_inert_in_a_real_browser() {
     let h = Harness::shared();
     let _guard = h.exclusive();
     let mut site = coventry_like(Behaviour::Healthy);
     site.hostile = true;
+    // A decisions register too, so that every kind of page has something to show.
+    site.decisions = true;
     let base = h.fake.add_site("browser", site);
     h.register("browser", &base, json!({}));
     h.scrape("browser");
@@ -1634,14 +1653,64 @@ fn hostile_text_is_inert_in_a_real_browser() {
         };", "args": []})),
     )["value"]
         .clone();
+
+    // Every kind of page is clean under axe-core's WCAG 2.1 A and AA rules
+    // (the hostile council's own text included), and usable 320 px wide.
+    let councillor = h.get("/api/v1/councils/browser/councillors").json()["councillors"][0]["id"].clone();
+    let decision = poll_until(h, "/api/v1/councils/browser/decisions", RUN_TIMEOUT, |d| {
+        d["decisions"].as_array().is_some_and(|d| !d.is_empty())
+    })["decisions"][0]["id"]
+        .clone();
+    let committee = meetings[0]["committee_id"].as_str().unwrap().to_string();
+    let week = iso_week_of(meetings[0]["local_date"].as_str().unwrap());
+    let pages = [
+        "/".to_string(),
+        "/about".into(),
+        "/search?q=budget".into(),
+        "/postcode?q=CV1%205RR".into(),
+        "/councils/browser".into(),
+        format!("/councils/browser/committees/{committee}"),
+        format!("/councils/browser/weeks/{week}"),
+        format!("/meetings/{id}"),
+        "/councils/browser/decisions".into(),
+        format!("/decisions/{}", decision.as_str().unwrap()),
+        "/councils/browser/councillors".into(),
+        format!("/councillors/{}", councillor.as_str().unwrap()),
+        "/councils/browser/alerts".into(),
+        "/meetings/browser-999999".into(),
+    ];
+    let mut found = Vec::new();
+    for page in &pages {
+        let violations = axe_violations(&session_url, &format!("{}{page}", h.base_url));
+        if !violations.is_empty() {
+            found.push(json!({"page": page, "violations": violations}));
+        }
+    }
+    webdriver("POST", &format!("{session_url}/window/rect"), Some(json!({"width": 320, "height": 800})));
+    webdriver("POST", &format!("{session_url}/url"), Some(json!({"url": format!("{}/meetings/{id}", h.base_url)})));
+    let overflow = webdriver(
+        "POST",
+        &format!("{session_url}/execute/sync"),
+        Some(json!({"script": "return document.documentElement.scrollWidth - document.documentElement.clientWidth;", "args": []})),
+    )["value"]
+        .clone();
     webdriver("DELETE", &session_url, None);
     drop(driver);
+    assert!(found.is_empty(), "serious or critical accessibility violations: {:#}", Value::from(found));
+    assert!(overflow.as_i64().is_some_and(|o| o <= 0), "the meeting page scrolls sideways at 320 px: {overflow}");
     assert_eq!(report["onerror"], 0, "{report:#}");
     assert_eq!(report["scripts"], 0, "{report:#}");
     assert_eq!(report["images"], 0, "{report:#}");
     let text = report["text"].as_str().unwrap();
     assert!(text.contains(HOSTILE_TITLE), "the title's markup is shown as text");
     assert!(text.contains("<script>alert(1)</script>"), "the agenda's markup is shown as text");
+}
+
+/// The ISO week (`2026-W49`) of a `YYYY-MM-DD` date.
+fn iso_week_of(date: &str) -> String {
+    use chrono::Datelike;
+    let week = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap().iso_week();
+    format!("{}-W{:02}", week.year(), week.week())
 }
 
 #[test]
