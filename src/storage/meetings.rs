@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
+use serde_json::Value;
 use worker::{D1PreparedStatement, Result};
 
 use super::queries as q;
@@ -337,25 +338,53 @@ impl Store {
 
     /// A meeting with its agenda items (each with its documents), meeting-level documents and attendance.
     pub async fn meeting_full(&self, meeting_id: &str) -> Result<Option<rows::Meeting>> {
-        let Some(record) = self.row::<rows::MeetingRecord>(q::GET_MEETING, &[Text(meeting_id)]).await? else {
-            return Ok(None);
-        };
-        let items: Vec<rows::AgendaItemRecord> = self.rows(q::MEETING_ITEMS, &[Text(meeting_id)]).await?;
-        let documents: Vec<rows::MeetingDocument> = self.rows(q::MEETING_DOCUMENTS, &[Text(meeting_id)]).await?;
-        let attendance: Vec<rows::MeetingAttendee> = self.rows(q::MEETING_ATTENDANCE, &[Text(meeting_id)]).await?;
-        let (item_documents, documents): (Vec<_>, Vec<_>) =
-            documents.into_iter().partition(|d| d.agenda_item_id.is_some());
-        let agenda_items = items
-            .into_iter()
-            .map(|record| rows::AgendaItem {
-                documents: item_documents
-                    .iter()
-                    .filter(|d| d.agenda_item_id.as_deref() == Some(record.id.as_str()))
-                    .cloned()
-                    .collect(),
-                record,
-            })
-            .collect();
-        Ok(Some(rows::Meeting { record, agenda_items, documents, attendance }))
+        let results = self.reads(self.meeting_statements(meeting_id)?).await?;
+        meeting_from(&results)
     }
+
+    /// What a meeting's page shows, in one round trip: the meeting whole, its
+    /// latest summary and its recorded votes.
+    pub async fn meeting_page(
+        &self,
+        meeting_id: &str,
+    ) -> Result<Option<(rows::Meeting, Value, Vec<rows::MeetingVote>)>> {
+        let mut statements = self.meeting_statements(meeting_id)?;
+        statements.push(self.statement(q::LATEST_SUMMARY, &[Text(meeting_id)])?);
+        statements.push(self.statement(q::MEETING_VOTES, &[Text(meeting_id)])?);
+        let results = self.reads(statements).await?;
+        let Some(meeting) = meeting_from(&results)? else { return Ok(None) };
+        let summary =
+            results[4].results::<Value>()?.into_iter().next().map_or(Value::Null, super::summaries::published);
+        Ok(Some((meeting, summary, results[5].results()?)))
+    }
+
+    fn meeting_statements(&self, meeting_id: &str) -> Result<Vec<worker::D1PreparedStatement>> {
+        [q::GET_MEETING, q::MEETING_ITEMS, q::MEETING_DOCUMENTS, q::MEETING_ATTENDANCE]
+            .iter()
+            .map(|sql| self.statement(sql, &[Text(meeting_id)]))
+            .collect()
+    }
+}
+
+/// A meeting whole from the results of `meeting_statements`, in their order.
+fn meeting_from(results: &[worker::D1Result]) -> Result<Option<rows::Meeting>> {
+    let Some(record) = results[0].results::<rows::MeetingRecord>()?.into_iter().next() else {
+        return Ok(None);
+    };
+    let items: Vec<rows::AgendaItemRecord> = results[1].results()?;
+    let documents: Vec<rows::MeetingDocument> = results[2].results()?;
+    let attendance: Vec<rows::MeetingAttendee> = results[3].results()?;
+    let (item_documents, documents): (Vec<_>, Vec<_>) = documents.into_iter().partition(|d| d.agenda_item_id.is_some());
+    let agenda_items = items
+        .into_iter()
+        .map(|record| rows::AgendaItem {
+            documents: item_documents
+                .iter()
+                .filter(|d| d.agenda_item_id.as_deref() == Some(record.id.as_str()))
+                .cloned()
+                .collect(),
+            record,
+        })
+        .collect();
+    Ok(Some(rows::Meeting { record, agenda_items, documents, attendance }))
 }

@@ -311,6 +311,21 @@ impl Store {
         Ok(self.rows::<T>(sql, params).await?.into_iter().next())
     }
 
+    /// Several reads in one round trip to the database (a D1 batch, in the
+    /// session when reading), tried again as a read is; each statement's rows.
+    pub async fn reads(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        let mut attempt = 0;
+        loop {
+            match self.db.batch(statements.clone()).await {
+                Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
+                    attempt += 1;
+                    pause_before_retry(attempt).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
     // One read for every row type: each type adds only its decoding, not
     // another copy of the read and its retries (the site worker's size budget).
     async fn read(&self, sql: &str, params: &[Param<'_>]) -> Result<D1Result> {

@@ -52,4 +52,23 @@ impl Store {
     pub async fn person_attendance(&self, person_id: &str, since: &str) -> Result<Vec<super::rows::Attended>> {
         self.rows(q::PERSON_ATTENDANCE, &[Text(person_id), Text(since)]).await
     }
+
+    /// What a councillor's page shows, in one round trip: the person, their
+    /// attendance since `since`, and up to `votes` of their recorded votes, newest first.
+    #[allow(clippy::type_complexity)]
+    pub async fn councillor_page(
+        &self,
+        person_id: &str,
+        since: &str,
+        votes: usize,
+    ) -> Result<Option<(super::rows::Person, Vec<super::rows::Attended>, Vec<super::rows::PersonVote>)>> {
+        let statements = vec![
+            self.statement(q::GET_PERSON, &[Text(person_id)])?,
+            self.statement(q::PERSON_ATTENDANCE, &[Text(person_id), Text(since)])?,
+            self.statement(q::PERSON_VOTES, &[Text(person_id), Text(""), Text(""), Int(votes as i64)])?,
+        ];
+        let results = self.reads(statements).await?;
+        let Some(person) = results[0].results::<super::rows::Person>()?.into_iter().next() else { return Ok(None) };
+        Ok(Some((person, results[1].results()?, results[2].results()?)))
+    }
 }

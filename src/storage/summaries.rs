@@ -248,19 +248,7 @@ impl Store {
     }
 
     pub async fn latest_summary(&self, meeting_id: &str) -> Result<Option<Value>> {
-        let Some(mut row) = self.row::<Value>(q::LATEST_SUMMARY, &[Text(meeting_id)]).await? else {
-            return Ok(None);
-        };
-        for field in ["body", "dropped_by_kind"] {
-            if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
-                row[field] = parsed;
-            }
-        }
-        // For operators only: a left-out sentence may name someone the papers do not.
-        if let Some(object) = row.as_object_mut() {
-            object.remove("dropped_reasons");
-        }
-        Ok(Some(row))
+        Ok(self.row::<Value>(q::LATEST_SUMMARY, &[Text(meeting_id)]).await?.map(published))
     }
 
     /// The body of an earlier version made from these inputs, if there is one.
@@ -488,4 +476,19 @@ impl Store {
         )
         .await
     }
+}
+
+/// A summary row as it is served: its JSON columns parsed, and without the
+/// left-out sentences' reasons (for operators only: a left-out sentence may
+/// name someone the papers do not).
+pub fn published(mut row: Value) -> Value {
+    for field in ["body", "dropped_by_kind"] {
+        if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+            row[field] = parsed;
+        }
+    }
+    if let Some(object) = row.as_object_mut() {
+        object.remove("dropped_reasons");
+    }
+    row
 }

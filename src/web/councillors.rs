@@ -44,12 +44,15 @@ struct CouncillorAnswer<'a> {
 
 /// `/councillors/{id}` and `/api/v1/councillors/{id}`.
 pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
-    let Some(person) = reply.store.person(&id).await? else { return reply.not_found(Missing::Councillor) };
     // Twelve months of meetings, in the council's own calendar.
     let since = (local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE) - chrono::Duration::days(365))
         .format("%Y-%m-%d")
         .to_string();
-    let rows = reply.store.person_attendance(&id, &since).await?;
+    // One round trip: the person, their attendance and their recorded votes.
+    let Some((person, rows, votes)) = reply.store.councillor_page(&id, &since, super::votes::PARTY_LINE_VOTES).await?
+    else {
+        return reply.not_found(Missing::Councillor);
+    };
     let record = people::attendance_record(&rows, &since);
     if reply.for_programs {
         return reply.json(&CouncillorAnswer {
@@ -59,7 +62,6 @@ pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
             meetings: &rows,
         });
     }
-    let votes = reply.store.person_votes(&id, ("", ""), super::votes::PARTY_LINE_VOTES).await?;
     let line = crate::votes::party_line(votes.iter().map(|v| (v.choice.as_str(), &v.party_choices)));
     let party_line = pages::party_line_sentence(person.party.as_deref().unwrap_or_default(), line);
     reply.page(&pages::CouncillorPage {

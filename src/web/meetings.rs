@@ -19,12 +19,13 @@ struct MeetingAnswer<'a> {
 
 /// `/meetings/{id}` and `/api/v1/meetings/{id}`.
 pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
-    let Some(meeting) = reply.store.meeting_full(&id).await? else { return reply.not_found(Missing::Meeting) };
-    let summary = reply.store.latest_summary(&id).await?.unwrap_or(Value::Null);
+    // One round trip: the meeting, its summary and its votes.
+    let Some((meeting, summary, votes)) = reply.store.meeting_page(&id).await? else {
+        return reply.not_found(Missing::Meeting);
+    };
     if reply.for_programs {
         return reply.json(&MeetingAnswer { meeting: &meeting, summary: &summary });
     }
-    let votes = reply.store.meeting_votes(&id).await?;
     reply.page(&pages::MeetingPage::new(reply.canonical.clone(), &meeting, &summary).with_votes(&votes))
 }
 
