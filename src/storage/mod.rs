@@ -314,10 +314,15 @@ impl Store {
     /// Several reads in one round trip to the database (a D1 batch, in the
     /// session when reading), tried again as a read is; each statement's rows.
     pub async fn reads(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        self.batch_tried(statements, READ_RETRIES).await
+    }
+
+    /// A batch, tried again up to `retries` times after a transient failure.
+    async fn batch_tried(&self, statements: Vec<D1PreparedStatement>, retries: u32) -> Result<Vec<D1Result>> {
         let mut attempt = 0;
         loop {
             match self.db.batch(statements.clone()).await {
-                Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
+                Err(error) if attempt < retries && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
                     pause_before_retry(attempt).await;
                 }
@@ -375,16 +380,7 @@ impl Store {
         if statements.is_empty() {
             return Ok(Vec::new());
         }
-        let mut attempt = 0;
-        loop {
-            match self.db.batch(statements.clone()).await {
-                Err(error) if attempt < WRITE_RETRIES && is_transient_d1_error(&error.to_string()) => {
-                    attempt += 1;
-                    pause_before_retry(attempt).await;
-                }
-                result => return result,
-            }
-        }
+        self.batch_tried(statements, WRITE_RETRIES).await
     }
 
     // Councils
