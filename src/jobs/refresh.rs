@@ -350,11 +350,8 @@ async fn refresh_meeting_with<A: PlatformAdapter>(
     };
     let outcome = store_meeting(ctx, council, visit, &detail, &validators).await?;
     fault::point(ctx.env, ctx.settings, council_id, "after_meeting_saved").await?;
-    // The platform's voting records are linked from the meeting page: read only with it.
-    if !matches!(&failed_part, Some((FailedPart::MeetingPage, _))) {
-        super::votes::from_platform(ctx, council_id, &meeting, &detail).await?;
-    }
-    super::votes::from_item_minutes(ctx, council_id, &meeting, &detail).await?;
+    let page_read = !matches!(&failed_part, Some((FailedPart::MeetingPage, _)));
+    super::votes::from_meeting(ctx, council_id, &meeting, &detail, page_read).await?;
     if matches!(outcome, MeetingOutcome::New | MeetingOutcome::Changed) {
         let data = serde_json::json!({
             "council_id": council_id, "meeting_id": meeting, "outcome": outcome.as_str(),

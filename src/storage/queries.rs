@@ -643,7 +643,8 @@ pub const INSERT_VOTE_EVENT: &str = "INSERT INTO vote_events (id, council_id, me
     result, counts, source, document_id, page, note, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 pub const INSERT_VOTE_CHOICE: &str =
     "INSERT INTO vote_choices (vote_event_id, position, choice, name_as_written, person_id) VALUES (?1, ?2, ?3, ?4, ?5)";
-pub const HAS_VOTES: &str = "SELECT COUNT(*) AS n FROM vote_events WHERE meeting_id = ?1 AND source = ?2";
+/// Where a meeting's stored votes were read from.
+pub const VOTE_SOURCES: &str = "SELECT DISTINCT source FROM vote_events WHERE meeting_id = ?1";
 /// A meeting's recorded votes, each with its choices (in printed order, with
 /// each matched person's party) and the document it was read from.
 pub const MEETING_VOTES: &str =

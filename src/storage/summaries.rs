@@ -120,7 +120,7 @@ impl Store {
         let votes = self.meeting_votes(meeting_id).await?;
         let voting_records: Vec<(&str, SourcePage)> = votes
             .iter()
-            .filter(|v| v.source == "recorded_votes_page")
+            .filter(|v| v.source == crate::votes::FROM_VOTING_RECORDS)
             .filter_map(|v| {
                 let page = SourcePage {
                     document_id: v.id.clone(),

@@ -12,13 +12,13 @@ use crate::votes::names::Member;
 use crate::votes::StoredVote;
 
 impl Store {
-    /// Whether votes from `source` are stored for the meeting.
-    pub async fn has_votes(&self, meeting_id: &str, source: &str) -> Result<bool> {
+    /// Where the meeting's stored votes were read from (`crate::votes::SOURCES`).
+    pub async fn vote_sources(&self, meeting_id: &str) -> Result<Vec<String>> {
         #[derive(Deserialize)]
         struct Row {
-            n: i64,
+            source: String,
         }
-        Ok(self.row::<Row>(q::HAS_VOTES, &[Text(meeting_id), Text(source)]).await?.is_some_and(|r| r.n > 0))
+        Ok(self.rows::<Row>(q::VOTE_SOURCES, &[Text(meeting_id)]).await?.into_iter().map(|r| r.source).collect())
     }
 
     /// A meeting's recorded votes with their choices.

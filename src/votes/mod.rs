@@ -129,6 +129,12 @@ pub fn from_item_minutes(items: &[(&str, &str)], members: &[Member], attended: &
     votes
 }
 
+/// Where votes are read from: printed minutes, the minutes text a platform
+/// gives per item, and a platform's own voting record pages.
+pub const FROM_PRINTED_MINUTES: &str = "minutes";
+pub const FROM_ITEM_MINUTES: &str = "minutes_text";
+pub const FROM_VOTING_RECORDS: &str = "recorded_votes_page";
+
 /// A name on a platform's voting record, with the platform's member id where the page links one.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlatformName {
