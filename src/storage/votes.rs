@@ -26,6 +26,19 @@ impl Store {
         self.rows(q::MEETING_VOTES, &[Text(meeting_id)]).await
     }
 
+    /// A meeting's recorded votes, or `None` when there is no such meeting: one round trip.
+    pub async fn votes_of_meeting(&self, meeting_id: &str) -> Result<Option<Vec<MeetingVote>>> {
+        let statements = vec![
+            self.statement(q::GET_MEETING, &[Text(meeting_id)])?,
+            self.statement(q::MEETING_VOTES, &[Text(meeting_id)])?,
+        ];
+        let results = self.reads(statements).await?;
+        if results[0].results::<serde_json::Value>()?.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(results[1].results()?))
+    }
+
     /// A person's recorded votes, newest first, from `after` (date, vote id; empty: the start).
     pub async fn person_votes(&self, person_id: &str, after: (&str, &str), limit: usize) -> Result<Vec<PersonVote>> {
         self.rows(q::PERSON_VOTES, &[Text(person_id), Text(after.0), Text(after.1), Int(limit as i64)]).await

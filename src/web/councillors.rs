@@ -49,8 +49,9 @@ pub async fn one(reply: &Reply<'_>, id: String) -> Result<Response> {
         .format("%Y-%m-%d")
         .to_string();
     // One round trip: the person, their attendance and their recorded votes.
-    let Some((person, rows, votes)) = reply.store.councillor_page(&id, &since, super::votes::PARTY_LINE_VOTES).await?
-    else {
+    // The API's answer has no votes (they have their own route): none are read for it.
+    let votes_wanted = if reply.for_programs { 0 } else { super::votes::PARTY_LINE_VOTES };
+    let Some((person, rows, votes)) = reply.store.councillor_page(&id, &since, votes_wanted).await? else {
         return reply.not_found(Missing::Councillor);
     };
     let record = people::attendance_record(&rows, &since);

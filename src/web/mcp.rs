@@ -376,10 +376,10 @@ async fn list_votes(params: &Value, store: &Store, origin: &str) -> Result<std::
     let limit = params["arguments"]["limit"].as_u64().unwrap_or(50).clamp(1, 100) as usize;
     match (arg(params, "meeting_id"), arg(params, "councillor_id")) {
         (Some(id), None) => {
-            if store.meeting_full(id).await?.is_none() {
+            let Some(votes) = store.votes_of_meeting(id).await? else {
                 return Ok(Err(format!("no meeting has the id {id:?}")));
-            }
-            let votes: Vec<Value> = store.meeting_votes(id).await?.iter().take(limit).map(vote_event).collect();
+            };
+            let votes: Vec<Value> = votes.iter().take(limit).map(vote_event).collect();
             Ok(Ok(json!({"meeting_id": id, "url": format!("{origin}/meetings/{id}"), "votes": votes})))
         }
         (None, Some(id)) => {

@@ -44,10 +44,7 @@ pub fn vote_event(vote: &MeetingVote) -> Value {
 
 /// `/api/v1/meetings/{id}/votes`.
 pub async fn of_meeting(reply: &Reply<'_>, id: String) -> Result<Response> {
-    if reply.store.meeting_full(&id).await?.is_none() {
-        return reply.not_found(Missing::Meeting);
-    }
-    let votes = reply.store.meeting_votes(&id).await?;
+    let Some(votes) = reply.store.votes_of_meeting(&id).await? else { return reply.not_found(Missing::Meeting) };
     reply.json(&json!({"meeting_id": id, "votes": votes.iter().map(vote_event).collect::<Vec<_>>()}))
 }
 
