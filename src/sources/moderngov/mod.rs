@@ -457,6 +457,30 @@ mod tests {
     }
 
     #[test]
+    fn voting_records_are_read_with_the_meeting_and_one_that_fails_is_a_gap() {
+        let links = "<p><a href=\"mgListRecordedVotesShort.aspx?AIID=18833&amp;MID=6937\">Voting record</a> \
+            <a href=\"mgListRecordedVotesShort.aspx?AIID=18831&amp;MID=6937\">Voting record</a></p></body>";
+        let page =
+            fixture("redbridge_ieListDocuments_CId516_MId6937_bs4-prettified.html").replacen("</body>", links, 1);
+        let record = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/moderngov/derived_mgListRecordedVotesShort_budget-amendment-and-motion.html",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let fetcher = CannedFetcher::default()
+            .ok(&urls::get_meeting(BASE, "6937"), fixture("manchester_GetMeeting_4967_with-minutes.xml"))
+            .ok(&urls::meeting_page(BASE, "516", "6937"), page)
+            .ok(&format!("{BASE}/mgListRecordedVotesShort.aspx?AIID=18833&MID=6937"), record);
+        let result = block_on(fetch_meeting(&fetcher, BASE, Mode::WebService, "516", "6937", &HashMap::new())).unwrap();
+        let MeetingFetch::Fetched { detail, .. } = result else { panic!("expected data") };
+        assert_eq!(detail.recorded_votes.len(), 2, "both votes of the page that answered");
+        assert!(detail.recorded_votes.iter().all(|v| v.item_source_id.as_deref() == Some("18833")));
+        let gap = detail.gaps.iter().find(|g| g.part == "recorded votes").expect("the page that failed is a gap");
+        assert_eq!((gap.read, gap.total), (1, 2));
+        assert!(gap.why.contains("AIID=18831") && gap.why.contains("404"), "{}", gap.why);
+    }
+
+    #[test]
     fn a_failing_meeting_page_keeps_what_the_web_service_said() {
         let xml = fixture("manchester_GetMeeting_4967_with-minutes.xml");
         for failure in
