@@ -5,6 +5,7 @@
 pub mod config;
 pub mod documents;
 pub mod hash;
+pub mod health;
 pub mod jobs;
 pub mod lookup;
 pub mod mail;

@@ -27,6 +27,11 @@ pub fn stamp(instant: DateTime<Utc>) -> String {
     instant.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// A stored timestamp (RFC 3339) as an instant.
+pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+}
+
 pub fn parse_time_zone(name: &str) -> Tz {
     name.parse().unwrap_or(DEFAULT_TIME_ZONE)
 }
@@ -112,6 +117,16 @@ pub fn prose_date(date: &str) -> String {
         .map_or_else(|_| date.to_string(), |d| d.format("%A %-d %B %Y").to_string())
 }
 
+/// A stored instant as residents read it, in the zone's local time:
+/// `Sunday 6 December 2026, 2pm`, `…, 2.05pm` (an unreadable text is given back).
+pub fn prose_instant(stamp: &str, zone: Tz) -> String {
+    let Some(local) = DateTime::parse_from_rfc3339(stamp).ok().map(|t| t.with_timezone(&zone)) else {
+        return stamp.to_string();
+    };
+    let clock = local.format("%-I.%M%P").to_string().replace(".00", "");
+    format!("{}, {clock}", local.format("%A %-d %B %Y"))
+}
+
 /// ModernGov's long date: `Wednesday, 26th June, 2024`.
 pub fn long_date(date: NaiveDate) -> String {
     format!(
@@ -187,6 +202,13 @@ pub fn iso_week_label(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_are_read_in_the_councils_zone() {
+        assert_eq!(prose_instant("2026-06-26T10:00:00Z", DEFAULT_TIME_ZONE), "Friday 26 June 2026, 11am");
+        assert_eq!(prose_instant("2026-12-06T14:05:00Z", DEFAULT_TIME_ZONE), "Sunday 6 December 2026, 2.05pm");
+        assert_eq!(prose_instant("soon", DEFAULT_TIME_ZONE), "soon");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

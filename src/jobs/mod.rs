@@ -9,6 +9,7 @@ pub mod decisions;
 pub mod dispatch;
 pub mod documents;
 pub mod fault;
+pub mod health;
 pub mod refresh;
 pub mod schedule;
 pub mod summaries;

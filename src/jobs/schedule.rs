@@ -72,6 +72,11 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    #[test]
+    fn status_pages_count_as_awaiting_minutes_what_the_schedule_still_revisits() {
+        assert_eq!(crate::health::AWAITING_MINUTES_DAYS, LATE_MINUTES_DAYS);
+    }
+
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
     }

@@ -102,10 +102,6 @@ pub(super) async fn due_visits(
         .collect())
 }
 
-fn parse_stamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
-}
-
 fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
@@ -114,7 +110,7 @@ fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
 fn visit_state(local_date: &str, visited_at: Option<&str>, minutes_published: i64, status: &str) -> Option<VisitState> {
     Some(VisitState {
         date: parse_day(local_date)?,
-        visited_at: visited_at.and_then(parse_stamp),
+        visited_at: visited_at.and_then(crate::time::parse_instant),
         minutes_published: minutes_published != 0,
         cancelled: status == "cancelled",
     })

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 /// The events an endpoint may ask for.
-pub const EVENTS: [&str; 4] = ["meeting.updated", "summary.published", "decision.published", "digest.published"];
+pub const EVENTS: [&str; 5] =
+    ["meeting.updated", "summary.published", "decision.published", "digest.published", "council.failing"];
 
 /// Consecutive failed attempts after which an endpoint is switched off.
 pub const DISABLE_AFTER_FAILURES: i64 = 5;

@@ -160,11 +160,6 @@ impl Store {
         Ok(removed.into_iter().map(|r| r.text_key).collect())
     }
 
-    /// The decision's documents with how far their reading got.
-    pub async fn decision_documents(&self, id: &str) -> Result<Vec<super::rows::DecisionDocumentRead>> {
-        self.rows(q::DECISION_DOCUMENTS, &[Text(id)]).await
-    }
-
     /// Documents of a decision to fetch: all, or only those never fetched and
     /// those whose transient failure may be tried again by `now`.
     pub async fn decision_documents_to_fetch(&self, id: &str, only_unfetched: bool, now: &str) -> Result<Vec<String>> {
@@ -217,7 +212,14 @@ impl Store {
 
     pub async fn decision(&self, id: &str) -> Result<Option<super::rows::Decision>> {
         use super::rows::{Decision, DecisionDocument, DecisionRecord};
-        let Some(record) = self.row::<DecisionRecord>(q::GET_DECISION, &[Text(id)]).await? else {
+        // The record and what the document reader made of its documents, in one round trip.
+        let results = self
+            .reads(vec![
+                self.statement(q::GET_DECISION, &[Text(id)])?,
+                self.statement(q::DECISION_DOCUMENTS, &[Text(id)])?,
+            ])
+            .await?;
+        let Some(record) = results[0].results::<DecisionRecord>()?.into_iter().next() else {
             return Ok(None);
         };
         #[derive(Deserialize)]
@@ -230,7 +232,7 @@ impl Store {
         // The council's list (stored as JSON text), each with what the document
         // reader made of it: its id for the text, and how far reading got.
         let listed: Vec<Listed> = serde_json::from_str(&record.documents).unwrap_or_default();
-        let read = self.decision_documents(id).await?;
+        let read: Vec<super::rows::DecisionDocumentRead> = results[1].results()?;
         let documents = listed
             .into_iter()
             .map(|listed| {

@@ -3,7 +3,9 @@
 pub mod alerts;
 mod decisions;
 mod documents;
+mod health;
 mod meetings;
+mod pages;
 mod people;
 pub mod queries;
 pub mod records;
@@ -278,12 +280,14 @@ impl Connection {
 
 pub struct Store {
     db: Connection,
+    /// Round trips to the database so far (each try of a read, write or batch).
+    round_trips: std::cell::Cell<u32>,
 }
 
 impl Store {
     /// The store the ingest worker writes through: every query goes to the primary.
     pub fn new(db: D1Database) -> Self {
-        Self { db: Connection::Database(db) }
+        Self { db: Connection::Database(db), round_trips: Default::default() }
     }
 
     /// The store the site worker reads through: a D1 session that may start
@@ -292,7 +296,17 @@ impl Store {
     /// moments, which the cache's data versions already allow for.
     pub fn reading(db: D1Database) -> Result<Self> {
         let session = db.with_session(Some("first-unconstrained"))?;
-        Ok(Self { db: Connection::Session(session) })
+        Ok(Self { db: Connection::Session(session), round_trips: Default::default() })
+    }
+
+    /// How many round trips to the database this store has made: what the
+    /// site worker reports per request in local development (`X-D1-Round-Trips`).
+    pub fn round_trips(&self) -> u32 {
+        self.round_trips.get()
+    }
+
+    fn count_round_trip(&self) {
+        self.round_trips.set(self.round_trips.get() + 1);
     }
 
     pub fn statement(&self, sql: &str, params: &[Param<'_>]) -> Result<D1PreparedStatement> {
@@ -321,6 +335,7 @@ impl Store {
     async fn batch_tried(&self, statements: Vec<D1PreparedStatement>, retries: u32) -> Result<Vec<D1Result>> {
         let mut attempt = 0;
         loop {
+            self.count_round_trip();
             match self.db.batch(statements.clone()).await {
                 Err(error) if attempt < retries && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
@@ -336,6 +351,7 @@ impl Store {
     async fn read(&self, sql: &str, params: &[Param<'_>]) -> Result<D1Result> {
         let mut attempt = 0;
         loop {
+            self.count_round_trip();
             match self.statement(sql, params)?.all().await {
                 Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
@@ -354,6 +370,7 @@ impl Store {
     pub async fn run(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
         let mut attempt = 0;
         loop {
+            self.count_round_trip();
             match self.statement(sql, params)?.run().await {
                 Err(error) if attempt < WRITE_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;

@@ -666,3 +666,51 @@ pub const PERSON_VOTES: &str = "SELECT e.id AS vote_id, e.motion, e.result, e.co
     JOIN people p ON p.id = c.person_id \
     WHERE c.person_id = ?1 AND (?2 = '' OR m.local_date < ?2 OR (m.local_date = ?2 AND e.id < ?3)) \
     ORDER BY m.local_date DESC, e.id DESC LIMIT ?4";
+
+// Council health
+
+/// One council's state for its status page: ?1 the council, ?2 today and ?3
+/// the oldest date still waiting for minutes (the council's calendar).
+pub const COUNCIL_HEALTH: &str = "SELECT co.id, co.name, co.enabled, co.failing_flagged_at, \
+    co.councillors_read_at, co.councillors_error, co.decisions_read_at, co.decisions_error, \
+    (SELECT MAX(finished_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')) AS last_read_at, \
+    (SELECT status FROM scrape_runs WHERE council_id = co.id AND finished_at IS NOT NULL \
+      ORDER BY started_at DESC LIMIT 1) AS last_run_status, \
+    (SELECT MIN(started_at) FROM scrape_runs WHERE council_id = co.id AND status = 'failed' AND started_at > \
+      COALESCE((SELECT MAX(started_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')), '')) \
+      AS failing_since, \
+    (SELECT COUNT(*) FROM meetings WHERE council_id = co.id AND local_date < ?2 AND local_date >= ?3 \
+      AND minutes_published = 0 AND status != 'cancelled' AND listed = 1) AS awaiting_minutes, \
+    (SELECT COUNT(*) FROM documents WHERE council_id = co.id AND text_status = 'failed') AS documents_unreadable, \
+    (SELECT json_array(s.method, s.notes) FROM meetings m JOIN summaries s ON s.meeting_id = m.id \
+      WHERE m.council_id = co.id ORDER BY s.created_at DESC LIMIT 1) AS newest_summary \
+    FROM councils co WHERE co.id = ?1";
+/// What failed in the council's reads since its last good one (that one's
+/// partial failures included), and its unreadable documents, newest first.
+pub const COUNCIL_FAILURES: &str = "WITH since AS (SELECT COALESCE(MAX(started_at), '') AS at FROM scrape_runs \
+      WHERE council_id = ?1 AND status IN ('succeeded', 'partial')) \
+    SELECT r.started_at AS at, 'the council''s read' AS place, r.error AS error FROM scrape_runs r \
+      WHERE r.council_id = ?1 AND r.started_at >= (SELECT at FROM since) AND r.error IS NOT NULL \
+    UNION ALL SELECT r.started_at, 'meeting ' || rm.meeting_id, rm.error FROM scrape_runs r \
+      JOIN run_meetings rm ON rm.run_id = r.id WHERE r.council_id = ?1 AND r.started_at >= (SELECT at FROM since) \
+      AND rm.error IS NOT NULL \
+    UNION ALL SELECT r.started_at, 'list of meetings, part ' || rl.part, rl.error FROM scrape_runs r \
+      JOIN run_listings rl ON rl.run_id = r.id WHERE r.council_id = ?1 AND r.started_at >= (SELECT at FROM since) \
+      AND rl.error IS NOT NULL \
+    UNION ALL SELECT COALESCE(d.progress_at, d.fetched_at, ''), 'document: ' || d.title, d.text_error FROM documents d \
+      WHERE d.council_id = ?1 AND d.text_status = 'failed' \
+    ORDER BY at DESC LIMIT 30";
+/// Every council being read (or read before), for `/status` and `/admin/status`.
+pub const COUNCILS_HEALTH: &str = "SELECT co.id, co.name, co.enabled, co.failing_flagged_at, \
+    (SELECT MAX(finished_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')) AS last_read_at, \
+    (SELECT status FROM scrape_runs WHERE council_id = co.id AND finished_at IS NOT NULL \
+      ORDER BY started_at DESC LIMIT 1) AS last_run_status, \
+    (SELECT MIN(started_at) FROM scrape_runs WHERE council_id = co.id AND status = 'failed' AND started_at > \
+      COALESCE((SELECT MAX(started_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')), '')) \
+      AS failing_since, \
+    (SELECT error FROM scrape_runs WHERE council_id = co.id AND error IS NOT NULL ORDER BY started_at DESC LIMIT 1) \
+      AS last_error \
+    FROM councils co WHERE co.enabled = 1 OR EXISTS (SELECT 1 FROM scrape_runs WHERE council_id = co.id) ORDER BY co.id";
+/// Operators were told the council is failing (?2 now); once per run of failures.
+pub const FLAG_FAILING: &str = "UPDATE councils SET failing_flagged_at = ?2 WHERE id = ?1 \
+    AND (failing_flagged_at IS NULL OR failing_flagged_at < ?3) RETURNING id";

@@ -644,3 +644,58 @@ mod tests {
         assert!(none.read_gaps.is_empty());
     }
 }
+
+/// `COUNCILS_HEALTH`: a council's runs, as `/status` lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouncilRuns {
+    pub id: String,
+    pub name: String,
+    pub enabled: i64,
+    pub failing_flagged_at: Option<String>,
+    pub last_read_at: Option<String>,
+    pub last_run_status: Option<String>,
+    pub failing_since: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl CouncilRuns {
+    /// The facts `health::state` judges.
+    pub fn facts(&self) -> crate::health::RunFacts {
+        let instant = |text: &Option<String>| text.as_deref().and_then(crate::time::parse_instant);
+        crate::health::RunFacts {
+            enabled: self.enabled != 0,
+            last_read_at: instant(&self.last_read_at),
+            last_run_status: self.last_run_status.clone(),
+            failing_since: instant(&self.failing_since),
+        }
+    }
+}
+
+/// `COUNCIL_HEALTH`: one council's runs and what awaits it, for its status page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouncilHealth {
+    pub id: String,
+    pub name: String,
+    pub enabled: i64,
+    pub failing_flagged_at: Option<String>,
+    pub councillors_read_at: Option<String>,
+    pub councillors_error: Option<String>,
+    pub decisions_read_at: Option<String>,
+    pub decisions_error: Option<String>,
+    pub last_read_at: Option<String>,
+    pub last_run_status: Option<String>,
+    pub failing_since: Option<String>,
+    pub awaiting_minutes: i64,
+    pub documents_unreadable: i64,
+    /// `[method, notes]` of the council's newest summary, or null.
+    #[serde(deserialize_with = "json_from_text")]
+    pub newest_summary: serde_json::Value,
+}
+
+/// `COUNCIL_FAILURES`: one thing that failed, when, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    pub at: String,
+    pub place: String,
+    pub error: Option<String>,
+}

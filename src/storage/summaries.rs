@@ -451,15 +451,7 @@ impl Store {
     }
 
     pub async fn latest_digest(&self, council_id: &str, week: &str) -> Result<Option<Value>> {
-        let Some(mut row) = self.row::<Value>(q::LATEST_DIGEST, &[Text(council_id), Text(week)]).await? else {
-            return Ok(None);
-        };
-        for field in ["body", "dropped_by_kind"] {
-            if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
-                row[field] = parsed;
-            }
-        }
-        Ok(Some(row))
+        Ok(self.row::<Value>(q::LATEST_DIGEST, &[Text(council_id), Text(week)]).await?.map(digest_from_row))
     }
 
     pub async fn save_digest(
@@ -489,6 +481,16 @@ pub fn published(mut row: Value) -> Value {
     }
     if let Some(object) = row.as_object_mut() {
         object.remove("dropped_reasons");
+    }
+    row
+}
+
+/// A digest as read: its body and tallies parsed from their JSON text.
+pub(super) fn digest_from_row(mut row: Value) -> Value {
+    for field in ["body", "dropped_by_kind"] {
+        if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+            row[field] = parsed;
+        }
     }
     row
 }

@@ -116,7 +116,16 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
         }
         Route::AdminStatus => {
             let councils = store.council_status().await?;
-            json_response(&json!({"councils": councils, "email": email_status(&store, &env).await?}), 200)
+            // Each council's health as `/status` shows it; `flagged` when it
+            // has failed for three days and operators were told.
+            let now = crate::time::now_utc();
+            let health: Vec<super::status::CouncilState> =
+                store.councils_health().await?.iter().map(|runs| super::status::CouncilState::of(runs, now)).collect();
+            let flagged: Vec<&str> = health.iter().filter(|c| c.flagged).map(|c| c.id.as_str()).collect();
+            json_response(
+                &json!({"councils": councils, "health": health, "flagged": flagged, "email": email_status(&store, &env).await?}),
+                200,
+            )
         }
         Route::AdminWebhooks if req.method() == worker::Method::Get => {
             json_response(&json!({"endpoints": store.webhook_endpoints(None).await?}), 200)

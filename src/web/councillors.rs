@@ -9,8 +9,9 @@ use crate::time::{local_date, now_utc};
 
 /// `/councils/{id}/councillors` and `/api/v1/councils/{id}/councillors`.
 pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
-    let Some(council) = reply.store.council(&id).await? else { return reply.not_found(Missing::Council) };
-    let rows = reply.store.council_councillors(&id).await?;
+    let Some((council, rows)) = reply.store.council_councillors_page(&id).await? else {
+        return reply.not_found(Missing::Council);
+    };
     if reply.for_programs {
         return reply.json(&serde_json::json!({
             "council_id": id,

@@ -9,16 +9,16 @@ use crate::time::{local_date, now_utc, parse_time_zone};
 
 /// `/councils/{id}/decisions` and `/api/v1/councils/{id}/decisions`.
 pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
-    let Some(council) = reply.store.council(&id).await? else { return reply.not_found(Missing::Council) };
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
-    let default = (today - chrono::Duration::days(90), today);
-    let window = routes::date_window(reply.query("from").as_deref(), reply.query("to").as_deref(), default);
+    let (from_given, to_given) = (reply.query("from"), reply.query("to"));
+    let default = |today: chrono::NaiveDate| (today - chrono::Duration::days(90), today);
+    let window =
+        |today: chrono::NaiveDate| routes::date_window(from_given.as_deref(), to_given.as_deref(), default(today));
     // Programs are told their mistake; people see the default window.
-    let (from, to) = match window {
-        Ok((from, to)) => (day(from), day(to)),
-        Err(message) if reply.for_programs => return reply.bad_request(message),
-        Err(_) => (day(default.0), day(default.1)),
+    let chosen = |today: chrono::NaiveDate| match window(today) {
+        Ok((from, to)) => Ok((day(from), day(to))),
+        Err(message) if reply.for_programs => Err(message),
+        Err(_) => Ok((day(default(today).0), day(default(today).1))),
     };
     let maker = reply.query("maker").filter(|m| !m.trim().is_empty());
     let key_only = match reply.query("key").as_deref() {
@@ -27,7 +27,20 @@ pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
         Some(_) if reply.for_programs => return reply.bad_request("key must be 1 or 0"),
         Some(_) => false,
     };
-    let rows = reply.store.council_decisions(&id, (&from, &to), maker.as_deref(), key_only).await?;
+    // One round trip, dated in the usual zone; read again in the council's
+    // own when its date differs and the window is the default's.
+    let today = local_date(now_utc(), crate::time::DEFAULT_TIME_ZONE);
+    let (mut from, mut to) = match chosen(today) {
+        Ok(window) => window,
+        Err(message) => return reply.bad_request(message),
+    };
+    let read = reply.store.council_decisions_page(&id, (&from, &to), maker.as_deref(), key_only);
+    let Some((council, mut rows)) = read.await? else { return reply.not_found(Missing::Council) };
+    let own_today = local_date(now_utc(), parse_time_zone(&council.time_zone));
+    if own_today != today && (from_given.is_none() || to_given.is_none()) {
+        (from, to) = chosen(own_today).unwrap_or((from, to));
+        rows = reply.store.council_decisions(&id, (&from, &to), maker.as_deref(), key_only).await?;
+    }
     if reply.for_programs {
         return reply.json(&serde_json::json!({
             "council_id": id, "from": from, "to": to, "maker": maker, "key_only": key_only,

@@ -9,9 +9,7 @@ use super::pages;
 use super::reply::Reply;
 
 pub async fn home(reply: &Reply<'_>) -> Result<Response> {
-    let store = &reply.store;
-    let councils = store.councils().await?;
-    let latest = store.latest_summaries().await?;
+    let (councils, latest) = reply.store.home_page().await?;
     let name_query = reply.query("q").unwrap_or_default();
     let page = pages::HomePage {
         canonical: reply.canonical.clone(),

@@ -25,6 +25,7 @@ pub mod postcodes;
 pub mod reply;
 pub mod routes;
 pub mod search;
+pub mod status;
 pub mod votes;
 
 use worker::{Env, Request, Response, Result};
@@ -101,28 +102,16 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
     let edge_cache = env.var("EDGE_CACHE").map(|v| v.to_string()).unwrap_or_default() != "off";
     let cacheable = method == "GET" && found.is_public_read() && edge_cache;
     let scope = found.cache_scope();
-    // The rate limit and the data version are asked for side by side: both
-    // are on the path of every cached read.
+    // Only reads that reach D1 count against the rate limits: a cached page
+    // costs the version and the cache, never the limiter.
     let limit_class = found.limit();
-    let allowed = async {
-        match limit_class {
-            Some(class) => limits::within_limit(&req, &env, class).await,
-            None => true,
-        }
-    };
-    let version = async {
-        match cacheable {
-            true => crate::storage::version::current(&env, &scope).await.unwrap_or(0),
-            false => 0,
-        }
-    };
-    let (allowed, version) = futures_util::future::join(allowed, version).await;
-    if let (false, Some(class)) = (allowed, limit_class) {
-        return Refusal::TooMany(class).answer(found.for_programs(), &public_origin(&env, &url));
-    }
     if !cacheable {
+        if let Some(class) = refused(&req, &env, limit_class).await {
+            return Refusal::TooMany(class).answer(found.for_programs(), &public_origin(&env, &url));
+        }
         return respond(req, env, found, true).await;
     }
+    let version = crate::storage::version::current(&env, &scope).await.unwrap_or(0);
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
     let key = format!(
         "https://edge-cache.council-digest.invalid/{}/{version}{}{}",
@@ -141,11 +130,15 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
             hit
         }
         None => {
+            if let Some(class) = refused(&req, &env, limit_class).await {
+                return Refusal::TooMany(class).answer(found.for_programs(), &public_origin(&env, &url));
+            }
             let mut fresh = respond(req, env, found, false).await?;
             let age = (now_utc().timestamp_millis() as u64).saturating_sub(version);
             if let (200, Some(keep)) = (fresh.status_code(), crate::storage::version::cacheable_for(age)) {
                 let stored = fresh.cloned()?;
                 stored.headers().set("Cache-Control", &format!("public, max-age={keep}"))?;
+                stored.headers().delete(ROUND_TRIPS)?;
                 cache.put(key.as_str(), stored).await?;
             }
             if fresh.status_code() == 200 {
@@ -173,6 +166,14 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
     Ok(response)
 }
 
+/// The limit a request is over, if any.
+async fn refused(req: &Request, env: &Env, class: Option<limits::LimitClass>) -> Option<limits::LimitClass> {
+    match class {
+        Some(class) if !limits::within_limit(req, env, class).await => Some(class),
+        _ => None,
+    }
+}
+
 /// Each route to its handler.
 async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bool) -> Result<Response> {
     let url = req.url()?;
@@ -186,33 +187,48 @@ async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bo
         origin,
         url,
     };
+    let response = route_to_handler(req, &env, found, &reply).await?;
+    if crate::config::local_development(&env) {
+        response.headers().set(ROUND_TRIPS, &reply.store.round_trips().to_string())?;
+    }
+    Ok(response)
+}
+
+/// The header that tells, in local development, how many round trips to D1
+/// an answer took (the tests hold every public read to one).
+pub const ROUND_TRIPS: &str = "X-D1-Round-Trips";
+
+async fn route_to_handler(req: Request, env: &Env, found: &Found, reply: &Reply<'_>) -> Result<Response> {
+    let env = env.clone();
     match found.route.clone() {
         Route::Health => with_headers(Response::ok("ok")?, "text/plain; charset=utf-8"),
-        Route::Home => home::home(&reply).await,
-        Route::About => home::about(&reply).await,
-        Route::ApiChecks => home::checks(&reply).await,
-        Route::ApiOpenApi => home::openapi(&reply),
-        Route::Search | Route::ApiSearch => search::search(&reply).await,
-        Route::PostcodePage => postcodes::page(&reply).await,
-        Route::ApiPostcode(typed) => postcodes::api(&reply, typed).await,
-        Route::CouncilPage(id) => councils::page(&reply, id).await,
-        Route::CommitteePage(council, committee) => councils::committee(&reply, council, committee).await,
-        Route::WeekPage(council, week) | Route::ApiWeek(council, week) => councils::week(&reply, council, week).await,
-        Route::CouncilFeed(council, committee) => councils::feed(&reply, council, committee).await,
-        Route::CouncilCalendar(council, committee) => councils::calendar(&reply, council, committee).await,
-        Route::ApiCouncils => councils::all(&reply).await,
-        Route::ApiCouncil(id) => councils::one(&reply, id).await,
-        Route::ApiCommittees(id) => councils::committees(&reply, id).await,
-        Route::ApiCouncilMeetings(id) => councils::meetings(&reply, id).await,
-        Route::MeetingPage(id) | Route::ApiMeeting(id) => meetings::one(&reply, id).await,
-        Route::ApiDocument(id) => meetings::document(&reply, id).await,
-        Route::ApiMeetings => meetings::find(&reply).await,
-        Route::DecisionsPage(id) | Route::ApiDecisions(id) => decisions::list(&reply, id).await,
-        Route::DecisionPage(id) | Route::ApiDecision(id) => decisions::one(&reply, id).await,
-        Route::CouncillorsPage(id) | Route::ApiCouncillors(id) => councillors::list(&reply, id).await,
-        Route::CouncillorPage(id) | Route::ApiCouncillor(id) => councillors::one(&reply, id).await,
-        Route::ApiMeetingVotes(id) => votes::of_meeting(&reply, id).await,
-        Route::ApiCouncillorVotes(id) => votes::of_councillor(&reply, id).await,
+        Route::Home => home::home(reply).await,
+        Route::About => home::about(reply).await,
+        Route::ApiChecks => home::checks(reply).await,
+        Route::ApiOpenApi => home::openapi(reply),
+        Route::Search | Route::ApiSearch => search::search(reply).await,
+        Route::PostcodePage => postcodes::page(reply).await,
+        Route::ApiPostcode(typed) => postcodes::api(reply, typed).await,
+        Route::CouncilPage(id) => councils::page(reply, id).await,
+        Route::CommitteePage(council, committee) => councils::committee(reply, council, committee).await,
+        Route::WeekPage(council, week) | Route::ApiWeek(council, week) => councils::week(reply, council, week).await,
+        Route::CouncilFeed(council, committee) => councils::feed(reply, council, committee).await,
+        Route::CouncilCalendar(council, committee) => councils::calendar(reply, council, committee).await,
+        Route::ApiCouncils => councils::all(reply).await,
+        Route::StatusPage | Route::ApiStatus => status::all(reply).await,
+        Route::CouncilStatus(id) | Route::ApiCouncilStatus(id) => status::council(reply, id).await,
+        Route::ApiCouncil(id) => councils::one(reply, id).await,
+        Route::ApiCommittees(id) => councils::committees(reply, id).await,
+        Route::ApiCouncilMeetings(id) => councils::meetings(reply, id).await,
+        Route::MeetingPage(id) | Route::ApiMeeting(id) => meetings::one(reply, id).await,
+        Route::ApiDocument(id) => meetings::document(reply, id).await,
+        Route::ApiMeetings => meetings::find(reply).await,
+        Route::DecisionsPage(id) | Route::ApiDecisions(id) => decisions::list(reply, id).await,
+        Route::DecisionPage(id) | Route::ApiDecision(id) => decisions::one(reply, id).await,
+        Route::CouncillorsPage(id) | Route::ApiCouncillors(id) => councillors::list(reply, id).await,
+        Route::CouncillorPage(id) | Route::ApiCouncillor(id) => councillors::one(reply, id).await,
+        Route::ApiMeetingVotes(id) => votes::of_meeting(reply, id).await,
+        Route::ApiCouncillorVotes(id) => votes::of_councillor(reply, id).await,
         route @ (Route::AlertsForm(_)
         | Route::Subscribe(_)
         | Route::AlertsConfirm
@@ -223,7 +239,7 @@ async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bo
             // Writes and a key's own data: the primary, not a replica.
             integrators::handle(req, &Store::new(env.d1("DB")?), route, crate::config::local_development(&env)).await
         }
-        Route::Mcp => mcp::respond(req, &reply).await,
+        Route::Mcp => mcp::respond(req, reply).await,
         Route::MethodNotAllowed => method_not_allowed(Worker::Site, reply.url.path()),
         // Admin routes are the ingest worker's and never found here (`routes::ROUTES`).
         _ => reply.not_found(Missing::Page),

@@ -36,6 +36,11 @@ pub enum Route {
     ApiCouncillors(String),
     CouncillorPage(String),
     ApiCouncillor(String),
+    /// Whether every council is being read, and one council.
+    StatusPage,
+    ApiStatus,
+    CouncilStatus(String),
+    ApiCouncilStatus(String),
     /// A meeting's recorded votes.
     ApiMeetingVotes(String),
     /// A councillor's recorded votes, paged.
@@ -274,6 +279,9 @@ pub static ROUTES: &[Declared] = declare! {
     // Postcode look-ups may reach the postcode service: counted as searches.
     GET "/postcode", Site, PublicRead(AllCouncils, Minute), Some(L::Search), Page, |_| Route::PostcodePage;
     GET "/councils/{id}", Site, PublicRead(Council, Minute), Some(L::Page), Page, |p| Route::CouncilPage(p.take());
+    // Health is read live (it changes with the clock, not only with the data).
+    GET "/status", Site, Public, Some(L::Page), Page, |_| Route::StatusPage;
+    GET "/councils/{id}/status", Site, Public, Some(L::Page), Page, |p| Route::CouncilStatus(p.take());
     GET "/councils/{id}/feed.xml", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
         |p| Route::CouncilFeed(p.take(), None);
     GET "/councils/{id}/meetings.ics", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
@@ -311,6 +319,8 @@ pub static ROUTES: &[Declared] = declare! {
     GET "/api/v1/councils", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiCouncils;
     GET "/api/v1/checks", Site, PublicRead(AllCouncils, Minute), Some(L::Api), Api, |_| Route::ApiChecks;
     GET "/api/v1/councils/{id}", Site, PublicRead(Council, Minute), Some(L::Api), Api, |p| Route::ApiCouncil(p.take());
+    GET "/api/v1/status", Site, Public, Some(L::Api), Api, |_| Route::ApiStatus;
+    GET "/api/v1/councils/{id}/status", Site, Public, Some(L::Api), Api, |p| Route::ApiCouncilStatus(p.take());
     GET "/api/v1/councils/{id}/committees", Site, PublicRead(Council, Minute), Some(L::Api), Api,
         |p| Route::ApiCommittees(p.take());
     GET "/api/v1/councils/{id}/meetings", Site, PublicRead(Council, Minute), Some(L::Api), Api,

@@ -69,14 +69,14 @@ pub const PARTY_LINE_VOTES: usize = 2_000;
 
 /// `/api/v1/councillors/{id}/votes`: newest first, paged.
 pub async fn of_councillor(reply: &Reply<'_>, id: String) -> Result<Response> {
-    let Some(person) = reply.store.person(&id).await? else { return reply.not_found(Missing::Councillor) };
     let (limit, cursor) = match routes::page_params(reply.url.query(), 50, 200) {
         Ok(page) => page,
         Err(message) => return reply.bad_request(message),
     };
-    let mut rows = reply.store.person_votes(&id, (&cursor.0, &cursor.1), limit + 1).await?;
+    let read = reply.store.person_votes_page(&id, (&cursor.0, &cursor.1), limit + 1, PARTY_LINE_VOTES);
+    let Some((person, mut rows, all)) = read.await? else { return reply.not_found(Missing::Councillor) };
     let next = routes::next_page(&mut rows, limit);
-    let line = party_line_of(reply, &id).await?;
+    let line = crate::votes::party_line(all.iter().map(|v| (v.choice.as_str(), &v.party_choices)));
     reply.json(&json!({
         "person_id": id,
         "party": person.party,
@@ -84,10 +84,4 @@ pub async fn of_councillor(reply: &Reply<'_>, id: String) -> Result<Response> {
         "votes": rows.iter().map(person_vote).collect::<Vec<_>>(),
         "next_cursor": next,
     }))
-}
-
-/// How often the person voted with their party group's majority, over their recorded votes.
-pub async fn party_line_of(reply: &Reply<'_>, id: &str) -> Result<crate::votes::PartyLine> {
-    let all = reply.store.person_votes(id, ("", ""), PARTY_LINE_VOTES).await?;
-    Ok(crate::votes::party_line(all.iter().map(|v| (v.choice.as_str(), &v.party_choices))))
 }

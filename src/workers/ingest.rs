@@ -37,6 +37,18 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             Ok(report) => worker::console_log!("upkeep: {report:?}"),
             Err(error) => worker::console_error!("upkeep failed: {error}"),
         }
+        let context = JobContext {
+            store: &store,
+            settings: &crate::config::Settings::from_env(&env),
+            queue: &queue,
+            documents: &env.queue("DOCUMENTS")?,
+            bucket: &env.bucket("DOCUMENT_STORE")?,
+            env: &env,
+        };
+        match crate::jobs::health::tell_failing(&context).await {
+            Ok(told) => worker::console_log!("councils newly failing for days: {told}"),
+            Err(error) => worker::console_error!("telling failing councils failed: {error}"),
+        }
         enqueue_all(&store, &queue, "cron").await
     }
     .await;
