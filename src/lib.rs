@@ -12,6 +12,7 @@ pub mod mail;
 pub mod model;
 pub mod net;
 pub mod notify;
+pub mod opendata;
 pub mod outcome;
 pub mod random;
 pub mod sources;

@@ -567,6 +567,60 @@ fn broken_councils_do_not_stop_a_healthy_one() {
     }
     assert_eq!(h.meetings("stub").len(), 0, "a garbage answer is never stored as data");
     assert_eq!(h.meetings("hang").len(), 0);
+
+    // Everyone can see which councils are being read and which are broken.
+    let stub_status = h.get("/api/v1/councils/stub/status").json();
+    assert_eq!(stub_status["state"], "failing", "{stub_status:#}");
+    assert_eq!(stub_status["last_read_at"], Value::Null);
+    let failures = stub_status["failures"].as_array().unwrap();
+    assert!(
+        failures.iter().any(|f| f["kind"] == "page moved or gone"
+            && f["error"].as_str().unwrap_or_default().contains("JavaScript redirect stub")),
+        "{stub_status:#}"
+    );
+    let healthy_status = h.get("/api/v1/councils/healthy/status").json();
+    assert_eq!(healthy_status["state"], "healthy", "{healthy_status:#}");
+    assert!(healthy_status["last_read_at"].is_string());
+    assert_eq!(healthy_status["failures"], json!([]));
+    let everyone = h.get("/status").body;
+    let place = |id: &str| everyone.find(&format!("/councils/{id}/status")).unwrap_or_else(|| panic!("{id} listed"));
+    assert!(place("stub") < place("healthy"), "failing councils are listed first");
+    let by_name = h.get("/status?sort=name").body;
+    let place_by_name = |id: &str| by_name.find(&format!("/councils/{id}/status")).unwrap();
+    assert!(place_by_name("healthy") < place_by_name("stub"), "sorted by name when asked");
+    let stub_page = h.get("/councils/stub/status").body;
+    assert!(stub_page.contains("<strong>failing</strong>") && stub_page.contains("page moved or gone"), "{stub_page}");
+    assert_eq!(h.get("/api/v1/councils/no-such-council/status").status, 404);
+
+    // Three days of failures are told to operators once: flagged in
+    // /admin/status and sent as council.failing to the webhooks that follow it.
+    let receiver = support::fake_receiver::FakeReceiver::start();
+    let hook = json!({"url": receiver.url("/failing"), "council_id": "stub", "events": ["council.failing"]});
+    assert_eq!(h.admin("POST", "/admin/webhooks", Some(&hook)).status, 201);
+    h.trigger_cron(REFRESH_CRON);
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(receiver.received("/failing").is_empty(), "not told before three days");
+    h.sql(
+        "UPDATE scrape_runs SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-4 days'), \
+         finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-4 days') WHERE council_id = 'stub'",
+    );
+    h.trigger_cron(REFRESH_CRON);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while receiver.received("/failing").is_empty() {
+        assert!(Instant::now() < deadline, "council.failing not delivered");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let told = receiver.received("/failing");
+    let event: Value = serde_json::from_str(&told[0].body).unwrap();
+    assert_eq!(event["type"], "council.failing", "{event:#}");
+    assert_eq!(event["data"]["council_id"], "stub");
+    assert!(event["data"]["failing_days"].as_i64().is_some_and(|d| d >= 3), "{event:#}");
+    let admin = h.admin("GET", "/admin/status", None).json();
+    assert_eq!(admin["flagged"], json!(["stub"]), "{:#}", admin["health"]);
+    h.trigger_cron(REFRESH_CRON);
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(receiver.received("/failing").len(), 1, "told once per run of failures");
+    assert_eq!(h.get("/api/v1/councils/stub/status").json()["flagged"], true);
 }
 
 #[test]
@@ -1678,7 +1732,46 @@ fn hostile_text_is_inert_in_a_real_browser() {
         format!("/councillors/{}", councillor.as_str().unwrap()),
         "/councils/browser/alerts".into(),
         "/meetings/browser-999999".into(),
+        "/status".into(),
+        "/councils/browser/status".into(),
     ];
+    // Every public read is one round trip to D1 (a batch), page or API.
+    let document = h.get(&format!("/api/v1/meetings/{id}")).json()["documents"][0]["id"].clone();
+    let reads = [
+        "/councils/browser/feed.xml".to_string(),
+        "/councils/browser/meetings.ics".into(),
+        "/status".into(),
+        "/councils/browser/status".into(),
+        "/api/v1/councils".into(),
+        "/api/v1/councils/browser".into(),
+        "/api/v1/councils/browser/committees".into(),
+        "/api/v1/councils/browser/meetings".into(),
+        format!("/api/v1/councils/browser/weeks/{week}"),
+        "/api/v1/councils/browser/decisions".into(),
+        "/api/v1/councils/browser/councillors".into(),
+        format!("/api/v1/meetings/{id}"),
+        format!("/api/v1/meetings/{id}/votes"),
+        "/api/v1/meetings?council=browser".into(),
+        format!("/api/v1/councillors/{}", councillor.as_str().unwrap()),
+        format!("/api/v1/councillors/{}/votes", councillor.as_str().unwrap()),
+        format!("/api/v1/decisions/{}", decision.as_str().unwrap()),
+        format!("/api/v1/documents/{}", document.as_str().unwrap_or("browser-a1")),
+        "/api/v1/search?q=budget".into(),
+        "/api/v1/checks".into(),
+        "/api/v1/status".into(),
+        "/api/v1/councils/browser/status".into(),
+    ];
+    let mut many = Vec::new();
+    for path in pages.iter().filter(|p| !p.starts_with("/postcode") && !p.ends_with("/alerts")).chain(&reads) {
+        let reply = h.get(path);
+        assert!(reply.status == 200 || path.contains("/weeks/") || path.contains("999999"), "{path}: {}", reply.status);
+        match reply.header("X-D1-Round-Trips") {
+            Some("1") => {}
+            other => many.push(format!("{path}: {other:?}")),
+        }
+    }
+    assert!(many.is_empty(), "public reads that are not one round trip to D1: {many:#?}");
+
     // The check can fail: a page with an image and no text for it is reported.
     let control = axe_violations(&session_url, "data:text/html,<html lang=en><title>t</title><img src=a.png></html>");
     assert!(control.iter().any(|v| v["rule"] == "image-alt"), "axe reports what it should: {control:#?}");

@@ -28,7 +28,6 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
     Ok(jobs.len())
 }
 
-/// The weekly cron's work: one digest message per enabled council for the week just ended.
 /// The weekly work: each enabled council's digest of the week before, and a
 /// fresh read of its councillors.
 pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
@@ -44,6 +43,21 @@ pub async fn enqueue_digests(store: &Store, queue: &Queue) -> Result<usize> {
                 Job::RefreshCouncillors { council_id: c.id },
             ]
         })
+        .collect();
+    for batch in batches(&jobs, 100) {
+        queue.send_batch(batch).await?;
+    }
+    Ok(jobs.len())
+}
+
+/// The daily export: each enabled council's `latest` open-data set, which
+/// asks for its month sets in turn.
+pub async fn enqueue_exports(store: &Store, queue: &Queue) -> Result<usize> {
+    let jobs: Vec<Job> = store
+        .enabled_councils()
+        .await?
+        .into_iter()
+        .map(|c| Job::ExportSet { council_id: c.id, set: crate::opendata::LATEST.to_string() })
         .collect();
     for batch in batches(&jobs, 100) {
         queue.send_batch(batch).await?;
@@ -101,6 +115,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
             super::alerts::fan_out(ctx, council_id, published, after).await
         }
         Job::SendEmail { delivery_id, .. } => crate::mail::send(ctx.store, ctx.env, delivery_id).await,
+        Job::ExportSet { council_id, set } => super::export::export_set(ctx, council_id, set).await,
     }
 }
 
@@ -154,5 +169,10 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             Ok(())
         }
         Job::SendEmail { delivery_id, .. } => store.email_closed(delivery_id, "failed", note).await,
+        Job::ExportSet { council_id, set } => {
+            // The set written before stays served; the next day's export tries again.
+            worker::console_error!("open-data set {set} of {council_id}: {note}");
+            Ok(())
+        }
     }
 }

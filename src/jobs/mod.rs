@@ -8,6 +8,7 @@ pub mod councillors;
 pub mod decisions;
 pub mod dispatch;
 pub mod documents;
+pub mod export;
 pub mod fault;
 pub mod health;
 pub mod refresh;
@@ -140,6 +141,11 @@ pub enum Job {
         council_id: String,
         delivery_id: String,
     },
+    /// Write one open-data set of the council (`latest`, or a month `YYYY-MM`).
+    ExportSet {
+        council_id: String,
+        set: String,
+    },
 }
 
 impl Job {
@@ -184,7 +190,8 @@ impl Job {
             | Self::FetchDecision { council_id, .. }
             | Self::DeliverWebhook { council_id, .. }
             | Self::AlertSubscribers { council_id, .. }
-            | Self::SendEmail { council_id, .. } => council_id,
+            | Self::SendEmail { council_id, .. }
+            | Self::ExportSet { council_id, .. } => council_id,
         }
     }
 }
@@ -192,8 +199,10 @@ impl Job {
 /// How a job ended, which decides what happens to its message.
 pub use crate::outcome::Outcome as JobOutcome;
 
-/// The refresh cron (frequent) and the digest cron (weekly), as in wrangler.toml.
+/// The refresh cron (frequent), the digest cron (weekly) and the open-data
+/// export (daily), as in wrangler.toml.
 pub const REFRESH_CRON: &str = "0 */2 * * *";
+pub const EXPORT_CRON: &str = "30 3 * * *";
 pub const WEEKLY_CRON: &str = "30 6 * * MON";
 
 /// Splits work into queue batches (at most 100 messages per send).

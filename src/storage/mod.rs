@@ -3,6 +3,7 @@
 pub mod alerts;
 mod decisions;
 mod documents;
+pub mod export;
 mod health;
 mod meetings;
 mod pages;

@@ -104,7 +104,7 @@ impl Store {
             self.statement(q::LATEST_DIGEST, &[Text(council_id), Text(week)])?,
         ];
         let Some((council, results)) = self.council_and(council_id, more).await? else { return Ok(None) };
-        let digest = results[1].results::<Value>()?.into_iter().next().map(super::summaries::digest_from_row);
+        let digest = results[1].results::<Value>()?.into_iter().next().map(super::summaries::published);
         Ok(Some((council, results[0].results()?, digest)))
     }
 
@@ -128,7 +128,7 @@ impl Store {
     pub async fn week_page(&self, council_id: &str, week: &str) -> Result<Option<(CouncilRow, Option<Value>)>> {
         let more = vec![self.statement(q::LATEST_DIGEST, &[Text(council_id), Text(week)])?];
         let Some((council, results)) = self.council_and(council_id, more).await? else { return Ok(None) };
-        Ok(Some((council, results[0].results::<Value>()?.into_iter().next().map(super::summaries::digest_from_row))))
+        Ok(Some((council, results[0].results::<Value>()?.into_iter().next().map(super::summaries::published))))
     }
 
     /// A feed: the council, its newest summaries since `since` (of one

@@ -714,3 +714,55 @@ pub const COUNCILS_HEALTH: &str = "SELECT co.id, co.name, co.enabled, co.failing
 /// Operators were told the council is failing (?2 now); once per run of failures.
 pub const FLAG_FAILING: &str = "UPDATE councils SET failing_flagged_at = ?2 WHERE id = ?1 \
     AND (failing_flagged_at IS NULL OR failing_flagged_at < ?3) RETURNING id";
+
+// Open data: a council's records for a set of days (?2 to ?3), at most ?4 rows of a kind
+
+pub const EXPORT_MEETINGS: &str =
+    "SELECT m.id, m.committee_id, c.title AS committee, m.title, m.local_date, m.local_time, \
+    m.time_zone, m.starts_at_utc, m.status, m.location, m.agenda_published, m.minutes_published, m.web_url, m.listed, \
+    m.read_gaps, m.updated_at FROM meetings m JOIN committees c ON c.id = m.committee_id \
+    WHERE m.council_id = ?1 AND m.local_date >= ?2 AND m.local_date <= ?3 ORDER BY m.local_date, m.id LIMIT ?4";
+pub const EXPORT_ITEMS: &str = "SELECT a.meeting_id, a.id, a.position, a.number, a.title, a.agenda_text, a.minutes_text, \
+    a.is_restricted FROM meetings m JOIN agenda_items a ON a.meeting_id = m.id \
+    WHERE m.council_id = ?1 AND m.local_date >= ?2 AND m.local_date <= ?3 ORDER BY m.local_date, m.id, a.position LIMIT ?4";
+pub const EXPORT_DOCUMENTS: &str =
+    "SELECT d.meeting_id, d.agenda_item_id, d.id, d.url, d.title, d.kind, d.published_on, \
+    d.is_restricted, d.text_status, d.page_count, d.byte_size, d.content_hash FROM meetings m \
+    JOIN documents d ON d.meeting_id = m.id WHERE m.council_id = ?1 AND m.local_date >= ?2 AND m.local_date <= ?3 \
+    ORDER BY m.local_date, m.id, d.position LIMIT ?4";
+pub const EXPORT_ATTENDANCE: &str =
+    "SELECT at.meeting_id, at.person_id, p.name, at.role, at.attendance FROM meetings m \
+    JOIN attendance at ON at.meeting_id = m.id JOIN people p ON p.id = at.person_id \
+    WHERE m.council_id = ?1 AND m.local_date >= ?2 AND m.local_date <= ?3 ORDER BY m.local_date, m.id, p.name LIMIT ?4";
+pub const EXPORT_VOTES: &str = "SELECT v.id, v.meeting_id, v.agenda_item_id, m.local_date, c.title AS committee, v.motion, \
+    v.result, v.counts, v.source, v.document_id, v.page, v.note, \
+    (SELECT json_group_array(json_object('option', vc.choice, 'voter_name', vc.name_as_written, 'voter_id', vc.person_id)) \
+      FROM vote_choices vc WHERE vc.vote_event_id = v.id) AS votes \
+    FROM meetings m JOIN committees c ON c.id = m.committee_id JOIN vote_events v ON v.meeting_id = m.id \
+    WHERE m.council_id = ?1 AND m.local_date >= ?2 AND m.local_date <= ?3 ORDER BY m.local_date, m.id, v.position LIMIT ?4";
+pub const EXPORT_DECISIONS: &str =
+    "SELECT id, register, title, listed_on, decided_on, decision_maker, status, is_key, \
+    call_in, call_in_deadline, purpose, decision, published_on, web_url, meeting_source_id, documents, read_error \
+    FROM decisions WHERE council_id = ?1 AND COALESCE(decided_on, listed_on, '') >= ?2 \
+    AND COALESCE(decided_on, listed_on, '') <= ?3 ORDER BY COALESCE(decided_on, listed_on), id LIMIT ?4";
+/// Each meeting's newest summary: the one published.
+pub const EXPORT_SUMMARIES: &str = "SELECT s.meeting_id, s.version, s.method, s.provider, s.model, s.prompt_version, \
+    s.input_hash, s.created_at, s.updated_reason, s.body, s.sentences_checked, s.sentences_dropped, s.dropped_by_kind, \
+    s.claims_checked, s.quotes_kept, s.quotes_dropped, s.sections_extractive FROM meetings m \
+    JOIN summaries s ON s.meeting_id = m.id AND s.version = (SELECT MAX(version) FROM summaries WHERE meeting_id = m.id) \
+    WHERE m.council_id = ?1 AND m.local_date >= ?2 AND m.local_date <= ?3 ORDER BY m.local_date, m.id LIMIT ?4";
+pub const EXPORT_PEOPLE: &str = "SELECT id, name, party, ward, photo_url, email, phone, listed_since, former_since \
+    FROM people WHERE council_id = ?1 ORDER BY id LIMIT ?2";
+/// The months (`YYYY-MM`) the council has meetings in.
+pub const EXPORT_MONTHS: &str = "SELECT DISTINCT substr(local_date, 1, 7) AS month FROM meetings \
+    WHERE council_id = ?1 ORDER BY month";
+/// The sets exported so far (the export's own record).
+pub const EXPORTED_SETS: &str = "SELECT set_name FROM open_data_exports WHERE council_id = ?1";
+pub const SAVE_EXPORT: &str = "INSERT INTO open_data_exports (council_id, set_name, generated_at, manifest) \
+    VALUES (?1, ?2, ?3, ?4) ON CONFLICT (council_id, set_name) DO UPDATE SET generated_at = ?3, manifest = ?4";
+/// Every council's newest `latest` manifest, and the months exported, for `/data`.
+pub const OPEN_DATA_INDEX: &str = "SELECT e.council_id, co.name, e.generated_at, e.manifest, \
+    (SELECT json_group_array(set_name) FROM (SELECT set_name FROM open_data_exports \
+      WHERE council_id = e.council_id AND set_name != 'latest' ORDER BY set_name DESC)) AS months \
+    FROM councils co CROSS JOIN open_data_exports e ON e.council_id = co.id AND e.set_name = 'latest' \
+    ORDER BY co.name";

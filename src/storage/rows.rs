@@ -597,6 +597,17 @@ pub fn typed_reads() -> Vec<(&'static str, &'static [&'static str])> {
         ("CALENDAR_MEETINGS", field_names::<CalendarMeeting>()),
         ("FEED_SUMMARIES", field_names::<SummaryFeedRow>()),
         ("FEED_DECISIONS", field_names::<DecisionFeedRow>()),
+        ("COUNCILS_HEALTH", field_names::<CouncilRuns>()),
+        ("COUNCIL_HEALTH", field_names::<CouncilHealth>()),
+        ("COUNCIL_FAILURES", field_names::<Failure>()),
+        ("EXPORT_MEETINGS", field_names::<export::Meeting>()),
+        ("EXPORT_ITEMS", field_names::<export::Item>()),
+        ("EXPORT_DOCUMENTS", field_names::<export::Document>()),
+        ("EXPORT_ATTENDANCE", field_names::<export::Attendee>()),
+        ("EXPORT_VOTES", field_names::<export::Vote>()),
+        ("EXPORT_DECISIONS", field_names::<export::Decision>()),
+        ("EXPORT_SUMMARIES", field_names::<export::Summary>()),
+        ("EXPORT_PEOPLE", field_names::<export::Person>()),
     ]
 }
 
@@ -698,4 +709,152 @@ pub struct Failure {
     pub at: String,
     pub place: String,
     pub error: Option<String>,
+}
+
+/// Open data (`EXPORT_*`): a council's records as the export reads them.
+pub mod export {
+    use serde::{Deserialize, Serialize};
+
+    /// `EXPORT_MEETINGS`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Meeting {
+        pub id: String,
+        pub committee_id: String,
+        pub committee: String,
+        pub title: String,
+        pub local_date: String,
+        pub local_time: Option<String>,
+        pub time_zone: String,
+        pub starts_at_utc: Option<String>,
+        pub status: String,
+        pub location: Option<String>,
+        pub agenda_published: i64,
+        pub minutes_published: i64,
+        pub web_url: String,
+        pub listed: i64,
+        #[serde(deserialize_with = "super::json_from_text")]
+        pub read_gaps: serde_json::Value,
+        pub updated_at: String,
+    }
+
+    /// `EXPORT_ITEMS`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Item {
+        pub meeting_id: String,
+        pub id: String,
+        pub position: i64,
+        pub number: Option<String>,
+        pub title: String,
+        pub agenda_text: Option<String>,
+        pub minutes_text: Option<String>,
+        pub is_restricted: i64,
+    }
+
+    /// `EXPORT_DOCUMENTS`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Document {
+        pub meeting_id: String,
+        pub agenda_item_id: Option<String>,
+        pub id: String,
+        pub url: String,
+        pub title: String,
+        pub kind: Option<String>,
+        pub published_on: Option<String>,
+        pub is_restricted: i64,
+        pub text_status: Option<String>,
+        pub page_count: Option<i64>,
+        pub byte_size: Option<i64>,
+        pub content_hash: Option<String>,
+    }
+
+    /// `EXPORT_ATTENDANCE`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Attendee {
+        pub meeting_id: String,
+        pub person_id: String,
+        pub name: String,
+        pub role: Option<String>,
+        pub attendance: Option<String>,
+    }
+
+    /// `EXPORT_VOTES`: `votes` as OCD's `[{option, voter_name, voter_id}]`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Vote {
+        pub id: String,
+        pub meeting_id: String,
+        pub agenda_item_id: Option<String>,
+        pub local_date: String,
+        pub committee: String,
+        pub motion: String,
+        pub result: Option<String>,
+        #[serde(deserialize_with = "super::json_from_text")]
+        pub counts: serde_json::Value,
+        pub source: String,
+        pub document_id: Option<String>,
+        pub page: Option<i64>,
+        pub note: Option<String>,
+        #[serde(deserialize_with = "super::json_from_text")]
+        pub votes: serde_json::Value,
+    }
+
+    /// `EXPORT_DECISIONS`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Decision {
+        pub id: String,
+        pub register: String,
+        pub title: String,
+        pub listed_on: Option<String>,
+        pub decided_on: Option<String>,
+        pub decision_maker: Option<String>,
+        pub status: Option<String>,
+        pub is_key: Option<i64>,
+        pub call_in: Option<String>,
+        pub call_in_deadline: Option<String>,
+        pub purpose: Option<String>,
+        pub decision: Option<String>,
+        pub published_on: Option<String>,
+        pub web_url: String,
+        pub meeting_source_id: Option<String>,
+        #[serde(deserialize_with = "super::json_from_text")]
+        pub documents: serde_json::Value,
+        pub read_error: Option<String>,
+    }
+
+    /// `EXPORT_SUMMARIES`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Summary {
+        pub meeting_id: String,
+        pub version: i64,
+        pub method: String,
+        pub provider: String,
+        pub model: Option<String>,
+        pub prompt_version: String,
+        pub input_hash: String,
+        pub created_at: String,
+        pub updated_reason: Option<String>,
+        #[serde(deserialize_with = "super::json_from_text")]
+        pub body: serde_json::Value,
+        pub sentences_checked: i64,
+        pub sentences_dropped: i64,
+        #[serde(deserialize_with = "super::json_from_text")]
+        pub dropped_by_kind: serde_json::Value,
+        pub claims_checked: i64,
+        pub quotes_kept: i64,
+        pub quotes_dropped: i64,
+        pub sections_extractive: i64,
+    }
+
+    /// `EXPORT_PEOPLE`
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Person {
+        pub id: String,
+        pub name: String,
+        pub party: Option<String>,
+        pub ward: Option<String>,
+        pub photo_url: Option<String>,
+        pub email: Option<String>,
+        pub phone: Option<String>,
+        pub listed_since: Option<String>,
+        pub former_since: Option<String>,
+    }
 }

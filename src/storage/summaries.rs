@@ -451,7 +451,7 @@ impl Store {
     }
 
     pub async fn latest_digest(&self, council_id: &str, week: &str) -> Result<Option<Value>> {
-        Ok(self.row::<Value>(q::LATEST_DIGEST, &[Text(council_id), Text(week)]).await?.map(digest_from_row))
+        Ok(self.row::<Value>(q::LATEST_DIGEST, &[Text(council_id), Text(week)]).await?.map(published))
     }
 
     pub async fn save_digest(
@@ -470,9 +470,9 @@ impl Store {
     }
 }
 
-/// A summary row as it is served: its JSON columns parsed, and without the
-/// left-out sentences' reasons (for operators only: a left-out sentence may
-/// name someone the papers do not).
+/// A summary row (or a digest's) as it is served: its JSON columns parsed,
+/// and without the left-out sentences' reasons (for operators only: a
+/// left-out sentence may name someone the papers do not).
 pub fn published(mut row: Value) -> Value {
     for field in ["body", "dropped_by_kind"] {
         if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
@@ -481,16 +481,6 @@ pub fn published(mut row: Value) -> Value {
     }
     if let Some(object) = row.as_object_mut() {
         object.remove("dropped_reasons");
-    }
-    row
-}
-
-/// A digest as read: its body and tallies parsed from their JSON text.
-pub(super) fn digest_from_row(mut row: Value) -> Value {
-    for field in ["body", "dropped_by_kind"] {
-        if let Some(parsed) = row[field].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
-            row[field] = parsed;
-        }
     }
     row
 }

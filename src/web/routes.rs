@@ -36,6 +36,9 @@ pub enum Route {
     ApiCouncillors(String),
     CouncillorPage(String),
     ApiCouncillor(String),
+    /// Open data: the list, and a file of a council's set.
+    DataIndex,
+    DataFile(String, String, String),
     /// Whether every council is being read, and one council.
     StatusPage,
     ApiStatus,
@@ -224,7 +227,7 @@ pub struct Declared {
     /// `GET` also answers `HEAD`.
     pub methods: &'static [&'static str],
     /// Segments; `{week}` is an ISO week, `{postcode}` a percent-encoded
-    /// postcode, any other `{name}` an id.
+    /// postcode, `{set}` and `{file}` an open-data set and file, any other `{name}` an id.
     pub path: &'static str,
     pub worker: Worker,
     pub access: Access,
@@ -282,6 +285,9 @@ pub static ROUTES: &[Declared] = declare! {
     // Health is read live (it changes with the clock, not only with the data).
     GET "/status", Site, Public, Some(L::Page), Page, |_| Route::StatusPage;
     GET "/councils/{id}/status", Site, Public, Some(L::Page), Page, |p| Route::CouncilStatus(p.take());
+    // Open data is served from R2 with its own ETags and ranges, not the edge cache.
+    GET "/data", Site, Public, Some(L::Page), Page, |_| Route::DataIndex;
+    GET "/data/{id}/{set}/{file}", Site, Public, Some(L::Page), Page, |p| Route::DataFile(p.take(), p.take(), p.take());
     GET "/councils/{id}/feed.xml", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
         |p| Route::CouncilFeed(p.take(), None);
     GET "/councils/{id}/meetings.ics", Site, PublicRead(Council, QuarterHour), Some(L::Page), Page,
@@ -374,7 +380,9 @@ fn path_params(declared: &str, path: &str) -> Option<Vec<String>> {
             None => return None,
             Some("week") if crate::time::parse_iso_week(segment).is_some() => params.push(segment.to_string()),
             Some("postcode") if segment.len() <= 32 => params.push(percent_decode(segment)),
-            Some("week" | "postcode") => return None,
+            Some("set") if crate::opendata::is_set_name(segment) => params.push(segment.to_string()),
+            Some("file") if crate::opendata::is_file_name(segment) => params.push(segment.to_string()),
+            Some("week" | "postcode" | "set" | "file") => return None,
             Some(_) if is_id(segment) => params.push(segment.to_string()),
             Some(_) => return None,
         }
@@ -804,6 +812,22 @@ mod tests {
         assert_eq!(documented, declared);
     }
 
+    #[test]
+    fn open_data_files_are_only_the_sets_and_files_an_export_writes() {
+        assert_eq!(
+            site_route("GET", "/data/kent/latest/events.jsonl.gz"),
+            Route::DataFile("kent".into(), "latest".into(), "events.jsonl.gz".into())
+        );
+        assert_eq!(
+            site_route("GET", "/data/kent/2026-11/manifest.json"),
+            Route::DataFile("kent".into(), "2026-11".into(), "manifest.json".into())
+        );
+        for path in ["/data/kent/latest/secrets.txt", "/data/kent/2026-13/manifest.json", "/data/kent/latest/..%2Fx"] {
+            assert_eq!(site_route("GET", path), Route::NotFound, "{path}");
+        }
+        assert_eq!(site_route("GET", "/data"), Route::DataIndex);
+    }
+
     /// Every declared route is reached by its own path, on its worker only.
     #[test]
     fn every_declared_route_is_found_where_it_is_declared() {
@@ -814,6 +838,8 @@ mod tests {
                 .map(|s| match s {
                     "{week}" => "2026-W05",
                     "{postcode}" => "CV1%205RR",
+                    "{set}" => "2026-11",
+                    "{file}" => "events.jsonl.gz",
                     s if s.starts_with('{') => "kent-1",
                     s => s,
                 })

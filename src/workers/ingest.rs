@@ -7,7 +7,7 @@ use worker::{
 };
 
 use crate::jobs::context::JobContext;
-use crate::jobs::dispatch::{enqueue_all, enqueue_digests, give_up, run_job};
+use crate::jobs::dispatch::{enqueue_all, enqueue_digests, enqueue_exports, give_up, run_job};
 use crate::jobs::{Job, JobOutcome};
 use crate::storage::Store;
 
@@ -29,6 +29,9 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         let queue = env.queue("JOBS")?;
         if cron == crate::jobs::WEEKLY_CRON {
             return enqueue_digests(&store, &queue).await;
+        }
+        if cron == crate::jobs::EXPORT_CRON {
+            return enqueue_exports(&store, &queue).await;
         }
         // Upkeep first, so that a council whose run died can start a new one now.
         match crate::jobs::upkeep::upkeep(&store, &env.queue("DOCUMENTS")?, &crate::config::Settings::from_env(&env))
@@ -53,7 +56,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
     .await;
     match result {
-        Ok(count) => worker::console_log!("cron {cron}: enqueued {count} council refreshes"),
+        Ok(count) => worker::console_log!("cron {cron}: enqueued {count} jobs"),
         // Logged, not panicked: a panic would abort the wasm instance for every later request.
         Err(error) => worker::console_error!("cron {cron} failed: {error}"),
     }
