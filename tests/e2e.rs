@@ -1734,6 +1734,7 @@ fn hostile_text_is_inert_in_a_real_browser() {
         "/meetings/browser-999999".into(),
         "/status".into(),
         "/councils/browser/status".into(),
+        "/data".into(),
     ];
     // Every public read is one round trip to D1 (a batch), page or API.
     let document = h.get(&format!("/api/v1/meetings/{id}")).json()["documents"][0]["id"].clone();
@@ -2856,4 +2857,144 @@ fn attack_searches_through_the_mcp_endpoint_count_against_the_search_limit() {
     println!("attack: MCP searches from one client: first refused at {:?}", statuses.iter().position(|s| *s == 429));
     let refused = statuses.iter().position(|s| *s == 429).unwrap_or_else(|| panic!("never limited: {statuses:?}"));
     assert!((25..=60).contains(&refused), "limited after {refused} searches: {statuses:?}");
+}
+
+/// Lines of a gzipped JSON Lines file.
+fn jsonl_gz_lines(bytes: &[u8]) -> Vec<Value> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes).read_to_string(&mut text).expect("gzip");
+    text.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect()
+}
+
+/// An open-data manifest, once its set is written.
+fn exported(h: &Harness, path: &str) -> Value {
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    loop {
+        let reply = h.get(path);
+        if reply.status == 200 {
+            return reply.json();
+        }
+        assert!(Instant::now() < deadline, "{path} not exported: {}\n{}", reply.status, h.log_tail());
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[test]
+fn open_data_is_exported_listed_and_served_in_ranges() {
+    use council_digest::jobs::EXPORT_CRON;
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    let mut site = coventry_like(Behaviour::Healthy);
+    site.coventry_attendee = true;
+    site.voting_records = true;
+    site.decisions = true;
+    let base = h.fake.add_site("opendata", site);
+    h.register("opendata", &base, json!({}));
+    poll_until(h, "/api/v1/councils/opendata/councillors", RUN_TIMEOUT, |b| {
+        b["councillors"].as_array().is_some_and(|c| !c.is_empty())
+    });
+    h.scrape("opendata");
+    let summarised = settled_summaries(h, "opendata", 13, RUN_TIMEOUT);
+    poll_until(h, "/api/v1/councils/opendata/decisions", RUN_TIMEOUT, |d| {
+        d["decisions"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    let meetings = h.meetings("opendata");
+
+    // The daily cron writes each council's latest set, then its month sets.
+    h.trigger_cron(EXPORT_CRON);
+    let manifest = exported(h, "/data/opendata/latest/manifest.json");
+    assert_eq!(manifest["schema_version"], 1, "{manifest:#}");
+    assert_eq!(manifest["licences"]["summaries"]["licence"], "CC-BY-4.0");
+    assert_eq!(manifest["licences"]["council_data"]["licence"], "OGL-UK-3.0");
+    let entry = |name: &str| {
+        manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let index = h.get("/data").body;
+    assert!(index.contains("/data/opendata/latest/events.jsonl.gz"), "listed on /data");
+
+    // Every file is what its manifest says: rows, bytes and SHA-256.
+    let mut files = std::collections::HashMap::new();
+    for name in
+        ["events.jsonl.gz", "people.jsonl.gz", "vote_events.jsonl.gz", "decisions.jsonl.gz", "summaries.jsonl.gz"]
+    {
+        let (status, headers, bytes) = h.get_bytes(&format!("/data/opendata/latest/{name}"), &[]);
+        assert_eq!(status, 200, "{name}");
+        let header = |n: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.clone());
+        assert_eq!(header("Content-Type").as_deref(), Some("application/gzip"));
+        assert_eq!(header("Accept-Ranges").as_deref(), Some("bytes"));
+        let described = entry(name);
+        assert_eq!(described["bytes"], bytes.len(), "{name}");
+        assert_eq!(described["sha256"], council_digest::hash::sha256_hex(&bytes), "{name}");
+        let lines = jsonl_gz_lines(&bytes);
+        assert_eq!(described["rows"], lines.len(), "{name}");
+        assert_eq!(described["partial"], false);
+        files.insert(name, (lines, header("ETag").expect("an ETag"), bytes));
+    }
+    let events = &files["events.jsonl.gz"].0;
+    assert_eq!(events.len(), meetings.len(), "every meeting is an event");
+    let with_minutes =
+        events.iter().find(|e| e["extras"]["minutes_published"] == true).expect("a meeting with minutes");
+    assert_eq!(with_minutes["classification"], "committee-meeting");
+    assert!(with_minutes["agenda"].as_array().is_some_and(|a| !a.is_empty()), "{with_minutes:#}");
+    assert!(with_minutes["participants"].as_array().unwrap().iter().any(|p| p["entity_id"] == "opendata-m1726"));
+    assert!(events.iter().any(|e| e["documents"].as_array().is_some_and(|d| !d.is_empty())
+        || e["agenda"].as_array().unwrap().iter().any(|i| !i["media"].as_array().unwrap().is_empty())));
+    let people = &files["people.jsonl.gz"].0;
+    let birdi = people.iter().find(|p| p["id"] == "opendata-m1726").expect("councillors are people");
+    assert_eq!(birdi["roles"][0]["district"], "Bablake");
+    assert_eq!(birdi["party"][0]["name"], "Conservative");
+    let votes = &files["vote_events.jsonl.gz"].0;
+    assert_eq!(votes.len(), 2, "the voting record's two votes");
+    assert!(
+        votes.iter().all(|v| v["counts"].as_array().is_some_and(|c| !c.is_empty())
+            && v["votes"].as_array().is_some_and(|c| !c.is_empty())
+            && ["pass", "fail"].contains(&v["result"].as_str().unwrap_or_default())),
+        "{votes:#?}"
+    );
+    assert!(!files["decisions.jsonl.gz"].0.is_empty());
+    let summaries = &files["summaries.jsonl.gz"].0;
+    assert_eq!(summaries.len(), summarised.len(), "each summarised meeting's published summary");
+    assert!(summaries
+        .iter()
+        .all(|s| s["provenance"]["method"].is_string() && s["checks"]["sentences_checked"].is_number()));
+
+    // ETags and byte ranges.
+    let (lines, etag, bytes) = &files["events.jsonl.gz"];
+    assert!(!lines.is_empty());
+    let path = "/data/opendata/latest/events.jsonl.gz";
+    assert_eq!(h.get_bytes(path, &[("If-None-Match", etag)]).0, 304);
+    let (status, headers, head) = h.get_bytes(path, &[("Range", "bytes=0-99")]);
+    assert_eq!(status, 206);
+    assert_eq!(head, bytes[..100]);
+    let content_range = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("Content-Range")).unwrap().1.clone();
+    assert_eq!(content_range, format!("bytes 0-99/{}", bytes.len()));
+    let (status, _, tail) = h.get_bytes(path, &[("Range", "bytes=100-")]);
+    assert_eq!(status, 206);
+    assert_eq!([head, tail].concat(), *bytes, "two ranges make the file");
+    assert_eq!(h.get_bytes(path, &[("Range", &format!("bytes={}-", bytes.len()))]).0, 416);
+    assert_eq!(h.get_bytes(path, &[("Range", "bytes=0-9"), ("If-Range", "\"another\"")]).0, 200);
+    assert_eq!(h.get("/data/opendata/latest/secrets.txt").status, 404);
+    assert_eq!(h.get("/data/no-such-council/latest/manifest.json").status, 404);
+
+    // Each month with meetings gets its own set, holding that month's meetings.
+    let month = meetings[0]["local_date"].as_str().unwrap()[..7].to_string();
+    let month_manifest = exported(h, &format!("/data/opendata/{month}/manifest.json"));
+    let in_month = meetings.iter().filter(|m| m["local_date"].as_str().unwrap().starts_with(&month)).count();
+    let month_events =
+        month_manifest["files"].as_array().unwrap().iter().find(|f| f["name"] == "events.jsonl.gz").unwrap().clone();
+    assert_eq!(month_events["rows"], in_month, "{month_manifest:#}");
+    assert!(month_manifest["files"].as_array().unwrap().iter().all(|f| f["name"] != "people.jsonl.gz"));
+    let (_, _, month_bytes) = h.get_bytes(&format!("/data/opendata/{month}/events.jsonl.gz"), &[]);
+    assert!(jsonl_gz_lines(&month_bytes)
+        .iter()
+        .all(|e| e["extras"]["local_date"].as_str().unwrap().starts_with(&month)));
+    let total: u64 = manifest["files"].as_array().unwrap().iter().map(|f| f["bytes"].as_u64().unwrap()).sum();
+    println!("open data: latest set of {} meetings is {total} bytes gzipped", meetings.len());
 }

@@ -18,7 +18,8 @@ pub async fn export_set(ctx: &JobContext<'_>, council_id: &str, set: &str) -> Re
     let (Some(council), Some((from, to))) = (ctx.store.council(council_id).await?, opendata::set_days(set)) else {
         return Ok(JobOutcome::Done);
     };
-    let today = local_date(now_utc(), parse_time_zone(&council.time_zone));
+    let started = now_utc();
+    let today = local_date(started, parse_time_zone(&council.time_zone));
     let records = ctx.store.export_records(council_id, (&from, &to), set == LATEST, MAX_ROWS + 1).await?;
     let generated_at = now();
     let (files, manifest) = opendata::build_set(
@@ -29,6 +30,7 @@ pub async fn export_set(ctx: &JobContext<'_>, council_id: &str, set: &str) -> Re
         &generated_at,
     )
     .map_err(|e| worker::Error::RustError(format!("open-data set {set}: {e}")))?;
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     for file in files {
         put(ctx, &opendata::object_key(council_id, set, file.name), file.bytes, "application/gzip").await?;
     }
@@ -36,6 +38,8 @@ pub async fn export_set(ctx: &JobContext<'_>, council_id: &str, set: &str) -> Re
     put(ctx, &opendata::object_key(council_id, set, MANIFEST), manifest_json.clone().into_bytes(), "application/json")
         .await?;
     ctx.store.save_export(council_id, set, &generated_at, &manifest_json).await?;
+    let took = (now_utc() - started).num_milliseconds();
+    worker::console_log!("open data {council_id}/{set}: {bytes} bytes gzipped in {took} ms");
     if set == LATEST {
         let (with_meetings, exported) = ctx.store.export_months(council_id).await?;
         let this_month = today.format("%Y-%m").to_string();

@@ -49,8 +49,9 @@ fn public_origin(env: &Env, url: &worker::Url) -> String {
 }
 
 /// Public reads are served from the edge cache when the data has not changed
-/// since they were rendered: the key carries the data version from KV, which
-/// every write bumps. A request holding the current ETag gets 304.
+/// since they were rendered: each cached copy carries the data version from
+/// KV it was made from, which every write bumps. A request holding the
+/// current ETag gets 304.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let url = req.url()?;
     let origin = public_origin(&env, &url);
@@ -112,22 +113,31 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
         }
         return respond(req, env, found, true).await;
     }
-    let version = crate::storage::version::current(&env, &scope).await.unwrap_or(0);
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
+    // One key a page, holding the data version it was made from: the version
+    // and the cached copy are asked for side by side, and a copy of another
+    // version is no hit (it is overwritten by the fresh one).
     let key = format!(
-        "https://edge-cache.council-digest.invalid/{}/{version}{}{}",
+        "https://edge-cache.council-digest.invalid/{}{}{}",
         scope.name(),
         url.path(),
         routes::cache_key_query(url.query())
     );
     let cache = worker::Cache::default();
-    let response = match cache.get(key.as_str(), false).await? {
+    let (version, cached) = futures_util::future::join(
+        async { crate::storage::version::current(&env, &scope).await.unwrap_or(0) },
+        cache.get(key.as_str(), false),
+    )
+    .await;
+    let made_from = |response: &Response| response.headers().get(DATA_VERSION).ok().flatten();
+    let response = match cached?.filter(|copy| made_from(copy) == Some(version.to_string())) {
         Some(hit) => {
             // Responses from the cache have immutable headers: copy them.
             let headers = worker::Headers::from_iter(hit.headers().entries());
             let hit = hit.with_headers(headers);
             hit.headers().set("Cache-Control", found.browser_cache())?;
             hit.headers().set("X-Cache", "hit")?;
+            hit.headers().delete(DATA_VERSION)?;
             hit
         }
         None => {
@@ -139,6 +149,7 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
             if let (200, Some(keep)) = (fresh.status_code(), crate::storage::version::cacheable_for(age)) {
                 let stored = fresh.cloned()?;
                 stored.headers().set("Cache-Control", &format!("public, max-age={keep}"))?;
+                stored.headers().set(DATA_VERSION, &version.to_string())?;
                 cache.put(key.as_str(), stored).await?;
             }
             if fresh.status_code() == 200 {
@@ -193,6 +204,9 @@ async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bo
     }
     Ok(response)
 }
+
+/// The data version a cached copy was made from (kept with the copy only).
+const DATA_VERSION: &str = "X-Data-Version";
 
 /// The header that tells, in local development, how many round trips to D1
 /// an answer took to make (a cached copy keeps it); the tests hold every

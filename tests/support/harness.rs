@@ -363,6 +363,25 @@ impl Harness {
         read_reply(request.send_form(pairs)).unwrap_or_else(|e| panic!("POST {path}: {e}\n{}", self.log_tail()))
     }
 
+    /// A GET with request headers, answered as its status, headers and raw bytes.
+    pub fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).redirects(0).build();
+        let mut request = agent.get(&self.url_for(path)).set("CF-Connecting-IP", &self.fresh_client());
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        let response = match request.call() {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("GET {path}: {error}"),
+        };
+        let status = response.status();
+        let names = response.headers_names();
+        let headers = names.iter().map(|n| (n.clone(), response.header(n).unwrap_or_default().to_string())).collect();
+        let mut body = Vec::new();
+        response.into_reader().take(50_000_000).read_to_end(&mut body).unwrap();
+        (status, headers, body)
+    }
+
     pub fn get_path(&self, path: &str) -> Result<Reply, String> {
         self.request("GET", path, None, None)
     }
