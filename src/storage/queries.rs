@@ -170,7 +170,10 @@ pub const INSERT_ATTENDANCE: &str =
 
 pub const COUNCIL_MEETINGS: &str = "SELECT m.id, m.title, m.local_date, m.local_time, m.starts_at_utc, m.status, m.is_special, m.location, \
     m.agenda_published, m.minutes_published, m.web_url, m.listed, m.content_changed, c.id AS committee_id, c.title AS committee_title, \
-    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary \
+    EXISTS (SELECT 1 FROM summaries s WHERE s.meeting_id = m.id) AS has_summary, \
+    EXISTS (SELECT 1 FROM summaries s, json_each(s.body, '$.sections') section WHERE s.meeting_id = m.id \
+      AND s.version = (SELECT MAX(version) FROM summaries WHERE meeting_id = m.id) \
+      AND json_array_length(section.value, '$.decisions') > 0) AS has_decisions \
     FROM meetings m JOIN committees c ON c.id = m.committee_id \
     WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 AND (m.local_date, m.id) > (?4, ?5) \
     ORDER BY m.local_date, m.id LIMIT ?6";

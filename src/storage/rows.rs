@@ -409,6 +409,8 @@ pub struct CouncilMeeting {
     pub committee_id: String,
     pub committee_title: String,
     pub has_summary: i64,
+    /// Its published summary records decisions.
+    pub has_decisions: i64,
 }
 
 impl Positioned for CouncilMeeting {

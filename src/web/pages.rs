@@ -389,6 +389,7 @@ pub struct MeetingLink {
     pub title: String,
     pub cancelled: bool,
     pub has_summary: bool,
+    pub agenda_published: bool,
 }
 
 impl MeetingLink {
@@ -398,6 +399,7 @@ impl MeetingLink {
             title: row.title.clone(),
             cancelled: row.status == "cancelled",
             has_summary: row.has_summary == 1,
+            agenda_published: row.agenda_published == 1,
         }
     }
 }
@@ -432,10 +434,12 @@ pub struct MeetingSection {
 }
 
 /// A council's meetings as its page shows them: those still to come (from
-/// `today`, soonest first) apart from those held (newest first), each by committee.
+/// `today`, soonest first), then those held whose summary records decisions,
+/// then the others held (newest first), each by committee.
 pub fn coming_and_held(rows: &[crate::storage::rows::CouncilMeeting], today: &str) -> Vec<MeetingSection> {
     let (coming, mut held): (Vec<_>, Vec<_>) = rows.iter().cloned().partition(|r| r.local_date.as_str() >= today);
     held.reverse();
+    let (decided, other): (Vec<_>, Vec<_>) = held.into_iter().partition(|r| r.has_decisions == 1);
     vec![
         MeetingSection {
             heading: "Coming up",
@@ -443,9 +447,14 @@ pub fn coming_and_held(rows: &[crate::storage::rows::CouncilMeeting], today: &st
             groups: group_by_committee(&coming),
         },
         MeetingSection {
-            heading: "Held in the last four weeks",
-            empty: "No meetings held in the last four weeks yet.",
-            groups: group_by_committee(&held),
+            heading: "Decided recently",
+            empty: "No decisions summarised from the last four weeks yet.",
+            groups: group_by_committee(&decided),
+        },
+        MeetingSection {
+            heading: "Other meetings held in the last four weeks",
+            empty: "None.",
+            groups: group_by_committee(&other),
         },
     ]
 }
@@ -458,7 +467,7 @@ pub struct CouncilPage {
     pub council: CouncilView,
     pub contact: String,
     pub digest: Option<DigestView>,
-    /// Meetings still to come, then those held in the last four weeks (`coming_and_held`).
+    /// Meetings still to come, then those decided and the others held in the last four weeks (`coming_and_held`).
     pub sections: Vec<MeetingSection>,
 }
 
@@ -495,6 +504,7 @@ impl CommitteePage {
                     title: row.title.clone(),
                     cancelled: row.status == "cancelled",
                     has_summary: row.has_summary == 1,
+                    agenda_published: false,
                 })
                 .collect(),
         }
@@ -763,6 +773,8 @@ pub struct MeetingPage {
     pub web_url: String,
     pub cancelled: bool,
     pub summary: Option<SummaryView>,
+    /// What the summary was made from, plainly: the agenda (before) or the minutes (after).
+    pub summary_basis: &'static str,
     pub items: Vec<ItemView>,
     pub documents: Vec<DocLink>,
     /// Why the last read was incomplete (a part of it failed), if it was.
@@ -771,6 +783,37 @@ pub struct MeetingPage {
     pub not_read_in_full: Vec<String>,
     /// Recorded votes not on any listed item.
     pub other_votes: Vec<VoteView>,
+}
+
+/// Today's date (`YYYY-MM-DD`) where councils are.
+fn today_text() -> String {
+    crate::time::local_date(crate::time::now_utc(), crate::time::DEFAULT_TIME_ZONE).format("%Y-%m-%d").to_string()
+}
+
+/// Whether a summary cites the minutes: an item's minutes text, or the printed minutes.
+fn uses_minutes(summary: &Value, meeting: &crate::storage::rows::Meeting) -> bool {
+    summary["body"]["footnotes"].as_array().into_iter().flatten().any(|footnote| {
+        footnote["label"].as_str().is_some_and(|label| label.ends_with(": minutes"))
+            || footnote["document_id"]
+                .as_str()
+                .is_some_and(|id| meeting.all_documents().any(|d| d.id == id && d.kind == "printed_minutes"))
+    })
+}
+
+/// What a summary was made from, as the meeting page says it.
+pub fn summary_basis(uses_minutes: bool, held: bool, minutes_published: bool) -> &'static str {
+    match (uses_minutes, held, minutes_published) {
+        (true, _, _) => "Made from the minutes: the council's record of what was decided, published after the meeting.",
+        (false, false, _) => {
+            "Made from the agenda and reports, before the meeting: it says what is proposed, not what was decided."
+        }
+        (false, true, false) => {
+            "Made from the agenda and reports: the meeting has been held but its minutes are not out yet, so this says what was proposed. It will be made again from the minutes."
+        }
+        (false, true, true) => {
+            "Made from the agenda and reports; the minutes are out now and this will be made again from them."
+        }
+    }
 }
 
 impl MeetingPage {
@@ -821,6 +864,11 @@ impl MeetingPage {
             summary: SummaryView::from_row(summary, |id| {
                 meeting.all_documents().find(|d| d.id == id).map(|d| d.url.clone())
             }),
+            summary_basis: summary_basis(
+                uses_minutes(summary, meeting),
+                record.local_date < today_text(),
+                record.minutes_published != 0,
+            ),
             items,
             documents,
             other_votes: Vec::new(),
@@ -891,6 +939,14 @@ pub struct ErrorPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_meeting_page_says_whether_its_summary_is_from_the_agenda_or_the_minutes() {
+        assert!(summary_basis(true, true, true).starts_with("Made from the minutes"));
+        assert!(summary_basis(false, false, false).contains("before the meeting"));
+        assert!(summary_basis(false, true, false).contains("minutes are not out yet"));
+        assert!(summary_basis(false, true, true).contains("will be made again from them"));
+    }
 
     #[test]
     fn a_documents_reading_is_told_in_a_few_words() {
@@ -1144,7 +1200,8 @@ mod tests {
                 &[serde_json::from_value(json!({"id": "m1", "title": "Cabinet - Monday",
                     "local_date": "2026-01-05", "status": "cancelled", "is_special": 0, "agenda_published": 0,
                     "minutes_published": 0, "web_url": "https://e/m1", "listed": 1, "content_changed": 0,
-                    "committee_id": "coventry-c1", "committee_title": "Cabinet", "has_summary": 0}))
+                    "committee_id": "coventry-c1", "committee_title": "Cabinet", "has_summary": 0,
+                    "has_decisions": 0}))
                 .unwrap()],
                 "2026-01-01",
             ),
@@ -1170,11 +1227,13 @@ mod tests {
         let meeting = |id: &str, date: &str, committee: &str| -> crate::storage::rows::CouncilMeeting {
             serde_json::from_value(json!({"id": id, "title": id, "local_date": date, "status": "confirmed",
                 "is_special": 0, "agenda_published": 1, "minutes_published": 0, "web_url": "https://e", "listed": 1,
-                "content_changed": 0, "committee_id": committee, "committee_title": committee, "has_summary": 0}))
+                "content_changed": 0, "committee_id": committee, "committee_title": committee, "has_summary": 0,
+                "has_decisions": i64::from(id.starts_with("decided"))}))
             .unwrap()
         };
         let rows = [
             meeting("old", "2026-11-20", "Cabinet"),
+            meeting("decided", "2026-11-25", "Cabinet"),
             meeting("recent", "2026-12-01", "Planning"),
             meeting("today", "2026-12-07", "Cabinet"),
             meeting("later", "2026-12-20", "Cabinet"),
@@ -1184,7 +1243,10 @@ mod tests {
             s.groups.iter().flat_map(|g| g.meetings.iter().map(|m| format!("{}:{}", g.id, m.id))).collect()
         };
         assert_eq!(ids(&sections[0]), ["Cabinet:today", "Cabinet:later"], "soonest first, today's included");
-        assert_eq!(ids(&sections[1]), ["Planning:recent", "Cabinet:old"], "newest first");
+        assert_eq!(ids(&sections[1]), ["Cabinet:decided"], "held with decisions summarised");
+        assert_eq!(ids(&sections[2]), ["Planning:recent", "Cabinet:old"], "the others, newest first");
+        let headings: Vec<&str> = sections.iter().map(|s| s.heading).collect();
+        assert_eq!(headings, ["Coming up", "Decided recently", "Other meetings held in the last four weeks"]);
     }
 
     #[test]

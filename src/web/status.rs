@@ -64,11 +64,13 @@ pub enum SortBy {
 }
 
 impl SortBy {
-    pub fn parse(text: Option<&str>) -> Self {
+    /// The order asked for: none is by state; one not known is `None`.
+    pub fn parse(text: Option<&str>) -> Option<Self> {
         match text {
-            Some("name") => SortBy::Name,
-            Some("last_read") => SortBy::LastRead,
-            _ => SortBy::State,
+            None | Some("state") => Some(SortBy::State),
+            Some("name") => Some(SortBy::Name),
+            Some("last_read") => Some(SortBy::LastRead),
+            Some(_) => None,
         }
     }
 
@@ -196,7 +198,12 @@ pub async fn all(reply: &Reply<'_>) -> Result<Response> {
     let now = now_utc();
     let councils: Vec<CouncilState> =
         reply.store.councils_health().await?.iter().map(|runs| CouncilState::of(runs, now)).collect();
-    let sort = SortBy::parse(reply.query("sort").as_deref());
+    // Programs are told their mistake; people see the default order.
+    let sort = match SortBy::parse(reply.query("sort").as_deref()) {
+        Some(sort) => sort,
+        None if reply.for_programs => return reply.bad_request("sort must be state, name or last_read"),
+        None => SortBy::State,
+    };
     if reply.for_programs {
         let mut councils = councils;
         sort.sort(&mut councils);
@@ -275,8 +282,9 @@ mod tests {
         let by_read = StatusPage::new(String::new(), fixture(), SortBy::LastRead);
         let order: Vec<&str> = by_read.councils.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(order, ["delta", "alpha", "charlie", "bravo"]);
-        assert_eq!(SortBy::parse(Some("name")), SortBy::Name);
-        assert_eq!(SortBy::parse(Some("<script>")), SortBy::State);
+        assert_eq!(SortBy::parse(Some("name")), Some(SortBy::Name));
+        assert_eq!(SortBy::parse(None), Some(SortBy::State));
+        assert_eq!(SortBy::parse(Some("<script>")), None);
     }
 
     #[test]
