@@ -601,22 +601,22 @@ fn broken_councils_do_not_stop_a_healthy_one() {
     // Three days of failures are told to operators once: flagged in
     // /admin/status and sent as council.failing to the webhooks that follow it.
     let receiver = support::fake_receiver::FakeReceiver::start();
-    let hook = json!({"url": receiver.url("/failing"), "council_id": "stub", "events": ["council.failing"]});
+    let hook = json!({"url": receiver.url("/told"), "council_id": "stub", "events": ["council.failing"]});
     assert_eq!(h.admin("POST", "/admin/webhooks", Some(&hook)).status, 201);
     h.trigger_cron(REFRESH_CRON);
     std::thread::sleep(Duration::from_secs(3));
-    assert!(receiver.received("/failing").is_empty(), "not told before three days");
+    assert!(receiver.received("/told").is_empty(), "not told before three days");
     h.sql(
         "UPDATE scrape_runs SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-4 days'), \
          finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-4 days') WHERE council_id = 'stub'",
     );
     h.trigger_cron(REFRESH_CRON);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while receiver.received("/failing").is_empty() {
+    while receiver.received("/told").is_empty() {
         assert!(Instant::now() < deadline, "council.failing not delivered");
         std::thread::sleep(Duration::from_millis(300));
     }
-    let told = receiver.received("/failing");
+    let told = receiver.received("/told");
     let event: Value = serde_json::from_str(&told[0].body).unwrap();
     assert_eq!(event["type"], "council.failing", "{event:#}");
     assert_eq!(event["data"]["council_id"], "stub");
@@ -625,7 +625,7 @@ fn broken_councils_do_not_stop_a_healthy_one() {
     assert_eq!(admin["flagged"], json!(["stub"]), "{:#}", admin["health"]);
     h.trigger_cron(REFRESH_CRON);
     std::thread::sleep(Duration::from_secs(5));
-    assert_eq!(receiver.received("/failing").len(), 1, "told once per run of failures");
+    assert_eq!(receiver.received("/told").len(), 1, "told once per run of failures");
     assert_eq!(h.get("/api/v1/councils/stub/status").json()["flagged"], true);
 }
 
@@ -2873,6 +2873,13 @@ fn jsonl_gz_lines(bytes: &[u8]) -> Vec<Value> {
     text.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect()
 }
 
+/// Today where the councils are, as `YYYY-MM-DD`.
+fn meetings_today() -> String {
+    council_digest::time::local_date(council_digest::time::now_utc(), council_digest::time::DEFAULT_TIME_ZONE)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// An open-data manifest, once its set is written.
 fn exported(h: &Harness, path: &str) -> Value {
     let deadline = Instant::now() + RUN_TIMEOUT;
@@ -2906,6 +2913,17 @@ fn open_data_is_exported_listed_and_served_in_ranges() {
         d["decisions"].as_array().is_some_and(|d| !d.is_empty())
     });
     let meetings = h.meetings("opendata");
+    // Pages say plainly what a summary is made from, and lead with what is coming and what was decided.
+    for meeting in &summarised {
+        let page = h.get(&format!("/meetings/{}", meeting["id"].as_str().unwrap())).body;
+        let held = meeting["local_date"].as_str().unwrap() < meetings_today().as_str();
+        let basis = if held { "Made from the" } else { "Made from the agenda and reports, before the meeting" };
+        assert!(page.contains(basis), "{}: {page}", meeting["id"]);
+    }
+    let council_page = h.get("/councils/opendata").body;
+    let coming = council_page.find("<h2>Coming up</h2>").expect("coming up");
+    let decided = council_page.find("<h2>Decided recently</h2>").expect("decided recently");
+    assert!(coming < decided && decided < council_page.find("<h2>Other meetings held").expect("the rest"));
 
     // The daily cron writes each council's latest set, then its month sets.
     h.trigger_cron(EXPORT_CRON);
