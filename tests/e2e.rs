@@ -1136,6 +1136,15 @@ fn the_public_edge_is_bounded_and_rate_limited() {
     // Browsing is counted apart from searching.
     assert_eq!(h.get_as(&greedy, "/about").status, 200);
     assert_eq!(h.get_as("203.0.113.99", "/api/v1/search?q=budget").status, 200);
+
+    // A cached page never reaches D1, so it is not counted: one client asks
+    // for it past the page limit (300 a minute) and is always answered.
+    while h.get("/about").header("X-Cache") != Some("hit") {
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let reader = "203.0.113.200";
+    let refused = (0..320).filter(|_| h.get_as(reader, "/about").status == 429).count();
+    assert_eq!(refused, 0, "cached pages were counted against the page limit");
 }
 
 /// Every document of every meeting of a council, once none is still being read.

@@ -105,12 +105,17 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
     let cacheable = method == "GET" && found.is_public_read() && edge_cache;
     let scope = found.cache_scope();
     // Only reads that reach D1 count against the rate limits: a cached page
-    // costs the version and the cache, never the limiter.
+    // costs the version and the cache, never the limiter. Searches (and
+    // postcode look-ups) are counted always: each query is its own, and the
+    // strictest limit must not be worked around by asking one query often.
     let limit_class = found.limit();
-    if !cacheable {
+    let always_counted = limit_class == Some(limits::LimitClass::Search);
+    if !cacheable || always_counted {
         if let Some(class) = refused(&req, &env, limit_class).await {
             return Refusal::TooMany(class).answer(found.for_programs(), &public_origin(&env, &url));
         }
+    }
+    if !cacheable {
         return respond(req, env, found, true).await;
     }
     let if_none_match = req.headers().get("If-None-Match").ok().flatten();
@@ -141,7 +146,7 @@ async fn serve(req: Request, env: Env, found: &Found) -> Result<Response> {
             hit
         }
         None => {
-            if let Some(class) = refused(&req, &env, limit_class).await {
+            if let Some(class) = refused(&req, &env, limit_class.filter(|_| !always_counted)).await {
                 return Refusal::TooMany(class).answer(found.for_programs(), &public_origin(&env, &url));
             }
             let mut fresh = respond(req, env, found, false).await?;
