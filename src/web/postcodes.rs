@@ -21,7 +21,7 @@ const MAX_ANSWER_BYTES: usize = 512 * 1024;
 /// How long an answer is kept: areas for 30 days, "no such postcode" for one.
 const KEEP_FOUND_SECONDS: u64 = 30 * 86_400;
 const KEEP_UNKNOWN_SECONDS: u64 = 86_400;
-const KV_TRIES: usize = 3;
+const KV_TRIES: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 enum Kept {
@@ -40,12 +40,15 @@ pub async fn look_up(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
     let key = cache_key(postcode);
     if let Some(kv) = &kv {
         // KV errors are transient: asked again before the service is asked instead.
-        for _ in 0..KV_TRIES {
+        for attempt in 0..KV_TRIES {
             match kv.get(&key).json::<Kept>().await {
                 Ok(Some(Kept::Found(areas))) => return Ok(areas),
                 Ok(Some(Kept::Unknown)) => return Err(LookupError::NotFound),
                 Ok(None) => break,
-                Err(_) => continue,
+                Err(error) => {
+                    worker::console_error!("postcode {key} from KV (try {}): {error}", attempt + 1);
+                    pause(attempt).await;
+                }
             }
         }
     }
@@ -58,14 +61,26 @@ pub async fn look_up(env: &Env, postcode: &Postcode) -> Result<Areas, LookupErro
     if let (Some(kv), Some((kept, ttl))) = (&kv, kept) {
         // A failure to keep the answer only costs a later look-up; it is tried a few times.
         let value = serde_json::to_string(&kept).unwrap_or_default();
-        for _ in 0..KV_TRIES {
+        for attempt in 0..KV_TRIES {
             let Ok(put) = kv.put(&key, value.as_str()) else { break };
-            if put.expiration_ttl(ttl).execute().await.is_ok() {
-                break;
+            match put.expiration_ttl(ttl).execute().await {
+                Ok(()) => break,
+                Err(error) => {
+                    worker::console_error!("postcode {key} kept in KV (try {}): {error}", attempt + 1);
+                    pause(attempt).await;
+                }
             }
         }
     }
     answer
+}
+
+/// A pause before KV is tried again (a busy moment passes): 50 ms, then 100, 200.
+async fn pause(attempt: u32) {
+    #[cfg(target_arch = "wasm32")]
+    worker::Delay::from(std::time::Duration::from_millis(50 << attempt.min(3))).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = attempt;
 }
 
 async fn ask_service(env: &Env, postcode: &Postcode) -> Result<Areas, LookupError> {
