@@ -180,13 +180,7 @@ pub fn result(as_written: Option<&str>) -> Option<&'static str> {
 
 /// A recorded vote as an OCD `VoteEvent`.
 pub fn vote_event(vote: &Vote) -> Value {
-    let counts: Vec<Value> = vote
-        .counts
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(option, value)| json!({"option": option, "value": value}))
-        .collect();
+    let counts = crate::votes::ocd_counts(&vote.counts);
     json!({
         "id": vote.id,
         "motion_text": vote.motion,

@@ -105,6 +105,16 @@ pub fn from_pages(pages: &[(u32, &str)], members: &[Member], attended: &[&str]) 
 /// The options of a vote, in the order they are shown.
 pub const OPTIONS: [&str; 5] = ["for", "against", "abstain", "absent", "not_voting"];
 
+/// Stored counts (`{"for": 4, …}`) as Open Civic Data's `[{option, value}]`.
+pub fn ocd_counts(counts: &serde_json::Value) -> Vec<serde_json::Value> {
+    counts
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(option, value)| serde_json::json!({"option": option, "value": value}))
+        .collect()
+}
+
 /// How a choice is read out: "for", "against", "abstain", "absent", "not voting".
 pub fn option_label(option: &str) -> &str {
     if option == "not_voting" {

@@ -11,13 +11,7 @@ use crate::storage::rows::{MeetingVote, PersonVote};
 
 /// A vote event as the API answers it.
 pub fn vote_event(vote: &MeetingVote) -> Value {
-    let counts: Vec<Value> = vote
-        .counts
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(option, value)| json!({"option": option, "value": value}))
-        .collect();
+    let counts = crate::votes::ocd_counts(&vote.counts);
     let votes: Vec<Value> = vote
         .choices
         .as_array()
