@@ -677,7 +677,7 @@ pub const PERSON_VOTES: &str = "SELECT e.id AS vote_id, e.motion, e.result, e.co
 pub const COUNCIL_HEALTH: &str = "SELECT co.id, co.name, co.enabled, co.failing_flagged_at, \
     co.councillors_read_at, co.councillors_error, co.decisions_read_at, co.decisions_error, \
     (SELECT MAX(finished_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')) AS last_read_at, \
-    (SELECT status FROM scrape_runs WHERE council_id = co.id AND finished_at IS NOT NULL \
+    (SELECT status FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial', 'failed') \
       ORDER BY started_at DESC LIMIT 1) AS last_run_status, \
     (SELECT MIN(started_at) FROM scrape_runs WHERE council_id = co.id AND status = 'failed' AND started_at > \
       COALESCE((SELECT MAX(started_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')), '')) \
@@ -706,7 +706,7 @@ pub const COUNCIL_FAILURES: &str = "WITH since AS (SELECT COALESCE(MAX(started_a
 /// Every council being read (or read before), for `/status` and `/admin/status`.
 pub const COUNCILS_HEALTH: &str = "SELECT co.id, co.name, co.enabled, co.failing_flagged_at, \
     (SELECT MAX(finished_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')) AS last_read_at, \
-    (SELECT status FROM scrape_runs WHERE council_id = co.id AND finished_at IS NOT NULL \
+    (SELECT status FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial', 'failed') \
       ORDER BY started_at DESC LIMIT 1) AS last_run_status, \
     (SELECT MIN(started_at) FROM scrape_runs WHERE council_id = co.id AND status = 'failed' AND started_at > \
       COALESCE((SELECT MAX(started_at) FROM scrape_runs WHERE council_id = co.id AND status IN ('succeeded', 'partial')), '')) \
