@@ -203,13 +203,6 @@ impl Store {
         self.rows(q::WEEK_DECISIONS, &[Text(council_id), Text(from), Text(to)]).await
     }
 
-    /// The council's newest decisions listed since `since`, as feed items.
-    pub async fn feed_decisions(&self, council_id: &str, since: &str) -> Result<Vec<super::rows::FeedItem>> {
-        let rows: Vec<super::rows::DecisionFeedRow> =
-            self.rows(q::FEED_DECISIONS, &[Text(council_id), Text(since)]).await?;
-        Ok(rows.into_iter().map(super::rows::FeedItem::Decision).collect())
-    }
-
     pub async fn decision(&self, id: &str) -> Result<Option<super::rows::Decision>> {
         use super::rows::{Decision, DecisionDocument, DecisionRecord};
         // The record and what the document reader made of its documents, in one round trip.

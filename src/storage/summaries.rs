@@ -214,39 +214,6 @@ impl Store {
         .await
     }
 
-    pub async fn latest_summaries(&self) -> Result<Vec<super::rows::LatestSummary>> {
-        self.rows(q::LATEST_SUMMARIES, &[]).await
-    }
-
-    pub async fn committee(&self, id: &str) -> Result<Option<super::rows::Committee>> {
-        self.row(q::GET_COMMITTEE, &[Text(id)]).await
-    }
-
-    pub async fn committee_meetings(&self, committee_id: &str) -> Result<Vec<super::rows::CommitteeMeeting>> {
-        self.rows(q::COMMITTEE_MEETINGS, &[Text(committee_id)]).await
-    }
-
-    /// The newest summaries of meetings held since `since`: the feed's items.
-    pub async fn feed_summaries(
-        &self,
-        council_id: &str,
-        committee_id: Option<&str>,
-        since: &str,
-    ) -> Result<Vec<super::rows::FeedItem>> {
-        let rows: Vec<super::rows::SummaryFeedRow> =
-            self.rows(q::FEED_SUMMARIES, &[Text(council_id), OptText(committee_id), Text(since)]).await?;
-        Ok(rows.into_iter().map(super::rows::FeedItem::Summary).collect())
-    }
-
-    pub async fn calendar_meetings(
-        &self,
-        council_id: &str,
-        committee_id: Option<&str>,
-        from: &str,
-    ) -> Result<Vec<super::rows::CalendarMeeting>> {
-        self.rows(q::CALENDAR_MEETINGS, &[Text(council_id), OptText(committee_id), Text(from)]).await
-    }
-
     pub async fn latest_summary(&self, meeting_id: &str) -> Result<Option<Value>> {
         Ok(self.row::<Value>(q::LATEST_SUMMARY, &[Text(meeting_id)]).await?.map(published))
     }
