@@ -281,14 +281,18 @@ impl Connection {
 
 pub struct Store {
     db: Connection,
-    /// Round trips to the database so far (each try of a read, write or batch).
+    /// Round trips to the database so far: each read, write or batch once,
+    /// however often it was tried.
     round_trips: std::cell::Cell<u32>,
+    /// Tries made again after a transient failure (counted apart, so a busy
+    /// moment is not mistaken for a page that reads twice).
+    retries: std::cell::Cell<u32>,
 }
 
 impl Store {
     /// The store the ingest worker writes through: every query goes to the primary.
     pub fn new(db: D1Database) -> Self {
-        Self { db: Connection::Database(db), round_trips: Default::default() }
+        Self { db: Connection::Database(db), round_trips: Default::default(), retries: Default::default() }
     }
 
     /// The store the site worker reads through: a D1 session that may start
@@ -297,7 +301,7 @@ impl Store {
     /// moments, which the cache's data versions already allow for.
     pub fn reading(db: D1Database) -> Result<Self> {
         let session = db.with_session(Some("first-unconstrained"))?;
-        Ok(Self { db: Connection::Session(session), round_trips: Default::default() })
+        Ok(Self { db: Connection::Session(session), round_trips: Default::default(), retries: Default::default() })
     }
 
     /// How many round trips to the database this store has made: what the
@@ -306,8 +310,24 @@ impl Store {
         self.round_trips.get()
     }
 
-    fn count_round_trip(&self) {
-        self.round_trips.set(self.round_trips.get() + 1);
+    /// Tries made again after a transient failure, reported beside the round trips.
+    pub fn retries(&self) -> u32 {
+        self.retries.get()
+    }
+
+    /// Counts a try: the first of a read, write or batch is a round trip,
+    /// any later one a retry (logged with its cause).
+    fn count_try(&self, attempt: u32, cause: Option<&str>) {
+        if attempt == 0 {
+            self.round_trips.set(self.round_trips.get() + 1);
+        } else {
+            self.retries.set(self.retries.get() + 1);
+            worker::console_warn!(
+                "D1 tried again (try {}) after: {}",
+                attempt + 1,
+                cause.unwrap_or("a transient error")
+            );
+        }
     }
 
     pub fn statement(&self, sql: &str, params: &[Param<'_>]) -> Result<D1PreparedStatement> {
@@ -335,11 +355,13 @@ impl Store {
     /// A batch, tried again up to `retries` times after a transient failure.
     async fn batch_tried(&self, statements: Vec<D1PreparedStatement>, retries: u32) -> Result<Vec<D1Result>> {
         let mut attempt = 0;
+        let mut cause = None;
         loop {
-            self.count_round_trip();
+            self.count_try(attempt, cause.as_deref());
             match self.db.batch(statements.clone()).await {
                 Err(error) if attempt < retries && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
+                    cause = Some(error.to_string());
                     pause_before_retry(attempt).await;
                 }
                 result => return result,
@@ -351,11 +373,13 @@ impl Store {
     // another copy of the read and its retries (the site worker's size budget).
     async fn read(&self, sql: &str, params: &[Param<'_>]) -> Result<D1Result> {
         let mut attempt = 0;
+        let mut cause = None;
         loop {
-            self.count_round_trip();
+            self.count_try(attempt, cause.as_deref());
             match self.statement(sql, params)?.all().await {
                 Err(error) if attempt < READ_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
+                    cause = Some(error.to_string());
                     pause_before_retry(attempt).await;
                 }
                 result => return result,
@@ -370,11 +394,13 @@ impl Store {
     /// that a repeat leaves as one would. Any other error is the caller's.
     pub async fn run(&self, sql: &str, params: &[Param<'_>]) -> Result<()> {
         let mut attempt = 0;
+        let mut cause = None;
         loop {
-            self.count_round_trip();
+            self.count_try(attempt, cause.as_deref());
             match self.statement(sql, params)?.run().await {
                 Err(error) if attempt < WRITE_RETRIES && is_transient_d1_error(&error.to_string()) => {
                     attempt += 1;
+                    cause = Some(error.to_string());
                     pause_before_retry(attempt).await;
                 }
                 result => return result.map(|_| ()),

@@ -206,6 +206,7 @@ async fn respond(req: Request, env: Env, found: &Found, honour_if_none_match: bo
     let response = route_to_handler(req, &env, found, &reply).await?;
     if crate::config::local_development(&env) {
         response.headers().set(ROUND_TRIPS, &reply.store.round_trips().to_string())?;
+        response.headers().set(RETRIES, &reply.store.retries().to_string())?;
     }
     Ok(response)
 }
@@ -217,6 +218,10 @@ const DATA_VERSION: &str = "X-Data-Version";
 /// an answer took to make (a cached copy keeps it); the tests hold every
 /// public read to one.
 pub const ROUND_TRIPS: &str = "X-D1-Round-Trips";
+
+/// Beside it, how many of its tries were made again after a transient
+/// failure (the database busy with a writer): not the page's own reads.
+pub const RETRIES: &str = "X-D1-Retries";
 
 async fn route_to_handler(req: Request, env: &Env, found: &Found, reply: &Reply<'_>) -> Result<Response> {
     let env = env.clone();
