@@ -21,4 +21,5 @@ pub mod summarise;
 pub mod time;
 pub mod votes;
 pub mod web;
+pub mod webcasts;
 pub mod workers;

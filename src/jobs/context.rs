@@ -45,3 +45,23 @@ pub fn fetcher_with_cap(ctx: &JobContext<'_>, council: &CouncilRow, max_bytes: u
     )
     .only_hosts(crate::net::hosts::HostPolicy::for_council(&council.base_url, &council.document_hosts))
 }
+
+/// A fetcher for a council's webcast platform: its portal's host and its
+/// captions' host only, each paced by its host's gate as a council's site is.
+pub fn webcast_fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> Option<WorkerFetcher> {
+    let site = council.webcast_site.as_deref()?;
+    let captions = crate::sources::publici::captions_url(council.webcast_captions.as_deref(), site, "1")?;
+    let captions_host = crate::net::host_of(&captions);
+    let settings = ctx.settings;
+    let gate = ctx.env.durable_object("HOST_GATE").ok().map(crate::net::gate::GateClient::new);
+    let fetcher = WorkerFetcher::new(
+        FetchPolicy {
+            timeout_ms: settings.request_timeout_ms,
+            max_bytes: settings.max_page_bytes,
+            min_interval_ms: settings.min_request_interval_ms,
+        },
+        gate,
+    )
+    .only_hosts(crate::net::hosts::HostPolicy::for_council(site, &captions_host));
+    Some(fetcher)
+}

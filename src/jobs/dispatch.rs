@@ -25,8 +25,16 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
     for batch in batches(&jobs, 100) {
         queue.send_batch(batch).await?;
     }
+    // Webcasts are listed once the refresh has had time to store the meetings they are matched to.
+    for council in councils.iter().filter(|c| c.webcast_site.is_some()) {
+        let job = Job::ListWebcasts { council_id: council.id.clone() };
+        queue.send(worker::MessageBuilder::new(job).delay_seconds(WEBCASTS_AFTER_REFRESH_SECONDS).build()).await?;
+    }
     Ok(jobs.len())
 }
+
+/// How long after a refresh is queued its council's webcasts are listed.
+const WEBCASTS_AFTER_REFRESH_SECONDS: u32 = 900;
 
 /// The weekly work: each enabled council's digest of the week before, and a
 /// fresh read of its councillors.
@@ -116,6 +124,10 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         }
         Job::SendEmail { delivery_id, .. } => crate::mail::send(ctx.store, ctx.env, delivery_id).await,
         Job::ExportSet { council_id, set } => super::export::export_set(ctx, council_id, set).await,
+        Job::ListWebcasts { council_id } => super::webcasts::list_webcasts(ctx, council_id).await,
+        Job::ReadCaptions { council_id, webcast_id } => {
+            super::webcasts::read_captions(ctx, council_id, webcast_id).await
+        }
     }
 }
 
@@ -173,6 +185,13 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             // The set written before stays served; the next day's export tries again.
             worker::console_error!("open-data set {set} of {council_id}: {note}");
             Ok(())
+        }
+        Job::ListWebcasts { council_id } => {
+            store.webcasts_failed(council_id, &format!("webcasts not listed: {note}"), &now()).await
+        }
+        // The captions are asked for again by the next listing.
+        Job::ReadCaptions { webcast_id, .. } => {
+            store.captions_failed(webcast_id, &format!("captions not read: {note}"), &now()).await
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod summaries;
 pub mod upkeep;
 pub mod visits;
 pub mod votes;
+pub mod webcasts;
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
@@ -146,6 +147,15 @@ pub enum Job {
         council_id: String,
         set: String,
     },
+    /// List the council's webcasts on its webcast platform and match them to meetings.
+    ListWebcasts {
+        council_id: String,
+    },
+    /// Read one webcast's captions into a transcript.
+    ReadCaptions {
+        council_id: String,
+        webcast_id: String,
+    },
 }
 
 impl Job {
@@ -191,7 +201,9 @@ impl Job {
             | Self::DeliverWebhook { council_id, .. }
             | Self::AlertSubscribers { council_id, .. }
             | Self::SendEmail { council_id, .. }
-            | Self::ExportSet { council_id, .. } => council_id,
+            | Self::ExportSet { council_id, .. }
+            | Self::ListWebcasts { council_id }
+            | Self::ReadCaptions { council_id, .. } => council_id,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod html;
 pub mod moderngov;
 pub mod partial;
 pub mod platform;
+pub mod publici;
 pub mod text;
 
 pub use crate::net::SourceError;

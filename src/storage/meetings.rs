@@ -354,12 +354,12 @@ impl Store {
         let results = self.reads(statements).await?;
         let Some(meeting) = meeting_from(&results)? else { return Ok(None) };
         let summary =
-            results[4].results::<Value>()?.into_iter().next().map_or(Value::Null, super::summaries::published);
-        Ok(Some((meeting, summary, results[5].results()?)))
+            results[5].results::<Value>()?.into_iter().next().map_or(Value::Null, super::summaries::published);
+        Ok(Some((meeting, summary, results[6].results()?)))
     }
 
     fn meeting_statements(&self, meeting_id: &str) -> Result<Vec<worker::D1PreparedStatement>> {
-        [q::GET_MEETING, q::MEETING_ITEMS, q::MEETING_DOCUMENTS, q::MEETING_ATTENDANCE]
+        [q::GET_MEETING, q::MEETING_ITEMS, q::MEETING_DOCUMENTS, q::MEETING_ATTENDANCE, q::MEETING_WEBCASTS]
             .iter()
             .map(|sql| self.statement(sql, &[Text(meeting_id)]))
             .collect()
@@ -374,6 +374,7 @@ fn meeting_from(results: &[worker::D1Result]) -> Result<Option<rows::Meeting>> {
     let items: Vec<rows::AgendaItemRecord> = results[1].results()?;
     let documents: Vec<rows::MeetingDocument> = results[2].results()?;
     let attendance: Vec<rows::MeetingAttendee> = results[3].results()?;
+    let webcasts: Vec<rows::MeetingWebcast> = results[4].results()?;
     let (item_documents, documents): (Vec<_>, Vec<_>) = documents.into_iter().partition(|d| d.agenda_item_id.is_some());
     let agenda_items = items
         .into_iter()
@@ -386,5 +387,5 @@ fn meeting_from(results: &[worker::D1Result]) -> Result<Option<rows::Meeting>> {
             record,
         })
         .collect();
-    Ok(Some(rows::Meeting { record, agenda_items, documents, attendance }))
+    Ok(Some(rows::Meeting { record, agenda_items, documents, attendance, webcasts }))
 }

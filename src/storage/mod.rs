@@ -17,6 +17,7 @@ pub mod text;
 pub mod upkeep;
 pub mod version;
 mod votes;
+pub mod webcasts;
 mod webhooks;
 
 pub use decisions::{decision_document_id, decision_id, DecisionRecord, DecisionToRead};
@@ -84,6 +85,17 @@ pub struct CouncilRow {
     pub decisions_read_at: Option<String>,
     #[serde(default)]
     pub decisions_error: Option<String>,
+    /// The council's webcast portal (Public-i), and its captions' address
+    /// when not the platform's usual one (`{activity}` for the webcast).
+    #[serde(default)]
+    pub webcast_site: Option<String>,
+    #[serde(default)]
+    pub webcast_captions: Option<String>,
+    /// When its webcasts were last listed, and why the last listing failed.
+    #[serde(default)]
+    pub webcasts_read_at: Option<String>,
+    #[serde(default)]
+    pub webcasts_error: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -110,6 +122,13 @@ pub struct CouncilInput {
     /// Hosts besides the base URL's that the council serves documents from.
     #[serde(default)]
     pub document_hosts: Vec<String>,
+    /// The council's webcast portal (Public-i: `https://<council>.public-i.tv`).
+    #[serde(default)]
+    pub webcast_site: Option<String>,
+    /// Where its captions are, with `{activity}` for the webcast, when not
+    /// where the platform usually keeps them.
+    #[serde(default)]
+    pub webcast_captions: Option<String>,
 }
 
 fn default_platform() -> String {
@@ -159,6 +178,22 @@ impl CouncilInput {
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err("time_zone is not a known zone".into());
+        }
+        if let Some(site) = &self.webcast_site {
+            let url = worker::Url::parse(site).map_err(|_| "webcast_site must be an absolute URL".to_string())?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || url.query().is_some() {
+                return Err("webcast_site must be an http(s) URL without a query".into());
+            }
+            if self.webcast_captions.is_none() && crate::sources::publici::captions_url(None, site, "1").is_none() {
+                return Err("webcast_captions is needed for a webcast_site that is not <council>.public-i.tv".into());
+            }
+        }
+        if let Some(template) = &self.webcast_captions {
+            if self.webcast_site.is_none() || !crate::sources::publici::valid_captions_template(template) {
+                return Err(
+                    "webcast_captions must be an http(s) URL with {activity} in it, beside a webcast_site".into()
+                );
+            }
         }
         Ok(())
     }
@@ -459,6 +494,8 @@ impl Store {
                 OptText(input.notes.as_deref()),
                 Text(now),
                 Text(&input.document_hosts.join(" ")),
+                OptText(input.webcast_site.as_deref().map(|s| s.trim_end_matches('/'))),
+                OptText(input.webcast_captions.as_deref()),
             ],
         )
         .await

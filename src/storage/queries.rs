@@ -1,14 +1,15 @@
 //! Every SQL statement the worker runs. The schema lives in `migrations/`.
 
-pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, created_at, updated_at FROM councils ORDER BY name";
-pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
-pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, created_at, updated_at FROM councils WHERE id = ?1";
-pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, created_at, updated_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12, ?12) \
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE id = ?1";
+pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, webcast_site, webcast_captions, created_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?12, ?12) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
     time_zone = excluded.time_zone, coverage = excluded.coverage, enabled = excluded.enabled, web_service = excluded.web_service, \
     gss_code = COALESCE(excluded.gss_code, councils.gss_code), nation = COALESCE(excluded.nation, councils.nation), \
-    notes = COALESCE(excluded.notes, councils.notes), document_hosts = excluded.document_hosts, updated_at = excluded.updated_at";
+    notes = COALESCE(excluded.notes, councils.notes), document_hosts = excluded.document_hosts, \
+    webcast_site = excluded.webcast_site, webcast_captions = excluded.webcast_captions, updated_at = excluded.updated_at";
 
 /// Creates a run unless the council has one still open (one run per council at a time).
 pub const CREATE_RUN: &str =
@@ -769,3 +770,47 @@ pub const OPEN_DATA_INDEX: &str = "SELECT e.council_id, co.name, e.generated_at,
       WHERE council_id = e.council_id AND set_name != 'latest' ORDER BY set_name DESC)) AS months \
     FROM councils co CROSS JOIN open_data_exports e ON e.council_id = co.id AND e.set_name = 'latest' \
     ORDER BY co.name";
+
+// Webcasts
+
+/// A meeting's webcasts, newest first (`rows::MeetingWebcast`).
+pub const MEETING_WEBCASTS: &str = "SELECT id, council_id, meeting_id, platform, activity, title, live_at, player_url, captions_url, \
+    points, points_unread, captions_status, captions_error, captions_hash, transcript_key, made_from, cues, skipped_cues, duration_ms, captions_read_at \
+    FROM webcasts WHERE meeting_id = ?1 ORDER BY live_at DESC, id";
+/// A webcast by id (`rows::MeetingWebcast` with its council and meeting).
+pub const GET_WEBCAST: &str = "SELECT id, council_id, meeting_id, platform, activity, title, live_at, player_url, captions_url, points, \
+    points_unread, captions_status, captions_error, captions_hash, transcript_key, made_from, cues, skipped_cues, duration_ms, captions_read_at \
+    FROM webcasts WHERE id = ?1";
+/// A council's meetings of a date range, as webcasts are matched to them.
+pub const WEBCAST_CANDIDATES: &str = "SELECT m.id, c.title AS committee, m.local_date, m.starts_at_utc \
+    FROM meetings m JOIN committees c ON c.id = m.committee_id \
+    WHERE m.council_id = ?1 AND m.local_date BETWEEN ?2 AND ?3 ORDER BY m.local_date, m.id";
+/// A webcast as listed: its matched meeting is kept when this listing matches none.
+pub const UPSERT_WEBCAST: &str = "INSERT INTO webcasts (id, council_id, platform, activity, meeting_id, title, live_at, player_url, \
+    captions_url, points, points_unread, first_seen_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) \
+    ON CONFLICT (id) DO UPDATE SET meeting_id = COALESCE(excluded.meeting_id, webcasts.meeting_id), title = excluded.title, \
+    live_at = excluded.live_at, player_url = excluded.player_url, captions_url = excluded.captions_url, points = excluded.points, \
+    points_unread = excluded.points_unread, \
+    updated_at = CASE WHEN webcasts.points IS excluded.points AND webcasts.meeting_id IS COALESCE(excluded.meeting_id, webcasts.meeting_id) \
+      THEN webcasts.updated_at ELSE excluded.updated_at END";
+/// The webcasts whose captions are due a read: matched to a meeting, live
+/// since `?2`, and not read since `?3` (captions not out yet, or checked for a change).
+pub const WEBCASTS_DUE: &str = "SELECT id FROM webcasts WHERE council_id = ?1 AND meeting_id IS NOT NULL AND live_at >= ?2 \
+    AND (captions_read_at IS NULL OR captions_read_at < ?3 OR captions_status IN ('unread', 'absent')) ORDER BY live_at DESC LIMIT ?4";
+pub const WEBCASTS_LISTED: &str = "UPDATE councils SET webcasts_read_at = ?2, webcasts_error = ?3 WHERE id = ?1";
+pub const CAPTIONS_READ: &str = "UPDATE webcasts SET captions_status = 'read', captions_error = NULL, captions_hash = ?2, \
+    transcript_key = ?3, made_from = ?4, cues = ?5, skipped_cues = ?6, duration_ms = ?7, captions_read_at = ?8, updated_at = ?8 WHERE id = ?1";
+/// The same captions as before: only when they were checked.
+pub const CAPTIONS_UNCHANGED: &str =
+    "UPDATE webcasts SET captions_status = 'read', captions_error = NULL, captions_read_at = ?2 WHERE id = ?1";
+/// Not published yet (404): a transcript read before stays.
+pub const CAPTIONS_ABSENT: &str =
+    "UPDATE webcasts SET captions_status = CASE WHEN transcript_key IS NULL THEN 'absent' ELSE captions_status END, \
+    captions_read_at = ?2 WHERE id = ?1";
+/// Unreadable: recorded; a transcript read before stays and is still used.
+pub const CAPTIONS_FAILED: &str =
+    "UPDATE webcasts SET captions_status = 'error', captions_error = ?2, captions_read_at = ?3 WHERE id = ?1";
+/// A meeting's summary is owed again because of its webcast.
+pub const MEETING_CHANGED_BY_WEBCAST: &str =
+    "UPDATE meetings SET content_changed = 1, change_note = ?2, changed_at = ?3 WHERE id = ?1";

@@ -349,6 +349,47 @@ pub struct Meeting {
     pub agenda_items: Vec<AgendaItem>,
     pub documents: Vec<MeetingDocument>,
     pub attendance: Vec<MeetingAttendee>,
+    /// Its webcasts (the newest first), with what their captions gave.
+    pub webcasts: Vec<MeetingWebcast>,
+}
+
+/// `MEETING_WEBCASTS`, `GET_WEBCAST`: a webcast of a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingWebcast {
+    pub id: String,
+    #[serde(skip_serializing)]
+    pub council_id: String,
+    #[serde(skip_serializing)]
+    pub meeting_id: Option<String>,
+    #[serde(skip_serializing)]
+    pub captions_url: Option<String>,
+    pub platform: String,
+    pub activity: String,
+    pub title: String,
+    pub live_at: Option<String>,
+    pub player_url: String,
+    #[serde(deserialize_with = "json_from_text")]
+    pub points: serde_json::Value,
+    pub points_unread: i64,
+    /// 'unread', 'absent' (not published yet), 'read', 'error'.
+    pub captions_status: String,
+    pub captions_error: Option<String>,
+    #[serde(skip_serializing)]
+    pub captions_hash: Option<String>,
+    #[serde(skip_serializing)]
+    pub transcript_key: Option<String>,
+    pub made_from: Option<String>,
+    pub cues: i64,
+    pub skipped_cues: i64,
+    pub duration_ms: i64,
+    pub captions_read_at: Option<String>,
+}
+
+impl MeetingWebcast {
+    /// Its agenda points as stored.
+    pub fn agenda_points(&self) -> Vec<crate::webcasts::AgendaPoint> {
+        serde_json::from_value(self.points.clone()).unwrap_or_default()
+    }
 }
 
 impl Meeting {
@@ -591,6 +632,8 @@ pub fn typed_reads() -> Vec<(&'static str, &'static [&'static str])> {
         ("MEETING_ITEMS", field_names::<AgendaItemRecord>()),
         ("MEETING_DOCUMENTS", field_names::<MeetingDocument>()),
         ("MEETING_ATTENDANCE", field_names::<MeetingAttendee>()),
+        ("MEETING_WEBCASTS", field_names::<MeetingWebcast>()),
+        ("GET_WEBCAST", field_names::<MeetingWebcast>()),
         ("COUNCIL_COMMITTEES", field_names::<CouncilCommittee>()),
         ("COUNCIL_MEETINGS", field_names::<CouncilMeeting>()),
         ("FIND_MEETINGS", field_names::<FoundMeeting>()),

@@ -114,6 +114,16 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
                 Err(open) => problem(409, "Conflict", &format!("run {open} of this council is still in progress")),
             }
         }
+        Route::AdminWebcasts(id) => match store.council(&id).await? {
+            None => problem(404, "Not Found", "no council has that id"),
+            Some(council) if council.webcast_site.is_none() => {
+                problem(409, "Conflict", "this council has no webcast_site registered")
+            }
+            Some(_) => {
+                env.queue("JOBS")?.send(crate::jobs::Job::ListWebcasts { council_id: id.clone() }).await?;
+                json_response(&json!({"council_id": id, "status": "queued"}), 202)
+            }
+        },
         Route::AdminStatus => {
             let councils = store.council_status().await?;
             // Each council's health as `/status` shows it; `flagged` when it

@@ -255,6 +255,7 @@ async fn route_to_handler(req: Request, env: &Env, found: &Found, reply: &Reply<
         Route::CouncillorsPage(id) | Route::ApiCouncillors(id) => councillors::list(reply, id).await,
         Route::CouncillorPage(id) | Route::ApiCouncillor(id) => councillors::one(reply, id).await,
         Route::ApiMeetingVotes(id) => votes::of_meeting(reply, id).await,
+        Route::ApiMeetingTranscript(id) => meetings::transcript(reply, id).await,
         Route::ApiCouncillorVotes(id) => votes::of_councillor(reply, id).await,
         route @ (Route::AlertsForm(_)
         | Route::Subscribe(_)

@@ -1065,7 +1065,7 @@ mod tests {
                 documents,
             })
             .collect();
-        Meeting { record, agenda_items, documents, attendance: Vec::new() }
+        Meeting { record, agenda_items, documents, attendance: Vec::new(), webcasts: Vec::new() }
     }
 
     #[test]

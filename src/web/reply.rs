@@ -64,6 +64,8 @@ pub enum Missing {
     Decision,
     Councillor,
     Digest,
+    /// A meeting without a webcast transcript (yet).
+    Transcript,
     /// An open-data set or file not (yet) exported.
     DataFile,
     /// A path that is no route.
@@ -80,6 +82,7 @@ impl Missing {
             Missing::Decision => "no decision has that id",
             Missing::Councillor => "no councillor has that id",
             Missing::Digest => "no digest for that council and week yet",
+            Missing::Transcript => "no webcast transcript of that meeting (or of that item) yet",
             Missing::DataFile => "no such open-data file: see /data",
             Missing::Page => "no such resource",
         }
@@ -94,6 +97,7 @@ impl Missing {
             Missing::Decision => "No decision has that id.",
             Missing::Councillor => "No councillor has that id.",
             Missing::Digest => "There is no digest for that council and week yet.",
+            Missing::Transcript => "There is no webcast transcript of that meeting yet.",
             Missing::DataFile => "There is no such open-data file yet; see the list of open data.",
             Missing::Page => "There is no page at this address.",
         }

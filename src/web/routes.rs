@@ -46,6 +46,10 @@ pub enum Route {
     ApiCouncilStatus(String),
     /// A meeting's recorded votes.
     ApiMeetingVotes(String),
+    /// A meeting's webcast transcript, by item, paged.
+    ApiMeetingTranscript(String),
+    /// List a council's webcasts now (and read the captions due).
+    AdminWebcasts(String),
     /// A councillor's recorded votes, paged.
     ApiCouncillorVotes(String),
     /// The councils for a postcode typed into the home page (`?q=`).
@@ -341,6 +345,8 @@ pub static ROUTES: &[Declared] = declare! {
         |p| Route::ApiMeeting(p.take());
     GET "/api/v1/meetings/{id}/votes", Site, PublicRead(Record(IdKind::Meeting), Minute), Some(L::Api), Api,
         |p| Route::ApiMeetingVotes(p.take());
+    GET "/api/v1/meetings/{id}/transcript", Site, PublicRead(Record(IdKind::Meeting), Minute), Some(L::Api), Api,
+        |p| Route::ApiMeetingTranscript(p.take());
     GET "/api/v1/councillors/{id}/votes", Site, PublicRead(Record(IdKind::Person), Minute), Some(L::Api), Api,
         |p| Route::ApiCouncillorVotes(p.take());
     GET "/api/v1/documents/{id}", Site, PublicRead(Record(IdKind::Document), Minute), Some(L::Api), Api,
@@ -355,6 +361,7 @@ pub static ROUTES: &[Declared] = declare! {
     POST "/admin/councils", Ingest, Admin, None, Api, |_| Route::AdminRegisterCouncil;
     POST "/admin/councils/{id}/scrape", Ingest, Admin, None, Api, |p| Route::AdminScrape(p.take());
     POST "/admin/councils/{id}/digest", Ingest, Admin, None, Api, |p| Route::AdminDigest(p.take());
+    POST "/admin/councils/{id}/webcasts", Ingest, Admin, None, Api, |p| Route::AdminWebcasts(p.take());
     GET "/admin/status", Ingest, Admin, None, Api, |_| Route::AdminStatus;
     GET "/admin/faults", Ingest, Admin, None, Api, |_| Route::AdminFaults;
     GET "/admin/runs/{id}", Ingest, Admin, None, Api, |p| Route::AdminRun(p.take());
