@@ -132,6 +132,30 @@ impl Store {
                 Some((v.agenda_item_id.as_deref()?, page))
             })
             .collect();
+        // What was said, from the newest webcast with a transcript, cut by its agenda points.
+        let webcasts: Vec<super::rows::MeetingWebcast> = self.rows(q::MEETING_WEBCASTS, &[Text(meeting_id)]).await?;
+        let mut webcast = None;
+        let mut segments = Vec::new();
+        if let Some((row, key)) = webcasts.iter().find_map(|w| Some((w, w.transcript_key.as_deref()?))) {
+            if let Some(transcript) = super::webcasts::transcript(texts.bucket(), key).await? {
+                let refs: Vec<crate::webcasts::ItemRef<'_>> = items
+                    .iter()
+                    .map(|i| crate::webcasts::ItemRef { id: &i.id, number: i.number.as_deref(), title: &i.title })
+                    .collect();
+                segments = crate::webcasts::cut(&transcript.cues, &row.agenda_points(), &refs);
+                webcast = Some(crate::summarise::input::WebcastInput {
+                    player_url: row.player_url.clone(),
+                    made_from: transcript.made_from,
+                });
+            }
+        }
+        let said_of = |item_id: &str| -> Vec<crate::webcasts::Passage> {
+            segments
+                .iter()
+                .filter(|s| s.item_id.as_deref() == Some(item_id))
+                .flat_map(|s| crate::webcasts::passages(&s.cues, crate::summarise::input::PASSAGE_CHARS))
+                .collect()
+        };
         let items = items
             .into_iter()
             .map(|item| {
@@ -157,7 +181,9 @@ impl Store {
                     })
                     .chain(voting_records.iter().filter(|(id, _)| *id == item.id).map(|(_, page)| page.clone()))
                     .collect();
+                let said = said_of(&item.id);
                 ItemInput {
+                    said,
                     item_id: item.id,
                     number: item.number,
                     title: item.title,
@@ -176,6 +202,7 @@ impl Store {
             date: text("local_date"),
             web_url: text("web_url"),
             items,
+            webcast,
         }))
     }
 

@@ -15,6 +15,11 @@ impl<'a> TextStore<'a> {
         Self { bucket }
     }
 
+    /// The bucket itself (transcripts are kept beside documents' text).
+    pub fn bucket(&self) -> &'a Bucket {
+        self.bucket
+    }
+
     /// Writes a document version's pages (or one part of them) under `key`.
     pub async fn put_text(&self, key: String, pages: &[StoredPage]) -> Result<()> {
         let body = serde_json::to_vec(pages).map_err(|e| worker::Error::RustError(e.to_string()))?;

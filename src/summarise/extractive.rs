@@ -50,7 +50,9 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
     let mut summary = PublishedSummary::new(String::new(), None);
     for index in &plan.substantive {
         let item = &meeting.items[*index];
-        let sources: Vec<&Source> = plan.sources.iter().filter(|s| s.item_id == item.item_id).collect();
+        // The council's own text: its papers, not the webcast's captions.
+        let sources: Vec<&Source> =
+            plan.sources.iter().filter(|s| s.item_id == item.item_id && !s.is_debate()).collect();
         let Some(first) = sources.first() else {
             summary.sections.push(PublishedSection {
                 item_id: item.item_id.clone(),
@@ -61,6 +63,8 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
                 quotes: Vec::new(),
                 extractive: true,
                 claims: Vec::new(),
+                said: String::new(),
+                said_claims: Vec::new(),
             });
             continue;
         };
@@ -81,6 +85,8 @@ pub fn summarise(meeting: &MeetingInput, plan: &PromptPlan) -> PublishedSummary 
             quotes: Vec::new(),
             extractive: true,
             claims: Vec::new(),
+            said: String::new(),
+            said_claims: Vec::new(),
         });
     }
     summary.headline = headline(meeting, plan);
@@ -125,6 +131,7 @@ mod tests {
                     minutes_text: None,
                     agenda_text: Some("None received.".into()),
                     pages: vec![],
+                    said: vec![],
                 },
                 ItemInput {
                     item_id: "b".into(),
@@ -134,8 +141,10 @@ mod tests {
                     minutes_text: Some(minutes.into()),
                     agenda_text: None,
                     pages: vec![],
+                    said: vec![],
                 },
             ],
+            webcast: None,
         };
         let plan = plan(&meeting, 5000);
         let summary = summarise(&meeting, &plan);

@@ -28,6 +28,18 @@ pub struct ItemInput {
     pub agenda_text: Option<String>,
     /// Report pages for this item (item documents, or its pages of the reports pack), duplicates removed.
     pub pages: Vec<SourcePage>,
+    /// What was said on this item, from the meeting's webcast, in passages.
+    #[serde(default)]
+    pub said: Vec<crate::webcasts::Passage>,
+}
+
+/// The meeting's webcast, when its transcript is a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebcastInput {
+    /// The player's page; a moment is `sources::publici::player_at` of it.
+    pub player_url: String,
+    /// `webcasts::FROM_CAPTIONS` or `FROM_SPEECH`.
+    pub made_from: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +51,8 @@ pub struct MeetingInput {
     pub date: String,
     pub web_url: String,
     pub items: Vec<ItemInput>,
+    #[serde(default)]
+    pub webcast: Option<WebcastInput>,
 }
 
 /// One numbered piece of source text the model may cite.
@@ -52,7 +66,26 @@ pub struct Source {
     pub url: String,
     pub page: Option<u32>,
     pub text: String,
+    /// A passage of the webcast: when it begins (ms from the start), and
+    /// where each cue begins in `text` (by word), to find a quote's moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cue_words: Vec<(u32, u64)>,
 }
+
+impl Source {
+    /// Whether this source is what was said (the webcast), not the papers.
+    pub fn is_debate(&self) -> bool {
+        self.said_at.is_some()
+    }
+}
+
+/// The share of an item's tokens its debate may take when it also has papers
+/// (more when the papers need less): both are represented.
+const DEBATE_SHARE_PERCENT: usize = 40;
+/// A passage of the webcast a summary reads as one source, in characters.
+pub const PASSAGE_CHARS: usize = 1600;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromptPlan {
@@ -169,8 +202,17 @@ pub fn plan(meeting: &MeetingInput, budget: usize) -> PromptPlan {
             texts
         })
         .collect();
-    let needs: Vec<usize> =
-        candidates.iter().map(|texts| texts.iter().map(|(_, _, t)| estimate_tokens(t)).sum::<usize>().max(1)).collect();
+    let paper_needs: Vec<usize> =
+        candidates.iter().map(|texts| texts.iter().map(|(_, _, t)| estimate_tokens(t)).sum::<usize>()).collect();
+    let debate_needs: Vec<Vec<usize>> = substantive
+        .iter()
+        .map(|index| meeting.items[*index].said.iter().map(|p| estimate_tokens(&p.text)).collect())
+        .collect();
+    let needs: Vec<usize> = paper_needs
+        .iter()
+        .zip(&debate_needs)
+        .map(|(papers, debate)| (papers + debate.iter().sum::<usize>()).max(1))
+        .collect();
     let shares = allocate(&needs, budget);
     let naive_tokens = meeting
         .items
@@ -179,13 +221,16 @@ pub fn plan(meeting: &MeetingInput, budget: usize) -> PromptPlan {
             estimate_tokens(i.agenda_text.as_deref().unwrap_or_default())
                 + estimate_tokens(i.minutes_text.as_deref().unwrap_or_default())
                 + i.pages.iter().map(|p| estimate_tokens(&p.text)).sum::<usize>()
+                + i.said.iter().map(|p| estimate_tokens(&p.text)).sum::<usize>()
         })
         .sum();
 
     let mut sources = Vec::new();
-    for ((index, texts), share) in substantive.iter().zip(&candidates).zip(&shares) {
+    for (at, ((index, texts), share)) in substantive.iter().zip(&candidates).zip(&shares).enumerate() {
         let item = &meeting.items[*index];
-        let mut left = *share;
+        let debate_need: usize = debate_needs[at].iter().sum();
+        let debate_share = debate_share(*share, paper_needs[at], debate_need);
+        let mut left = share - debate_share;
         for (label, page, text) in texts {
             if left == 0 {
                 break;
@@ -201,11 +246,47 @@ pub fn plan(meeting: &MeetingInput, budget: usize) -> PromptPlan {
                 url: page.map_or_else(|| meeting.web_url.clone(), |p| format!("{}#page={}", p.url, p.page)),
                 page: page.map(|p| p.page),
                 text: taken,
+                said_at: None,
+                cue_words: Vec::new(),
             });
+        }
+        if let (Some(webcast), true) = (&meeting.webcast, debate_share > 0) {
+            // Every part of the debate is represented: each passage its share.
+            let passage_shares = allocate(&debate_needs[at], debate_share);
+            let number = item.number.as_deref().map(|n| format!("item {n}")).unwrap_or_else(|| "item".to_string());
+            let provenance = crate::webcasts::provenance_label(&webcast.made_from);
+            for (passage, tokens) in item.said.iter().zip(passage_shares) {
+                if tokens == 0 {
+                    continue;
+                }
+                let starts = crate::webcasts::clock(passage.start_ms);
+                sources.push(Source {
+                    id: format!("S{}", sources.len() + 1),
+                    item_id: item.item_id.clone(),
+                    label: format!("{number} \"{}\": what was said, {provenance}, from {starts}", item.title),
+                    document_id: None,
+                    url: crate::sources::publici::player_at(&webcast.player_url, passage.start_ms),
+                    page: None,
+                    text: truncate(&passage.text, tokens),
+                    said_at: Some(passage.start_ms),
+                    cue_words: passage.cue_words.clone(),
+                });
+            }
         }
     }
     let input_tokens = sources.iter().map(|s| estimate_tokens(&s.text) + 12).sum::<usize>() + 600;
     PromptPlan { sources, substantive, procedural, input_tokens, naive_tokens }
+}
+
+/// An item's tokens for its debate: all it needs when it has no papers;
+/// otherwise what the papers leave, and never less than `DEBATE_SHARE_PERCENT`
+/// of the share (nor more than the debate needs).
+fn debate_share(share: usize, papers: usize, debate: usize) -> usize {
+    if debate == 0 {
+        return 0;
+    }
+    let floor = share * DEBATE_SHARE_PERCENT / 100;
+    debate.min(floor.max(share.saturating_sub(papers))).min(share)
 }
 
 /// Identifies the inputs: the same hash means the same summary would be made.
@@ -238,6 +319,17 @@ Answer with one JSON object and nothing else, in exactly this shape:
    "quotes": [{"text": "a short passage copied exactly, character for character, from the source", "source": "S<n>"}]}],
  "procedural": "one line covering the procedural items, or an empty string"}
 Rules: one section for every listed substantive item, in order. Only list decisions the sources record; if the outcome is not recorded, say so in the summary and leave decisions empty. Quotes and evidence must be exact copies of source text; never invent or paraphrase inside quotes. No markup, no HTML."#;
+
+/// Added to the system prompt only when the webcast is a source, so that a
+/// meeting without one is asked exactly as before (and its summary's inputs,
+/// hashed with the prompt's version, are unchanged).
+pub const DEBATE_PROMPT: &str = r#"
+Some sources are what was said at the meeting: the webcast's captions, made by machine (their label says "what was said"). Captions may mishear words. In each section also give "said": one to three sentences on what was said about the item (who argued what, how the vote went), drawn only from that item's "what was said" sources, or an empty string when it has none. Quotes may come from those sources too, copied exactly as captioned. Keep "summary" to what the papers say."#;
+
+/// Whether a plan reads the webcast.
+pub fn reads_debate(plan: &PromptPlan) -> bool {
+    plan.sources.iter().any(Source::is_debate)
+}
 
 /// The chat messages for a plan: (system, user).
 pub fn build_prompt(meeting: &MeetingInput, plan: &PromptPlan) -> (String, String) {
@@ -274,7 +366,8 @@ pub fn build_prompt(meeting: &MeetingInput, plan: &PromptPlan) -> (String, Strin
             source.id
         ));
     }
-    (SYSTEM_PROMPT.to_string(), user)
+    let system = if reads_debate(plan) { format!("{SYSTEM_PROMPT}{DEBATE_PROMPT}") } else { SYSTEM_PROMPT.to_string() };
+    (system, user)
 }
 
 #[cfg(test)]
@@ -290,6 +383,7 @@ mod tests {
             minutes_text: None,
             agenda_text: Some(text.into()),
             pages: vec![],
+            said: vec![],
         }
     }
 
@@ -302,6 +396,7 @@ mod tests {
             date: "2025-01-30".into(),
             web_url: "https://x/ieListDocuments.aspx?CId=1&MId=2".into(),
             items,
+            webcast: None,
         }
     }
 
@@ -390,5 +485,38 @@ mod tests {
         assert_eq!(user.matches("<<<END").count(), 1, "{user}");
         assert_eq!(user.matches("<<<SOURCE").count(), 1);
         assert!(user.contains("item 5: Budget (sources: S1)"));
+    }
+
+    #[test]
+    fn papers_and_debate_are_both_represented_within_the_budget() {
+        let long = "The report sets out the budget in detail. ".repeat(800);
+        let mut budget = item("6", "Draft Revenue Budget", &long);
+        let cues: Vec<crate::webcasts::Cue> = (0..400)
+            .map(|i| crate::webcasts::Cue {
+                start_ms: i * 5000,
+                end_ms: i * 5000 + 4000,
+                text: format!("speaker {i} argued about the budget at some length today"),
+                speaker: None,
+            })
+            .collect();
+        budget.said = crate::webcasts::passages(&cues, PASSAGE_CHARS);
+        let mut input = meeting(vec![budget]);
+        input.webcast =
+            Some(WebcastInput { player_url: "https://x.public-i.tv/p/1".into(), made_from: "captions".into() });
+        let plan = plan(&input, 4000);
+        let tokens = |debate: bool| -> usize {
+            plan.sources.iter().filter(|s| s.is_debate() == debate).map(|s| estimate_tokens(&s.text)).sum()
+        };
+        let (papers, debate) = (tokens(false), tokens(true));
+        assert!(papers + debate <= 4000, "{papers} + {debate}");
+        assert!((1500..=1700).contains(&debate), "the debate has its 40%: {debate}");
+        assert!(papers >= 2300, "the papers the rest: {papers}");
+        // Every passage is represented, the last as well as the first.
+        let passages = plan.sources.iter().filter(|s| s.is_debate()).count();
+        assert_eq!(passages, input.items[0].said.len());
+        assert_eq!(debate_share(1000, 100, 5000), 900, "what the papers leave");
+        assert_eq!(debate_share(1000, 5000, 5000), 400);
+        assert_eq!(debate_share(1000, 5000, 50), 50);
+        assert_eq!(debate_share(1000, 0, 0), 0);
     }
 }

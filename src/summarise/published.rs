@@ -14,12 +14,21 @@ pub struct Footnote {
     pub document_id: Option<String>,
     pub page: Option<u32>,
     pub url: String,
+    /// A passage of the webcast: when it begins, in ms from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said_at: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedQuote {
     pub text: String,
     pub footnote: usize,
+    /// A quote of what was said: the moment it began (ms from the webcast's
+    /// start) and the player there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +70,11 @@ pub struct PublishedSection {
     /// The checked claims of `summary`, in the order written.
     #[serde(default)]
     pub claims: Vec<PublishedClaim>,
+    /// What was said about the item, from the webcast only (checked against it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub said: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub said_claims: Vec<PublishedClaim>,
 }
 
 /// Why a sentence (or a decision, or a title) of the model's was left out.
@@ -147,6 +161,7 @@ impl PublishedSummary {
             document_id: source.document_id.clone(),
             page: source.page,
             url: source.url.clone(),
+            said_at: source.said_at,
         });
         number
     }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::claims::{keep_supported, unsupported, Evidence, Supported};
-use super::input::{item_key, MeetingInput, PromptPlan};
+use super::input::{item_key, reads_debate, MeetingInput, PromptPlan};
 pub use super::published::{
     DroppedClaim, Footnote, PublishedClaim, PublishedDecision, PublishedQuote, PublishedSection, PublishedSummary,
 };
@@ -29,6 +29,10 @@ pub struct ModelSection {
     pub decisions: Vec<ModelDecision>,
     #[serde(default)]
     pub quotes: Vec<ModelQuote>,
+    /// What was said about the item, from its webcast sources (asked only
+    /// when the webcast is a source).
+    #[serde(default)]
+    pub said: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,17 +94,21 @@ pub fn answer_schema(meeting: &MeetingInput, plan: &PromptPlan) -> serde_json::V
         let required: Vec<String> = properties.as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
         serde_json::json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
     };
+    let mut section = serde_json::json!({
+        "item": {"type": "string", "enum": items},
+        "title": text(300),
+        "summary": text(MAX_SUMMARY),
+        "decisions": {"type": "array", "items": object(serde_json::json!({
+            "text": text(1000), "source": source, "evidence": text(1000)
+        }))},
+        "quotes": {"type": "array", "items": object(serde_json::json!({"text": text(MAX_QUOTE), "source": source}))},
+    });
+    if reads_debate(plan) {
+        section["said"] = text(MAX_SUMMARY);
+    }
     object(serde_json::json!({
         "headline": text(MAX_HEADLINE),
-        "sections": {"type": "array", "items": object(serde_json::json!({
-            "item": {"type": "string", "enum": items},
-            "title": text(300),
-            "summary": text(MAX_SUMMARY),
-            "decisions": {"type": "array", "items": object(serde_json::json!({
-                "text": text(1000), "source": source, "evidence": text(1000)
-            }))},
-            "quotes": {"type": "array", "items": object(serde_json::json!({"text": text(MAX_QUOTE), "source": source}))},
-        }))},
+        "sections": {"type": "array", "items": object(section)},
         "procedural": text(600),
     }))
 }
@@ -125,6 +133,9 @@ pub fn validate(raw: &str, meeting: &MeetingInput, plan: &PromptPlan) -> Result<
         check_text(&format!("item {key} summary"), &section.summary, MAX_SUMMARY)?;
         if let Some(title) = &section.title {
             check_text(&format!("item {key} title"), title, 300)?;
+        }
+        if !section.said.trim().is_empty() {
+            check_text(&format!("item {key} said"), &section.said, MAX_SUMMARY)?;
         }
         for quote in &section.quotes {
             check_text(&format!("item {key} quote"), &quote.text, MAX_QUOTE)?;
@@ -197,6 +208,17 @@ fn published_claims(
         .collect()
 }
 
+/// When a quote of a webcast passage began to be said.
+fn said_moment(source: &super::input::Source, quote: &str) -> Option<u64> {
+    let passage = crate::webcasts::Passage {
+        start_ms: source.said_at?,
+        end_ms: source.said_at?,
+        text: source.text.clone(),
+        cue_words: source.cue_words.clone(),
+    };
+    crate::webcasts::moment_of(&passage, quote)
+}
+
 /// Keeps what the sources bear out: quotes found verbatim in the cited source,
 /// decisions whose evidence is found there, and sentences whose every figure,
 /// date and name is found in the sources they may draw on (the headline: any
@@ -247,12 +269,26 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
         }
         let place = format!("item {key}");
         let summary = checked(&mut dropped, &place, &section.summary, &evidence);
+        // What was said is checked against what was said: the item's webcast passages only.
+        let mut debate_evidence = base.clone();
+        for (at, source) in item_sources.iter().filter(|(_, s)| s.is_debate()) {
+            debate_evidence.add_source(&source.text, *at);
+        }
+        let said = if item_sources.iter().any(|(_, s)| s.is_debate()) && !section.said.trim().is_empty() {
+            Some(checked(&mut dropped, &format!("{place} said"), &section.said, &debate_evidence))
+        } else {
+            None
+        };
         let title = section
             .title
             .clone()
             .filter(|t| !t.trim().is_empty() && unsupported(t, &evidence).is_empty())
             .unwrap_or_else(|| item.title.clone());
         let claims = published_claims(&mut published, plan, summary.claims);
+        let (said_text, said_claims) = match said {
+            Some(said) => (said.text, published_claims(&mut published, plan, said.claims)),
+            None => (String::new(), Vec::new()),
+        };
         let mut out = PublishedSection {
             item_id: item.item_id.clone(),
             number: item.number.clone(),
@@ -262,13 +298,21 @@ pub fn publish(model: ModelSummary, meeting: &MeetingInput, plan: &PromptPlan) -
             quotes: Vec::new(),
             extractive: false,
             claims,
+            said: said_text,
+            said_claims,
         };
         for quote in &section.quotes {
             let source = item_sources.iter().map(|(_, s)| *s).find(|s| s.id == quote.source);
             match source {
                 Some(source) if appears_in(&quote.text, &source.text) => {
                     let footnote = published.footnote_for(source);
-                    out.quotes.push(PublishedQuote { text: quote.text.trim().trim_matches('"').to_string(), footnote });
+                    let text = quote.text.trim().trim_matches('"').to_string();
+                    // A quote of the webcast links the moment it was said (its passage's start when not found by word).
+                    let said_at = source.said_at.map(|start| said_moment(source, &text).unwrap_or(start));
+                    let link = said_at
+                        .zip(meeting.webcast.as_ref())
+                        .map(|(ms, webcast)| crate::sources::publici::player_at(&webcast.player_url, ms));
+                    out.quotes.push(PublishedQuote { text, footnote, said_at, link });
                     published.quotes_kept += 1;
                 }
                 _ => published.quotes_dropped += 1,
@@ -342,6 +386,7 @@ mod tests {
             minutes_text: Some(minutes.into()),
             agenda_text: None,
             pages: vec![],
+            said: vec![],
         };
         MeetingInput {
             meeting_id: "m".into(),
@@ -354,6 +399,7 @@ mod tests {
                 item("1", "Apologies", "None."),
                 item("5", "Community Safety Plan 2024-2027", "RESOLVED that the Community Safety Plan 2024\u{2013}2027 be approved. The Chair said \u{201c}this plan is a robust framework for the city\u{201d}."),
             ],
+            webcast: None,
         }
     }
 
@@ -531,5 +577,89 @@ mod tests {
         assert_eq!(published.sentences_checked, 4);
         let by_kind = published.dropped_by_kind();
         assert_eq!((by_kind.get("name"), by_kind.get("amount")), (Some(&1), Some(&1)));
+    }
+
+    /// The fixture meeting with a webcast: item 5's debate in two cues.
+    fn with_webcast() -> MeetingInput {
+        let mut meeting = meeting();
+        meeting.webcast = Some(crate::summarise::input::WebcastInput {
+            player_url: "https://coventry.public-i.tv/core/portal/webcast_interactive/9".into(),
+            made_from: crate::webcasts::FROM_CAPTIONS.into(),
+        });
+        let cues = vec![
+            crate::webcasts::Cue {
+                start_ms: 750_000,
+                end_ms: 754_000,
+                text: "Councillor Brown said the plan".into(),
+                speaker: None,
+            },
+            crate::webcasts::Cue {
+                start_ms: 754_000,
+                end_ms: 758_000,
+                text: "would cost 40,000 pounds a year.".into(),
+                speaker: None,
+            },
+        ];
+        meeting.items[1].said = crate::webcasts::passages(&cues, 1600);
+        meeting
+    }
+
+    #[test]
+    fn what_was_said_is_checked_against_the_webcast_and_its_quotes_link_their_moment() {
+        let meeting = with_webcast();
+        let plan = plan(&meeting, 4000);
+        let debate: Vec<&crate::summarise::input::Source> = plan.sources.iter().filter(|s| s.is_debate()).collect();
+        assert_eq!(debate.len(), 1, "{:?}", plan.sources);
+        assert!(plan.sources.iter().any(|s| !s.is_debate() && s.item_id == "i5"), "the papers are still read");
+        assert!(
+            debate[0].label.contains("what was said") && debate[0].label.ends_with("from 12:30"),
+            "{}",
+            debate[0].label
+        );
+        assert!(debate[0].url.ends_with("/start_time/750000"));
+        let (system, _) = crate::summarise::input::build_prompt(&meeting, &plan);
+        assert!(system.contains("\"said\""));
+        assert!(answer_schema(&meeting, &plan).to_string().contains("\"said\""));
+        let id = &debate[0].id;
+        let answer = serde_json::json!({
+            "headline": "The Cabinet approved the Community Safety Plan.",
+            "sections": [{"item": "5", "title": "Community Safety Plan", "summary": "The plan was approved.",
+                "said": "Councillor Brown said the plan would cost 40,000 pounds a year. Councillor Brown said it would cost 90,000 pounds.",
+                "decisions": [],
+                "quotes": [{"text": "would cost 40,000 pounds a year", "source": id}, {"text": "would cost 90,000 pounds", "source": id}]}],
+            "procedural": ""
+        })
+        .to_string();
+        let published = publish(validate(&answer, &meeting, &plan).unwrap(), &meeting, &plan);
+        let section = &published.sections[0];
+        assert_eq!(
+            section.said, "Councillor Brown said the plan would cost 40,000 pounds a year.",
+            "the false figure goes"
+        );
+        assert!(published.dropped.iter().any(|d| d.place == "item 5 said"), "{:?}", published.dropped);
+        assert_eq!(section.quotes.len(), 1);
+        let quote = &section.quotes[0];
+        assert_eq!(quote.said_at, Some(754_000), "the cue the quote begins in");
+        assert_eq!(
+            quote.link.as_deref(),
+            Some("https://coventry.public-i.tv/core/portal/webcast_interactive/9/start_time/754000")
+        );
+        let footnote = &published.footnotes[quote.footnote - 1];
+        assert_eq!(footnote.said_at, Some(750_000));
+        assert_eq!(published.quotes_dropped, 1);
+    }
+
+    #[test]
+    fn a_meeting_without_a_webcast_is_asked_exactly_as_before() {
+        let meeting = meeting();
+        let plan = plan(&meeting, 4000);
+        let (system, _) = crate::summarise::input::build_prompt(&meeting, &plan);
+        assert_eq!(system, crate::summarise::input::SYSTEM_PROMPT);
+        assert!(!answer_schema(&meeting, &plan).to_string().contains("\"said\""));
+        // Its summary's body has no fields it did not have.
+        let answer = answer("this plan is a robust framework for the city", "be approved");
+        let published = publish(validate(&answer, &meeting, &plan).unwrap(), &meeting, &plan);
+        let body = serde_json::to_string(&published).unwrap();
+        assert!(!body.contains("\"said") && !body.contains("\"link\""), "{body}");
     }
 }

@@ -55,6 +55,7 @@ fn item(id: &str, number: &str, title: &str) -> ItemInput {
         minutes_text: None,
         agenda_text: None,
         pages: vec![],
+        said: vec![],
     }
 }
 
@@ -106,6 +107,7 @@ fn kent_cabinet() -> MeetingInput {
         date: "2025-01-30".into(),
         web_url: "https://democracy.kent.gov.uk/ieListDocuments.aspx?CId=115&MId=9475".into(),
         items,
+        webcast: None,
     }
 }
 
@@ -138,6 +140,7 @@ fn kent_budget_council() -> MeetingInput {
         date: "2025-02-13".into(),
         web_url: "https://democracy.kent.gov.uk/ieListDocuments.aspx?CId=113&MId=9530".into(),
         items,
+        webcast: None,
     }
 }
 
@@ -165,8 +168,10 @@ fn from_detail(
                 minutes_text: i.minutes_text,
                 agenda_text: i.agenda_text,
                 pages: vec![],
+                said: vec![],
             })
             .collect(),
+        webcast: None,
     }
 }
 
