@@ -170,6 +170,10 @@ pub fn tools() -> Value {
             "Recorded votes read from the council's minutes and voting records: a meeting's (motion, result, counts and how each councillor voted) or a councillor's (newest first, with how often they voted with their party group's majority). Give one of meeting_id or councillor_id.",
             json!({"meeting_id": string("meeting id"), "councillor_id": string("councillor id from get_meeting or find_councils"),
                    "limit": {"type": "integer", "minimum": 1, "maximum": 100}}), &[]),
+        tool("get_transcript", "Get what was said",
+            "What was said at a meeting, from its webcast's automatic captions (machine-made: words may be misheard): the stretches of the webcast by agenda item with their moments, and up to 200 timed captions of one item (item_id from get_meeting) or of the whole webcast, from offset.",
+            json!({"meeting_id": string("meeting id"), "item_id": string("agenda item id, optional"),
+                   "offset": {"type": "integer", "minimum": 0}}), &["meeting_id"]),
     ])
 }
 
@@ -281,6 +285,7 @@ async fn call_tool(
         "get_document_pages" => document_pages(params, store, env).await?,
         "list_decisions" => list_decisions(params, store, origin).await?,
         "list_votes" => list_votes(params, store, origin).await?,
+        "get_transcript" => transcript(params, store, env).await?,
         _ => Err(format!("no tool named {name:?}")),
     })
 }
@@ -447,6 +452,27 @@ async fn document_pages(params: &Value, store: &Store, env: &Env) -> Result<std:
     Ok(Ok(document))
 }
 
+/// Captions a transcript call answers.
+const CUES_PER_CALL: usize = 200;
+
+async fn transcript(params: &Value, store: &Store, env: &Env) -> Result<std::result::Result<Value, String>> {
+    let Some(id) = arg(params, "meeting_id") else { return Ok(Err("meeting_id is required".into())) };
+    let Some(meeting) = store.meeting_full(id).await? else {
+        return Ok(Err(format!("no meeting has the id {id:?}")));
+    };
+    let Some((webcast, key)) = meeting.webcasts.iter().find_map(|w| Some((w, w.transcript_key.as_deref()?))) else {
+        return Ok(Err("this meeting has no webcast transcript (yet)".into()));
+    };
+    let bucket = env.bucket("DOCUMENT_STORE")?;
+    let Some(stored) = crate::storage::webcasts::transcript(&bucket, key).await? else {
+        return Ok(Err("this meeting has no webcast transcript (yet)".into()));
+    };
+    let offset = params["arguments"]["offset"].as_u64().unwrap_or(0) as usize;
+    let item = arg(params, "item_id");
+    Ok(super::meetings::transcript_view(&meeting, webcast, &stored, item, (offset, CUES_PER_CALL))
+        .ok_or_else(|| format!("nothing was said on item {:?} in the webcast's captions", item.unwrap_or_default())))
+}
+
 async fn list_decisions(params: &Value, store: &Store, origin: &str) -> Result<std::result::Result<Value, String>> {
     let (council, from, to) = match council_and_window(params, store, (90, 0)).await? {
         Ok(found) => found,
@@ -533,7 +559,8 @@ mod tests {
                 "search",
                 "get_document_pages",
                 "list_decisions",
-                "list_votes"
+                "list_votes",
+                "get_transcript"
             ]
         );
         for tool in tools.as_array().unwrap() {

@@ -576,7 +576,29 @@ pub struct SectionView {
     /// The council's own text stands in for the model's account of the item.
     pub extractive: bool,
     pub decisions: Vec<Noted>,
+    /// Quotes of the papers.
     pub quotes: Vec<Noted>,
+    /// What was said about the item (from the webcast), cut at its checked claims.
+    pub said_segments: Vec<Segment>,
+    /// Quotes of what was said, each with its moment.
+    pub said_quotes: Vec<SaidQuote>,
+}
+
+/// A quote of the webcast: its words, footnote, and the player at its moment.
+pub struct SaidQuote {
+    pub text: String,
+    pub footnote: u64,
+    /// "12:34" (or "1:02:03") into the webcast.
+    pub at: String,
+    pub link: String,
+}
+
+/// The meeting's webcast, as its page links it.
+pub struct WebcastView {
+    pub title: String,
+    pub url: String,
+    /// What became of its captions, when they are not (yet) read.
+    pub note: String,
 }
 
 pub struct FootnoteView {
@@ -642,13 +664,31 @@ impl SummaryView {
                 .enumerate()
                 .map(|(n, s)| {
                     let summary = text(&s["summary"]);
+                    let said = text(&s["said"]);
+                    let quotes = s["quotes"].as_array().cloned().unwrap_or_default();
+                    let (said_quotes, paper_quotes): (Vec<Value>, Vec<Value>) =
+                        quotes.into_iter().partition(|q| q["said_at"].is_u64());
                     SectionView {
                         title: text(&s["title"]),
                         segments: segments(&summary, &s["claims"], &footnotes, &format!("claim-{}", n + 1)),
                         summary,
                         extractive: s["extractive"].as_bool().unwrap_or(false),
                         decisions: noted(&s["decisions"]),
-                        quotes: noted(&s["quotes"]),
+                        quotes: noted(&Value::Array(paper_quotes)),
+                        said_segments: if said.is_empty() {
+                            Vec::new()
+                        } else {
+                            segments(&said, &s["said_claims"], &footnotes, &format!("said-{}", n + 1))
+                        },
+                        said_quotes: said_quotes
+                            .iter()
+                            .map(|q| SaidQuote {
+                                text: text(&q["text"]),
+                                footnote: q["footnote"].as_u64().unwrap_or(0),
+                                at: crate::webcasts::clock(q["said_at"].as_u64().unwrap_or(0)),
+                                link: safe_href(&text(&q["link"])),
+                            })
+                            .collect(),
                     }
                 })
                 .collect(),
@@ -783,6 +823,7 @@ pub struct MeetingPage {
     pub not_read_in_full: Vec<String>,
     /// Recorded votes not on any listed item.
     pub other_votes: Vec<VoteView>,
+    pub webcast: Option<WebcastView>,
 }
 
 /// Today's date (`YYYY-MM-DD`) where councils are.
@@ -872,6 +913,16 @@ impl MeetingPage {
             items,
             documents,
             other_votes: Vec::new(),
+            webcast: meeting.webcasts.first().map(|w| WebcastView {
+                title: w.title.clone(),
+                url: safe_href(&w.player_url),
+                note: match (w.captions_status.as_str(), &w.transcript_key) {
+                    ("read", _) => String::new(),
+                    ("error", Some(_)) => "Its captions could not be read again; what was read before is used.".into(),
+                    ("error", None) => "Its captions could not be read, so what was said is not in the summary.".into(),
+                    _ => "Its captions are not published yet, so what was said is not in the summary.".into(),
+                },
+            }),
         }
     }
 
