@@ -2120,7 +2120,8 @@ fn assistants_read_councils_through_the_mcp_endpoint() {
             "search",
             "get_document_pages",
             "list_decisions",
-            "list_votes"
+            "list_votes",
+            "get_transcript"
         ]
     );
     let calls = session["calls"].as_array().unwrap();
@@ -3033,4 +3034,147 @@ fn open_data_is_exported_listed_and_served_in_ranges() {
         .all(|e| e["extras"]["local_date"].as_str().unwrap().starts_with(&month)));
     let total: u64 = manifest["files"].as_array().unwrap().iter().map(|f| f["bytes"].as_u64().unwrap()).sum();
     println!("open data: latest set of {} meetings is {total} bytes gzipped", meetings.len());
+}
+
+/// The meeting's webcast record once a listing has reached it.
+fn webcast_of(h: &Harness, meeting: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let path = format!("/api/v1/meetings/{meeting}");
+    poll_until(h, &path, Duration::from_secs(120), |m| m["webcasts"].get(0).is_some_and(&done))["webcasts"][0].clone()
+}
+
+#[test]
+fn webcast_captions_are_read_cut_by_item_and_quoted_with_their_moment() {
+    use support::fake_publici::{FakePublicI, FakeWebcast};
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    // Two Cabinet meetings with webcasts: one whose captions come later, one whose captions are unreadable.
+    let mut site = with_meeting_count(Behaviour::Healthy, 0);
+    let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
+    for (id, days) in [(5902, 43), (5903, 36)] {
+        site.meetings.push(support::fake_council::FakeMeeting {
+            id,
+            committee_id: 101,
+            date: today - chrono::Duration::days(days),
+            cancelled: false,
+            with_minutes: false,
+        });
+    }
+    let base = h.fake.add_site("webcasts", site);
+    let portal = FakePublicI::start();
+    let registered = h.register(
+        "webcasts",
+        &base,
+        json!({"coverage": "supported", "webcast_site": portal.site(), "webcast_captions": portal.captions_template()}),
+    );
+    assert_eq!(registered["webcast_site"], portal.site(), "{registered:#}");
+    h.scrape("webcasts");
+    settled_summaries(h, "webcasts", 2, Duration::from_secs(180));
+    let (late, broken) = ("webcasts-5902".to_string(), "webcasts-5903".to_string());
+    let meeting = h.get(&format!("/api/v1/meetings/{late}")).json();
+    assert_eq!(meeting["summary"]["version"], 1);
+    // The portal lists both webcasts, titled as Public-i titles them, with
+    // agenda points named by our items' numbers and titles, a minute apart.
+    for (activity, id) in [(912345, &late), (912346, &broken)] {
+        let meeting = h.get(&format!("/api/v1/meetings/{id}")).json();
+        let starts = meeting["starts_at_utc"].as_str().expect("a start time");
+        let live = chrono::DateTime::parse_from_rfc3339(starts).unwrap().to_rfc2822();
+        let points = meeting["agenda_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(n, item)| {
+                let label =
+                    format!("{} {}", item["number"].as_str().unwrap_or_default(), item["title"].as_str().unwrap());
+                (label, ((n + 1) * 60).to_string())
+            })
+            .collect();
+        portal.add_webcast(FakeWebcast {
+            activity,
+            title: format!("Cabinet - {}", &starts[..10]),
+            live_date: live,
+            points,
+        });
+    }
+    portal.publish_captions(912346, FakePublicI::captions_fixture("malformed.vtt"));
+    let listing = h.admin("POST", "/admin/councils/webcasts/webcasts", None);
+    assert_eq!(listing.status, 202, "{}", listing.body);
+    let absent = webcast_of(h, &late, |w| w["captions_status"] == "absent");
+    assert_eq!(absent["activity"], "912345");
+    let failed = webcast_of(h, &broken, |w| w["captions_status"] == "error");
+    let error = failed["captions_error"].as_str().unwrap_or_default();
+    assert!(error.contains("no readable cue"), "a recorded error: {failed:#}");
+    let page = h.get(&format!("/meetings/{broken}"));
+    assert!(page.body.contains("Its captions could not be read"), "the page says so");
+
+    // The captions are published: read, cut by item, and the summary made again from them.
+    portal.publish_captions(912345, FakePublicI::captions_fixture("cabinet_en_GB.vtt"));
+    assert_eq!(h.admin("POST", "/admin/councils/webcasts/webcasts", None).status, 202);
+    let read = webcast_of(h, &late, |w| w["captions_status"] == "read");
+    assert_eq!(read["made_from"], "captions");
+    assert_eq!((read["cues"].as_i64(), read["skipped_cues"].as_i64()), (Some(8), Some(0)), "{read:#}");
+    let path = format!("/api/v1/meetings/{late}");
+    let remade = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 2);
+    let summary = &remade["summary"];
+    let reason = summary["updated_reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("captions were published"), "says why: {summary:#}");
+    let sections = summary["body"]["sections"].as_array().unwrap();
+    let spoken: Vec<&Value> = sections.iter().filter(|s| s["said"].as_str().is_some_and(|t| !t.is_empty())).collect();
+    assert!(!spoken.is_empty(), "what was said is in the summary: {summary:#}");
+    let quote = spoken
+        .iter()
+        .flat_map(|s| s["quotes"].as_array().unwrap())
+        .find(|q| q["said_at"].is_u64())
+        .unwrap_or_else(|| panic!("a quote of the webcast: {summary:#}"));
+    let link = quote["link"].as_str().unwrap();
+    assert!(
+        link.starts_with(&format!("{}/core/portal/webcast_interactive/912345/start_time/", portal.site())),
+        "{link}"
+    );
+    assert!(link.ends_with(&format!("/start_time/{}", quote["said_at"])), "{quote:#}");
+
+    // The item's transcript, from the API, holds the quote at its moment; it is paged.
+    let item = spoken[0]["item_id"].as_str().unwrap();
+    let transcript = h.get(&format!("/api/v1/meetings/{late}/transcript?item={item}")).json();
+    assert_eq!(transcript["webcast"]["label"], "the webcast's automatic captions");
+    let cues = transcript["cues"].as_array().unwrap();
+    let said: String = cues.iter().map(|c| c["text"].as_str().unwrap()).collect::<Vec<_>>().join(" ");
+    let words = |text: &str| -> String {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    assert!(words(&said).contains(&words(quote["text"].as_str().unwrap())), "{quote:#} in {said}");
+    let first_cue = cues.iter().find(|c| {
+        words(c["text"].as_str().unwrap())
+            .contains(&words(quote["text"].as_str().unwrap()).split(' ').next().unwrap().to_string())
+    });
+    assert!(first_cue.is_some_and(|c| c["start_ms"] == quote["said_at"]), "the quote's moment is its cue's: {cues:#?}");
+    let whole = h.get(&format!("/api/v1/meetings/{late}/transcript?limit=3")).json();
+    assert_eq!((whole["cues"].as_array().unwrap().len(), whole["next_offset"].as_u64()), (3, Some(3)));
+    assert!(whole["cues"][0]["text"].as_str().unwrap().starts_with("good afternoon everyone"), "{whole:#}");
+    assert_eq!(whole["cues"][1]["text"], "we are being webcast today", "rolling captions are not repeated");
+    let stretches = whole["stretches"].as_array().unwrap();
+    assert!(stretches
+        .iter()
+        .any(|s| s["item_id"].as_str() == Some(item) && s["start_ms"].as_u64().unwrap() % 60_000 == 0));
+    assert_eq!(h.get(&format!("/api/v1/meetings/{late}/transcript?item=nothing")).status, 404);
+    assert_eq!(h.get(&format!("/api/v1/meetings/{broken}/transcript")).status, 404);
+    let page = h.get(&format!("/meetings/{late}")).body;
+    for words in ["What was said", "from the webcast's automatic captions", "start_time/", "Webcast:"] {
+        assert!(page.contains(words), "the meeting page shows {words:?}");
+    }
+
+    // Read again, the same captions make nothing new: the summary was remade once.
+    let before = read["captions_read_at"].as_str().unwrap().to_string();
+    assert_eq!(h.admin("POST", "/admin/councils/webcasts/webcasts?recheck=1", None).status, 202);
+    webcast_of(h, &late, |w| w["captions_read_at"].as_str().is_some_and(|at| at > before.as_str()));
+    std::thread::sleep(Duration::from_secs(5));
+    let again = h.get(&path).json();
+    assert_eq!(again["summary"]["version"], 2, "not remade for the same captions");
+    let broken_meeting = h.get(&format!("/api/v1/meetings/{broken}")).json();
+    assert_eq!(broken_meeting["summary"]["version"], 1, "unreadable captions leave the paper-based summary");
+    assert!(portal.requests_for("/assets/912345.vtt") >= 3, "each listing asked for the captions");
 }

@@ -27,7 +27,7 @@ pub async fn enqueue_all(store: &Store, queue: &Queue, trigger: &str) -> Result<
     }
     // Webcasts are listed once the refresh has had time to store the meetings they are matched to.
     for council in councils.iter().filter(|c| c.webcast_site.is_some()) {
-        let job = Job::ListWebcasts { council_id: council.id.clone() };
+        let job = Job::ListWebcasts { council_id: council.id.clone(), recheck: false };
         queue.send(worker::MessageBuilder::new(job).delay_seconds(WEBCASTS_AFTER_REFRESH_SECONDS).build()).await?;
     }
     Ok(jobs.len())
@@ -124,7 +124,7 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         }
         Job::SendEmail { delivery_id, .. } => crate::mail::send(ctx.store, ctx.env, delivery_id).await,
         Job::ExportSet { council_id, set } => super::export::export_set(ctx, council_id, set).await,
-        Job::ListWebcasts { council_id } => super::webcasts::list_webcasts(ctx, council_id).await,
+        Job::ListWebcasts { council_id, recheck } => super::webcasts::list_webcasts(ctx, council_id, *recheck).await,
         Job::ReadCaptions { council_id, webcast_id } => {
             super::webcasts::read_captions(ctx, council_id, webcast_id).await
         }
@@ -186,7 +186,7 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
             worker::console_error!("open-data set {set} of {council_id}: {note}");
             Ok(())
         }
-        Job::ListWebcasts { council_id } => {
+        Job::ListWebcasts { council_id, .. } => {
             store.webcasts_failed(council_id, &format!("webcasts not listed: {note}"), &now()).await
         }
         // The captions are asked for again by the next listing.

@@ -150,6 +150,9 @@ pub enum Job {
     /// List the council's webcasts on its webcast platform and match them to meetings.
     ListWebcasts {
         council_id: String,
+        /// Read every matched webcast's captions again, however recently read.
+        #[serde(default)]
+        recheck: bool,
     },
     /// Read one webcast's captions into a transcript.
     ReadCaptions {
@@ -202,7 +205,7 @@ impl Job {
             | Self::AlertSubscribers { council_id, .. }
             | Self::SendEmail { council_id, .. }
             | Self::ExportSet { council_id, .. }
-            | Self::ListWebcasts { council_id }
+            | Self::ListWebcasts { council_id, .. }
             | Self::ReadCaptions { council_id, .. } => council_id,
         }
     }

@@ -21,8 +21,8 @@ const CAPTIONS_RECHECK_HOURS: i64 = 24;
 const CAPTIONS_PER_LISTING: usize = 25;
 
 /// Lists a council's webcasts, matches them to its meetings, stores them, and
-/// asks for the captions that are due.
-pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str) -> Result<JobOutcome> {
+/// asks for the captions that are due (with `recheck`, every matched webcast's).
+pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str, recheck: bool) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else { return Ok(JobOutcome::Done) };
     let (Some(site), Some(fetcher)) = (council.webcast_site.clone(), webcast_fetcher(ctx, &council)) else {
@@ -37,6 +37,7 @@ pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str) -> Result<Job
         }
         Err(error) => {
             store.webcasts_failed(council_id, &format!("webcasts not listed: {error}"), &now()).await?;
+            crate::storage::version::bump(ctx.env, council_id).await;
             return Ok(JobOutcome::Done);
         }
     };
@@ -77,6 +78,7 @@ pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str) -> Result<Job
     for chunk in rows.chunks(50) {
         store.save_webcasts(council_id, chunk, &now()).await?;
     }
+    crate::storage::version::bump(ctx.env, council_id).await;
     let unmatched = matched.iter().filter(|m| m.is_none()).count();
     worker::console_log!(
         "{council_id}: {} webcasts listed ({unmatched} matched to no meeting, {left_out} without an id)",
@@ -86,7 +88,7 @@ pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str) -> Result<Job
         .webcasts_due(
             council_id,
             &stamp(now_utc() - Duration::days(CAPTIONS_WATCH_DAYS)),
-            &stamp(now_utc() - Duration::hours(CAPTIONS_RECHECK_HOURS)),
+            &stamp(now_utc() - if recheck { Duration::zero() } else { Duration::hours(CAPTIONS_RECHECK_HOURS) }),
             CAPTIONS_PER_LISTING,
         )
         .await?;
@@ -144,6 +146,7 @@ pub async fn read_captions(ctx: &JobContext<'_>, council_id: &str, webcast_id: &
         Ok(response) => response.body,
         Err(SourceError::Http { status: 404 | 410 }) => {
             store.captions_absent(webcast_id, &now()).await?;
+            crate::storage::version::bump(ctx.env, council_id).await;
             return Ok(JobOutcome::Done);
         }
         Err(error) if error.is_transient() => {
@@ -151,18 +154,21 @@ pub async fn read_captions(ctx: &JobContext<'_>, council_id: &str, webcast_id: &
         }
         Err(error) => {
             store.captions_failed(webcast_id, &format!("captions not read: {error}"), &now()).await?;
+            crate::storage::version::bump(ctx.env, council_id).await;
             return Ok(JobOutcome::Done);
         }
     };
     let hash = crate::hash::sha256_hex(&body);
     if webcast.captions_hash.as_deref() == Some(hash.as_str()) && webcast.transcript_key.is_some() {
         store.captions_unchanged(webcast_id, &now()).await?;
+        crate::storage::version::bump(ctx.env, council_id).await;
         return Ok(JobOutcome::Done);
     }
     let captions = match vtt::parse_bytes(&body) {
         Ok(captions) => captions,
         Err(error) => {
             store.captions_failed(webcast_id, &format!("captions not read: {error}"), &now()).await?;
+            crate::storage::version::bump(ctx.env, council_id).await;
             return Ok(JobOutcome::Done);
         }
     };

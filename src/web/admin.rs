@@ -120,8 +120,9 @@ async fn serve(mut req: Request, env: Env) -> Result<Response> {
                 problem(409, "Conflict", "this council has no webcast_site registered")
             }
             Some(_) => {
-                env.queue("JOBS")?.send(crate::jobs::Job::ListWebcasts { council_id: id.clone() }).await?;
-                json_response(&json!({"council_id": id, "status": "queued"}), 202)
+                let recheck = query_value(url.query(), "recheck").is_some_and(|v| v == "1" || v == "true");
+                env.queue("JOBS")?.send(crate::jobs::Job::ListWebcasts { council_id: id.clone(), recheck }).await?;
+                json_response(&json!({"council_id": id, "status": "queued", "recheck": recheck}), 202)
             }
         },
         Route::AdminStatus => {

@@ -42,6 +42,8 @@ struct Parsed {
     sources: Vec<(String, String)>,
     /// Sources that are a page of a document (their label names the page).
     pages: HashSet<String>,
+    /// Sources that are what was said (the webcast's captions).
+    debate: HashSet<String>,
     title: String,
 }
 
@@ -49,6 +51,7 @@ fn parse_prompt(user: &str) -> Parsed {
     let mut items = Vec::new();
     let mut sources = Vec::new();
     let mut pages = HashSet::new();
+    let mut debate = HashSet::new();
     let mut title = String::new();
     let mut lines = user.lines().peekable();
     while let Some(line) = lines.next() {
@@ -69,6 +72,9 @@ fn parse_prompt(user: &str) -> Parsed {
             if rest.split(" | ").nth(1).is_some_and(|label| label.contains(", page ")) {
                 pages.insert(id.clone());
             }
+            if rest.split(" | ").nth(1).is_some_and(|label| label.contains(": what was said, ")) {
+                debate.insert(id.clone());
+            }
             let mut text = Vec::new();
             for body in lines.by_ref() {
                 if body.starts_with("<<<END ") {
@@ -79,7 +85,7 @@ fn parse_prompt(user: &str) -> Parsed {
             sources.push((id, text.join("\n")));
         }
     }
-    Parsed { items, sources, pages, title }
+    Parsed { items, sources, pages, debate, title }
 }
 
 /// A verbatim passage of `text`: its first dozen words.
@@ -182,19 +188,30 @@ fn answer_as(user: &str, wrong_claims: bool) -> String {
                     quotes.push(json!({"text": quote, "source": id}));
                 }
             }
+            // What was said, when the webcast is a source: a sentence and a quote from its first passage.
+            let mut said = String::new();
+            let spoken = ids.iter().find(|id| parsed.debate.contains(*id));
+            if let Some((id, text)) = spoken.and_then(|id| parsed.sources.iter().find(|(s, _)| s == id)) {
+                said = format!("A speaker said: {}.", passage(text));
+                quotes.push(json!({"text": passage(text), "source": id}));
+            }
             if planning {
                 for wrong in WRONG_SENTENCES {
                     summary.push(' ');
                     summary.push_str(wrong);
                 }
             }
-            json!({
+            let mut section = json!({
                 "item": number,
                 "title": format!("Item {number}"),
                 "summary": summary,
                 "decisions": decisions,
                 "quotes": quotes,
-            })
+            });
+            if !parsed.debate.is_empty() {
+                section["said"] = json!(said);
+            }
+            section
         })
         .collect();
     let mut headline =

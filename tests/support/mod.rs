@@ -4,6 +4,7 @@ pub mod fake_council;
 pub mod fake_email;
 pub mod fake_llm;
 pub mod fake_postcodes;
+pub mod fake_publici;
 pub mod fake_receiver;
 pub mod harness;
 pub mod http;
