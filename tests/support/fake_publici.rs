@@ -26,7 +26,11 @@ pub struct FakeWebcast {
 struct State {
     webcasts: Vec<FakeWebcast>,
     captions: HashMap<u32, Vec<u8>>,
+    /// Each webcast's media (an MP4 file), served in byte ranges.
+    media: HashMap<u32, Vec<u8>>,
     requests: Vec<String>,
+    /// The `Range` header of each media request.
+    ranges: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -59,6 +63,14 @@ impl FakePublicI {
             if path == format!("/pi/core/data/{DS_ID}/archived/1/agenda/1") {
                 return Answer::new(200, "application/rss+xml; charset=utf-8", feed(&state.webcasts));
             }
+            if let Some(activity) = path.strip_prefix("/media/").and_then(|p| p.strip_suffix(".mp4")) {
+                let range = request.header("range").unwrap_or_default().to_string();
+                state.ranges.push(range.clone());
+                let Some(body) = activity.parse::<u32>().ok().and_then(|a| state.media.get(&a)) else {
+                    return Answer::new(404, "text/html", "<html><body>Not found</body></html>");
+                };
+                return ranged(body, &range);
+            }
             if let Some(activity) = path.strip_prefix("/assets/").and_then(|p| p.strip_suffix(".vtt")) {
                 return match activity.parse::<u32>().ok().and_then(|a| state.captions.get(&a)) {
                     Some(body) => Answer::new(200, "text/vtt; charset=utf-8", body.clone()),
@@ -79,6 +91,20 @@ impl FakePublicI {
         format!("http://127.0.0.1:{}/assets/{{activity}}.vtt", self.port)
     }
 
+    pub fn media_template(&self) -> String {
+        format!("http://127.0.0.1:{}/media/{{activity}}.mp4", self.port)
+    }
+
+    /// Serves a webcast's media file.
+    pub fn publish_media(&self, activity: u32, body: Vec<u8>) {
+        self.state.lock().unwrap().media.insert(activity, body);
+    }
+
+    /// The `Range` headers media requests carried.
+    pub fn media_ranges(&self) -> Vec<String> {
+        self.state.lock().unwrap().ranges.clone()
+    }
+
     pub fn add_webcast(&self, webcast: FakeWebcast) {
         self.state.lock().unwrap().webcasts.push(webcast);
     }
@@ -96,6 +122,28 @@ impl FakePublicI {
     pub fn requests_for(&self, path: &str) -> usize {
         self.state.lock().unwrap().requests.iter().filter(|p| *p == path).count()
     }
+}
+
+/// One byte range of a file (`bytes=a-b`, `bytes=a-`), as 206 with
+/// `Content-Range`; the whole file as 200 when no range is asked; 416 past the end.
+fn ranged(body: &[u8], range: &str) -> Answer {
+    let Some(spec) = range.strip_prefix("bytes=") else {
+        let mut answer = Answer::new(200, "video/mp4", body.to_vec());
+        answer.headers.push(("Accept-Ranges", "bytes".into()));
+        return answer;
+    };
+    let (first, last) = spec.split_once('-').unwrap_or((spec, ""));
+    let first: usize = first.trim().parse().unwrap_or(0);
+    let last: usize = last.trim().parse().unwrap_or(usize::MAX).min(body.len().saturating_sub(1));
+    if first >= body.len() || first > last {
+        let mut answer = Answer::new(416, "text/plain", "range not satisfiable");
+        answer.headers.push(("Content-Range", format!("bytes */{}", body.len())));
+        return answer;
+    }
+    let mut answer = Answer::new(206, "video/mp4", body[first..=last].to_vec());
+    answer.headers.push(("Content-Range", format!("bytes {first}-{last}/{}", body.len())));
+    answer.headers.push(("Accept-Ranges", "bytes".into()));
+    answer
 }
 
 /// The archived feed, in the shape public code reads.

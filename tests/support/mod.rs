@@ -6,5 +6,6 @@ pub mod fake_llm;
 pub mod fake_postcodes;
 pub mod fake_publici;
 pub mod fake_receiver;
+pub mod fake_speech;
 pub mod harness;
 pub mod http;
