@@ -5,6 +5,9 @@
 -- address with `{activity}` for the webcast.
 ALTER TABLE councils ADD COLUMN webcast_site TEXT;
 ALTER TABLE councils ADD COLUMN webcast_captions TEXT;
+-- Where the webcast's media file (MP4) is, with `{activity}` for the webcast:
+-- read for speech to text when there are no captions (`SPEECH_MODEL`).
+ALTER TABLE councils ADD COLUMN webcast_media TEXT;
 -- When the council's webcasts were last listed, and why that failed.
 ALTER TABLE councils ADD COLUMN webcasts_read_at TEXT;
 ALTER TABLE councils ADD COLUMN webcasts_error TEXT;
@@ -35,9 +38,23 @@ CREATE TABLE webcasts (
   skipped_cues     INTEGER NOT NULL DEFAULT 0,
   duration_ms      INTEGER NOT NULL DEFAULT 0,
   captions_read_at TEXT,
+  -- Speech to text of its sound: 'transcribing' (speech_chunks planned),
+  -- 'done', 'error' (speech_error says why); NULL when never tried.
+  speech_status    TEXT,
+  speech_error     TEXT,
+  speech_chunks    INTEGER NOT NULL DEFAULT 0,
   first_seen_at    TEXT NOT NULL,
   updated_at       TEXT NOT NULL,
   UNIQUE (council_id, activity)
 );
 CREATE INDEX webcasts_by_meeting ON webcasts (meeting_id) WHERE meeting_id IS NOT NULL;
 CREATE INDEX webcasts_by_council_live ON webcasts (council_id, live_at);
+
+-- The chunks of a webcast's sound the speech model has heard (one row each,
+-- so a message handled twice counts once).
+CREATE TABLE webcast_speech_chunks (
+  webcast_id TEXT NOT NULL REFERENCES webcasts (id),
+  number     INTEGER NOT NULL,
+  heard_at   TEXT NOT NULL,
+  PRIMARY KEY (webcast_id, number)
+);

@@ -49,6 +49,14 @@ pub struct Settings {
     pub committees_per_part: usize,
     /// Points in the jobs that fail once each (tests of recovery only; empty in production).
     pub fault_points: Vec<String>,
+    /// The speech model that transcribes webcasts without captions
+    /// (`SPEECH_MODEL`); `None`, the default, leaves them untranscribed.
+    pub speech_model: Option<String>,
+    /// Its REST form's base URL (`…/ai/run/<model>` is posted to); empty:
+    /// the Workers AI binding.
+    pub speech_base_url: String,
+    /// How long each chunk of a webcast's sound sent to it is.
+    pub speech_chunk_seconds: u64,
 }
 
 impl Default for Settings {
@@ -79,6 +87,9 @@ impl Default for Settings {
             document_retry_hours: 24,
             committees_per_part: 6,
             fault_points: Vec::new(),
+            speech_model: None,
+            speech_base_url: String::new(),
+            speech_chunk_seconds: 600,
         }
     }
 }
@@ -149,6 +160,12 @@ impl Settings {
             fault_points: lookup("FAULT_POINTS")
                 .map(|v| v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
                 .unwrap_or_default(),
+            speech_model: lookup("SPEECH_MODEL")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty() && !matches!(v.as_str(), "off" | "none" | "false")),
+            speech_base_url: lookup("SPEECH_BASE_URL").map(|v| v.trim().to_string()).unwrap_or_default(),
+            // Whisper hears 30 seconds at a time; one chunk is at most twenty minutes.
+            speech_chunk_seconds: number("SPEECH_CHUNK_SECONDS", defaults.speech_chunk_seconds).clamp(10, 1200),
         }
     }
 

@@ -51,7 +51,11 @@ pub fn fetcher_with_cap(ctx: &JobContext<'_>, council: &CouncilRow, max_bytes: u
 pub fn webcast_fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> Option<WorkerFetcher> {
     let site = council.webcast_site.as_deref()?;
     let captions = crate::sources::publici::captions_url(council.webcast_captions.as_deref(), site, "1")?;
-    let captions_host = crate::net::host_of(&captions);
+    let mut declared = crate::net::host_of(&captions);
+    if let Some(media) = council.webcast_media.as_deref() {
+        declared.push(' ');
+        declared.push_str(&crate::net::host_of(&media.replace("{activity}", "1")));
+    }
     let settings = ctx.settings;
     let gate = ctx.env.durable_object("HOST_GATE").ok().map(crate::net::gate::GateClient::new);
     let fetcher = WorkerFetcher::new(
@@ -62,6 +66,6 @@ pub fn webcast_fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> Option<Wor
         },
         gate,
     )
-    .only_hosts(crate::net::hosts::HostPolicy::for_council(site, &captions_host));
+    .only_hosts(crate::net::hosts::HostPolicy::for_council(site, &declared));
     Some(fetcher)
 }

@@ -128,6 +128,12 @@ pub async fn run_job(ctx: &JobContext<'_>, job: &Job) -> Result<JobOutcome> {
         Job::ReadCaptions { council_id, webcast_id } => {
             super::webcasts::read_captions(ctx, council_id, webcast_id).await
         }
+        Job::TranscribeWebcast { council_id, webcast_id } => {
+            super::speech::plan_transcription(ctx, council_id, webcast_id).await
+        }
+        Job::TranscribeChunk { council_id, webcast_id, number } => {
+            super::speech::transcribe_chunk(ctx, council_id, webcast_id, *number).await
+        }
     }
 }
 
@@ -192,6 +198,13 @@ pub async fn give_up(ctx: &JobContext<'_>, job: &Job) -> Result<()> {
         // The captions are asked for again by the next listing.
         Job::ReadCaptions { webcast_id, .. } => {
             store.captions_failed(webcast_id, &format!("captions not read: {note}"), &now()).await
+        }
+        Job::TranscribeWebcast { webcast_id, .. } => {
+            store.speech_failed(webcast_id, &format!("the webcast's sound was not read: {note}"), &now()).await
+        }
+        Job::TranscribeChunk { webcast_id, number, .. } => {
+            let error = format!("the webcast's sound was not transcribed: chunk {number}: {note}");
+            store.speech_failed(webcast_id, &error, &now()).await
         }
     }
 }

@@ -88,7 +88,7 @@ pub async fn fetch_document(ctx: &JobContext<'_>, document_id: &str) -> Result<J
     // Only from the council's own host or those it declares, redirects included.
     let Some(council) = store.council(&document.council_id).await? else { return Ok(JobOutcome::Done) };
     let fetcher = fetcher_with_cap(ctx, &council, ctx.settings.max_document_bytes);
-    let result = fetcher.get(&HttpRequest { url: document.url.clone(), validators }).await;
+    let result = fetcher.get(&HttpRequest { url: document.url.clone(), validators, range: None }).await;
     store.log_fetches(None, &document.council_id, &fetcher.take_log()).await?;
     let response = match result {
         Ok(response) => response,

@@ -13,6 +13,7 @@ pub mod fault;
 pub mod health;
 pub mod refresh;
 pub mod schedule;
+pub mod speech;
 pub mod summaries;
 pub mod upkeep;
 pub mod visits;
@@ -159,6 +160,17 @@ pub enum Job {
         council_id: String,
         webcast_id: String,
     },
+    /// Plan the speech-to-text of a webcast without captions (`SPEECH_MODEL`).
+    TranscribeWebcast {
+        council_id: String,
+        webcast_id: String,
+    },
+    /// Copy one chunk of a webcast's sound out and have it heard.
+    TranscribeChunk {
+        council_id: String,
+        webcast_id: String,
+        number: u32,
+    },
 }
 
 impl Job {
@@ -206,7 +218,9 @@ impl Job {
             | Self::SendEmail { council_id, .. }
             | Self::ExportSet { council_id, .. }
             | Self::ListWebcasts { council_id, .. }
-            | Self::ReadCaptions { council_id, .. } => council_id,
+            | Self::ReadCaptions { council_id, .. }
+            | Self::TranscribeWebcast { council_id, .. }
+            | Self::TranscribeChunk { council_id, .. } => council_id,
         }
     }
 }

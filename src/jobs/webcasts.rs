@@ -147,6 +147,13 @@ pub async fn read_captions(ctx: &JobContext<'_>, council_id: &str, webcast_id: &
         Err(SourceError::Http { status: 404 | 410 }) => {
             store.captions_absent(webcast_id, &now()).await?;
             crate::storage::version::bump(ctx.env, council_id).await;
+            // No captions: its sound is transcribed, when that is set up, once.
+            let speech = ctx.settings.speech_model.is_some() && council.webcast_media.is_some();
+            if speech && webcast.transcript_key.is_none() && webcast.speech_status.is_none() {
+                let job =
+                    Job::TranscribeWebcast { council_id: council_id.to_string(), webcast_id: webcast_id.to_string() };
+                ctx.queue.send(job).await?;
+            }
             return Ok(JobOutcome::Done);
         }
         Err(error) if error.is_transient() => {

@@ -29,11 +29,19 @@ pub struct HttpRequest {
     pub url: String,
     /// Sent as If-None-Match / If-Modified-Since when present.
     pub validators: Validators,
+    /// Bytes `first..=last` only (`Range`), answered 206 (or 200 whole, cut here).
+    pub range: Option<(u64, u64)>,
 }
 
 impl HttpRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        Self { url: url.into(), validators: Validators::default() }
+        Self { url: url.into(), validators: Validators::default(), range: None }
+    }
+
+    /// The same request for one byte range.
+    pub fn with_range(mut self, (first, last): (u64, u64)) -> Self {
+        self.range = Some((first, last.max(first)));
+        self
     }
 }
 
@@ -127,7 +135,7 @@ impl WorkerFetcher {
     async fn send_hop(
         &self,
         url: &str,
-        validators: &Validators,
+        (validators, range): (&Validators, Option<(u64, u64)>),
         signal: &worker::AbortSignal,
     ) -> Result<Hop, SourceError> {
         use futures_util::StreamExt;
@@ -140,6 +148,9 @@ impl WorkerFetcher {
         }
         if let Some(modified) = &validators.last_modified {
             set("If-Modified-Since", modified)?;
+        }
+        if let Some((first, last)) = range {
+            set("Range", &format!("bytes={first}-{last}"))?;
         }
         let mut init = worker::RequestInit::new();
         init.with_method(worker::Method::Get).with_headers(headers).with_redirect(worker::RequestRedirect::Manual);
@@ -158,7 +169,8 @@ impl WorkerFetcher {
         if status == 304 {
             return Ok(Hop::Answer(HttpResponse { status, body: Vec::new(), validators }));
         }
-        if status != 200 {
+        // A range asked for comes as 206, or as 200 from a server that sends the whole file.
+        if status != 200 && !(status == 206 && range.is_some()) {
             return Err(SourceError::Http { status });
         }
         if let Some(length) = header("Content-Length").and_then(|l| l.trim().parse::<usize>().ok()) {
@@ -175,11 +187,14 @@ impl WorkerFetcher {
             }
             body.extend_from_slice(&chunk);
         }
+        if let (200, Some((first, last))) = (status, range) {
+            body = range_of(body, first, last).ok_or(SourceError::Http { status: 416 })?;
+        }
         Ok(Hop::Answer(HttpResponse { status, body, validators }))
     }
 
     /// One hop, after its host's turn came (the gate, or local pacing), within the timeout.
-    async fn gated_hop(&self, url: &str, validators: &Validators) -> Result<Hop, SourceError> {
+    async fn gated_hop(&self, url: &str, request: (&Validators, Option<(u64, u64)>)) -> Result<Hop, SourceError> {
         use futures_util::future::{select, Either};
         let gate_name = gate::gate_name(url);
         let holder = match &self.gate {
@@ -201,7 +216,7 @@ impl WorkerFetcher {
         let signal = controller.signal();
         let timeout = worker::Delay::from(std::time::Duration::from_millis(self.policy.timeout_ms));
         let result = {
-            let attempt = std::pin::pin!(self.send_hop(url, validators, &signal));
+            let attempt = std::pin::pin!(self.send_hop(url, request, &signal));
             match select(attempt, timeout).await {
                 Either::Left((result, _)) => result,
                 Either::Right(_) => Err(SourceError::Timeout { seconds: self.policy.timeout_ms.div_ceil(1000) }),
@@ -225,7 +240,7 @@ impl WorkerFetcher {
         let mut url = request.url.clone();
         let mut redirects = 0;
         loop {
-            match self.gated_hop(&url, &request.validators).await? {
+            match self.gated_hop(&url, (&request.validators, request.range)).await? {
                 Hop::Answer(response) => return Ok(response),
                 Hop::Redirect(target) => {
                     if let Some(policy) = &self.hosts {
@@ -240,6 +255,17 @@ impl WorkerFetcher {
             }
         }
     }
+}
+
+/// Bytes `first..=last` of a whole body (a server that ignored `Range`).
+pub fn range_of(mut body: Vec<u8>, first: u64, last: u64) -> Option<Vec<u8>> {
+    let first = usize::try_from(first).ok()?;
+    if first >= body.len() {
+        return None;
+    }
+    let end = usize::try_from(last).ok()?.saturating_add(1).min(body.len());
+    body.truncate(end);
+    Some(body.split_off(first))
 }
 
 /// What one hop of a request came to.

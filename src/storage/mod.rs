@@ -91,6 +91,10 @@ pub struct CouncilRow {
     pub webcast_site: Option<String>,
     #[serde(default)]
     pub webcast_captions: Option<String>,
+    /// Its webcasts' media files (MP4), `{activity}` for the webcast: read
+    /// for speech to text where there are no captions.
+    #[serde(default)]
+    pub webcast_media: Option<String>,
     /// When its webcasts were last listed, and why the last listing failed.
     #[serde(default)]
     pub webcasts_read_at: Option<String>,
@@ -129,6 +133,9 @@ pub struct CouncilInput {
     /// where the platform usually keeps them.
     #[serde(default)]
     pub webcast_captions: Option<String>,
+    /// Where its webcasts' media files (MP4) are, with `{activity}`.
+    #[serde(default)]
+    pub webcast_media: Option<String>,
 }
 
 fn default_platform() -> String {
@@ -186,6 +193,11 @@ impl CouncilInput {
             }
             if self.webcast_captions.is_none() && crate::sources::publici::captions_url(None, site, "1").is_none() {
                 return Err("webcast_captions is needed for a webcast_site that is not <council>.public-i.tv".into());
+            }
+        }
+        if let Some(template) = &self.webcast_media {
+            if self.webcast_site.is_none() || !crate::sources::publici::valid_captions_template(template) {
+                return Err("webcast_media must be an http(s) URL with {activity} in it, beside a webcast_site".into());
             }
         }
         if let Some(template) = &self.webcast_captions {
@@ -496,6 +508,7 @@ impl Store {
                 Text(&input.document_hosts.join(" ")),
                 OptText(input.webcast_site.as_deref().map(|s| s.trim_end_matches('/'))),
                 OptText(input.webcast_captions.as_deref()),
+                OptText(input.webcast_media.as_deref()),
             ],
         )
         .await

@@ -1,15 +1,16 @@
 //! Every SQL statement the worker runs. The schema lives in `migrations/`.
 
-pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils ORDER BY name";
-pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
-pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE id = ?1";
-pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, webcast_site, webcast_captions, created_at, updated_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?12, ?12) \
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE id = ?1";
+pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, webcast_site, webcast_captions, webcast_media, created_at, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16, ?12, ?12) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
     time_zone = excluded.time_zone, coverage = excluded.coverage, enabled = excluded.enabled, web_service = excluded.web_service, \
     gss_code = COALESCE(excluded.gss_code, councils.gss_code), nation = COALESCE(excluded.nation, councils.nation), \
     notes = COALESCE(excluded.notes, councils.notes), document_hosts = excluded.document_hosts, \
-    webcast_site = excluded.webcast_site, webcast_captions = excluded.webcast_captions, updated_at = excluded.updated_at";
+    webcast_site = excluded.webcast_site, webcast_captions = excluded.webcast_captions, webcast_media = excluded.webcast_media, \
+    updated_at = excluded.updated_at";
 
 /// Creates a run unless the council has one still open (one run per council at a time).
 pub const CREATE_RUN: &str =
@@ -775,12 +776,12 @@ pub const OPEN_DATA_INDEX: &str = "SELECT e.council_id, co.name, e.generated_at,
 
 /// A meeting's webcasts, newest first (`rows::MeetingWebcast`).
 pub const MEETING_WEBCASTS: &str = "SELECT id, council_id, meeting_id, platform, activity, title, live_at, player_url, captions_url, \
-    points, points_unread, captions_status, captions_error, captions_hash, transcript_key, made_from, cues, skipped_cues, duration_ms, captions_read_at \
-    FROM webcasts WHERE meeting_id = ?1 ORDER BY live_at DESC, id";
+    points, points_unread, captions_status, captions_error, captions_hash, transcript_key, made_from, cues, skipped_cues, duration_ms, captions_read_at, \
+    speech_status, speech_error, speech_chunks FROM webcasts WHERE meeting_id = ?1 ORDER BY live_at DESC, id";
 /// A webcast by id (`rows::MeetingWebcast` with its council and meeting).
 pub const GET_WEBCAST: &str = "SELECT id, council_id, meeting_id, platform, activity, title, live_at, player_url, captions_url, points, \
-    points_unread, captions_status, captions_error, captions_hash, transcript_key, made_from, cues, skipped_cues, duration_ms, captions_read_at \
-    FROM webcasts WHERE id = ?1";
+    points_unread, captions_status, captions_error, captions_hash, transcript_key, made_from, cues, skipped_cues, duration_ms, captions_read_at, \
+    speech_status, speech_error, speech_chunks FROM webcasts WHERE id = ?1";
 /// A council's meetings of a date range, as webcasts are matched to them.
 pub const WEBCAST_CANDIDATES: &str = "SELECT m.id, c.title AS committee, m.local_date, m.starts_at_utc \
     FROM meetings m JOIN committees c ON c.id = m.committee_id \
@@ -814,3 +815,21 @@ pub const CAPTIONS_FAILED: &str =
 /// A meeting's summary is owed again because of its webcast.
 pub const MEETING_CHANGED_BY_WEBCAST: &str =
     "UPDATE meetings SET content_changed = 1, change_note = ?2, changed_at = ?3 WHERE id = ?1";
+/// A webcast's sound is being transcribed in `?2` chunks (none heard yet).
+pub const SPEECH_PLANNED: &str =
+    "UPDATE webcasts SET speech_status = 'transcribing', speech_error = NULL, speech_chunks = ?2, \
+    updated_at = ?3 WHERE id = ?1";
+pub const SPEECH_CHUNKS_FORGOTTEN: &str = "DELETE FROM webcast_speech_chunks WHERE webcast_id = ?1";
+/// A chunk heard (a repeat counts once).
+pub const SPEECH_CHUNK_HEARD: &str =
+    "INSERT OR IGNORE INTO webcast_speech_chunks (webcast_id, number, heard_at) VALUES (?1, ?2, ?3)";
+/// How many of its chunks are heard, of how many.
+pub const SPEECH_PROGRESS: &str = "SELECT w.speech_chunks AS chunks, \
+    (SELECT COUNT(*) FROM webcast_speech_chunks c WHERE c.webcast_id = w.id) AS heard FROM webcasts w WHERE w.id = ?1";
+pub const SPEECH_FAILED: &str =
+    "UPDATE webcasts SET speech_status = 'error', speech_error = ?2, updated_at = ?3 WHERE id = ?1";
+/// The joined transcript of a webcast's sound is its transcript (captions,
+/// when they come, replace it).
+pub const SPEECH_DONE: &str =
+    "UPDATE webcasts SET speech_status = 'done', speech_error = NULL, captions_hash = ?2, transcript_key = ?3, \
+    made_from = ?4, cues = ?5, skipped_cues = 0, duration_ms = ?6, updated_at = ?7 WHERE id = ?1";

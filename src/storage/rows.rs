@@ -383,6 +383,10 @@ pub struct MeetingWebcast {
     pub skipped_cues: i64,
     pub duration_ms: i64,
     pub captions_read_at: Option<String>,
+    /// Speech to text of its sound: 'transcribing', 'done', 'error', or none.
+    pub speech_status: Option<String>,
+    pub speech_error: Option<String>,
+    pub speech_chunks: i64,
 }
 
 impl MeetingWebcast {

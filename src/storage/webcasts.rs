@@ -155,6 +155,63 @@ impl Store {
     pub async fn captions_failed(&self, webcast_id: &str, error: &str, now: &str) -> Result<()> {
         self.run(q::CAPTIONS_FAILED, &[Text(webcast_id), Text(error), Text(now)]).await
     }
+
+    /// The webcast's sound is planned in `chunks` chunks, none heard yet.
+    pub async fn speech_planned(&self, webcast_id: &str, chunks: usize, now: &str) -> Result<()> {
+        self.batch(vec![
+            self.statement(q::SPEECH_CHUNKS_FORGOTTEN, &[Text(webcast_id)])?,
+            self.statement(q::SPEECH_PLANNED, &[Text(webcast_id), Int(chunks as i64), Text(now)])?,
+        ])
+        .await
+    }
+
+    /// Records a chunk heard; answers (chunks heard, chunks planned).
+    pub async fn speech_chunk_done(&self, webcast_id: &str, number: u32, now: &str) -> Result<(usize, usize)> {
+        #[derive(Deserialize)]
+        struct Row {
+            chunks: i64,
+            heard: i64,
+        }
+        let results = self
+            .batch_results(vec![
+                self.statement(q::SPEECH_CHUNK_HEARD, &[Text(webcast_id), Int(i64::from(number)), Text(now)])?,
+                self.statement(q::SPEECH_PROGRESS, &[Text(webcast_id)])?,
+            ])
+            .await?;
+        let row = results.get(1).map(|r| r.results::<Row>()).transpose()?.and_then(|rows| rows.into_iter().next());
+        Ok(row.map_or((0, usize::MAX), |r| (r.heard as usize, r.chunks as usize)))
+    }
+
+    pub async fn speech_failed(&self, webcast_id: &str, error: &str, now: &str) -> Result<()> {
+        self.run(q::SPEECH_FAILED, &[Text(webcast_id), Text(error), Text(now)]).await
+    }
+
+    /// The joined transcript of the webcast's sound is its transcript; the
+    /// meeting is marked changed with why (its summary is made again).
+    pub async fn speech_done(
+        &self,
+        webcast: &MeetingWebcast,
+        read: &CaptionsRead<'_>,
+        note: &str,
+        now: &str,
+    ) -> Result<()> {
+        let mut statements = vec![self.statement(
+            q::SPEECH_DONE,
+            &[
+                Text(&webcast.id),
+                Text(read.hash),
+                Text(read.key),
+                Text(read.made_from),
+                Int(read.cues as i64),
+                Int(read.duration_ms as i64),
+                Text(now),
+            ],
+        )?];
+        if let Some(meeting_id) = webcast.meeting_id.as_deref() {
+            statements.push(self.statement(q::MEETING_CHANGED_BY_WEBCAST, &[Text(meeting_id), Text(note), Text(now)])?);
+        }
+        self.batch(statements).await
+    }
 }
 
 /// Writes a transcript under its key.

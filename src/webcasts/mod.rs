@@ -1,9 +1,11 @@
 //! What was said at a meeting (pure): a webcast's transcript as timed cues,
 //! tidied, cut into the meeting's agenda items by the webcast's agenda
 //! points, grouped into passages a summary can cite, and the moment a quote
-//! was said. Transcripts come from captions files (`vtt.rs`); the webcast
-//! platforms are sources (`sources::publici`).
+//! was said. Transcripts come from captions files (`vtt.rs`) or, where there
+//! are none, from the webcast's sound heard by a speech model (`audio.rs`);
+//! the webcast platforms are sources (`sources::publici`).
 
+pub mod audio;
 pub mod vtt;
 
 use serde::{Deserialize, Serialize};

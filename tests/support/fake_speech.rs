@@ -48,7 +48,9 @@ pub struct FakeSpeech {
     refused: Arc<Mutex<Vec<String>>>,
 }
 
-/// Mean loudness of each frame of a file, decoded by ffmpeg to 8 kHz mono.
+/// Mean loudness of each frame of a file, decoded by ffmpeg to 8 kHz mono
+/// (its decoded length is the frames' count: ffprobe only estimates a raw
+/// ADTS file's duration from its first frames' bit rate).
 fn envelope(path: &Path) -> Result<Vec<f64>, String> {
     let output = Command::new("ffmpeg")
         .args(["-v", "error", "-i"])
@@ -70,7 +72,14 @@ fn envelope(path: &Path) -> Result<Vec<f64>, String> {
 /// ffprobe's reading: (container, codec, duration in ms).
 fn probe(path: &Path) -> Result<(String, String, u64), String> {
     let output = Command::new("ffprobe")
-        .args(["-v", "error", "-show_entries", "format=format_name,duration:stream=codec_name,codec_type", "-of", "json"])
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=format_name,duration:stream=codec_name,codec_type",
+            "-of",
+            "json",
+        ])
         .arg(path)
         .output()
         .map_err(|e| format!("ffprobe: {e}"))?;
@@ -122,7 +131,8 @@ impl FakeSpeech {
         let reference: Arc<Mutex<Option<PathBuf>>> = Arc::default();
         let heard: Arc<Mutex<Vec<Heard>>> = Arc::default();
         let refused: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (reference_kept, heard_kept, refused_kept) = (Arc::clone(&reference), Arc::clone(&heard), Arc::clone(&refused));
+        let (reference_kept, heard_kept, refused_kept) =
+            (Arc::clone(&reference), Arc::clone(&heard), Arc::clone(&refused));
         let port = serve(move |request| {
             let model = request.path.strip_prefix("/ai/run/").unwrap_or_default().to_string();
             let answer = hear(&model, &request.body, reference_kept.lock().unwrap().as_deref());
@@ -162,19 +172,24 @@ impl FakeSpeech {
 fn hear(model: &str, body: &[u8], reference: Option<&Path>) -> Result<(Heard, Value), String> {
     let input: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
     let audio = input["audio"].as_str().ok_or("audio must be base64 text")?;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(audio).map_err(|e| format!("audio is not base64: {e}"))?;
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(audio).map_err(|e| format!("audio is not base64: {e}"))?;
     let file = std::env::temp_dir().join(format!("fake-speech-{}-{}.bin", std::process::id(), rand_suffix(&bytes)));
     std::fs::write(&file, &bytes).map_err(|e| e.to_string())?;
     let probed = probe(&file);
     let heard_envelope = envelope(&file);
     let _ = std::fs::remove_file(&file);
-    let (container, codec, duration_ms) = probed?;
+    let (container, codec, _estimated) = probed?;
     let heard_envelope = heard_envelope?;
+    let duration_ms = (heard_envelope.len() * FRAME_MS) as u64;
     let reference = Reference::load(reference.ok_or("no reference webcast set")?)?;
     let found_at_ms = (reference.locate(&heard_envelope) * FRAME_MS) as u64;
     let end_ms = found_at_ms + duration_ms;
-    let spoken: Vec<&(String, u64, u64)> =
-        reference.sentences.iter().filter(|(_, start, end)| (start + end) / 2 >= found_at_ms && (start + end) / 2 < end_ms).collect();
+    let spoken: Vec<&(String, u64, u64)> = reference
+        .sentences
+        .iter()
+        .filter(|(_, start, end)| (start + end) / 2 >= found_at_ms && (start + end) / 2 < end_ms)
+        .collect();
     let segments: Vec<Value> = spoken
         .iter()
         .map(|(text, start, end)| {

@@ -253,7 +253,7 @@ pub async fn fetch_meeting<F: Fetcher>(
     let mut responses: Vec<Result<HttpResponse, SourceError>> = Vec::with_capacity(urls.len());
     for url in &urls {
         let validators = known.get(url).cloned().unwrap_or_default();
-        let response = fetcher.get(&HttpRequest { url: url.clone(), validators }).await;
+        let response = fetcher.get(&HttpRequest { url: url.clone(), validators, range: None }).await;
         if response.is_err() && !(secondary_page && *url == page_url) {
             return Err(response.expect_err("checked"));
         }
