@@ -42,6 +42,14 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   (apt-get install -y chromium chromium-driver || (apt-get update && apt-get install -y chromium chromium-driver)) >/dev/null
 fi
 
+# espeak-ng speaks the test webcast's script and ffmpeg encodes it (and the
+# fake speech model decodes what it is sent) (Debian packages).
+if ! command -v espeak-ng >/dev/null || ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  say "installing espeak-ng and ffmpeg"
+  (apt-get install -y --no-install-recommends espeak-ng ffmpeg \
+    || (apt-get update && apt-get install -y --no-install-recommends espeak-ng ffmpeg)) >/dev/null
+fi
+
 # Real feed clients for the feed tests.
 if ! python3 -c "import feedparser, icalendar, openapi_spec_validator" 2>/dev/null || ! command -v schemathesis >/dev/null; then
   say "installing feedparser, icalendar, openapi-spec-validator and schemathesis for the tests"

@@ -3178,3 +3178,110 @@ fn webcast_captions_are_read_cut_by_item_and_quoted_with_their_moment() {
     assert_eq!(broken_meeting["summary"]["version"], 1, "unreadable captions leave the paper-based summary");
     assert!(portal.requests_for("/assets/912345.vtt") >= 3, "each listing asked for the captions");
 }
+
+#[test]
+fn a_webcast_without_captions_is_heard_by_the_speech_model_in_chunks() {
+    use support::fake_publici::{FakePublicI, FakeWebcast};
+    let h = Harness::shared();
+    let _guard = h.exclusive();
+    // The test webcast: six sentences of a known script, one every ten seconds, in MP4.
+    let media = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-webcast");
+    let made = std::process::Command::new("bash")
+        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/make_webcast_media.sh"))
+        .arg(&media)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let script: Vec<String> =
+        std::fs::read_to_string(media.join("script.txt")).unwrap().lines().map(str::to_string).collect();
+    h.speech.set_reference(&media);
+
+    let mut site = with_meeting_count(Behaviour::Healthy, 0);
+    let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
+    site.meetings.push(support::fake_council::FakeMeeting {
+        id: 5904,
+        committee_id: 101,
+        date: today - chrono::Duration::days(29),
+        cancelled: false,
+        with_minutes: false,
+    });
+    let base = h.fake.add_site("speech", site);
+    let portal = FakePublicI::start();
+    h.register(
+        "speech",
+        &base,
+        json!({"coverage": "supported", "webcast_site": portal.site(), "webcast_captions": portal.captions_template(),
+               "webcast_media": portal.media_template()}),
+    );
+    h.scrape("speech");
+    settled_summaries(h, "speech", 1, Duration::from_secs(180));
+    let id = "speech-5904";
+    let meeting = h.get(&format!("/api/v1/meetings/{id}")).json();
+    let starts = meeting["starts_at_utc"].as_str().unwrap();
+    let items = meeting["agenda_items"].as_array().unwrap();
+    // The webcast's agenda points: the first item from the start, the second from 0:30.
+    let points = items
+        .iter()
+        .zip(["0", "30"])
+        .map(|(item, at)| {
+            (
+                format!("{} {}", item["number"].as_str().unwrap_or_default(), item["title"].as_str().unwrap()),
+                at.to_string(),
+            )
+        })
+        .collect();
+    portal.add_webcast(FakeWebcast {
+        activity: 912347,
+        title: format!("Cabinet - {}", &starts[..10]),
+        live_date: chrono::DateTime::parse_from_rfc3339(starts).unwrap().to_rfc2822(),
+        points,
+    });
+    portal.publish_media(912347, std::fs::read(media.join("webcast.mp4")).unwrap());
+    assert_eq!(h.admin("POST", "/admin/councils/speech/webcasts", None).status, 202);
+
+    // No captions: the sound is planned in chunks of twenty seconds, each heard, then joined.
+    let webcast = webcast_of(h, id, |w| w["speech_status"] == "done" || w["speech_status"] == "error");
+    assert_eq!(webcast["speech_status"], "done", "{webcast:#}\n{:?}\n{}", h.speech.refused(), h.log_tail());
+    assert_eq!((webcast["made_from"].as_str(), webcast["speech_chunks"].as_i64()), (Some("speech"), Some(3)));
+    let heard = h.speech.heard();
+    assert_eq!(heard.len(), 3, "one request a chunk: {heard:#?}");
+    for (n, chunk) in heard.iter().enumerate() {
+        assert_eq!((chunk.container.as_str(), chunk.codec.as_str()), ("aac", "aac"), "ADTS AAC: {chunk:?}");
+        assert_eq!(chunk.model, "@cf/openai/whisper-large-v3-turbo");
+        let _ = n;
+    }
+    let mut starts_found: Vec<u64> = heard.iter().map(|c| c.found_at_ms).collect();
+    starts_found.sort();
+    for (found, planned) in starts_found.iter().zip([0u64, 20_000, 40_000]) {
+        assert!(
+            found.abs_diff(planned) <= 300,
+            "a chunk's sound is its stretch: found at {found} ms, planned {planned}"
+        );
+    }
+    let lengths: u64 = heard.iter().map(|c| c.duration_ms).sum();
+    assert!(lengths.abs_diff(60_000) <= 500, "the chunks hold the whole minute: {lengths} ms");
+    let ranges = portal.media_ranges();
+    assert!(!ranges.is_empty() && ranges.iter().all(|r| r.starts_with("bytes=")), "only byte ranges: {ranges:?}");
+
+    // The joined transcript: the script's words, each at its time.
+    let transcript = h.get(&format!("/api/v1/meetings/{id}/transcript?limit=50")).json();
+    assert_eq!(transcript["webcast"]["label"], "the webcast's sound, transcribed automatically");
+    let cues = transcript["cues"].as_array().unwrap();
+    let texts: Vec<&str> = cues.iter().map(|c| c["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, script.iter().map(String::as_str).collect::<Vec<_>>());
+    for (n, cue) in cues.iter().enumerate() {
+        let at = cue["start_ms"].as_u64().unwrap();
+        assert!(at.abs_diff(n as u64 * 10_000) <= 600, "sentence {n} at {at} ms: {cue:#}");
+    }
+    let second = items[1]["id"].as_str().unwrap();
+    let item = h.get(&format!("/api/v1/meetings/{id}/transcript?item={second}")).json();
+    assert_eq!(item["cues"].as_array().unwrap().len(), 3, "the second item's stretch: 0:30 to the end");
+    let path = format!("/api/v1/meetings/{id}");
+    let remade = poll_until(h, &path, Duration::from_secs(120), |m| m["summary"]["version"] == 2)["summary"].clone();
+    assert!(remade["updated_reason"].as_str().unwrap_or_default().contains("sound was transcribed"), "{remade:#}");
+    let page = h.get(&format!("/meetings/{id}")).body;
+    assert!(
+        page.contains("from the webcast&#39;s sound, transcribed automatically")
+            || page.contains("from the webcast's sound, transcribed automatically")
+    );
+}

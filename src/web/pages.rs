@@ -824,6 +824,8 @@ pub struct MeetingPage {
     /// Recorded votes not on any listed item.
     pub other_votes: Vec<VoteView>,
     pub webcast: Option<WebcastView>,
+    /// How quotes of what was said are labelled: whose words they are.
+    pub said_label: String,
 }
 
 /// Today's date (`YYYY-MM-DD`) where councils are.
@@ -913,6 +915,12 @@ impl MeetingPage {
             items,
             documents,
             other_votes: Vec::new(),
+            said_label: format!(
+                "from {}",
+                crate::webcasts::provenance_label(
+                    meeting.webcasts.first().and_then(|w| w.made_from.as_deref()).unwrap_or_default()
+                )
+            ),
             webcast: meeting.webcasts.first().map(|w| WebcastView {
                 title: w.title.clone(),
                 url: safe_href(&w.player_url),

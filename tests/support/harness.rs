@@ -21,6 +21,7 @@ use super::fake_council::FakeCouncil;
 use super::fake_email::FakeEmail;
 use super::fake_llm::FakeLlm;
 use super::fake_postcodes::FakePostcodes;
+use super::fake_speech::FakeSpeech;
 
 pub const ADMIN_TOKEN: &str = "e2e-admin-token";
 /// Points where the worker fails once (see src/jobs/fault.rs), each for its
@@ -60,6 +61,8 @@ pub struct Harness {
     pub ingest_url: String,
     pub fake: FakeCouncil,
     pub model: FakeLlm,
+    /// The speech model webcasts without captions are sent to.
+    pub speech: FakeSpeech,
     pub postcodes: FakePostcodes,
     /// A Civica CMIS site.
     pub cmis: FakeCmis,
@@ -207,6 +210,7 @@ impl Harness {
 
         let fake = FakeCouncil::start();
         let model = FakeLlm::start();
+        let speech = FakeSpeech::start();
         let ingest_vars = [
             format!("ADMIN_TOKEN:{ADMIN_TOKEN}"),
             "REQUEST_TIMEOUT_SECS:3".into(),
@@ -226,6 +230,11 @@ impl Harness {
             format!("OPENAI_BASE_URL:{}", model.base_url()),
             "SUMMARY_MODEL:fake-llama".into(),
             "SUMMARY_DELAY_SECONDS:1".into(),
+            // Webcasts without captions, of councils with a media address, are heard
+            // by the local speech model, twenty seconds at a time.
+            "SPEECH_MODEL:@cf/openai/whisper-large-v3-turbo".into(),
+            format!("SPEECH_BASE_URL:{}", speech.base_url()),
+            "SPEECH_CHUNK_SECONDS:20".into(),
         ];
         let postcodes = FakePostcodes::start();
         let email = FakeEmail::start();
@@ -264,6 +273,7 @@ impl Harness {
             ingest_url,
             fake,
             model,
+            speech,
             postcodes,
             cmis: FakeCmis::start(),
             email,
