@@ -16,3 +16,4 @@ cargo bench --bench summaries
 cargo bench --bench claims
 cargo bench --bench web
 cargo bench --bench storage
+cargo bench --bench webcasts

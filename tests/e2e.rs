@@ -3163,7 +3163,7 @@ fn webcast_captions_are_read_cut_by_item_and_quoted_with_their_moment() {
     assert_eq!(h.get(&format!("/api/v1/meetings/{late}/transcript?item=nothing")).status, 404);
     assert_eq!(h.get(&format!("/api/v1/meetings/{broken}/transcript")).status, 404);
     let page = h.get(&format!("/meetings/{late}")).body;
-    for words in ["What was said", "from the webcast's automatic captions", "start_time/", "Webcast:"] {
+    for words in ["What was said", "from the webcast&#39;s automatic captions", "start_time/", "Webcast:"] {
         assert!(page.contains(words), "the meeting page shows {words:?}");
     }
 

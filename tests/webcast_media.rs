@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use council_digest::webcasts::audio::{adts_chunk, audio_track, box_header, plan_chunks};
+use council_digest::webcasts::audio::{adts_chunk, audio_track, box_header, plan_chunks, Ranges};
 
 fn media() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-webcast");
@@ -72,7 +72,7 @@ fn a_webcast_is_cut_into_adts_chunks_that_decode_to_their_stretch() {
     let track = audio_track(index(&file)).expect("the AAC track");
     assert_eq!(track.timescale, 44_100);
     assert_eq!((track.config.object_type, track.config.frequency_index, track.config.channels), (2, 4, 1));
-    let plans = plan_chunks(&track, 20_000, 256 * 1024);
+    let plans = plan_chunks(&track, 20_000, Ranges { join_gap: 64 * 1024, max_range: 4 * 1024 * 1024 });
     assert_eq!(plans.len(), 3, "a minute in chunks of twenty seconds");
     let (reference, _) = loudness(&dir.join("speech.wav"));
     let started = std::time::Instant::now();

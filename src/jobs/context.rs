@@ -48,7 +48,7 @@ pub fn fetcher_with_cap(ctx: &JobContext<'_>, council: &CouncilRow, max_bytes: u
 
 /// A fetcher for a council's webcast platform: its portal's host and its
 /// captions' host only, each paced by its host's gate as a council's site is.
-pub fn webcast_fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> Option<WorkerFetcher> {
+pub fn webcast_fetcher(ctx: &JobContext<'_>, council: &CouncilRow, max_bytes: usize) -> Option<WorkerFetcher> {
     let site = council.webcast_site.as_deref()?;
     let captions = crate::sources::publici::captions_url(council.webcast_captions.as_deref(), site, "1")?;
     let mut declared = crate::net::host_of(&captions);
@@ -61,7 +61,7 @@ pub fn webcast_fetcher(ctx: &JobContext<'_>, council: &CouncilRow) -> Option<Wor
     let fetcher = WorkerFetcher::new(
         FetchPolicy {
             timeout_ms: settings.request_timeout_ms,
-            max_bytes: settings.max_page_bytes,
+            max_bytes,
             min_interval_ms: settings.min_request_interval_ms,
         },
         gate,

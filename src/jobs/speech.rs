@@ -14,13 +14,13 @@ use super::{Job, JobOutcome};
 use crate::net::{Fetcher, HttpRequest, SourceError};
 use crate::storage::webcasts::{put_transcript, transcript_key, CaptionsRead};
 use crate::webcasts::audio::{
-    adts_chunk, audio_track, box_header, join, plan_chunks, whisper_segments, ChunkPlan, SpokenSegment,
+    adts_chunk, audio_track, box_header, join, plan_chunks, whisper_segments, ChunkPlan, Ranges, SpokenSegment,
 };
 use crate::webcasts::{Transcript, FROM_SPEECH};
 
-/// Byte ranges of a chunk closer than this are read as one (the video
-/// between them is read and dropped, for fewer requests).
-const JOIN_GAP_BYTES: u64 = 256 * 1024;
+/// How a chunk's frames are requested: frames closer than 64 KB in one
+/// request (the video between them read and dropped), at most 4 MB a request.
+const RANGES: Ranges = Ranges { join_gap: 64 * 1024, max_range: 4 * 1024 * 1024 };
 /// Boxes looked at before the MP4's index, at most.
 const MAX_TOP_LEVEL_BOXES: usize = 16;
 /// The largest index (`moov`) read.
@@ -80,7 +80,7 @@ pub async fn plan_transcription(ctx: &JobContext<'_>, council_id: &str, webcast_
         return Ok(JobOutcome::Done);
     };
     let (Some(_), Some(template), Some(fetcher)) =
-        (&ctx.settings.speech_model, &council.webcast_media, webcast_fetcher(ctx, &council))
+        (&ctx.settings.speech_model, &council.webcast_media, webcast_fetcher(ctx, &council, MAX_INDEX_BYTES as usize))
     else {
         return Ok(JobOutcome::Done);
     };
@@ -88,7 +88,7 @@ pub async fn plan_transcription(ctx: &JobContext<'_>, council_id: &str, webcast_
     let index = find_index(&fetcher, &url).await;
     store.log_fetches(None, council_id, &fetcher.take_log()).await?;
     let plans = match index.and_then(|moov| audio_track(&moov).map_err(|e| e.to_string())) {
-        Ok(track) => plan_chunks(&track, ctx.settings.speech_chunk_seconds * 1000, JOIN_GAP_BYTES),
+        Ok(track) => plan_chunks(&track, ctx.settings.speech_chunk_seconds * 1000, RANGES),
         Err(error) => {
             store.speech_failed(webcast_id, &format!("the webcast's sound was not read: {error}"), &now()).await?;
             crate::storage::version::bump(ctx.env, council_id).await;
@@ -169,9 +169,11 @@ pub async fn transcribe_chunk(
     let (Some(council), Some(webcast)) = (store.council(council_id).await?, store.webcast(webcast_id).await?) else {
         return Ok(JobOutcome::Done);
     };
-    let (Some(model), Some(template), Some(fetcher)) =
-        (ctx.settings.speech_model.clone(), council.webcast_media.clone(), webcast_fetcher(ctx, &council))
-    else {
+    let (Some(model), Some(template), Some(fetcher)) = (
+        ctx.settings.speech_model.clone(),
+        council.webcast_media.clone(),
+        webcast_fetcher(ctx, &council, RANGES.max_range as usize),
+    ) else {
         return Ok(JobOutcome::Done);
     };
     let Some(plan) = read_json::<ChunkPlan>(ctx.bucket, &plan_key(webcast_id, number)).await? else {

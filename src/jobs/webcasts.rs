@@ -25,7 +25,9 @@ const CAPTIONS_PER_LISTING: usize = 25;
 pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str, recheck: bool) -> Result<JobOutcome> {
     let store = ctx.store;
     let Some(council) = store.council(council_id).await? else { return Ok(JobOutcome::Done) };
-    let (Some(site), Some(fetcher)) = (council.webcast_site.clone(), webcast_fetcher(ctx, &council)) else {
+    let (Some(site), Some(fetcher)) =
+        (council.webcast_site.clone(), webcast_fetcher(ctx, &council, ctx.settings.max_page_bytes))
+    else {
         return Ok(JobOutcome::Done);
     };
     let listed = list(&fetcher, &site).await;
@@ -137,7 +139,9 @@ pub async fn read_captions(ctx: &JobContext<'_>, council_id: &str, webcast_id: &
     let (Some(council), Some(webcast)) = (store.council(council_id).await?, store.webcast(webcast_id).await?) else {
         return Ok(JobOutcome::Done);
     };
-    let (Some(url), Some(fetcher)) = (webcast.captions_url.clone(), webcast_fetcher(ctx, &council)) else {
+    let (Some(url), Some(fetcher)) =
+        (webcast.captions_url.clone(), webcast_fetcher(ctx, &council, ctx.settings.max_page_bytes))
+    else {
         return Ok(JobOutcome::Done);
     };
     let answer = fetcher.get(&HttpRequest::get(&url)).await;

@@ -203,29 +203,32 @@ pub fn match_meeting(webcast: &WebcastListing, local_date: NaiveDate, meetings: 
 }
 
 /// Webcast links on a council's meeting page (ModernGov and CMIS link the
-/// player): each link's portal and activity.
-pub fn linked_webcasts(html: &str, page_url: &str) -> Vec<(String, String)> {
+/// player): each link's portal, and the webcast's activity where the link
+/// names one (`webcast_interactive/<id>`; Birmingham's `home/<n>` links name
+/// the portal only, with the council's own meeting id).
+pub fn linked_webcasts(html: &str, page_url: &str) -> Vec<(String, Option<String>)> {
     let document = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse("a[href]").expect("a valid selector");
     let base = url::Url::parse(page_url).ok();
-    let mut found: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(String, Option<String>)> = Vec::new();
     for link in document.select(&selector) {
         let href = link.value().attr("href").unwrap_or_default();
         let Some(url) = base.as_ref().and_then(|b| b.join(href).ok()).or_else(|| url::Url::parse(href).ok()) else {
             continue;
         };
-        let on_platform = url.host_str().is_some_and(|h| h.ends_with(".public-i.tv"));
+        if !url.host_str().is_some_and(|h| h.ends_with(".public-i.tv")) {
+            continue;
+        }
         let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
         let activity = segments
             .windows(2)
-            .find(|w| matches!(w[0], "webcast_interactive" | "home"))
+            .find(|w| w[0] == "webcast_interactive")
             .map(|w| w[1])
-            .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()));
-        if let (true, Some(activity)) = (on_platform, activity) {
-            let site = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
-            if !found.iter().any(|(_, a)| a == activity) {
-                found.push((site, activity.to_string()));
-            }
+            .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_string);
+        let site = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+        if !found.iter().any(|(s, a)| *s == site && *a == activity) {
+            found.push((site, activity));
         }
     }
     found
@@ -331,8 +334,8 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("https://coventry.public-i.tv".to_string(), "912345".to_string()),
-                ("https://birmingham.public-i.tv".to_string(), "77".to_string())
+                ("https://coventry.public-i.tv".to_string(), Some("912345".to_string())),
+                ("https://birmingham.public-i.tv".to_string(), None)
             ]
         );
     }

@@ -275,9 +275,30 @@ pub struct ChunkPlan {
     pub ranges: Vec<(u64, u64)>,
 }
 
-/// Cuts a track into chunks of about `chunk_ms` at frame boundaries; byte
-/// ranges closer than `join_gap` bytes are requested as one.
-pub fn plan_chunks(track: &AudioTrack, chunk_ms: u64, join_gap: u64) -> Vec<ChunkPlan> {
+/// How a chunk's frames are requested: ranges closer than `join_gap` bytes
+/// are read as one (the video between them read and dropped), and no range
+/// is longer than `max_range` bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranges {
+    pub join_gap: u64,
+    pub max_range: u64,
+}
+
+impl Ranges {
+    /// Adds a frame's bytes to a chunk's ranges.
+    fn add(&self, ranges: &mut Vec<(u64, u64)>, (first, last): (u64, u64)) {
+        match ranges.last_mut() {
+            Some(range) if first <= range.1 + 1 + self.join_gap && last + 1 - range.0 <= self.max_range => {
+                range.1 = range.1.max(last)
+            }
+            _ => ranges.push((first, last)),
+        }
+    }
+}
+
+/// Cuts a track into chunks of about `chunk_ms` at frame boundaries, each
+/// with the byte ranges that hold its frames.
+pub fn plan_chunks(track: &AudioTrack, chunk_ms: u64, requests: Ranges) -> Vec<ChunkPlan> {
     let ms = |units: u64| units * 1000 / u64::from(track.timescale);
     let mut plans: Vec<ChunkPlan> = Vec::new();
     for sample in &track.samples {
@@ -297,10 +318,7 @@ pub fn plan_chunks(track: &AudioTrack, chunk_ms: u64, join_gap: u64) -> Vec<Chun
         }
         let plan = plans.last_mut().expect("a chunk");
         let end = sample.offset + u64::from(sample.size.max(1)) - 1;
-        match plan.ranges.last_mut() {
-            Some(range) if sample.offset <= range.1 + 1 + join_gap => range.1 = range.1.max(end),
-            _ => plan.ranges.push((sample.offset, end)),
-        }
+        requests.add(&mut plan.ranges, (sample.offset, end));
         plan.samples.push(*sample);
     }
     if let Some(last) = plans.last_mut() {
@@ -312,11 +330,8 @@ pub fn plan_chunks(track: &AudioTrack, chunk_ms: u64, join_gap: u64) -> Vec<Chun
         let tail = plans.pop().expect("a last chunk");
         let last = plans.last_mut().expect("a chunk before it");
         last.end_ms = tail.end_ms;
-        for (first, end) in tail.ranges {
-            match last.ranges.last_mut() {
-                Some(range) if first <= range.1 + 1 + join_gap => range.1 = range.1.max(end),
-                _ => last.ranges.push((first, end)),
-            }
+        for range in tail.ranges {
+            requests.add(&mut last.ranges, range);
         }
         last.samples.extend(tail.samples);
     }
@@ -361,6 +376,11 @@ pub fn adts_chunk(plan: &ChunkPlan, fetched: &[(u64, Vec<u8>)]) -> Result<Vec<u8
     }
     Ok(out)
 }
+
+/// The Workers AI speech models and their list prices, in US dollars an
+/// audio minute (what a meeting's hearing costs is its length times this).
+pub const SPEECH_MODELS: [(&str, f64); 2] =
+    [("@cf/openai/whisper-large-v3-turbo", 0.000_51), ("@cf/deepgram/nova-3", 0.005_2)];
 
 /// A speech model's segment, in seconds from the start of its chunk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -471,28 +491,35 @@ mod tests {
         assert!(matches!(audio_track(&moov()[..60]), Err(AudioError::Truncated(_))));
     }
 
+    fn gap(join_gap: u64) -> Ranges {
+        Ranges { join_gap, max_range: 1 << 20 }
+    }
+
     #[test]
     fn chunks_are_cut_at_frames_and_their_ranges_joined() {
         let track = audio_track(&moov()).unwrap();
         // 1024 samples at 44.1 kHz is 23.2 ms: chunks of 50 ms hold three frames, then two.
-        let plans = plan_chunks(&track, 50, 0);
+        let plans = plan_chunks(&track, 50, gap(0));
         assert_eq!(plans.len(), 2);
         assert_eq!((plans[0].start_ms, plans[0].end_ms, plans[0].samples.len()), (0, 69, 3));
         assert_eq!(plans[0].ranges, [(100, 132)]);
         assert_eq!((plans[1].start_ms, plans[1].end_ms), (69, 116));
         assert_eq!(plans[1].ranges, [(5000, 5026)]);
-        let whole = plan_chunks(&track, 600_000, 8192);
+        let whole = plan_chunks(&track, 600_000, gap(8192));
         assert_eq!(whole.len(), 1);
         assert_eq!(whole[0].ranges, [(100, 5026)], "a gap under 8 KB is read through");
-        assert_eq!(plan_chunks(&track, 600_000, 0)[0].ranges, [(100, 132), (5000, 5026)]);
+        assert_eq!(plan_chunks(&track, 600_000, gap(0))[0].ranges, [(100, 132), (5000, 5026)]);
         // Chunks of 40 ms: two frames, two frames, and one left over (23 ms, over a quarter: kept).
-        assert_eq!(plan_chunks(&track, 40, 0).len(), 3);
+        assert_eq!(plan_chunks(&track, 40, gap(0)).len(), 3);
+        // No range is longer than asked: 33 bytes of frames in ranges of at most 25.
+        let short = plan_chunks(&track, 50, Ranges { join_gap: 0, max_range: 25 });
+        assert_eq!(short[0].ranges, [(100, 120), (121, 132)]);
     }
 
     #[test]
     fn frames_are_copied_behind_adts_headers() {
         let track = audio_track(&moov()).unwrap();
-        let plan = &plan_chunks(&track, 50, 0)[1];
+        let plan = &plan_chunks(&track, 50, gap(0))[1];
         let bytes: Vec<u8> = (0..27u8).collect();
         let adts = adts_chunk(plan, &[(5000, bytes.clone())]).unwrap();
         assert_eq!(adts.len(), 13 + 14 + 14);

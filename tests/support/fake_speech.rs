@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::http::{serve, Answer};
 
 /// Loudness is compared in frames of this many milliseconds.
-const FRAME_MS: usize = 100;
+const FRAME_MS: usize = 20;
 /// Each sentence of the test webcast begins on a multiple of this.
 pub const SENTENCE_EVERY_MS: u64 = 10_000;
 
@@ -114,12 +114,20 @@ impl Reference {
         Ok(Self { envelope, sentences })
     }
 
-    /// Where `heard` best matches the reference, in frames.
+    /// Where `heard` best matches the reference, in frames: the least mean
+    /// difference of loudness over the frames both hold (the audio may run a
+    /// few frames past the reference's end: the encoder pads it).
     fn locate(&self, heard: &[f64]) -> usize {
-        let positions = self.envelope.len().saturating_sub(heard.len()) + 1;
+        let least_overlap = heard.len() * 9 / 10;
+        let positions = self.envelope.len().saturating_sub(least_overlap) + 1;
         (0..positions)
             .min_by(|a, b| {
-                let cost = |at: usize| heard.iter().zip(&self.envelope[at..]).map(|(h, r)| (h - r).abs()).sum::<f64>();
+                let cost = |at: usize| {
+                    let pairs = heard.iter().zip(&self.envelope[at..]);
+                    let (sum, count) =
+                        pairs.fold((0.0, 0usize), |(sum, count), (h, r)| (sum + (h - r).abs(), count + 1));
+                    sum / count.max(1) as f64
+                };
                 cost(*a).total_cmp(&cost(*b))
             })
             .unwrap_or(0)
