@@ -8,6 +8,9 @@ ALTER TABLE councils ADD COLUMN webcast_captions TEXT;
 -- Where the webcast's media file (MP4) is, with `{activity}` for the webcast:
 -- read for speech to text when there are no captions (`SPEECH_MODEL`).
 ALTER TABLE councils ADD COLUMN webcast_media TEXT;
+-- A webcast portal the council's meeting pages link, found by a refresh:
+-- shown to operators, who register it as webcast_site after checking it.
+ALTER TABLE councils ADD COLUMN webcast_site_linked TEXT;
 -- When the council's webcasts were last listed, and why that failed.
 ALTER TABLE councils ADD COLUMN webcasts_read_at TEXT;
 ALTER TABLE councils ADD COLUMN webcasts_error TEXT;

@@ -127,6 +127,9 @@ pub struct MeetingDetail {
     /// The votes those pages record.
     #[serde(default)]
     pub recorded_votes: Vec<crate::votes::PlatformVote>,
+    /// Webcasts the meeting page links: (portal, the webcast's id where the link names one).
+    #[serde(default)]
+    pub webcasts: Vec<(String, Option<String>)>,
 }
 
 /// A link to an agenda item's voting record on the platform.

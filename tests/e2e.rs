@@ -1871,6 +1871,10 @@ fn a_cmis_council_is_read_like_a_moderngov_one() {
     assert_eq!(council["platform"], "cmis");
     let run = h.scrape("bham");
     assert_eq!(run["status"], "partial", "{run:#}");
+    // Its meeting pages link its webcast portal: kept on the council for an operator to register.
+    let council = h.get("/api/v1/councils/bham").json();
+    assert_eq!(council["webcast_site_linked"], "https://birmingham.public-i.tv", "{council:#}");
+    assert!(council["webcast_site"].is_null(), "found, not registered");
     let errors = run["errors"].to_string();
     assert!(errors.contains("its error page"), "the broken month is recorded: {run:#}");
     assert!(errors.contains(&format!("meeting {CUT_MEETING}")) && errors.contains("cut short"), "{run:#}");

@@ -152,6 +152,7 @@ mod tests {
             attendees: vec![attendee("1", "Cllr A")],
             gaps: Vec::new(),
             vote_pages: Vec::new(),
+            webcasts: Vec::new(),
             recorded_votes: Vec::new(),
         }
     }

@@ -198,6 +198,30 @@ impl Store {
                 ],
             )?);
         }
+        // Webcasts the meeting page links: one it names by id is this meeting's;
+        // the portal is kept on the council for an operator to register.
+        for (site, activity) in &detail.webcasts {
+            let Some(activity) = activity else { continue };
+            let player = crate::sources::publici::player_url(site, activity);
+            let captions = crate::sources::publici::captions_url(None, site, activity);
+            statements.push(self.statement(
+                q::UPSERT_LINKED_WEBCAST,
+                &[
+                    Text(&format!("{council_id}-w{activity}")),
+                    Text(council_id),
+                    Text(activity),
+                    Text(meeting),
+                    Text(&row.title),
+                    OptText(row.starts_at_utc.as_deref()),
+                    Text(&player),
+                    OptText(captions.as_deref()),
+                    Text(now),
+                ],
+            )?);
+        }
+        if let Some((site, _)) = detail.webcasts.first() {
+            statements.push(self.statement(q::WEBCAST_SITE_LINKED, &[Text(council_id), Text(site)])?);
+        }
         for (url, v) in validators {
             statements.push(self.statement(
                 q::UPSERT_VALIDATORS,

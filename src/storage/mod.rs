@@ -95,6 +95,10 @@ pub struct CouncilRow {
     /// for speech to text where there are no captions.
     #[serde(default)]
     pub webcast_media: Option<String>,
+    /// A webcast portal its meeting pages link (found, not registered: an
+    /// operator registers it as `webcast_site` after checking it).
+    #[serde(default)]
+    pub webcast_site_linked: Option<String>,
     /// When its webcasts were last listed, and why the last listing failed.
     #[serde(default)]
     pub webcasts_read_at: Option<String>,

@@ -1,8 +1,8 @@
 //! Every SQL statement the worker runs. The schema lives in `migrations/`.
 
-pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils ORDER BY name";
-pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
-pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE id = ?1";
+pub const LIST_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcast_site_linked, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils ORDER BY name";
+pub const ENABLED_COUNCILS: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcast_site_linked, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE enabled = 1 AND platform = 'moderngov' ORDER BY id";
+pub const GET_COUNCIL: &str = "SELECT id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, https_note, notes, document_hosts, councillors_read_at, councillors_error, decisions_read_at, decisions_error, webcast_site, webcast_captions, webcast_media, webcast_site_linked, webcasts_read_at, webcasts_error, created_at, updated_at FROM councils WHERE id = ?1";
 pub const UPSERT_COUNCIL: &str = "INSERT INTO councils (id, name, platform, base_url, time_zone, coverage, enabled, web_service, gss_code, nation, notes, document_hosts, webcast_site, webcast_captions, webcast_media, created_at, updated_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16, ?12, ?12) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, base_url = excluded.base_url, \
@@ -833,3 +833,12 @@ pub const SPEECH_FAILED: &str =
 pub const SPEECH_DONE: &str =
     "UPDATE webcasts SET speech_status = 'done', speech_error = NULL, captions_hash = ?2, transcript_key = ?3, \
     made_from = ?4, cues = ?5, skipped_cues = 0, duration_ms = ?6, updated_at = ?7 WHERE id = ?1";
+/// A webcast a meeting page links by its id: matched to that meeting (the
+/// page is the council's own word), its details filled in when its portal is listed.
+pub const UPSERT_LINKED_WEBCAST: &str = "INSERT INTO webcasts (id, council_id, platform, activity, meeting_id, title, live_at, player_url, \
+    captions_url, first_seen_at, updated_at) VALUES (?1, ?2, 'public-i', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) \
+    ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, \
+    updated_at = CASE WHEN webcasts.meeting_id IS excluded.meeting_id THEN webcasts.updated_at ELSE excluded.updated_at END";
+/// The webcast portal a council's meeting pages link.
+pub const WEBCAST_SITE_LINKED: &str =
+    "UPDATE councils SET webcast_site_linked = ?2 WHERE id = ?1 AND webcast_site_linked IS NOT ?2";

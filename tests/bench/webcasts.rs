@@ -161,10 +161,9 @@ fn main() {
         samples,
     };
     let adts_total: usize = track.samples.iter().map(|s| s.size as usize + 7).sum();
-    for (label, join_gap) in [
-        ("each second of audio between 125 KB of video", 64 * 1024),
-        ("the same, read through the video", 256 * 1024),
-    ] {
+    for (label, join_gap) in
+        [("each second of audio between 125 KB of video", 64 * 1024), ("the same, read through the video", 256 * 1024)]
+    {
         let started = Instant::now();
         let chunks = plan_chunks(&track, 600_000, Ranges { join_gap, max_range: 4 * 1024 * 1024 });
         let planned_in = started.elapsed();

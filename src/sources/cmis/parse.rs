@@ -376,6 +376,7 @@ pub fn parse_meeting(page: &str, page_url: &str, meeting_id: &str) -> Result<Mee
         time_text,
         status: value("status").as_deref().and_then(status_from_words),
         location: value("venue"),
+        webcasts: crate::sources::publici::linked_webcasts(page, page_url),
         ..MeetingDetail::default()
     };
     let committee_title = value("committee");
@@ -597,6 +598,8 @@ mod tests {
         assert_eq!(detail.location.as_deref(), Some("Council Chamber"));
         let numbers: Vec<&str> = detail.items.iter().filter_map(|i| i.number.as_deref()).collect();
         assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]);
+        // The page links the council's webcast portal (with CMIS's meeting id, not a webcast's).
+        assert_eq!(detail.webcasts, [("https://birmingham.public-i.tv".to_string(), None)]);
         assert_eq!(detail.items[0].title, "Notice of Recording");
         assert_eq!(detail.items[2].title, "Minutes");
         let decided: Vec<&str> = detail.items.iter().filter_map(|i| i.decision_url.as_deref()).collect();

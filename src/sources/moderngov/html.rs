@@ -199,6 +199,7 @@ pub fn parse_meeting_page(page: &str, page_url: &str, meeting_id: &str) -> Resul
         gaps: Vec::new(),
         vote_pages: super::votes::vote_page_links(&html, page_url),
         recorded_votes: Vec::new(),
+        webcasts: crate::sources::publici::linked_webcasts(page, page_url),
     })
 }
 

@@ -336,6 +336,7 @@ async fn read_vote_pages<F: Fetcher>(fetcher: &F, detail: &mut MeetingDetail) ->
 fn merge_page_into_detail(detail: &mut MeetingDetail, page: MeetingDetail) {
     detail.heading = page.heading;
     detail.vote_pages = page.vote_pages;
+    detail.webcasts = page.webcasts;
     // Minutes count as published when the web service says so or the printed minutes are linked.
     detail.minutes_published |= page.documents.iter().any(|d| d.kind == crate::model::DocumentKind::PrintedMinutes);
     if detail.location.is_none() {

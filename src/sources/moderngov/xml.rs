@@ -190,6 +190,7 @@ pub fn parse_meeting(text: &str, base_url: &str) -> Result<MeetingDetail, Source
         attendees,
         gaps: Vec::new(),
         vote_pages: Vec::new(),
+        webcasts: Vec::new(),
         recorded_votes: Vec::new(),
     })
 }
