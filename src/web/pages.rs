@@ -593,6 +593,23 @@ pub struct SaidQuote {
     pub link: String,
 }
 
+/// What became of a webcast's words, when not its captions read as they are.
+fn webcast_note(webcast: &crate::storage::rows::MeetingWebcast) -> String {
+    let heard = webcast.made_from.as_deref() == Some(crate::webcasts::FROM_SPEECH) && webcast.transcript_key.is_some();
+    match (webcast.captions_status.as_str(), webcast.transcript_key.is_some(), heard) {
+        (_, _, true) => {
+            "No captions are published: what was said was transcribed from its sound, automatically.".into()
+        }
+        ("read", _, _) => String::new(),
+        ("error", true, _) => "Its captions could not be read again; what was read before is used.".into(),
+        ("error", false, _) => "Its captions could not be read, so what was said is not in the summary.".into(),
+        _ if webcast.speech_status.as_deref() == Some("transcribing") => {
+            "Its captions are not published; its sound is being transcribed.".into()
+        }
+        _ => "Its captions are not published yet, so what was said is not in the summary.".into(),
+    }
+}
+
 /// The meeting's webcast, as its page links it.
 pub struct WebcastView {
     pub title: String,
@@ -924,12 +941,7 @@ impl MeetingPage {
             webcast: meeting.webcasts.first().map(|w| WebcastView {
                 title: w.title.clone(),
                 url: safe_href(&w.player_url),
-                note: match (w.captions_status.as_str(), &w.transcript_key) {
-                    ("read", _) => String::new(),
-                    ("error", Some(_)) => "Its captions could not be read again; what was read before is used.".into(),
-                    ("error", None) => "Its captions could not be read, so what was said is not in the summary.".into(),
-                    _ => "Its captions are not published yet, so what was said is not in the summary.".into(),
-                },
+                note: webcast_note(w),
             }),
         }
     }
