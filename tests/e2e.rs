@@ -3285,7 +3285,8 @@ fn a_webcast_without_captions_is_heard_by_the_speech_model_in_chunks() {
     assert!(remade["updated_reason"].as_str().unwrap_or_default().contains("sound was transcribed"), "{remade:#}");
     let page = h.get(&format!("/meetings/{id}")).body;
     assert!(
-        page.contains("from the webcast&#39;s sound, transcribed automatically")
-            || page.contains("from the webcast's sound, transcribed automatically")
+        page.contains("from the webcast&#39;s sound, transcribed automatically"),
+        "quotes say whose words they are"
     );
+    assert!(page.contains("what was said was transcribed from its sound"), "the webcast's note says so");
 }
