@@ -3249,10 +3249,9 @@ fn a_webcast_without_captions_is_heard_by_the_speech_model_in_chunks() {
     assert_eq!((webcast["made_from"].as_str(), webcast["speech_chunks"].as_i64()), (Some("speech"), Some(3)));
     let heard = h.speech.heard();
     assert_eq!(heard.len(), 3, "one request a chunk: {heard:#?}");
-    for (n, chunk) in heard.iter().enumerate() {
+    for chunk in &heard {
         assert_eq!((chunk.container.as_str(), chunk.codec.as_str()), ("aac", "aac"), "ADTS AAC: {chunk:?}");
         assert_eq!(chunk.model, "@cf/openai/whisper-large-v3-turbo");
-        let _ = n;
     }
     let mut starts_found: Vec<u64> = heard.iter().map(|c| c.found_at_ms).collect();
     starts_found.sort();
