@@ -12,7 +12,7 @@ use worker::Result;
 use super::context::{now, webcast_fetcher, JobContext};
 use super::{Job, JobOutcome};
 use crate::net::{Fetcher, HttpRequest, SourceError};
-use crate::storage::webcasts::{put_transcript, transcript_key, CaptionsRead};
+use crate::storage::webcasts::{put_transcript, read_json, transcript_key, CaptionsRead};
 use crate::webcasts::audio::{
     adts_chunk, audio_track, box_header, join, plan_chunks, whisper_segments, ChunkPlan, Ranges, SpokenSegment,
 };
@@ -255,13 +255,4 @@ async fn failed(ctx: &JobContext<'_>, council_id: &str, webcast_id: &str, error:
     ctx.store.speech_failed(webcast_id, &format!("the webcast's sound was not transcribed: {error}"), &now()).await?;
     crate::storage::version::bump(ctx.env, council_id).await;
     Ok(JobOutcome::Done)
-}
-
-async fn read_json<T: for<'de> Deserialize<'de>>(bucket: &worker::Bucket, key: &str) -> Result<Option<T>> {
-    let Some(object) = bucket.get(key).execute().await? else { return Ok(None) };
-    let Some(body) = object.body() else { return Ok(None) };
-    let bytes = body.bytes().await?;
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| worker::Error::RustError(format!("{key} is not readable: {e}")))
 }

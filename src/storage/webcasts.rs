@@ -222,10 +222,16 @@ pub async fn put_transcript(bucket: &Bucket, key: &str, transcript: &Transcript)
 
 /// A transcript, or `None` when its object is not there.
 pub async fn transcript(bucket: &Bucket, key: &str) -> Result<Option<Transcript>> {
+    read_json(bucket, key).await
+}
+
+/// A JSON object of ours in R2 (a transcript, a chunk's plan or what was
+/// heard of it), or `None` when it is not there.
+pub async fn read_json<T: for<'de> Deserialize<'de>>(bucket: &Bucket, key: &str) -> Result<Option<T>> {
     let Some(object) = bucket.get(key).execute().await? else { return Ok(None) };
     let Some(body) = object.body() else { return Ok(None) };
     let bytes = body.bytes().await?;
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|e| worker::Error::RustError(format!("stored transcript {key} is not readable: {e}")))
+        .map_err(|e| worker::Error::RustError(format!("stored {key} is not readable: {e}")))
 }
