@@ -897,6 +897,7 @@ fn decisions_are_read_listed_and_filtered() {
     let by_maker = h.get(&format!("{path}?maker=Strategic+Director+for+Environment")).json();
     assert_eq!(by_maker["decisions"].as_array().unwrap().len(), 1);
     assert_eq!(h.get(&format!("{path}?key=maybe")).status, 400);
+    assert_eq!(h.get(&format!("{path}?key=")).status, 400, "present but empty is no listed value");
     let long_ago = h.get(&format!("{path}?from=2001-01-01&to=2001-12-31")).json();
     assert_eq!(long_ago["decisions"], json!([]));
 

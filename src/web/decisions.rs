@@ -21,10 +21,11 @@ pub async fn list(reply: &Reply<'_>, id: String) -> Result<Response> {
         Err(_) => Ok((day(default(today).0), day(default(today).1))),
     };
     let maker = reply.query("maker").filter(|m| !m.trim().is_empty());
+    // Present but empty is no value the API lists (programs are told); people get all decisions.
     let key_only = match reply.query("key").as_deref() {
-        None | Some("" | "0" | "false") => false,
+        None | Some("0" | "false") => false,
         Some("1" | "true") => true,
-        Some(_) if reply.for_programs => return reply.bad_request("key must be 1 or 0"),
+        Some(_) if reply.for_programs => return reply.bad_request("key must be 1, 0, true or false"),
         Some(_) => false,
     };
     // One round trip, dated in the usual zone; read again in the council's
