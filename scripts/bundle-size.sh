@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates both deployable bundles offline (wrangler deploy --dry-run) and
 # prints each worker's wasm module size, raw and gzipped. The site worker's
-# budget is 510 KiB gzipped (its cold start stays far under a second); the
+# budget is 525 KiB gzipped (its cold start stays far under a second); the
 # run fails if it is over.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -21,7 +21,7 @@ for worker in site ingest; do
     printf "%-6s worker wasm: %8d bytes raw (%7.1f KiB), %8d bytes gzipped (%7.1f KiB)\n", w, raw, raw / 1024, gz, gz / 1024
   }'
 done
-if (( site_gz > 510 * 1024 )); then
-  echo "the site worker is over its 510 KiB gzipped budget" >&2
+if (( site_gz > 525 * 1024 )); then
+  echo "the site worker is over its 525 KiB gzipped budget" >&2
   exit 1
 fi
