@@ -3171,6 +3171,19 @@ fn webcast_captions_are_read_cut_by_item_and_quoted_with_their_moment() {
     for words in ["What was said", "from the webcast&#39;s automatic captions", "start_time/", "Webcast:"] {
         assert!(page.contains(words), "the meeting page shows {words:?}");
     }
+    // What was said is checked as every page is: no serious or critical WCAG 2.1 A or AA
+    // violation in a real browser, and nothing wider than a phone's screen.
+    let (_driver, session_url) = chromium(h);
+    let violations = axe_violations(&session_url, &format!("{}/meetings/{late}", h.base_url));
+    assert!(violations.is_empty(), "the meeting page with what was said: {violations:#?}");
+    webdriver("POST", &format!("{session_url}/window/rect"), Some(json!({"width": 320, "height": 800})));
+    let overflow = webdriver(
+        "POST",
+        &format!("{session_url}/execute/sync"),
+        Some(json!({"script": "return document.documentElement.scrollWidth - document.documentElement.clientWidth;", "args": []})),
+    )["value"]
+        .as_i64();
+    assert_eq!(overflow, Some(0), "no sideways scrolling at 320 px");
 
     // Read again, the same captions make nothing new: the summary was remade once.
     let before = read["captions_read_at"].as_str().unwrap().to_string();
