@@ -593,21 +593,39 @@ pub struct SaidQuote {
     pub link: String,
 }
 
-/// What became of a webcast's words, when not its captions read as they are.
+/// What became of a webcast's words, when not its captions read as they are,
+/// and what of them could only be read in part.
 fn webcast_note(webcast: &crate::storage::rows::MeetingWebcast) -> String {
-    let heard = webcast.made_from.as_deref() == Some(crate::webcasts::FROM_SPEECH) && webcast.transcript_key.is_some();
-    match (webcast.captions_status.as_str(), webcast.transcript_key.is_some(), heard) {
-        (_, _, true) => {
-            "No captions are published: what was said was transcribed from its sound, automatically.".into()
-        }
-        ("read", _, _) => String::new(),
-        ("error", true, _) => "Its captions could not be read again; what was read before is used.".into(),
-        ("error", false, _) => "Its captions could not be read, so what was said is not in the summary.".into(),
+    let has_transcript = webcast.transcript_key.is_some();
+    let heard = webcast.made_from.as_deref() == Some(crate::webcasts::FROM_SPEECH) && has_transcript;
+    let mut note: Vec<String> = Vec::new();
+    let words = match (webcast.captions_status.as_str(), has_transcript, heard) {
+        (_, _, true) => "No captions are published: what was said was transcribed from its sound, automatically.",
+        ("read", _, _) => "",
+        ("error", true, _) => "Its captions could not be read again; what was read before is used.",
+        ("error", false, _) => "Its captions could not be read, so what was said is not in the summary.",
         _ if webcast.speech_status.as_deref() == Some("transcribing") => {
-            "Its captions are not published; its sound is being transcribed.".into()
+            "Its captions are not published; its sound is being transcribed."
         }
-        _ => "Its captions are not published yet, so what was said is not in the summary.".into(),
+        _ if webcast.speech_status.as_deref() == Some("error") => {
+            "Its captions are not published and its sound could not be transcribed, so what was said is not in the summary."
+        }
+        _ => "Its captions are not published yet, so what was said is not in the summary.",
+    };
+    if !words.is_empty() {
+        note.push(words.to_string());
     }
+    // Read in part: said so, never shown as complete.
+    if has_transcript && webcast.skipped_cues > 0 {
+        note.push(format!("{} of its captions could not be read and are left out.", webcast.skipped_cues));
+    }
+    if webcast.points_unread > 0 {
+        note.push(format!(
+            "{} of its agenda points had no time that could be read, so what was said on those items is not told apart.",
+            webcast.points_unread
+        ));
+    }
+    note.join(" ")
 }
 
 /// The meeting's webcast, as its page links it.
@@ -1373,5 +1391,52 @@ mod tests {
 
     fn meeting_whole() -> Meeting {
         meeting("Cabinet", "https://x", vec![document("d1", "https://x/a.pdf", "Agenda")], vec![])
+    }
+
+    fn webcast(captions_status: &str, transcript: bool) -> crate::storage::rows::MeetingWebcast {
+        crate::storage::rows::MeetingWebcast {
+            id: "c-w1".into(),
+            council_id: "c".into(),
+            meeting_id: Some("c-1".into()),
+            captions_url: None,
+            platform: "public-i".into(),
+            activity: "1".into(),
+            title: "Cabinet".into(),
+            live_at: None,
+            player_url: "https://c.public-i.tv/core/portal/webcast_interactive/1".into(),
+            points: serde_json::Value::Null,
+            points_unread: 0,
+            captions_status: captions_status.into(),
+            captions_error: None,
+            captions_hash: None,
+            transcript_key: transcript.then(|| "transcripts/c/c-w1/h.json".into()),
+            made_from: transcript.then(|| "captions".into()),
+            cues: 0,
+            skipped_cues: 0,
+            duration_ms: 0,
+            captions_read_at: None,
+            speech_status: None,
+            speech_error: None,
+            speech_chunks: 0,
+        }
+    }
+
+    #[test]
+    fn a_webcasts_note_says_what_is_missing_and_what_was_read_in_part() {
+        assert_eq!(webcast_note(&webcast("read", true)), "", "captions read whole: nothing to say");
+        assert!(webcast_note(&webcast("absent", false)).contains("not published yet"));
+        assert!(webcast_note(&webcast("error", true)).contains("what was read before is used"));
+        let mut partial = webcast("read", true);
+        partial.skipped_cues = 3;
+        partial.points_unread = 2;
+        let note = webcast_note(&partial);
+        assert!(note.contains("3 of its captions could not be read"), "{note}");
+        assert!(note.contains("2 of its agenda points had no time"), "{note}");
+        let mut heard = webcast("absent", true);
+        heard.made_from = Some("speech".into());
+        assert!(webcast_note(&heard).contains("transcribed from its sound"));
+        let mut unheard = webcast("absent", false);
+        unheard.speech_status = Some("error".into());
+        assert!(webcast_note(&unheard).contains("could not be transcribed"));
     }
 }
