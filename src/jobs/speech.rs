@@ -125,11 +125,12 @@ enum NotHeard {
 
 /// Sends one chunk's audio to the configured speech model: the Workers AI
 /// binding, or its REST form at `SPEECH_BASE_URL`.
-async fn hear(ctx: &JobContext<'_>, model: &str, audio: &[u8]) -> std::result::Result<Vec<SpokenSegment>, NotHeard> {
-    let input = serde_json::json!({
-        "audio": base64::engine::general_purpose::STANDARD.encode(audio),
-        "language": "en",
-    });
+async fn hear(
+    ctx: &JobContext<'_>,
+    model: &str,
+    audio_base64: String,
+) -> std::result::Result<Vec<SpokenSegment>, NotHeard> {
+    let input = serde_json::json!({"audio": audio_base64, "language": "en"});
     let answer: serde_json::Value = if ctx.settings.speech_base_url.is_empty() {
         let ai = ctx.env.ai("AI").map_err(|e| NotHeard::Refused(format!("no AI binding: {e}")))?;
         ai.run(model, input).await.map_err(|e| NotHeard::Unreachable(e.to_string()))?
@@ -179,6 +180,10 @@ pub async fn transcribe_chunk(
     let Some(plan) = read_json::<ChunkPlan>(ctx.bucket, &plan_key(webcast_id, number)).await? else {
         return Ok(JobOutcome::Done);
     };
+    // A message handled again finds its chunk heard: the model is not paid twice.
+    if ctx.bucket.head(heard_key(webcast_id, number)).await?.is_some() {
+        return record_heard(ctx, council_id, &webcast, number).await;
+    }
     let url = template.replace("{activity}", &webcast.activity);
     let mut fetched = Vec::with_capacity(plan.ranges.len());
     let mut failure = None;
@@ -204,8 +209,9 @@ pub async fn transcribe_chunk(
         Err(error) => return failed(ctx, council_id, webcast_id, &format!("chunk {number}: {error}")).await,
     };
     drop(fetched);
-    ctx.bucket.put(audio_key(webcast_id, number), audio.clone()).execute().await?;
-    let segments = match hear(ctx, &model, &audio).await {
+    let audio_base64 = base64::engine::general_purpose::STANDARD.encode(&audio);
+    ctx.bucket.put(audio_key(webcast_id, number), audio).execute().await?;
+    let segments = match hear(ctx, &model, audio_base64).await {
         Ok(segments) => segments,
         Err(NotHeard::Unreachable(why)) => {
             return Ok(JobOutcome::Retry(format!("speech model for {webcast_id}, chunk {number}: {why}")));
@@ -217,6 +223,18 @@ pub async fn transcribe_chunk(
     };
     let heard = Heard { start_ms: plan.start_ms, segments };
     ctx.bucket.put(heard_key(webcast_id, number), serde_json::to_vec(&heard)?).execute().await?;
+    record_heard(ctx, council_id, &webcast, number).await
+}
+
+/// Records a chunk heard and, when it is the last, joins every chunk's
+/// segments at their starts into the webcast's transcript.
+async fn record_heard(
+    ctx: &JobContext<'_>,
+    council_id: &str,
+    webcast: &crate::storage::rows::MeetingWebcast,
+    number: u32,
+) -> Result<JobOutcome> {
+    let (store, webcast_id) = (ctx.store, webcast.id.as_str());
     let (done, chunks) = store.speech_chunk_done(webcast_id, number, &now()).await?;
     if done < chunks {
         return Ok(JobOutcome::Done);
@@ -243,7 +261,7 @@ pub async fn transcribe_chunk(
         skipped: 0,
         duration_ms,
     };
-    store.speech_done(&webcast, &read, "the webcast's sound was transcribed", &now()).await?;
+    store.speech_done(webcast, &read, "the webcast's sound was transcribed", &now()).await?;
     crate::storage::version::bump(ctx.env, council_id).await;
     if let Some(meeting_id) = &webcast.meeting_id {
         super::summaries::request_summary(ctx, council_id, meeting_id, 0).await?;

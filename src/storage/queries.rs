@@ -819,13 +819,13 @@ pub const MEETING_CHANGED_BY_WEBCAST: &str =
 pub const SPEECH_PLANNED: &str =
     "UPDATE webcasts SET speech_status = 'transcribing', speech_error = NULL, speech_chunks = ?2, \
     updated_at = ?3 WHERE id = ?1";
-pub const SPEECH_CHUNKS_FORGOTTEN: &str = "DELETE FROM webcast_speech_chunks WHERE webcast_id = ?1";
 /// A chunk heard (a repeat counts once).
 pub const SPEECH_CHUNK_HEARD: &str =
     "INSERT OR IGNORE INTO webcast_speech_chunks (webcast_id, number, heard_at) VALUES (?1, ?2, ?3)";
 /// How many of its chunks are heard, of how many.
 pub const SPEECH_PROGRESS: &str = "SELECT w.speech_chunks AS chunks, \
-    (SELECT COUNT(*) FROM webcast_speech_chunks c WHERE c.webcast_id = w.id) AS heard FROM webcasts w WHERE w.id = ?1";
+    (SELECT COUNT(*) FROM webcast_speech_chunks c WHERE c.webcast_id = w.id AND c.number < w.speech_chunks) AS heard \
+    FROM webcasts w WHERE w.id = ?1";
 pub const SPEECH_FAILED: &str =
     "UPDATE webcasts SET speech_status = 'error', speech_error = ?2, updated_at = ?3 WHERE id = ?1";
 /// The joined transcript of a webcast's sound is its transcript (captions,

@@ -156,13 +156,10 @@ impl Store {
         self.run(q::CAPTIONS_FAILED, &[Text(webcast_id), Text(error), Text(now)]).await
     }
 
-    /// The webcast's sound is planned in `chunks` chunks, none heard yet.
+    /// The webcast's sound is planned in `chunks` chunks (a plan made again,
+    /// from a message handled twice, keeps the chunks heard: they are the same).
     pub async fn speech_planned(&self, webcast_id: &str, chunks: usize, now: &str) -> Result<()> {
-        self.batch(vec![
-            self.statement(q::SPEECH_CHUNKS_FORGOTTEN, &[Text(webcast_id)])?,
-            self.statement(q::SPEECH_PLANNED, &[Text(webcast_id), Int(chunks as i64), Text(now)])?,
-        ])
-        .await
+        self.run(q::SPEECH_PLANNED, &[Text(webcast_id), Int(chunks as i64), Text(now)]).await
     }
 
     /// Records a chunk heard; answers (chunks heard, chunks planned).
