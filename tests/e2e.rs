@@ -3166,6 +3166,18 @@ fn webcast_captions_are_read_cut_by_item_and_quoted_with_their_moment() {
         .iter()
         .any(|s| s["item_id"].as_str() == Some(item) && s["start_ms"].as_u64().unwrap() % 60_000 == 0));
     assert_eq!(h.get(&format!("/api/v1/meetings/{late}/transcript?item=nothing")).status, 404);
+    // What anyone can send is bounded: pages of at most 500 cues, numbers that are numbers, ids never echoed as markup.
+    let many = h.get(&format!("/api/v1/meetings/{late}/transcript?limit=1000000")).json();
+    assert_eq!((many["cues"].as_array().unwrap().len(), many["next_offset"].clone()), (8, Value::Null));
+    for bad in ["offset=-1", "offset=99999999999999999999999", "limit=abc"] {
+        let refused = h.get(&format!("/api/v1/meetings/{late}/transcript?{bad}"));
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.body);
+    }
+    let far = h.get(&format!("/api/v1/meetings/{late}/transcript?offset=1000000")).json();
+    assert_eq!((far["cues"].as_array().unwrap().len(), far["next_offset"].clone()), (0, Value::Null));
+    let hostile = h.get(&format!("/api/v1/meetings/{late}/transcript?item=%3Cscript%3Ealert(1)%3C/script%3E"));
+    assert_eq!(hostile.status, 404);
+    assert!(!hostile.body.contains("<script>"), "{}", hostile.body);
     assert_eq!(h.get(&format!("/api/v1/meetings/{broken}/transcript")).status, 404);
     let page = h.get(&format!("/meetings/{late}")).body;
     for words in ["What was said", "from the webcast&#39;s automatic captions", "start_time/", "Webcast:"] {

@@ -43,6 +43,12 @@ pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str, recheck: bool
             return Ok(JobOutcome::Done);
         }
     };
+    // Only webcasts whose captions are still watched are stored and matched:
+    // an archive of years is not written again at every listing.
+    let since = now_utc() - Duration::days(CAPTIONS_WATCH_DAYS);
+    let archived = webcasts.len();
+    let webcasts: Vec<publici::WebcastListing> =
+        webcasts.into_iter().filter(|w| w.live_at.is_some_and(|at| at >= since)).collect();
     let zone = parse_time_zone(&council.time_zone);
     let dates: Vec<_> = webcasts.iter().filter_map(|w| w.live_at).map(|at| local_date(at, zone)).collect();
     let candidates = match (dates.iter().min(), dates.iter().max()) {
@@ -83,13 +89,13 @@ pub async fn list_webcasts(ctx: &JobContext<'_>, council_id: &str, recheck: bool
     crate::storage::version::bump(ctx.env, council_id).await;
     let unmatched = matched.iter().filter(|m| m.is_none()).count();
     worker::console_log!(
-        "{council_id}: {} webcasts listed ({unmatched} matched to no meeting, {left_out} without an id)",
+        "{council_id}: {} webcasts of the last {CAPTIONS_WATCH_DAYS} days of {archived} listed ({unmatched} matched to no meeting, {left_out} without an id)",
         webcasts.len()
     );
     let due = store
         .webcasts_due(
             council_id,
-            &stamp(now_utc() - Duration::days(CAPTIONS_WATCH_DAYS)),
+            &stamp(since),
             &stamp(now_utc() - if recheck { Duration::zero() } else { Duration::hours(CAPTIONS_RECHECK_HOURS) }),
             CAPTIONS_PER_LISTING,
         )

@@ -75,6 +75,11 @@ pub async fn find(reply: &Reply<'_>) -> Result<Response> {
 /// The cues a transcript page answers at most.
 const TRANSCRIPT_PAGE_MAX: usize = 500;
 
+/// How many cues a page asked for `asked` answers: at least one, at most the cap.
+fn cue_page_size(asked: usize) -> usize {
+    asked.clamp(1, TRANSCRIPT_PAGE_MAX)
+}
+
 /// `/api/v1/meetings/{id}/transcript`: what was said, from the meeting's
 /// webcast: its stretches by agenda item (each with its moment in the
 /// player), and one page of cues, of one item (`?item=`) or of the whole
@@ -139,7 +144,7 @@ pub fn transcript_view(
         }
         None => transcript.cues.iter().collect(),
     };
-    let (cues, next) = page(&chosen, offset, limit.clamp(1, TRANSCRIPT_PAGE_MAX));
+    let (cues, next) = page(&chosen, offset, cue_page_size(limit));
     let cues: Vec<Value> = cues
         .iter()
         .map(|c| json!({"start_ms": c.start_ms, "end_ms": c.end_ms, "at": clock(c.start_ms), "link": at(c.start_ms), "text": c.text, "speaker": c.speaker}))
@@ -158,4 +163,16 @@ pub fn transcript_view(
         "cues": cues,
         "next_offset": next,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transcript_page_is_at_least_one_cue_and_at_most_the_cap() {
+        assert_eq!(cue_page_size(0), 1);
+        assert_eq!(cue_page_size(200), 200);
+        assert_eq!(cue_page_size(1_000_000), TRANSCRIPT_PAGE_MAX);
+    }
 }
